@@ -1,0 +1,68 @@
+"""neuronlab: neural networks from one neuron up, computed in the open.
+
+The public API, re-exported explicitly::
+
+    from neuronlab import Dense, Sequential, SGD
+    model = Sequential([Dense(4, activation="sigmoid", input_shape=(2,)),
+                        Dense(1, activation="sigmoid")])
+    model.compile(optimizer=SGD(learning_rate=1.0), loss="mse")
+"""
+
+from __future__ import annotations
+
+from . import activations, callbacks, initializers, losses, metrics, optimizers
+from .callbacks import Callback, EarlyStopping, LambdaCallback
+from .errors import (
+    ConfigError,
+    DataError,
+    ModelFileError,
+    NeuronlabError,
+    NotFittedError,
+    ShapeError,
+    TrainingDivergedError,
+    UnknownNameError,
+)
+from .layers import Dense, Dropout, Layer
+from .losses import BinaryCrossentropy, CategoricalCrossentropy, MeanSquaredError
+from .model import History, Sequential
+from .neuron import Network as PyNetwork
+from .neuron import Neuron
+from .neuron import Layer as PyLayer
+from .optimizers import SGD, Adam, RMSprop
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SGD",
+    "Adam",
+    "BinaryCrossentropy",
+    "Callback",
+    "CategoricalCrossentropy",
+    "ConfigError",
+    "DataError",
+    "Dense",
+    "Dropout",
+    "EarlyStopping",
+    "History",
+    "LambdaCallback",
+    "Layer",
+    "MeanSquaredError",
+    "ModelFileError",
+    "NeuronlabError",
+    "NotFittedError",
+    "Neuron",
+    "PyLayer",
+    "PyNetwork",
+    "RMSprop",
+    "Sequential",
+    "ShapeError",
+    "TrainingDivergedError",
+    "UnknownNameError",
+    "__version__",
+    "activations",
+    "callbacks",
+    "initializers",
+    "losses",
+    "metrics",
+    "optimizers",
+]

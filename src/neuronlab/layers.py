@@ -1,0 +1,274 @@
+"""Layers: ``Dense`` (many neurons in parallel) and ``Dropout``.
+
+A layer is a few verbs: ``__init__`` stores and checks its settings, ``build`` makes
+its weights once the number of inputs is known, ``forward`` computes the output
+(caching only what ``backward`` needs), ``backward`` turns the gradient of the loss
+with respect to its output into gradients for its parameters and its input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import activations, initializers
+from .errors import ConfigError, NotFittedError, ShapeError
+from .validation import check_int, check_positive
+
+Parameters = list[tuple[np.ndarray, np.ndarray]]
+
+
+class Layer:
+    """Base class. A layer without weights only overrides ``forward`` and ``backward``."""
+
+    n_inputs: int | None = None
+    input_shape: tuple[int, ...] | None = None
+
+    def __init__(self, name: str | None = None) -> None:
+        self.name = name
+        self.built = False
+
+    def build(self, n_inputs: int, rng: np.random.Generator, dtype: Any = np.float32) -> None:
+        self.n_inputs = n_inputs
+        self.built = True
+
+    def output_units(self, n_inputs: int) -> int:
+        return n_inputs
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True) -> np.ndarray:
+        raise NotImplementedError
+
+    def parameters(self) -> Parameters:
+        """``(value, gradient)`` pairs; the arrays stay the same objects across steps."""
+        return []
+
+    def penalty(self) -> float:
+        """This layer's regularization term added to the loss (0 without L2)."""
+        return 0.0
+
+    def get_weights(self) -> list[np.ndarray]:
+        return [value.copy() for value, _ in self.parameters()]
+
+    def set_weights(self, weights: list[Any]) -> None:
+        if weights:
+            raise ShapeError(f"{self!r} has no weights, got {len(weights)} array(s).")
+
+    def count_params(self) -> int:
+        return sum(value.size for value, _ in self.parameters())
+
+    def get_config(self) -> dict[str, Any]:
+        return {"class_name": type(self).__name__, "name": self.name}
+
+
+class Dense(Layer):
+    """A fully connected layer: ``y = f(x @ W.T + b)``, ``(N, n_inputs) -> (N, units)``.
+
+    ``W`` has one row per neuron, shape ``(units, n_inputs)`` (as PyTorch's Linear),
+    ``b`` has shape ``(units,)``. Backward reads like the chain rule::
+
+        grad_z = grad_y * f'(z)
+        grad_W = grad_z.T @ x        # (units, n_inputs), summed over the batch
+        grad_b = grad_z.sum(0)       # (units,)
+        grad_x = grad_z @ W          # (N, n_inputs), handed to the layer before
+
+    >>> import numpy as np
+    >>> layer = Dense(3, activation="relu", input_shape=(4,))
+    >>> layer.set_weights([[[0.2, 0.8, -0.5, 1.0], [0.5, -0.91, 0.26, -0.5],
+    ...                     [-0.26, -0.27, 0.17, 0.87]], [2.0, 3.0, 0.5]])
+    >>> layer.forward(np.array([[1.0, 2.0, 3.0, 2.5]])).round(3)
+    array([[4.8  , 1.21 , 2.385]])
+    """
+
+    def __init__(
+        self,
+        units: int,
+        activation: str | activations.Activation | None = None,
+        input_shape: tuple[int, ...] | int | None = None,
+        kernel_initializer: str = "glorot_uniform",
+        bias_initializer: str = "zeros",
+        l2: float = 0.0,
+        name: str | None = None,
+    ) -> None:
+        super().__init__(name)
+        self.units = check_int(units, "Dense units")
+        self.activation = activations.get(activation)
+        if input_shape is not None:
+            shape = (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)
+            if len(shape) != 1:
+                raise ShapeError(
+                    f"Dense takes a flat input_shape like (4,), got {input_shape!r}; "
+                    "flatten images to one row of features first."
+                )
+            self.input_shape = (check_int(shape[0], "input_shape[0]"),)
+        self.kernel_initializer = kernel_initializer
+        self.bias_initializer = bias_initializer
+        initializers.get(kernel_initializer)
+        initializers.get(bias_initializer)
+        self.l2 = check_positive(l2, "l2", allow_zero=True)
+
+    def build(self, n_inputs: int, rng: np.random.Generator, dtype: Any = np.float32) -> None:
+        shape = (self.units, n_inputs)
+        self.W = initializers.get(self.kernel_initializer)(shape, rng, dtype)
+        self.b = initializers.get(self.bias_initializer)((self.units,), rng, dtype)
+        self.grad_W = np.zeros_like(self.W)
+        self.grad_b = np.zeros_like(self.b)
+        super().build(n_inputs, rng, dtype)
+
+    def output_units(self, n_inputs: int) -> int:
+        return self.units
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        if not self.built:
+            self.build(x.shape[1], np.random.default_rng(), x.dtype)
+        if x.ndim != 2 or x.shape[1] != self.n_inputs:
+            raise ShapeError(
+                f"Dense expected {self.n_inputs} input features, got shape {x.shape}; "
+                "check the previous layer's units."
+            )
+        z = x @ self.W.T
+        z += self.b
+        y = self.activation.forward(z)
+        self._x, self._z, self._y = x, z, y
+        return y
+
+    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True,
+                 grad_is_z: bool = False) -> np.ndarray:
+        """Gradients of ``W`` and ``b`` from ``grad_out = dL/dy`` (or ``dL/dz`` if ``grad_is_z``).
+
+        Returns ``dL/dx`` (or ``grad_out`` unchanged when ``need_input_grad`` is false,
+        as for the first layer, whose input needs no gradient).
+        """
+        if not hasattr(self, "_x"):
+            raise NotFittedError("Dense.backward was called before forward.")
+        if grad_is_z:
+            grad_z = grad_out
+        else:
+            grad_z = self.activation.backward(grad_out, self._z, self._y)
+        np.matmul(grad_z.T, self._x, out=self.grad_W)
+        np.sum(grad_z, axis=0, out=self.grad_b)
+        if self.l2:
+            self.grad_W += (2 * self.l2) * self.W
+        if not need_input_grad:
+            return grad_out
+        return grad_z @ self.W
+
+    def parameters(self) -> Parameters:
+        if not self.built:
+            return []
+        return [(self.W, self.grad_W), (self.b, self.grad_b)]
+
+    def penalty(self) -> float:
+        return float(self.l2 * np.sum(self.W * self.W)) if self.l2 and self.built else 0.0
+
+    def set_weights(self, weights: list[Any]) -> None:
+        """Set ``[W, b]``: ``W`` of shape ``(units, n_inputs)``, ``b`` of shape ``(units,)``."""
+        if len(weights) != 2:
+            raise ShapeError(
+                f"Dense.set_weights expects [W, b] (2 arrays), got {len(weights)} array(s)."
+            )
+        dtype = self.W.dtype if self.built else np.float64
+        W = np.array(weights[0], dtype=dtype)
+        b = np.array(weights[1], dtype=dtype).reshape(-1) if np.ndim(weights[1]) else None
+        if W.ndim != 2 or W.shape[0] != self.units:
+            raise ShapeError(
+                f"Dense({self.units}) expects W of shape ({self.units}, n_inputs) - one row "
+                f"per neuron - got shape {W.shape}."
+            )
+        if b is None or b.shape != (self.units,):
+            raise ShapeError(
+                f"Dense({self.units}) expects b of shape ({self.units},), got "
+                f"{np.shape(weights[1])}."
+            )
+        expected = self.n_inputs or (self.input_shape[0] if self.input_shape else None)
+        if expected is not None and W.shape[1] != expected:
+            raise ShapeError(
+                f"Dense({self.units}) expects W with {expected} columns (one per input), got "
+                f"shape {W.shape}."
+            )
+        if not (np.isfinite(W).all() and np.isfinite(b).all()):
+            raise ConfigError("Dense.set_weights: weights must be finite numbers.")
+        if not self.built:
+            self.input_shape = (W.shape[1],)
+            self.build(W.shape[1], np.random.default_rng(0), dtype)
+        self.W[...] = W
+        self.b[...] = b
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        config.update(
+            units=self.units,
+            activation=self.activation.get_config(),
+            input_shape=list(self.input_shape) if self.input_shape else None,
+            kernel_initializer=self.kernel_initializer,
+            bias_initializer=self.bias_initializer,
+            l2=self.l2,
+        )
+        return config
+
+    def __repr__(self) -> str:
+        extra = f", input_shape={self.input_shape}" if self.input_shape else ""
+        return f"Dense({self.units}, activation={self.activation.name!r}{extra})"
+
+
+class Dropout(Layer):
+    """Inverted dropout: while training, zero each input with probability ``rate`` and
+    scale the survivors by ``1 / (1 - rate)``; at prediction time pass inputs through.
+
+    The scaling keeps each unit's expected value the same in training and prediction.
+    Backward lets the gradient through exactly where the input survived.
+
+    >>> import numpy as np
+    >>> Dropout(0.5).forward(np.ones((1, 4)), training=False)
+    array([[1., 1., 1., 1.]])
+    """
+
+    def __init__(self, rate: float, name: str | None = None) -> None:
+        super().__init__(name)
+        if not 0 <= rate < 1:
+            raise ConfigError(f"Dropout rate must be in [0, 1), got {rate!r}.")
+        self.rate = float(rate)
+        self._rng = np.random.default_rng()
+
+    def build(self, n_inputs: int, rng: np.random.Generator, dtype: Any = np.float32) -> None:
+        self._rng = rng
+        super().build(n_inputs, rng, dtype)
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        if not training or self.rate == 0:
+            self._mask = None
+            return x
+        keep = self._rng.random(x.shape) >= self.rate
+        self._mask = keep.astype(x.dtype) / (1 - self.rate)
+        return x * self._mask
+
+    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True) -> np.ndarray:
+        mask = getattr(self, "_mask", None)
+        return grad_out if mask is None else grad_out * mask
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        config["rate"] = self.rate
+        return config
+
+    def __repr__(self) -> str:
+        return f"Dropout({self.rate})"
+
+
+LAYERS: dict[str, type[Layer]] = {"Dense": Dense, "Dropout": Dropout}
+
+
+def from_config(config: dict[str, Any]) -> Layer:
+    """Rebuild a layer from :meth:`Layer.get_config`."""
+    config = dict(config)
+    cls = LAYERS.get(config.pop("class_name", ""))
+    if cls is None:
+        raise ConfigError(f"Unknown layer class in config: {config!r}.")
+    if cls is Dense:
+        config["activation"] = activations.from_config(config["activation"])
+        if config.get("input_shape") is not None:
+            config["input_shape"] = tuple(config["input_shape"])
+    return cls(**config)

@@ -1,0 +1,280 @@
+"""One neuron, a layer and a tiny network in plain Python.
+
+This file imports only the standard library, so you can read it top to bottom and
+run it anywhere: ``python neuron.py``. A neuron does three things, in order:
+
+1. multiply each input by its weight,
+2. sum the products and add the bias: ``z = w1*x1 + ... + wn*xn + b``,
+3. pass the sum through an activation: ``y = f(z)``.
+
+>>> n = Neuron([0.5, -0.3, 0.8], bias=0.1, activation="relu")
+>>> round(n([0.5, -0.3, 0.7]), 3)
+1.0
+>>> print(n.explain([0.5, -0.3, 0.7]))
+z = (0.50 × 0.50) + (-0.30 × -0.30) + (0.70 × 0.80) + 0.10 = 1.000
+y = relu(1.000) = 1.000
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, Sequence
+
+
+# --------------------------------------------------------------------------- activations
+def relu(z: float) -> float:
+    """``max(0, z)``: pass positive sums, silence negative ones ("does not fire")."""
+    return z if z > 0 else 0.0
+
+
+def sigmoid(z: float) -> float:
+    """``1 / (1 + e^-z)``: squash any sum into (0, 1); 0.5 at z = 0.
+
+    Written in two branches so ``e^`` only ever sees a negative number and cannot
+    overflow, even for z = ±1000.
+    """
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def tanh(z: float) -> float:
+    """``tanh(z)``: squash into (-1, 1); 0 at z = 0."""
+    return math.tanh(z)
+
+
+def step(z: float) -> float:
+    """``1 if z > 0 else 0``: the all-or-nothing neuron of the first perceptrons."""
+    return 1.0 if z > 0 else 0.0
+
+
+def linear(z: float) -> float:
+    """``z`` unchanged (no activation)."""
+    return z
+
+
+ACTIVATIONS: dict[str, Callable[[float], float]] = {
+    "relu": relu,
+    "sigmoid": sigmoid,
+    "tanh": tanh,
+    "step": step,
+    "linear": linear,
+}
+
+
+def get_activation(name: str | None) -> Callable[[float], float]:
+    """The activation function called ``name`` (``None`` or ``"none"`` means linear)."""
+    key = "linear" if name is None else str(name).strip().lower()
+    key = {"none": "linear", "identity": "linear"}.get(key, key)
+    if key not in ACTIVATIONS:
+        raise ValueError(
+            f"Unknown activation {name!r}. Valid names: {', '.join(ACTIVATIONS)}."
+        )
+    return ACTIVATIONS[key]
+
+
+def _number(value: object, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        try:
+            value = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise TypeError(f"{what} must be a number, got {value!r}.") from None
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{what} must be a finite number, got {value!r}.")
+    return number
+
+
+def _numbers(values: Sequence[object], what: str) -> list[float]:
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise TypeError(f"{what} must be a list of numbers, got {values!r}.")
+    if len(values) == 0:
+        raise ValueError(f"{what} is empty; give at least one number.")
+    return [_number(v, f"{what}[{i}]") for i, v in enumerate(values)]
+
+
+def _fmt(value: float) -> str:
+    """Two decimals, or up to four where two would hide a digit (0.125 -> 0.125)."""
+    text = f"{value:.2f}"
+    if abs(float(text) - value) > 1e-9:
+        text = f"{value:.4f}".rstrip("0")
+    return text
+
+
+# --------------------------------------------------------------------------- a neuron
+class Explanation:
+    """The steps of one neuron's computation: products, their sum, z and y.
+
+    ``str()`` gives the step-by-step lines shown by the CLI and the lab.
+    """
+
+    def __init__(self, inputs: list[float], weights: list[float], bias: float,
+                 activation: str) -> None:
+        self.inputs = inputs
+        self.weights = weights
+        self.bias = bias
+        self.activation = activation
+        self.products = [x * w for x, w in zip(inputs, weights)]
+        self.sum = sum(self.products)
+        self.z = self.sum + bias
+        self.y = get_activation(activation)(self.z)
+
+    def z_line(self) -> str:
+        terms = " + ".join(f"({_fmt(x)} × {_fmt(w)})" for x, w in zip(self.inputs, self.weights))
+        sign = "-" if self.bias < 0 else "+"
+        return f"z = {terms} {sign} {_fmt(abs(self.bias))} = {self.z:.3f}"
+
+    def y_line(self) -> str:
+        return f"y = {self.activation}({self.z:.3f}) = {self.y:.3f}"
+
+    def __str__(self) -> str:
+        return f"{self.z_line()}\n{self.y_line()}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "inputs": self.inputs, "weights": self.weights, "bias": self.bias,
+            "products": self.products, "sum": self.sum, "z": self.z, "y": self.y,
+            "activation": self.activation, "z_line": self.z_line(), "y_line": self.y_line(),
+        }
+
+
+class Neuron:
+    """``y = f(w1*x1 + ... + wn*xn + b)`` for one list of inputs.
+
+    >>> go_running = Neuron([0.5, 0.7, 0.3], bias=0.1, activation="sigmoid")
+    >>> round(go_running.explain([0.8, 0.6, 0.9]).z, 2), round(go_running([0.8, 0.6, 0.9]), 3)
+    (1.19, 0.767)
+    """
+
+    def __init__(self, weights: Sequence[float], bias: float = 0.0,
+                 activation: str | None = "relu") -> None:
+        self.weights = _numbers(weights, "weights")
+        self.bias = _number(bias, "bias")
+        self.activation = "linear" if activation in (None, "none") else str(activation).lower()
+        self._f = get_activation(self.activation)
+
+    def _check(self, inputs: Sequence[float]) -> list[float]:
+        xs = _numbers(inputs, "inputs")
+        if len(xs) != len(self.weights):
+            raise ValueError(
+                f"This neuron has {len(self.weights)} weights, so it expects "
+                f"{len(self.weights)} inputs, got {len(xs)}: {list(inputs)!r}."
+            )
+        return xs
+
+    def weighted_sum(self, inputs: Sequence[float]) -> float:
+        """``z = w·x + b``, the sum before the activation."""
+        xs = self._check(inputs)
+        return sum(x * w for x, w in zip(xs, self.weights)) + self.bias
+
+    def __call__(self, inputs: Sequence[float]) -> float:
+        return self._f(self.weighted_sum(inputs))
+
+    def explain(self, inputs: Sequence[float]) -> Explanation:
+        """Every step of the computation for ``inputs`` (see :class:`Explanation`)."""
+        return Explanation(self._check(inputs), list(self.weights), self.bias, self.activation)
+
+    def boundary(self) -> str:
+        """The decision boundary of a 2-input neuron: the line ``w1*x1 + w2*x2 + b = 0``.
+
+        >>> Neuron([1, 1], bias=-1.5, activation="step").boundary()
+        'x1 + x2 = 1.5'
+        """
+        if len(self.weights) != 2:
+            raise ValueError(
+                f"A boundary line exists for 2-input neurons; this one has "
+                f"{len(self.weights)} inputs."
+            )
+        parts = []
+        for i, w in enumerate(self.weights, start=1):
+            if w == 0:
+                continue
+            coef = "" if abs(w) == 1 else f"{abs(w):g}·"
+            sign = "-" if w < 0 else "+"
+            parts.append((sign, f"{coef}x{i}"))
+        if not parts:
+            return "no boundary (both weights are 0)"
+        text = ("-" if parts[0][0] == "-" else "") + parts[0][1]
+        for sign, term in parts[1:]:
+            text += f" {sign} {term}"
+        return f"{text} = {-self.bias:g}"
+
+    def __repr__(self) -> str:
+        return f"Neuron(weights={self.weights}, bias={self.bias}, activation={self.activation!r})"
+
+
+# --------------------------------------------------------------------------- a layer
+class Layer:
+    """Many neurons reading the same inputs: one weight row and one bias per neuron.
+
+    >>> layer = Layer([[0.2, 0.8, -0.5, 1.0], [0.5, -0.91, 0.26, -0.5],
+    ...                [-0.26, -0.27, 0.17, 0.87]], [2.0, 3.0, 0.5], "relu")
+    >>> [round(y, 3) for y in layer([1.0, 2.0, 3.0, 2.5])]
+    [4.8, 1.21, 2.385]
+    """
+
+    def __init__(self, weights: Sequence[Sequence[float]], biases: Sequence[float],
+                 activation: str | None = "relu") -> None:
+        if len(weights) != len(biases):
+            raise ValueError(
+                f"A layer needs one bias per neuron: got {len(weights)} weight rows and "
+                f"{len(biases)} biases."
+            )
+        self.neurons = [Neuron(w, b, activation) for w, b in zip(weights, biases)]
+        widths = {len(n.weights) for n in self.neurons}
+        if len(widths) != 1:
+            raise ValueError(
+                f"Every neuron of a layer reads the same inputs, so every weight row needs the "
+                f"same length; got lengths {sorted(widths)}."
+            )
+
+    @property
+    def n_inputs(self) -> int:
+        return len(self.neurons[0].weights)
+
+    def __call__(self, inputs: Sequence[float]) -> list[float]:
+        return [neuron(inputs) for neuron in self.neurons]
+
+    def batch(self, rows: Sequence[Sequence[float]]) -> list[list[float]]:
+        """One output row per input row: the layer applied to a whole batch."""
+        return [self(row) for row in rows]
+
+    def __repr__(self) -> str:
+        return f"Layer({len(self.neurons)} neurons, {self.n_inputs} inputs)"
+
+
+class Network:
+    """Layers in a row, each feeding the next.
+
+    >>> xor = Network([Layer([[1, 1], [1, 1]], [-0.5, -1.5], "step"),
+    ...                Layer([[1, -1]], [-0.5], "step")])
+    >>> [xor([a, b])[0] for a, b in [(0, 0), (0, 1), (1, 0), (1, 1)]]
+    [0.0, 1.0, 1.0, 0.0]
+    """
+
+    def __init__(self, layers: Sequence[Layer]) -> None:
+        if not layers:
+            raise ValueError("A network needs at least one layer.")
+        self.layers = list(layers)
+
+    def __call__(self, inputs: Sequence[float]) -> list[float]:
+        values = list(inputs)
+        for layer in self.layers:
+            values = layer(values)
+        return values
+
+    def __repr__(self) -> str:
+        return f"Network({self.layers})"
+
+
+def main() -> None:
+    """Print the worked examples of one neuron."""
+    neuron = Neuron([0.5, -0.3, 0.8], bias=0.1, activation="relu")
+    print(neuron.explain([0.5, -0.3, 0.7]))
+    go_running = Neuron([0.5, 0.7, 0.3], bias=0.1, activation="sigmoid")
+    print(go_running.explain([0.8, 0.6, 0.9]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""Optimizers: how each parameter moves once its gradient is known.
+
+Every optimizer takes ``learning_rate=`` and has one ``step(parameters)``, where
+``parameters`` is a list of ``(value, gradient)`` array pairs; values are updated in
+place. Update rules use PyTorch's conventions, so one step matches ``torch.optim``.
+
+>>> import numpy as np
+>>> w, g = np.array([1.0]), np.array([0.5])
+>>> SGD(learning_rate=0.1).step([(w, g)])
+>>> w
+array([0.95])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .errors import ConfigError, UnknownNameError
+from .validation import check_positive
+
+Parameters = list[tuple[np.ndarray, np.ndarray]]
+
+
+class Optimizer:
+    """Base class: holds ``learning_rate``, the step count and per-parameter state."""
+
+    name = "optimizer"
+
+    def __init__(self, learning_rate: float = 0.01) -> None:
+        self.learning_rate = check_positive(learning_rate, "learning_rate")
+        self.iterations = 0
+        self.state: list[dict[str, np.ndarray]] = []
+
+    def step(self, parameters: Parameters) -> None:
+        if len(self.state) != len(parameters):
+            self.state = [self._new_state(value) for value, _ in parameters]
+        self.iterations += 1
+        for (value, grad), state in zip(parameters, self.state):
+            self._update(value, grad, state)
+
+    def _new_state(self, value: np.ndarray) -> dict[str, np.ndarray]:
+        return {}
+
+    def _update(self, value: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        raise NotImplementedError
+
+    def get_config(self) -> dict[str, Any]:
+        return {"name": self.name, "learning_rate": self.learning_rate}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if k != "name")
+        return f"{type(self).__name__}({args})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with momentum.
+
+    Plain: ``w = w - learning_rate * g``.
+    Momentum: ``v = momentum * v + g``; ``w = w - learning_rate * v``.
+    Nesterov: ``v = momentum * v + g``; ``w = w - learning_rate * (g + momentum * v)``.
+    """
+
+    name = "sgd"
+
+    def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0,
+                 nesterov: bool = False) -> None:
+        super().__init__(learning_rate)
+        if not 0 <= momentum < 1:
+            raise ConfigError(f"SGD momentum must be in [0, 1), got {momentum!r}.")
+        if nesterov and momentum == 0:
+            raise ConfigError("SGD(nesterov=True) needs a momentum > 0, e.g. momentum=0.9.")
+        self.momentum = float(momentum)
+        self.nesterov = bool(nesterov)
+
+    def _new_state(self, value: np.ndarray) -> dict[str, np.ndarray]:
+        return {"velocity": np.zeros_like(value)} if self.momentum else {}
+
+    def _update(self, value: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        if not self.momentum:
+            value -= self.learning_rate * grad
+            return
+        v = state["velocity"]
+        v *= self.momentum
+        v += grad
+        if self.nesterov:
+            value -= self.learning_rate * (grad + self.momentum * v)
+        else:
+            value -= self.learning_rate * v
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        config.update(momentum=self.momentum, nesterov=self.nesterov)
+        return config
+
+
+class RMSprop(Optimizer):
+    """RMSprop: divide each step by a running root-mean-square of recent gradients.
+
+    ``s = rho * s + (1 - rho) * g^2``; ``w = w - learning_rate * g / (sqrt(s) + epsilon)``.
+    (PyTorch calls ``rho`` ``alpha``.)
+    """
+
+    name = "rmsprop"
+
+    def __init__(self, learning_rate: float = 0.001, rho: float = 0.9,
+                 epsilon: float = 1e-8) -> None:
+        super().__init__(learning_rate)
+        if not 0 <= rho < 1:
+            raise ConfigError(f"RMSprop rho must be in [0, 1), got {rho!r}.")
+        self.rho = float(rho)
+        self.epsilon = check_positive(epsilon, "epsilon")
+
+    def _new_state(self, value: np.ndarray) -> dict[str, np.ndarray]:
+        return {"square_avg": np.zeros_like(value)}
+
+    def _update(self, value: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        s = state["square_avg"]
+        s *= self.rho
+        s += (1 - self.rho) * grad * grad
+        value -= self.learning_rate * grad / (np.sqrt(s) + self.epsilon)
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        config.update(rho=self.rho, epsilon=self.epsilon)
+        return config
+
+
+class Adam(Optimizer):
+    """Adam: momentum on the gradient and on its square, with bias correction.
+
+    ``m = beta_1 * m + (1 - beta_1) * g``;  ``v = beta_2 * v + (1 - beta_2) * g^2``;
+    ``m_hat = m / (1 - beta_1^t)``;  ``v_hat = v / (1 - beta_2^t)``;
+    ``w = w - learning_rate * m_hat / (sqrt(v_hat) + epsilon)``, ``t`` counting steps from 1.
+    """
+
+    name = "adam"
+
+    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-8) -> None:
+        super().__init__(learning_rate)
+        for label, beta in (("beta_1", beta_1), ("beta_2", beta_2)):
+            if not 0 <= beta < 1:
+                raise ConfigError(f"Adam {label} must be in [0, 1), got {beta!r}.")
+        self.beta_1 = float(beta_1)
+        self.beta_2 = float(beta_2)
+        self.epsilon = check_positive(epsilon, "epsilon")
+
+    def _new_state(self, value: np.ndarray) -> dict[str, np.ndarray]:
+        return {"m": np.zeros_like(value), "v": np.zeros_like(value)}
+
+    def _update(self, value: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        m, v, t = state["m"], state["v"], self.iterations
+        m *= self.beta_1
+        m += (1 - self.beta_1) * grad
+        v *= self.beta_2
+        v += (1 - self.beta_2) * grad * grad
+        m_hat_scale = 1 / (1 - self.beta_1**t)
+        v_hat_sqrt_scale = 1 / np.sqrt(1 - self.beta_2**t)
+        denom = np.sqrt(v) * v_hat_sqrt_scale + self.epsilon
+        value -= (self.learning_rate * m_hat_scale) * m / denom
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        config.update(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+        return config
+
+
+_TABLE: dict[str, type[Optimizer]] = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam}
+NAMES = tuple(_TABLE)
+
+
+def get(identifier: str | Optimizer) -> Optimizer:
+    """Return the optimizer called ``identifier`` with its default settings.
+
+    >>> get("adam")
+    Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-08)
+    """
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, str) and identifier.strip().lower() in _TABLE:
+        return _TABLE[identifier.strip().lower()]()
+    raise UnknownNameError(f"Unknown optimizer {identifier!r}. Valid names: {', '.join(NAMES)}.")
+
+
+def from_config(config: dict[str, Any]) -> Optimizer:
+    """Rebuild an optimizer from :meth:`Optimizer.get_config`."""
+    config = dict(config)
+    name = config.pop("name")
+    return _TABLE[name](**config) if name in _TABLE else get(name)

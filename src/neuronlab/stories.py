@@ -1,0 +1,167 @@
+"""The worked stories of the lessons, as code that computes their numbers.
+
+* :data:`GATES` and :func:`gate_neuron` - one step neuron as AND, OR, NOT.
+* :func:`hand_wired_xor` - two layers wired by hand: A = OR, B = AND, out = A and not B.
+* :func:`single_neuron_on_xor` - one neuron trained on XOR gets 3 of 4 right at best.
+* :func:`train_puzzle` - one linear neuron learns 11->23, 23->47, 36->73, 49->99.
+
+>>> [gate_neuron("and")([a, b]) for a, b in [(0, 0), (0, 1), (1, 0), (1, 1)]]
+[0.0, 0.0, 0.0, 1.0]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import UnknownNameError
+from .layers import Dense
+from .model import Sequential
+from .neuron import Layer as PyLayer
+from .neuron import Network as PyNetwork
+from .neuron import Neuron
+from .optimizers import SGD
+
+#: Weights and bias that make one step neuron a logic gate.
+GATES: dict[str, tuple[list[float], float]] = {
+    "and": ([1.0, 1.0], -1.5),
+    "or": ([1.0, 1.0], -0.5),
+    "not": ([-1.0], 0.5),
+}
+
+XOR_INPUTS = [(0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)]
+
+
+def gate_neuron(name: str) -> Neuron:
+    """A step neuron computing the gate ``name`` ("and", "or" or "not")."""
+    key = name.strip().lower()
+    if key not in GATES:
+        raise UnknownNameError(f"Unknown gate {name!r}. Valid names: {', '.join(GATES)}.")
+    weights, bias = GATES[key]
+    return Neuron(weights, bias, "step")
+
+
+def hand_wired_xor_py() -> PyNetwork:
+    """XOR in pure Python: hidden A = OR, B = AND; output = A and not B (``A - B - 0.5 > 0``)."""
+    (w_or, b_or), (w_and, b_and) = GATES["or"], GATES["and"]
+    hidden = PyLayer([w_or, w_and], [b_or, b_and], "step")
+    output = PyLayer([[1.0, -1.0]], [-0.5], "step")
+    return PyNetwork([hidden, output])
+
+
+def hand_wired_xor() -> Sequential:
+    """The same hand-wired XOR network as a NumPy :class:`Sequential` model (step units)."""
+    (w_or, b_or), (w_and, b_and) = GATES["or"], GATES["and"]
+    model = Sequential([Dense(2, activation="step", input_shape=(2,)),
+                        Dense(1, activation="step")], dtype="float64")
+    model.set_weights([[w_or, w_and], [b_or, b_and], [[1.0, -1.0]], [-0.5]])
+    return model
+
+
+@dataclass
+class XorAttempt:
+    """What one neuron achieved on XOR: its best accuracy over all epochs and seeds."""
+
+    best_accuracy: float
+    best_correct: int
+    predictions: list[float]
+    losses: list[float] = field(default_factory=list)
+
+
+def single_neuron_on_xor(epochs: int = 2000, seeds: range = range(5),
+                         learning_rate: float = 1.0) -> XorAttempt:
+    """Train one sigmoid neuron on XOR from several starts; keep its best accuracy ever.
+
+    No line separates XOR's classes, so no weights get all four points right: the best
+    any epoch reaches is 3 of 4.
+    """
+    X = np.array(XOR_INPUTS)
+    y = np.array([[0.0], [1.0], [1.0], [0.0]])
+    best = XorAttempt(0.0, 0, [])
+    for seed in seeds:
+        model = Sequential([Dense(1, activation="sigmoid", input_shape=(2,))], seed=seed,
+                           dtype="float64")
+        model.compile(optimizer=SGD(learning_rate=learning_rate), loss="mse")
+        run = XorAttempt(0.0, 0, [])
+        for _ in range(epochs):
+            run.losses.append(model.train_step(X, y))
+            correct = int(((model._last_output > 0.5) == (y > 0.5)).sum())
+            if correct > run.best_correct:
+                run.best_correct, run.best_accuracy = correct, correct / 4
+                run.predictions = model._last_output[:, 0].tolist()
+        if run.best_correct > best.best_correct:
+            best = run
+    return best
+
+
+@dataclass
+class PuzzleStep:
+    """The state after one gradient-descent step of the 2x+1 puzzle."""
+
+    step: int
+    weight: float
+    bias: float
+    prediction: float  # for the question, 55
+    held_out: float | None  # for the held-out sample, when validating
+
+
+@dataclass
+class PuzzleRun:
+    """Every step of one puzzle training run, plus the first step's worked figures."""
+
+    steps: list[PuzzleStep]
+    first_predictions: list[float]
+    first_errors: list[float]
+    first_dW: float
+    first_dB: float
+
+    @property
+    def final(self) -> PuzzleStep:
+        return self.steps[-1]
+
+
+PUZZLE_X = [11.0, 23.0, 36.0, 49.0]
+PUZZLE_Y = [23.0, 47.0, 73.0, 99.0]
+PUZZLE_QUESTION = 55.0
+
+
+def train_puzzle(steps: int = 50, validate: bool = False, weight: float = 0.1,
+                 bias: float = 0.6, learning_rate: float = 0.0001) -> PuzzleRun:
+    """Learn the rule behind 11->23, 23->47, 36->73, 49->99 with one linear neuron.
+
+    Each step, in plain Python: ``e = y - y_hat``; ``dW = -sum(x * e)``;
+    ``dB = -sum(e)``; ``w -= learning_rate * dW``; ``b -= learning_rate * dB``.
+    With ``validate=True`` the last pair (49 -> 99) is held out and predicted after
+    every step. Step 0 is the first update; "after 50 steps" is step 49.
+    """
+    xs, ys = (PUZZLE_X[:3], PUZZLE_Y[:3]) if validate else (PUZZLE_X, PUZZLE_Y)
+    w, b = weight, bias
+    record: list[PuzzleStep] = []
+    first: tuple[list[float], list[float], float, float] | None = None
+    for step in range(steps):
+        predictions = [w * x + b for x in xs]
+        errors = [y - p for y, p in zip(ys, predictions)]
+        dW = -sum(x * e for x, e in zip(xs, errors))
+        dB = -sum(errors)
+        if first is None:
+            first = (predictions, errors, dW, dB)
+        w -= learning_rate * dW
+        b -= learning_rate * dB
+        held = w * PUZZLE_X[3] + b if validate else None
+        record.append(PuzzleStep(step, w, b, w * PUZZLE_QUESTION + b, held))
+    assert first is not None
+    return PuzzleRun(record, *first)
+
+
+def puzzle_model(weight: float = 0.1, bias: float = 0.6,
+                 learning_rate: float = 0.0001) -> Sequential:
+    """The puzzle's neuron as a NumPy model: ``Dense(1)``, loss ``sse``, plain SGD.
+
+    Loss ``sse`` is ``1/2 * sum(e^2)``, whose gradient is exactly the puzzle's
+    ``dW = -sum(x * e)``, so ``fit`` reproduces :func:`train_puzzle` step for step.
+    """
+    model = Sequential([Dense(1, input_shape=(1,))], dtype="float64")
+    model.set_weights([[[weight]], [bias]])
+    model.compile(optimizer=SGD(learning_rate=learning_rate), loss="sse")
+    return model
