@@ -25,9 +25,9 @@ from .errors import (
 from .layers import Dense, Dropout, Layer
 from .losses import BinaryCrossentropy, CategoricalCrossentropy, MeanSquaredError
 from .model import History, Sequential
+from .neuron import Layer as PyLayer
 from .neuron import Network as PyNetwork
 from .neuron import Neuron
-from .neuron import Layer as PyLayer
 from .optimizers import SGD, Adam, RMSprop
 
 __version__ = "0.1.0"
@@ -48,9 +48,9 @@ __all__ = [
     "Layer",
     "MeanSquaredError",
     "ModelFileError",
+    "Neuron",
     "NeuronlabError",
     "NotFittedError",
-    "Neuron",
     "PyLayer",
     "PyNetwork",
     "RMSprop",

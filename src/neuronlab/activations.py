@@ -113,7 +113,7 @@ class Sigmoid(Activation):
     name = "sigmoid"
 
     def forward(self, z: np.ndarray) -> np.ndarray:
-        y = np.negative(z)
+        y = np.asarray(np.negative(z))  # a 0-d z gives a NumPy scalar, which out= refuses
         np.logaddexp(0, y, out=y)
         np.negative(y, out=y)
         np.exp(y, out=y)
@@ -193,7 +193,12 @@ _TABLE: dict[str, type[Activation]] = {
     "step": Step,
     "softmax": Softmax,
 }
-_ALIASES = {"identity": "linear", "none": "linear", "logistic": "sigmoid", "leakyrelu": "leaky_relu"}
+_ALIASES = {
+    "identity": "linear",
+    "none": "linear",
+    "logistic": "sigmoid",
+    "leakyrelu": "leaky_relu",
+}
 
 NAMES = tuple(_TABLE)
 
@@ -203,10 +208,10 @@ def get(identifier: str | Activation | None) -> Activation:
 
     >>> get("tanh")
     Tanh()
-    >>> get("swish")
+    >>> get("swish")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    neuronlab.errors.UnknownNameError: Unknown activation 'swish'. Valid names: linear, relu, leaky_relu, sigmoid, tanh, step, softmax.
+    neuronlab.errors.UnknownNameError: Unknown activation 'swish'. Valid names: linear, relu, ...
     """
     if identifier is None:
         return Linear()

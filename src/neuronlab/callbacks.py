@@ -11,7 +11,8 @@ the current epoch.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -53,33 +54,31 @@ class LambdaCallback(Callback):
         on_train_begin: Callable[[Logs], Any] | None = None,
         on_train_end: Callable[[Logs], Any] | None = None,
     ) -> None:
-        self._hooks = {
-            "epoch_begin": on_epoch_begin,
-            "epoch_end": on_epoch_end,
-            "batch_end": on_batch_end,
-            "train_begin": on_train_begin,
-            "train_end": on_train_end,
-        }
+        self._epoch_begin = on_epoch_begin
+        self._epoch_end = on_epoch_end
+        self._batch_end = on_batch_end
+        self._train_begin = on_train_begin
+        self._train_end = on_train_end
 
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
-        if (hook := self._hooks["epoch_begin"]) is not None:
-            hook(epoch, logs or {})
+        if self._epoch_begin is not None:
+            self._epoch_begin(epoch, logs or {})
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
-        if (hook := self._hooks["epoch_end"]) is not None:
-            hook(epoch, logs or {})
+        if self._epoch_end is not None:
+            self._epoch_end(epoch, logs or {})
 
     def on_batch_end(self, batch: int, logs: Logs | None = None) -> None:
-        if (hook := self._hooks["batch_end"]) is not None:
-            hook(batch, logs or {})
+        if self._batch_end is not None:
+            self._batch_end(batch, logs or {})
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
-        if (hook := self._hooks["train_begin"]) is not None:
-            hook(logs or {})
+        if self._train_begin is not None:
+            self._train_begin(logs or {})
 
     def on_train_end(self, logs: Logs | None = None) -> None:
-        if (hook := self._hooks["train_end"]) is not None:
-            hook(logs or {})
+        if self._train_end is not None:
+            self._train_end(logs or {})
 
 
 class EarlyStopping(Callback):

@@ -15,8 +15,9 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -245,7 +246,7 @@ def check(obj: Any, *args: Any, **kwargs: Any) -> GradcheckResult:
         key = obj.strip().lower()
         try:
             return check_activation(activations.get(key), *args, **kwargs)
-        except Exception:  # noqa: BLE001 - not an activation name: try a loss
+        except Exception:
             return check_loss(losses.get(key), *args, **kwargs)
     raise ConfigError(
         f"gradcheck.check takes an activation, loss, layer or Sequential model, got {obj!r}."

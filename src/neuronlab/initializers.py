@@ -13,7 +13,8 @@ steady through ReLU layers (``Var = 2 / fan_in``).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

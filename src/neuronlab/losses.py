@@ -82,7 +82,10 @@ class Loss:
 
 
 class MeanSquaredError(Loss):
-    """``L = mean((y_pred - y_true)^2)`` over every output; ``dL/dy_pred = 2 (y_pred - y_true) / size``."""
+    """``L = mean((y_pred - y_true)^2)`` over every output.
+
+    Gradient: ``dL/dy_pred = 2 (y_pred - y_true) / size``.
+    """
 
     name = "mse"
 
@@ -239,10 +242,10 @@ def get(identifier: str | Loss) -> Loss:
 
     >>> get("mean_squared_error")
     MeanSquaredError()
-    >>> get("hinge")
+    >>> get("hinge")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    neuronlab.errors.UnknownNameError: Unknown loss 'hinge'. Valid names: mse, sse, mae, binary_crossentropy, categorical_crossentropy.
+    neuronlab.errors.UnknownNameError: Unknown loss 'hinge'. Valid names: mse, sse, mae, ...
     """
     if isinstance(identifier, Loss):
         return identifier

@@ -23,7 +23,8 @@ The training loop is the one of the lessons, written out once::
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -124,7 +125,7 @@ class Sequential:
         return units
 
     def build(self, n_inputs: int | None = None, seed: int | None = None) -> None:
-        """Make every layer's weights for ``n_inputs`` features (from ``input_shape`` if omitted)."""
+        """Make every layer's weights for ``n_inputs`` features (default: ``input_shape``)."""
         if not self.layers:
             raise ConfigError("This model has no layers; add one, e.g. Sequential([Dense(1)]).")
         n = n_inputs if n_inputs is not None else self.n_inputs
@@ -265,12 +266,14 @@ class Sequential:
                 f"(shape {Y.shape}). Give {what} of width {k}, integer class labels of shape "
                 f"({n_samples},), or change the last layer's units to {Y.shape[1]}."
             )
-        if isinstance(self.loss, (losses.BinaryCrossentropy, losses.CategoricalCrossentropy)):
-            if (Y < 0).any() or (Y > 1).any():
-                raise DataError(
-                    f"{self.loss.name} needs targets between 0 and 1, got {name} values from "
-                    f"{Y.min():g} to {Y.max():g}. Use 0/1 labels (or one-hot rows)."
-                )
+        loss = self.loss
+        is_crossentropy = isinstance(loss, (losses.BinaryCrossentropy,
+                                            losses.CategoricalCrossentropy))
+        if loss is not None and is_crossentropy and ((Y < 0).any() or (Y > 1).any()):
+            raise DataError(
+                f"{loss.name} needs targets between 0 and 1, got {name} values from "
+                f"{Y.min():g} to {Y.max():g}. Use 0/1 labels (or one-hot rows)."
+            )
         return Y.astype(self.dtype, copy=False)
 
     @staticmethod
@@ -292,6 +295,8 @@ class Sequential:
         return one_hot
 
     def _require_built(self, what: str) -> None:
+        if not self.built and self.layers and self.n_inputs is not None:
+            self.build()  # the input size is known: make the weights now, as Keras does
         if not self.built:
             raise NotFittedError(
                 f"{what} needs the model's weights, which do not exist yet. Give the first "
@@ -387,7 +392,7 @@ class Sequential:
         self._check_loss_matches_output()
         X_val, Y_val = self._validation_set(X, Y, validation_split, validation_data)
         if X_val is not None and validation_data is None:
-            X, Y = X[: len(X) - len(X_val)], Y[: len(Y) - len(Y_val)]
+            X, Y = X[: len(X) - len(X_val)], Y[: len(Y) - len(X_val)]
         n = len(X)
         batch = n if batch_size is None and n <= DEFAULT_BATCH_SIZE else batch_size
         batch = check_int(batch if batch is not None else DEFAULT_BATCH_SIZE, "batch_size")
@@ -407,6 +412,10 @@ class Sequential:
         reporter = _Reporter(verbose, epochs)
         for cb in every:
             cb.on_train_begin({})
+        # Overflow while diverging is caught below as a non-finite loss, with a clear
+        # error, instead of NumPy warnings followed by pages of NaN.
+        errstate = np.errstate(over="ignore", invalid="ignore", divide="ignore")
+        errstate.__enter__()
         try:
             for epoch in range(epochs):
                 for cb in every:
@@ -444,13 +453,15 @@ class Sequential:
                 if self.stop_training:
                     break
         finally:
+            errstate.__exit__(None, None, None)
             reporter.close()
         for cb in every:
             cb.on_train_end({})
         return history
 
-    def _validation_set(self, X: np.ndarray, Y: np.ndarray, split: float,
-                        data: tuple[Any, Any] | None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    def _validation_set(
+        self, X: np.ndarray, Y: np.ndarray, split: float, data: tuple[Any, Any] | None
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
         if data is not None:
             if not isinstance(data, (tuple, list)) or len(data) != 2:
                 raise ConfigError("validation_data must be a pair (X_val, y_val).")
@@ -460,7 +471,7 @@ class Sequential:
             return None, None
         if not 0 < split < 1:
             raise ConfigError(f"validation_split must be between 0 and 1, got {split!r}.")
-        n_val = int(round(len(X) * split))
+        n_val = round(len(X) * split)
         if n_val < 1 or n_val >= len(X):
             raise DataError(
                 f"validation_split={split} of {len(X)} samples leaves {n_val} for validation "
@@ -506,6 +517,8 @@ class Sequential:
     # ----------------------------------------------------------------- description
     def summary(self, print_fn: Any = print) -> None:
         """Print a table of the layers, their output shapes and parameter counts."""
+        if not self.built and self.layers and self.n_inputs is not None:
+            self.build()
         rows = [("Layer", "Output shape", "Params", "Activation")]
         units = self.n_inputs
         for layer in self.layers:
@@ -555,6 +568,12 @@ class Sequential:
             model.compile(optimizers.from_config(c["optimizer"]), losses.from_config(c["loss"]),
                           c.get("metrics") or None)
         return model
+
+    def to_torch(self) -> Any:
+        """An equivalent ``torch.nn.Sequential`` (needs PyTorch); see :mod:`.torch_bridge`."""
+        from .torch_bridge import to_torch
+
+        return to_torch(self)
 
     def __repr__(self) -> str:
         return f"Sequential([{', '.join(repr(layer) for layer in self.layers)}])"

@@ -18,7 +18,7 @@ y = relu(1.000) = 1.000
 from __future__ import annotations
 
 import math
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 
 # --------------------------------------------------------------------------- activations

@@ -14,7 +14,9 @@ import numpy as np
 from .errors import ConfigError, DataError, ShapeError
 
 
-def as_float_array(data: Any, name: str = "X", dtype: Any = np.float64, ndim: int = 2) -> np.ndarray:
+def as_float_array(
+    data: Any, name: str = "X", dtype: Any = np.float64, ndim: int = 2
+) -> np.ndarray:
     """Return ``data`` as a finite, non-empty float array with ``ndim`` dimensions.
 
     A 1-D input is accepted where 2-D is wanted only for ``name='y'``-style targets
@@ -49,7 +51,8 @@ def as_float_array(data: Any, name: str = "X", dtype: Any = np.float64, ndim: in
         else:
             hint = f"reshape it to {ndim} dimensions"
         raise ShapeError(
-            f"{name} must have {ndim} dimensions (samples, features), got shape {arr.shape}; {hint}."
+            f"{name} must have {ndim} dimensions (samples, features), got shape "
+            f"{arr.shape}; {hint}."
         )
     arr = arr.astype(dtype, copy=False)
     if not np.isfinite(arr).all():

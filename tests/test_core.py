@@ -1,0 +1,316 @@
+"""The NumPy core: activations, losses, layers, optimizer step, model conventions."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from neuronlab import (
+    SGD,
+    Dense,
+    Dropout,
+    EarlyStopping,
+    History,
+    LambdaCallback,
+    Sequential,
+    activations,
+    datasets,
+    gradcheck,
+    losses,
+)
+
+EXTREME = np.array([-1000.0, -50.0, -1.0, 0.0, 1.0, 50.0, 1000.0])
+
+
+# ---------------------------------------------------------------- activations
+@pytest.mark.parametrize("name", activations.NAMES)
+def test_activation_gradients_match_finite_differences(name):
+    result = gradcheck.check_activation(name)
+    assert result.passed, str(result)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "softmax", "relu", "leaky_relu", "step"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_activations_are_finite_without_warnings_at_extremes(name, dtype):
+    act = activations.get(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = act.forward(EXTREME.astype(dtype).reshape(1, -1))
+        d = act.derivative(EXTREME.astype(dtype).reshape(1, -1))
+    assert np.isfinite(y).all() and np.isfinite(d).all()
+
+
+def test_sigmoid_values():
+    s = activations.get("sigmoid")
+    y = s.forward(EXTREME.copy())
+    assert y[3] == 0.5
+    assert y[0] == 0.0 and y[-1] == 1.0
+    assert ((y >= 0) & (y <= 1)).all()
+    np.testing.assert_allclose(s.forward(np.array([-30.0])), [1 / (1 + np.exp(30.0))], rtol=1e-12)
+
+
+def test_softmax_rows_sum_to_one_even_at_extremes():
+    sm = activations.get("softmax")
+    z = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0]])
+    y = sm.forward(z)
+    np.testing.assert_allclose(y.sum(axis=1), 1.0)
+    np.testing.assert_allclose(y[0], [1.0, 0.0, 0.0])
+
+
+@given(arrays(np.float64, (3, 4), elements=st.floats(-500, 500)))
+@settings(max_examples=50, deadline=None)
+def test_softmax_is_shift_invariant_and_positive(z):
+    sm = activations.get("softmax")
+    np.testing.assert_allclose(sm.forward(z), sm.forward(z + 7.0), atol=1e-12)
+    assert (sm.forward(z) >= 0).all()
+
+
+def test_step_and_relu_definitions():
+    z = np.array([-1.0, 0.0, 2.0])
+    np.testing.assert_array_equal(activations.get("step").forward(z), [0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(activations.get("relu").forward(z), [0.0, 0.0, 2.0])
+    np.testing.assert_array_equal(activations.get("relu").derivative(z), [0.0, 0.0, 1.0])
+    np.testing.assert_allclose(activations.get("leaky_relu").forward(z), [-0.01, 0.0, 2.0])
+
+
+def test_activation_derivatives_by_formula():
+    z = np.linspace(-3, 3, 13)
+    s = 1 / (1 + np.exp(-z))
+    np.testing.assert_allclose(activations.get("sigmoid").derivative(z), s * (1 - s))
+    np.testing.assert_allclose(activations.get("tanh").derivative(z), 1 - np.tanh(z) ** 2)
+    np.testing.assert_array_equal(activations.get("linear").derivative(z), np.ones_like(z))
+
+
+# ---------------------------------------------------------------- losses
+@pytest.mark.parametrize("name", losses.NAMES)
+def test_loss_gradients_match_finite_differences(name):
+    result = gradcheck.check_loss(name)
+    assert result.passed, str(result)
+
+
+@pytest.mark.parametrize("loss", [losses.BinaryCrossentropy(from_logits=True),
+                                  losses.CategoricalCrossentropy(from_logits=True)])
+def test_logit_losses_gradients(loss):
+    assert gradcheck.check_loss(loss).passed
+
+
+def test_cross_entropy_guards_log_zero():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bce = losses.get("binary_crossentropy").value(np.array([[0.0], [1.0]]),
+                                                      np.array([[1.0], [0.0]]))
+        cce = losses.get("categorical_crossentropy").value(np.array([[0.0, 1.0]]),
+                                                           np.array([[1.0, 0.0]]))
+        logits = losses.CategoricalCrossentropy(from_logits=True).value(
+            np.array([[1000.0, -1000.0]]), np.array([[0.0, 1.0]]))
+        blogits = losses.BinaryCrossentropy(from_logits=True).value(
+            np.array([[1000.0], [-1000.0]]), np.array([[0.0], [1.0]]))
+    assert all(np.isfinite(v) for v in (bce, cce, logits, blogits))
+    assert logits == pytest.approx(2000.0)
+    assert blogits == pytest.approx(1000.0)
+
+
+def test_cross_entropy_values_by_hand():
+    p = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]])
+    y = np.array([[1.0, 0, 0], [0, 1.0, 0]])
+    expected = -(np.log(0.7) + np.log(0.8)) / 2
+    assert losses.get("categorical_crossentropy")(p, y) == pytest.approx(expected)
+    assert losses.get("bce")([[0.9], [0.2]], [[1.0], [0.0]]) == pytest.approx(
+        -(np.log(0.9) + np.log(0.8)) / 2)
+
+
+# ---------------------------------------------------------------- layers
+@pytest.mark.parametrize("activation", activations.NAMES)
+def test_dense_gradients_for_every_activation(activation):
+    if activation == "step":
+        pytest.importorskip("numpy")  # step has zero gradient: still checked below
+    layer = Dense(3, activation=activation, input_shape=(4,), l2=0.01)
+    result = gradcheck.check_layer(layer)
+    assert result.passed, str(result)
+
+
+def test_dropout_gradient_and_scaling():
+    assert gradcheck.check_layer(Dropout(0.4), np.random.default_rng(0).normal(size=(6, 5))).passed
+    layer = Dropout(0.5)
+    layer.build(1000, np.random.default_rng(0), np.float64)
+    x = np.ones((200, 1000))
+    out = layer.forward(x, training=True)
+    assert set(np.unique(out)) <= {0.0, 2.0}
+    assert out.mean() == pytest.approx(1.0, abs=0.02)
+    np.testing.assert_array_equal(layer.forward(x, training=False), x)
+
+
+def test_dense_forward_backward_shapes_and_formulas():
+    rng = np.random.default_rng(0)
+    layer = Dense(3, activation="linear", input_shape=(4,))
+    layer.build(4, rng, np.float64)
+    x = rng.normal(size=(5, 4))
+    g = rng.normal(size=(5, 3))
+    y = layer.forward(x)
+    assert y.shape == (5, 3)
+    gx = layer.backward(g)
+    np.testing.assert_allclose(layer.grad_W, g.T @ x)
+    np.testing.assert_allclose(layer.grad_b, g.sum(0))
+    np.testing.assert_allclose(gx, g @ layer.W)
+
+
+def test_model_gradcheck_every_loss():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6, 3))
+    cases = [
+        ("mse", Dense(2), rng.normal(size=(6, 2))),
+        ("binary_crossentropy", Dense(1, activation="sigmoid"), rng.integers(0, 2, 6)),
+        ("categorical_crossentropy", Dense(3, activation="softmax"), rng.integers(0, 3, 6)),
+    ]
+    for loss, out, y in cases:
+        model = Sequential([Dense(4, activation="tanh", input_shape=(3,), l2=0.001),
+                            Dense(4, activation="sigmoid"), out], seed=1)
+        model.compile(optimizer="sgd", loss=loss)
+        result = gradcheck.check_model(model, X, y)
+        assert result.passed, f"{loss}: {result}"
+        assert "match" in str(result)
+
+
+def test_gradcheck_reports_a_wrong_gradient_in_plain_words():
+    class BrokenSigmoid(activations.Sigmoid):
+        def backward(self, grad_y, z, y):
+            return grad_y * y  # forgot the (1 - y)
+
+    result = gradcheck.check_activation(BrokenSigmoid())
+    assert not result.passed
+    assert "DO NOT match" in str(result)
+
+
+# ---------------------------------------------------------------- one SGD step, by hand
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def test_one_sgd_step_matches_an_independent_computation():
+    rng = np.random.default_rng(42)
+    X = rng.normal(size=(8, 5))
+    y = rng.normal(size=(8, 2))
+    model = Sequential([Dense(6, activation="tanh", input_shape=(5,)),
+                        Dense(4, activation="sigmoid"),
+                        Dense(2)], seed=7, dtype="float64")
+    model.compile(optimizer=SGD(learning_rate=0.1), loss="mse")
+    W1, b1, W2, b2, W3, b3 = model.get_weights()
+    # the step, written out independently
+    h1 = np.tanh(X @ W1.T + b1)
+    h2 = _sigmoid(h1 @ W2.T + b2)
+    out = h2 @ W3.T + b3
+    d_out = 2 * (out - y) / out.size
+    gW3, gb3 = d_out.T @ h2, d_out.sum(0)
+    d_h2 = (d_out @ W3) * h2 * (1 - h2)
+    gW2, gb2 = d_h2.T @ h1, d_h2.sum(0)
+    d_h1 = (d_h2 @ W2) * (1 - h1**2)
+    gW1, gb1 = d_h1.T @ X, d_h1.sum(0)
+    expected = [W - 0.1 * g for W, g in zip([W1, b1, W2, b2, W3, b3],
+                                            [gW1, gb1, gW2, gb2, gW3, gb3])]
+    model.fit(X, y, epochs=1, batch_size=8, verbose=0)
+    for got, want in zip(model.get_weights(), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=0)
+
+
+# ---------------------------------------------------------------- model conventions
+def _xor_model(seed=0, dtype="float32"):
+    model = Sequential([Dense(4, activation="sigmoid", input_shape=(2,)),
+                        Dense(1, activation="sigmoid")], seed=seed, dtype=dtype)
+    model.compile(optimizer=SGD(learning_rate=1.0), loss="mse", metrics=["accuracy"])
+    return model
+
+
+def test_same_seed_gives_identical_weights():
+    X, y = datasets.xor()
+    a, b = _xor_model(5), _xor_model(5)
+    a.fit(X, y, epochs=50, verbose=0)
+    b.fit(X, y, epochs=50, verbose=0)
+    for wa, wb in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_array_equal(wa, wb)
+    c = _xor_model(6)
+    assert not np.array_equal(c.get_weights()[0], a.get_weights()[0])
+
+
+def test_fit_seed_makes_minibatch_training_reproducible():
+    X, y = datasets.make_moons(n_samples=100, seed=0)
+
+    def run(seed):
+        model = Sequential([Dense(8, activation="relu", input_shape=(2,)),
+                            Dense(1, activation="sigmoid")])
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        model.fit(X, y, epochs=3, batch_size=16, verbose=0, seed=seed)
+        return model.get_weights()
+
+    for wa, wb in zip(run(3), run(3)):
+        np.testing.assert_array_equal(wa, wb)
+
+
+def test_float32_by_default_float64_on_request():
+    assert _xor_model().get_weights()[0].dtype == np.float32
+    assert _xor_model(dtype="float64").get_weights()[0].dtype == np.float64
+    X, _ = datasets.xor()
+    assert _xor_model().predict(X).dtype == np.float32
+
+
+def test_fit_returns_history_with_loss_and_metrics():
+    X, y = datasets.xor()
+    model = _xor_model()
+    history = model.fit(X, y, epochs=10, verbose=0)
+    assert isinstance(history, History)
+    assert set(history.history) == {"loss", "accuracy"}
+    assert len(history.history["loss"]) == 10 and history.epoch == list(range(10))
+    assert model.history is history
+
+
+def test_evaluate_and_predict():
+    X, y = datasets.xor()
+    model = _xor_model()
+    model.fit(X, y, epochs=3000, verbose=0)
+    loss, acc = model.evaluate(X, y)
+    assert acc == 1.0 and loss < 0.01
+    scores = model.evaluate(X, y, return_dict=True)
+    assert scores["loss"] == pytest.approx(loss)
+    assert model.predict(X).shape == (4, 1)
+    np.testing.assert_array_equal(model(X), model.predict(X))
+
+
+def test_validation_split_and_callbacks():
+    X, y = datasets.make_moons(n_samples=200, noise=0.1, seed=0)
+    model = Sequential([Dense(16, activation="relu", input_shape=(2,)),
+                        Dense(1, activation="sigmoid")], seed=0)
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    seen = []
+    history = model.fit(X, y, epochs=200, validation_split=0.25, verbose=0, seed=0,
+                        callbacks=[LambdaCallback(on_epoch_end=lambda e, logs: seen.append(e)),
+                                   EarlyStopping(monitor="val_loss", patience=2,
+                                                 min_delta=10.0)])
+    assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(history.history)
+    assert seen == history.epoch
+    assert len(history.epoch) == 4  # improved once (from inf), then 3 epochs without
+
+
+def test_summary_is_readable():
+    lines = []
+    _xor_model().summary(print_fn=lines.append)
+    text = "\n".join(lines)
+    assert "Dense" in text and "(None, 4)" in text and "Total params: 17" in text
+    assert "sigmoid" in text
+
+
+def test_repr_is_one_line():
+    model = _xor_model()
+    assert repr(model) == ("Sequential([Dense(4, activation='sigmoid', input_shape=(2,)), "
+                           "Dense(1, activation='sigmoid')])")
+    assert "\n" not in repr(model.history)
+
+
+def test_config_round_trip_rebuilds_the_architecture():
+    model = _xor_model()
+    clone = Sequential.from_config(model.get_config())
+    assert repr(clone) == repr(model)
+    assert clone.loss is not None and clone.loss.name == "mse"

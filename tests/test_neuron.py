@@ -1,0 +1,82 @@
+"""The pure-Python neuron: standard library only, runnable on its own, clear errors."""
+
+from __future__ import annotations
+
+import ast
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import neuronlab.neuron as pure
+from neuronlab.neuron import Layer, Network, Neuron, get_activation
+
+SOURCE = Path(pure.__file__)
+
+
+def test_imports_only_the_standard_library():
+    tree = ast.parse(SOURCE.read_text())
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, "no package-relative imports: the file must run on its own"
+            modules.add((node.module or "").split(".")[0])
+    assert modules <= set(sys.stdlib_module_names), modules - set(sys.stdlib_module_names)
+
+
+def test_file_runs_on_its_own(tmp_path):
+    copy = tmp_path / "neuron.py"
+    copy.write_text(SOURCE.read_text())
+    result = subprocess.run([sys.executable, "-I", str(copy)], capture_output=True, text=True,
+                            check=True, cwd=tmp_path)
+    assert "z = (0.50 × 0.50) + (-0.30 × -0.30) + (0.70 × 0.80) + 0.10 = 1.000" in result.stdout
+    assert "y = sigmoid(1.190) = 0.767" in result.stdout
+
+
+@pytest.mark.parametrize("z", [-1000.0, -745.0, 0.0, 745.0, 1000.0])
+def test_sigmoid_never_overflows(z):
+    y = get_activation("sigmoid")(z)
+    assert 0.0 <= y <= 1.0 and math.isfinite(y)
+
+
+def test_activations_by_name():
+    assert get_activation("relu")(-2.0) == 0.0
+    assert get_activation("step")(0.0) == 0.0 and get_activation("step")(0.1) == 1.0
+    assert get_activation("tanh")(0.0) == 0.0
+    assert get_activation(None)(3.5) == 3.5
+    with pytest.raises(ValueError, match=r"Unknown activation 'soft'\. Valid names: relu"):
+        get_activation("soft")
+
+
+def test_neuron_errors_say_what_was_expected():
+    neuron = Neuron([0.5, -0.3, 0.8], 0.1)
+    with pytest.raises(ValueError, match=r"has 3 weights, so it expects 3 inputs, got 2"):
+        neuron([1.0, 2.0])
+    with pytest.raises(TypeError, match=r"inputs\[1\] must be a number, got 'x'"):
+        neuron([1.0, "x", 2.0])
+    with pytest.raises(ValueError, match="must be a finite number"):
+        neuron([1.0, float("nan"), 2.0])
+    with pytest.raises(ValueError, match="weights is empty"):
+        Neuron([], 0.0)
+
+
+def test_layer_errors():
+    with pytest.raises(ValueError, match="one bias per neuron: got 2 weight rows and 1 biases"):
+        Layer([[1, 2], [3, 4]], [0.0])
+    with pytest.raises(ValueError, match="same length; got lengths"):
+        Layer([[1, 2], [3]], [0.0, 0.0])
+    with pytest.raises(ValueError, match="at least one layer"):
+        Network([])
+
+
+def test_explanation_with_negative_bias_and_precise_numbers():
+    e = Neuron([1.0, 1.0], -1.5, "step").explain([1.0, 1.0])
+    assert e.z_line() == "z = (1.00 × 1.00) + (1.00 × 1.00) - 1.50 = 0.500"
+    assert e.y_line() == "y = step(0.500) = 1.000"
+    e = Neuron([0.125], 0.0, "linear").explain([2.0])
+    assert "(2.00 × 0.125)" in e.z_line()
+    assert e.as_dict()["products"] == [0.25]
