@@ -1,0 +1,142 @@
+"""What the lab accepts: the size limits and the checks on every request field.
+
+Every check raises :class:`BadRequest` with a message that names the field, says what
+was expected and what arrived, so the page can show it as it is. The server turns
+``BadRequest`` into a 4xx JSON answer ``{"error": "..."}``.
+
+>>> numbers([0.5, -0.3], "inputs", 1, LIMITS.inputs)
+[0.5, -0.3]
+>>> numbers([1] * 7, "inputs", 1, LIMITS.inputs)
+Traceback (most recent call last):
+...
+neuronlab.lab.schema.BadRequest: 'inputs' must be a list of 1 to 6 numbers, got 7.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import NeuronlabError
+
+
+class BadRequest(NeuronlabError, ValueError):
+    """A request the lab cannot serve; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Upper bounds on everything a request can ask for."""
+
+    inputs: int = 6  # inputs of the neuron and the layer
+    neurons: int = 8  # neurons of the layer view and of each hidden layer
+    hidden_layers: int = 6
+    batch_rows: int = 32
+    points: int = 2000  # samples of a playground data set
+    sessions: int = 8  # playground sessions alive at once
+    epochs_per_request: int = 2000
+    value: float = 1000.0  # |input|, |weight|, |bias| in the neuron, layer and batch views
+    body_bytes: int = 64 * 1024
+    message_bytes: int = 4 * 1024  # one WebSocket message from the page
+    learning_rate: float = 10.0
+    l2: float = 1.0
+    noise: float = 3.0
+    seed: int = 2**31 - 1
+
+
+LIMITS = Limits()
+
+NEURON_ACTIVATIONS = ("relu", "sigmoid", "tanh", "step", "linear")
+HIDDEN_ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "linear")
+DATASETS = ("and", "or", "xor", "circles", "moons", "spirals", "blobs")
+OPTIMIZERS = ("sgd", "rmsprop", "adam")
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def number(value: Any, field: str, low: float | None = None, high: float | None = None) -> float:
+    """``value`` as a finite float within ``[low, high]``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise BadRequest(f"'{field}' must be a number, got {_show(value)}.")
+    result = float(value)
+    if not math.isfinite(result):
+        raise BadRequest(f"'{field}' must be a finite number, got {_show(value)}.")
+    if (low is not None and result < low) or (high is not None and result > high):
+        raise BadRequest(f"'{field}' must be between {low:g} and {high:g}, got {result:g}.")
+    return result
+
+
+def integer(value: Any, field: str, low: int, high: int) -> int:
+    """``value`` as an int within ``[low, high]`` (a float like 3.0 is not accepted)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadRequest(f"'{field}' must be a whole number, got {_show(value)}.")
+    if not low <= value <= high:
+        raise BadRequest(f"'{field}' must be between {low} and {high}, got {value}.")
+    return value
+
+
+def numbers(value: Any, field: str, least: int, most: int,
+            bound: float = LIMITS.value) -> list[float]:
+    """A list of ``least`` to ``most`` finite numbers, each within ``±bound``."""
+    if not isinstance(value, list):
+        raise BadRequest(f"'{field}' must be a list of numbers, got {_show(value)}.")
+    if not least <= len(value) <= most:
+        raise BadRequest(
+            f"'{field}' must be a list of {least} to {most} numbers, got {len(value)}."
+        )
+    return [number(v, f"{field}[{i}]", -bound, bound) for i, v in enumerate(value)]
+
+
+def matrix(value: Any, field: str, rows: int, columns: int) -> list[list[float]]:
+    """A rectangular list of 1..``rows`` rows of 1..``columns`` numbers."""
+    if not isinstance(value, list) or not 1 <= len(value) <= rows:
+        count = len(value) if isinstance(value, list) else _show(value)
+        raise BadRequest(f"'{field}' must be a list of 1 to {rows} rows, got {count}.")
+    result = [numbers(row, f"{field}[{i}]", 1, columns) for i, row in enumerate(value)]
+    widths = {len(row) for row in result}
+    if len(widths) != 1:
+        raise BadRequest(
+            f"Every row of '{field}' needs the same number of values; got lengths "
+            f"{sorted(widths)}."
+        )
+    return result
+
+
+def choice(value: Any, field: str, options: tuple[str, ...]) -> str:
+    """One of ``options`` (case-insensitive)."""
+    key = value.strip().lower() if isinstance(value, str) else None
+    if key not in options:
+        raise BadRequest(f"'{field}' must be one of {', '.join(options)}; got {_show(value)}.")
+    return key
+
+
+def obj(value: Any, what: str = "the request body") -> dict[str, Any]:
+    """``value`` if it is a JSON object."""
+    if not isinstance(value, dict):
+        raise BadRequest(f"{what} must be a JSON object like {{\"inputs\": [...]}}, "
+                         f"got {_show(value)}.")
+    return value
+
+
+def only(body: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    """Reject fields the endpoint does not know (a typo should not pass in silence)."""
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        raise BadRequest(
+            f"Unknown field(s) {', '.join(map(repr, unknown))}; this endpoint takes "
+            f"{', '.join(allowed)}."
+        )
+
+
+def require(body: dict[str, Any], field: str) -> Any:
+    if field not in body:
+        raise BadRequest(f"Missing field '{field}'.")
+    return body[field]

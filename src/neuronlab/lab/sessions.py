@@ -1,0 +1,418 @@
+"""Playground sessions: a data set, a network, and training that the page watches.
+
+A :class:`Session` owns one :class:`~neuronlab.model.Sequential` and trains it epoch
+by epoch with ``model.fit(..., epochs=1, seed=epoch)``, so the same configuration
+trained for the same number of epochs gives bit-identical weights however the epochs
+were grouped into frames. :meth:`Session.frame` is one snapshot for the page: the
+decision boundary and every hidden neuron's output over a grid, losses, accuracies,
+weights and the epoch.
+
+>>> session = Session(PlaygroundConfig.parse({"dataset": "xor", "hidden": [4]}))
+>>> session.train(5)
+5
+>>> frame = session.frame()
+>>> frame["epoch"], frame["boundary"]["size"], len(frame["hidden"][0])
+(5, 40, 4)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import math
+import secrets
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import datasets, optimizers
+from ..errors import TrainingDivergedError
+from ..layers import Dense
+from ..model import Sequential
+from .schema import (
+    DATASETS,
+    HIDDEN_ACTIVATIONS,
+    LIMITS,
+    OPTIMIZERS,
+    BadRequest,
+    choice,
+    integer,
+    number,
+    obj,
+    only,
+)
+
+BOUNDARY_SIZE = 40  # cells per side of the decision-boundary heatmap
+NEURON_SIZE = 20  # cells per side of each hidden neuron's heatmap
+CURVE_POINTS = 300  # at most this many points per loss curve in a frame
+STEPS_PER_REQUEST = 100_000  # gradient steps one request may ask for
+IDLE_SECONDS = 600.0  # a session no page watches is dropped after this long
+OPTIMIZER_CLASSES = {"sgd": "SGD", "rmsprop": "RMSprop", "adam": "Adam"}
+
+
+@dataclass(frozen=True)
+class PlaygroundConfig:
+    """Everything that defines a playground run; the page keeps it in its URL."""
+
+    dataset: str = "xor"
+    samples: int = 200
+    noise: float = 0.1
+    train_fraction: float = 0.5
+    batch_size: int = 10
+    hidden: tuple[int, ...] = (4, 4)
+    activation: str = "tanh"
+    learning_rate: float = 0.1
+    optimizer: str = "sgd"
+    l2: float = 0.0
+    seed: int = 1
+
+    @classmethod
+    def parse(cls, body: Any) -> PlaygroundConfig:
+        """Check a JSON object; missing fields take their defaults."""
+        body = obj(body, "'config'")
+        only(body, tuple(cls.__dataclass_fields__))
+        d = cls()
+        hidden = body.get("hidden", list(d.hidden))
+        if not isinstance(hidden, list) or len(hidden) > LIMITS.hidden_layers:
+            raise BadRequest(
+                f"'hidden' must be a list of 0 to {LIMITS.hidden_layers} layer sizes, got "
+                f"{hidden!r}."
+            )
+        return cls(
+            dataset=choice(body.get("dataset", d.dataset), "dataset", DATASETS),
+            samples=integer(body.get("samples", d.samples), "samples", 8, LIMITS.points),
+            noise=number(body.get("noise", d.noise), "noise", 0.0, LIMITS.noise),
+            train_fraction=number(body.get("train_fraction", d.train_fraction),
+                                  "train_fraction", 0.1, 0.9),
+            batch_size=integer(body.get("batch_size", d.batch_size), "batch_size", 1,
+                               LIMITS.points),
+            hidden=tuple(integer(units, f"hidden[{i}]", 1, LIMITS.neurons)
+                         for i, units in enumerate(hidden)),
+            activation=choice(body.get("activation", d.activation), "activation",
+                              HIDDEN_ACTIVATIONS),
+            learning_rate=number(body.get("learning_rate", d.learning_rate), "learning_rate",
+                                 1e-6, LIMITS.learning_rate),
+            optimizer=choice(body.get("optimizer", d.optimizer), "optimizer", OPTIMIZERS),
+            l2=number(body.get("l2", d.l2), "l2", 0.0, LIMITS.l2),
+            seed=integer(body.get("seed", d.seed), "seed", 0, LIMITS.seed),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["hidden"] = list(self.hidden)
+        return data
+
+    @property
+    def test_size(self) -> float:
+        return round(1.0 - self.train_fraction, 6)
+
+
+def _quantize(values: np.ndarray) -> str:
+    """Numbers in [0, 1] as base64 bytes 0..255 (row 0 is the top row of the picture)."""
+    clipped = np.clip(np.nan_to_num(values, nan=0.5), 0.0, 1.0)
+    return base64.b64encode(np.round(clipped * 255).astype(np.uint8).tobytes()).decode("ascii")
+
+
+def _finite(value: float, digits: int = 6) -> float | None:
+    """``value`` rounded, or ``None`` (JSON null) when it is NaN or infinite."""
+    return round(float(value), digits) if math.isfinite(value) else None
+
+
+def _finite_list(values: np.ndarray, digits: int = 4) -> list[Any]:
+    rounded = np.round(values.astype(np.float64), digits).astype(object)
+    rounded[~np.isfinite(values.astype(np.float64))] = None
+    return list(rounded.tolist())
+
+
+def _thin(values: list[float], most: int = CURVE_POINTS) -> tuple[list[int], list[float | None]]:
+    """At most ``most`` evenly spaced (epoch, value) points of a curve, always with the last."""
+    n = len(values)
+    picks = range(n) if n <= most else sorted({round(i * (n - 1) / (most - 1))
+                                               for i in range(most)})
+    return [i + 1 for i in picks], [_finite(values[i]) for i in picks]
+
+
+class Session:
+    """One playground: data, model, training state, and the snapshots the page draws."""
+
+    def __init__(self, config: PlaygroundConfig) -> None:
+        self.id = secrets.token_urlsafe(12)
+        self.lock = asyncio.Lock()
+        self.playing = False
+        self.watched = False  # a page's WebSocket is attached
+        self.touched = time.monotonic()
+        self.generation = 0  # counts configurations, so a page can drop stale frames
+        self.configure(config)
+
+    # ------------------------------------------------------------------ setup
+    def configure(self, config: PlaygroundConfig) -> None:
+        """Make the data set and a fresh network for ``config``."""
+        c = config
+        X, y = datasets.make_classification_2d(c.dataset, c.samples, c.noise, seed=c.seed)
+        self.classes = max(2, int(y.max()) + 1)
+        X_tr, X_te, y_tr, y_te = datasets.train_test_split(
+            X, y, test_size=c.test_size, seed=c.seed, stratify=True)
+        self.config = config
+        self.X_train, self.X_test = X_tr, X_te
+        self.labels_train, self.labels_test = y_tr, y_te
+        if self.classes == 2:
+            self.y_train, self.y_test = y_tr.reshape(-1, 1), y_te.reshape(-1, 1)
+        else:
+            self.y_train, self.y_test = y_tr, y_te
+        low, high = X.min(axis=0), X.max(axis=0)
+        center, half = (low + high) / 2, float(max(high - low)) / 2 * 1.15 + 0.1
+        self.extent = [float(center[0] - half), float(center[0] + half),
+                       float(center[1] - half), float(center[1] + half)]
+        self.grid = self._grid(BOUNDARY_SIZE)
+        self.small_grid = self._grid(NEURON_SIZE)
+        self.generation += 1
+        self.reset()
+
+    def _grid(self, size: int) -> np.ndarray:
+        """Cell centres, row by row from the top of the picture: ``(size*size, 2)``."""
+        x0, x1, y0, y1 = self.extent
+        xs = x0 + (np.arange(size) + 0.5) * (x1 - x0) / size
+        ys = y1 - (np.arange(size) + 0.5) * (y1 - y0) / size
+        gx, gy = np.meshgrid(xs, ys)
+        return np.column_stack([gx.ravel(), gy.ravel()])
+
+    def build_model(self) -> Sequential:
+        c = self.config
+        layers = [Dense(units, activation=c.activation, l2=c.l2) for units in c.hidden]
+        out = "sigmoid" if self.classes == 2 else "softmax"
+        layers.append(Dense(1 if self.classes == 2 else self.classes, activation=out, l2=c.l2))
+        layers[0].input_shape = (2,)
+        model = Sequential(layers, seed=c.seed)
+        optimizer = optimizers.get(c.optimizer)
+        optimizer.learning_rate = c.learning_rate
+        loss = "binary_crossentropy" if self.classes == 2 else "categorical_crossentropy"
+        model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
+        model.build()
+        return model
+
+    def reset(self) -> None:
+        """Fresh weights (the same ones for the same seed), epoch 0, no curves."""
+        self.model = self.build_model()
+        self.epoch = 0
+        self.playing = False
+        self.diverged: str | None = None
+        self.curves: dict[str, list[float]] = {"train": [], "test": []}
+        with np.errstate(all="ignore"):
+            train = self.model.evaluate(self.X_train, self.y_train, return_dict=True)
+            test = self.model.evaluate(self.X_test, self.y_test, return_dict=True)
+        self.scores = {"train": train, "test": test}
+
+    # ------------------------------------------------------------------ training
+    def steps_per_epoch(self) -> int:
+        return math.ceil(len(self.X_train) / self.config.batch_size)
+
+    def check_epochs(self, epochs: int) -> int:
+        """Bound the work one request asks for."""
+        steps = epochs * self.steps_per_epoch()
+        if steps > STEPS_PER_REQUEST:
+            most = max(1, STEPS_PER_REQUEST // self.steps_per_epoch())
+            raise BadRequest(
+                f"{epochs} epochs of {self.steps_per_epoch()} steps each is too much work for "
+                f"one request (limit {STEPS_PER_REQUEST} steps); ask for at most {most} epochs "
+                f"or use a larger batch size."
+            )
+        return epochs
+
+    def train(self, epochs: int, seconds: float | None = None) -> int:
+        """Train up to ``epochs`` epochs (or until ``seconds`` pass); return how many ran.
+
+        Training stops for good when the loss turns NaN or infinite: :attr:`diverged`
+        then explains what happened in words.
+        """
+        if self.diverged:
+            return 0
+        start = time.perf_counter()
+        done = 0
+        with np.errstate(all="ignore"):
+            while done < epochs:
+                try:
+                    logs = self.model.fit(
+                        self.X_train, self.y_train, epochs=1, batch_size=self.config.batch_size,
+                        seed=self.epoch, verbose=0, validation_data=(self.X_test, self.y_test),
+                    ).history
+                except TrainingDivergedError as exc:
+                    self._diverge(exc)
+                    break
+                self.epoch += 1
+                done += 1
+                self.curves["train"].append(logs["loss"][0])
+                self.curves["test"].append(logs["val_loss"][0])
+                self.scores = {
+                    "train": {"loss": logs["loss"][0], "accuracy": logs["accuracy"][0]},
+                    "test": {"loss": logs["val_loss"][0], "accuracy": logs["val_accuracy"][0]},
+                }
+                if seconds is not None and time.perf_counter() - start >= seconds:
+                    break
+        self.touched = time.monotonic()
+        return done
+
+    def _diverge(self, exc: TrainingDivergedError) -> None:
+        c = self.config
+        self.playing = False
+        self.diverged = (
+            f"Training diverged in epoch {self.epoch + 1}: the loss became NaN (not a number) "
+            f"because the weights grew so large that the arithmetic overflowed. Training "
+            f"stopped. Try a smaller learning rate (now {c.learning_rate:g}; e.g. "
+            f"{c.learning_rate / 10:g}), then press reset. The library said: {exc}"
+        )
+
+    # ------------------------------------------------------------------ snapshots
+    def data(self) -> dict[str, Any]:
+        """The points (sent once per configuration) and the picture's extent."""
+        return {
+            "generation": self.generation,
+            "config": self.config.as_dict(),
+            "classes": self.classes,
+            "extent": self.extent,
+            "train": {"X": _finite_list(self.X_train), "y": self.labels_train.tolist()},
+            "test": {"X": _finite_list(self.X_test), "y": self.labels_test.tolist()},
+            "layers": [2, *self.config.hidden, 1 if self.classes == 2 else self.classes],
+        }
+
+    def _boundary(self) -> dict[str, Any]:
+        p = self.model.predict(self.grid).astype(np.float64)
+        p = np.nan_to_num(p, nan=0.5, posinf=1.0, neginf=0.0)
+        if self.classes == 2:
+            label = (p[:, 0] > 0.5).astype(np.uint8)
+            strength = np.abs(2 * p[:, 0] - 1)
+        else:
+            label = p.argmax(axis=1).astype(np.uint8)
+            strength = (p.max(axis=1) - 1 / self.classes) / (1 - 1 / self.classes)
+        return {
+            "size": BOUNDARY_SIZE,
+            "label": base64.b64encode(label.tobytes()).decode("ascii"),
+            "strength": _quantize(strength),
+        }
+
+    def _hidden(self) -> list[list[dict[str, Any]]]:
+        """Each hidden neuron's output over the small grid, scaled to [-1, 1] -> 0..255."""
+        layers: list[list[dict[str, Any]]] = []
+        out = self.small_grid.astype(self.model.dtype)
+        for layer in self.model.layers[:-1]:
+            out = layer.forward(out)
+            column = []
+            for j in range(out.shape[1]):
+                values = np.nan_to_num(out[:, j].astype(np.float64), posinf=1e30, neginf=-1e30)
+                scale = float(np.abs(values).max()) or 1.0
+                column.append({
+                    "size": NEURON_SIZE,
+                    "grid": _quantize((values / scale + 1) / 2),
+                    "low": _finite(float(values.min()), 4),
+                    "high": _finite(float(values.max()), 4),
+                })
+            layers.append(column)
+        return layers
+
+    def frame(self) -> dict[str, Any]:
+        """One snapshot of the training for the page."""
+        with np.errstate(all="ignore"):
+            boundary, hidden = self._boundary(), self._hidden()
+        epochs, train = _thin(self.curves["train"])
+        _, test = _thin(self.curves["test"])
+        weights = [{"W": _finite_list(layer.W), "b": _finite_list(layer.b)}
+                   for layer in self.model.layers if isinstance(layer, Dense)]
+        return {
+            "type": "frame",
+            "generation": self.generation,
+            "epoch": self.epoch,
+            "playing": self.playing,
+            "scores": {side: {k: _finite(v) for k, v in scores.items()}
+                       for side, scores in self.scores.items()},
+            "curves": {"epoch": epochs, "train": train, "test": test},
+            "boundary": boundary,
+            "hidden": hidden,
+            "weights": weights,
+            "diverged": self.diverged,
+        }
+
+    # ------------------------------------------------------------------ export
+    def filename(self, suffix: str) -> str:
+        return f"neuronlab-{self.config.dataset}-epoch{self.epoch}{suffix}"
+
+    def python_code(self, filename: str) -> str:
+        """Python that rebuilds this network and trains it exactly as the lab did."""
+        c = self.config
+        hidden = [f'Dense({u}, activation="{c.activation}"'
+                  + (", input_shape=(2,)" if i == 0 else "")
+                  + (f", l2={c.l2!r}" if c.l2 else "") + ")"
+                  for i, u in enumerate(c.hidden)]
+        units, out = (1, "sigmoid") if self.classes == 2 else (self.classes, "softmax")
+        last = f'Dense({units}, activation="{out}"' + (", input_shape=(2,)" if not c.hidden
+                                                        else "")
+        last += (f", l2={c.l2!r}" if c.l2 else "") + ")"
+        loss = "binary_crossentropy" if self.classes == 2 else "categorical_crossentropy"
+        reshape = ("y_train, y_test = y_train.reshape(-1, 1), y_test.reshape(-1, 1)\n"
+                   if self.classes == 2 else "")
+        layer_lines = "".join(f"    {line},\n" for line in [*hidden, last])
+        return (
+            '"""Rebuild and train the network of the neuronlab playground."""\n'
+            "from neuronlab import Dense, Sequential, datasets, optimizers\n"
+            "\n"
+            f'X, y = datasets.make_classification_2d("{c.dataset}", n_samples={c.samples}, '
+            f"noise={c.noise!r}, seed={c.seed})\n"
+            "X_train, X_test, y_train, y_test = datasets.train_test_split(\n"
+            f"    X, y, test_size={c.test_size!r}, seed={c.seed}, stratify=True)\n"
+            f"{reshape}"
+            "\n"
+            "model = Sequential([\n"
+            f"{layer_lines}"
+            f"], seed={c.seed})\n"
+            f"model.compile(optimizer=optimizers.{OPTIMIZER_CLASSES[c.optimizer]}"
+            f"(learning_rate={c.learning_rate!r}),\n"
+            f'              loss="{loss}", metrics=["accuracy"])\n'
+            "\n"
+            "# One fit call per epoch, shuffled with the epoch number as seed, as the lab does.\n"
+            f"for epoch in range({self.epoch}):\n"
+            f"    model.fit(X_train, y_train, epochs=1, batch_size={c.batch_size}, seed=epoch,\n"
+            "              verbose=0, validation_data=(X_test, y_test))\n"
+            'print("test:", model.evaluate(X_test, y_test, return_dict=True))\n'
+            "\n"
+            "# The exported file holds the same trained weights:\n"
+            "# from neuronlab.io import load_model\n"
+            f'# model = load_model("{filename}")\n'
+        )
+
+
+class Sessions:
+    """The live sessions, at most ``limit`` at once."""
+
+    def __init__(self, limit: int = LIMITS.sessions) -> None:
+        self.limit = limit
+        self._items: dict[str, Session] = {}
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def create(self, config: PlaygroundConfig) -> Session:
+        now = time.monotonic()
+        for key, old in list(self._items.items()):
+            if not old.watched and now - old.touched > IDLE_SECONDS:
+                del self._items[key]
+        if len(self._items) >= self.limit:
+            raise BadRequest(
+                f"The lab already runs {self.limit} playground sessions (the limit). Close "
+                "another lab tab, or wait for its session to end.", status=429)
+        session = Session(config)
+        self._items[session.id] = session
+        return session
+
+    def get(self, key: str) -> Session:
+        session = self._items.get(key)
+        if session is None:
+            raise BadRequest(
+                f"No playground session {key!r}: it ended (its page closed) or never existed. "
+                "Reload the page to start a new one.", status=404)
+        session.touched = time.monotonic()
+        return session
+
+    def remove(self, key: str) -> None:
+        session = self._items.pop(key, None)
+        if session is not None:
+            session.playing = False

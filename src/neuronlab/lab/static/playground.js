@@ -1,0 +1,397 @@
+// The Playground: pick data and a network, press play, and watch the server train it.
+// Frames arrive over a WebSocket; this module only draws them.
+
+import { get, post, showError } from "./api.js";
+import { button, numberRow, selectRow, sliderRow } from "./controls.js";
+import { linePlot } from "./diagrams.js";
+import { figure, fmt, h, replace, s, short, signColor, weightWidth } from "./dom.js";
+
+const CLASS_COLORS = [[232, 113, 10], [8, 119, 189], [44, 160, 44], [148, 103, 189]];
+const CLASS_NAMES = ["orange", "blue", "green", "purple"];
+const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+const L2_RATES = [0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
+const BOUNDARY_PX = 360;
+
+// Counters the benchmark reads: how many frames arrived, and when.
+window.labStats = { frames: 0, lastFrameAt: 0 };
+
+function bytes(base64) {
+  const text = atob(base64);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+function mix(color, amount) {
+  // Blend white toward `color` by `amount` in [0, 1].
+  return color.map((c) => Math.round(255 + (c - 255) * amount));
+}
+
+/** A size×size canvas painted from label bytes and strength bytes (the boundary). */
+function boundaryImage(boundary) {
+  const { size } = boundary;
+  const labels = bytes(boundary.label);
+  const strength = bytes(boundary.strength);
+  const canvas = document.createElement("canvas");
+  canvas.width = size;
+  canvas.height = size;
+  const ctx = canvas.getContext("2d");
+  const image = ctx.createImageData(size, size);
+  for (let k = 0; k < size * size; k++) {
+    const [r, g, b] = mix(CLASS_COLORS[labels[k] % CLASS_COLORS.length], 0.15 + 0.6 * strength[k] / 255);
+    image.data.set([r, g, b, 255], k * 4);
+  }
+  ctx.putImageData(image, 0, 0);
+  return canvas;
+}
+
+/** A neuron's heatmap: bytes 0..255 where 128 is an output of 0; blue above, orange below. */
+function neuronImage(grid, size) {
+  const values = bytes(grid);
+  const canvas = document.createElement("canvas");
+  canvas.width = size;
+  canvas.height = size;
+  const ctx = canvas.getContext("2d");
+  const image = ctx.createImageData(size, size);
+  for (let k = 0; k < size * size; k++) {
+    const v = values[k] / 127.5 - 1;
+    const [r, g, b] = mix(v >= 0 ? CLASS_COLORS[1] : CLASS_COLORS[0], Math.abs(v));
+    image.data.set([r, g, b, 255], k * 4);
+  }
+  ctx.putImageData(image, 0, 0);
+  return canvas.toDataURL();
+}
+
+export function initPlayground(root, app) {
+  const pg = app.state.playground;
+  const cfg = pg.config;
+  let session = null;
+  let data = null;
+  let socket = null;
+  let lastFrame = null;
+  let starting = null;
+
+  const controls = h("div", { class: "pg-controls" });
+  const playButton = button("▶ play", "Play: train continuously", () => togglePlay(),
+    { id: "pg-play", class: "primary" });
+  const stepButton = button("step", "Train one epoch", () => command("step"), { id: "pg-step" });
+  const resetButton = button("reset", "Reset the weights to their starting values",
+    () => reset(), { id: "pg-reset" });
+  const exportButton = button("export", "Download the model and show its Python code",
+    () => exportModel(), { id: "pg-export" });
+  const stat = (id, label) => h("div", { class: "stat" }, h("span", { text: label }),
+    h("output", { id, text: "—" }));
+  const stats = h("div", { class: "stats", "aria-live": "off" },
+    stat("pg-epoch", "epoch"), stat("pg-train-loss", "train loss"),
+    stat("pg-test-loss", "test loss"), stat("pg-train-acc", "train accuracy"),
+    stat("pg-test-acc", "test accuracy"));
+  const canvas = h("canvas", { id: "pg-boundary", width: BOUNDARY_PX, height: BOUNDARY_PX,
+    role: "img", "aria-label": "Decision boundary with the training and test points" });
+  const diverged = h("div", { id: "pg-diverged", class: "diverged", role: "alert", hidden: true });
+  const legend = h("p", { class: "hint", id: "pg-legend" });
+  const network = figure("pg-network", "The network: each hidden neuron's output over the " +
+    "plane, weights on the links, biases under the neurons");
+  const curves = figure("pg-curves", "Train and test loss by epoch");
+  const weightsBox = h("div", { id: "pg-weights" });
+  const exportBox = h("div", { id: "pg-export-box", hidden: true });
+
+  // ---------------------------------------------------------------- controls
+  function buildControls() {
+    const lim = app.meta.limits;
+    const layers = cfg.hidden.map((units, k) => h("div", { class: "layer-size" },
+      h("span", { text: `hidden layer ${k + 1}: ${units} neuron${units === 1 ? "" : "s"}` }),
+      button("−", `Remove a neuron from hidden layer ${k + 1}`, () => {
+        cfg.hidden[k] = units - 1;
+        reconfigure();
+      }, { id: `pg-layer${k + 1}-minus`, disabled: units <= 1 }),
+      button("+", `Add a neuron to hidden layer ${k + 1}`, () => {
+        cfg.hidden[k] = units + 1;
+        reconfigure();
+      }, { id: `pg-layer${k + 1}-plus`, disabled: units >= lim.neurons })));
+    const rates = LEARNING_RATES.includes(cfg.learning_rate) ? LEARNING_RATES
+      : [...LEARNING_RATES, cfg.learning_rate].sort((a, b) => a - b);
+    const l2s = L2_RATES.includes(cfg.l2) ? L2_RATES : [...L2_RATES, cfg.l2].sort((a, b) => a - b);
+    replace(controls,
+      h("fieldset", {}, h("legend", { text: "Data" }),
+        selectRow({ id: "pg-dataset", label: "data set", value: cfg.dataset,
+          options: app.meta.datasets, onChange: (v) => { cfg.dataset = v; reconfigure(); } }),
+        numberRow({ id: "pg-samples", label: "points", value: cfg.samples, min: 8,
+          max: lim.points, onChange: (v) => { cfg.samples = v; reconfigure(); } }),
+        sliderRow({ id: "pg-noise", label: "noise", value: cfg.noise, min: 0, max: 1,
+          step: 0.05, onInput: (v) => { cfg.noise = v; reconfigureSoon(); } }),
+        sliderRow({ id: "pg-train", label: "train fraction", value: cfg.train_fraction,
+          min: 0.1, max: 0.9, step: 0.05,
+          onInput: (v) => { cfg.train_fraction = v; reconfigureSoon(); } }),
+        numberRow({ id: "pg-batch", label: "batch size", value: cfg.batch_size, min: 1,
+          max: lim.points, onChange: (v) => { cfg.batch_size = v; reconfigure(); } }),
+        numberRow({ id: "pg-seed", label: "seed", value: cfg.seed, min: 0,
+          max: lim.seed, onChange: (v) => { cfg.seed = v; reconfigure(); } })),
+      h("fieldset", {}, h("legend", { text: "Network" }),
+        h("div", { class: "layer-size" },
+          h("span", { text: `hidden layers: ${cfg.hidden.length}` }),
+          button("−", "Remove the last hidden layer", () => {
+            cfg.hidden.pop();
+            reconfigure();
+          }, { id: "pg-layers-minus", disabled: cfg.hidden.length === 0 }),
+          button("+", "Add a hidden layer", () => {
+            cfg.hidden.push(cfg.hidden.at(-1) || 4);
+            reconfigure();
+          }, { id: "pg-layers-plus", disabled: cfg.hidden.length >= lim.hidden_layers })),
+        layers,
+        selectRow({ id: "pg-activation", label: "activation", value: cfg.activation,
+          options: app.meta.hidden_activations,
+          onChange: (v) => { cfg.activation = v; reconfigure(); } })),
+      h("fieldset", {}, h("legend", { text: "Training" }),
+        selectRow({ id: "pg-lr", label: "learning rate", value: cfg.learning_rate,
+          options: rates, onChange: (v) => { cfg.learning_rate = Number(v); reconfigure(); } }),
+        selectRow({ id: "pg-optimizer", label: "optimizer", value: cfg.optimizer,
+          options: app.meta.optimizers, onChange: (v) => { cfg.optimizer = v; reconfigure(); } }),
+        selectRow({ id: "pg-l2", label: "L2 regularization", value: cfg.l2, options: l2s,
+          onChange: (v) => { cfg.l2 = Number(v); reconfigure(); } })));
+  }
+
+  // ---------------------------------------------------------------- session
+  function openSocket() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const ws = new WebSocket(`${scheme}://${location.host}/api/sessions/${session}/stream`);
+    socket = ws;
+    ws.onmessage = (event) => {
+      const message = JSON.parse(event.data);
+      if (message.type === "error") showError(message.error);
+      else if (message.type === "frame") drawFrame(message);
+    };
+    ws.onclose = () => {
+      if (socket === ws) {
+        socket = null;
+        showError("The training stream closed. Reload the page to start a new session.");
+      }
+    };
+  }
+
+  async function start() {
+    let state;
+    try {
+      state = await post("/api/sessions", { config: cfg, epochs: pg.epoch || 0 });
+    } catch (err) {
+      if (err.status !== 400 || !pg.epoch) throw err;
+      pg.epoch = 0; // e.g. too many epochs to replay: start from epoch 0 instead
+      state = await post("/api/sessions", { config: cfg, epochs: 0 });
+    }
+    session = state.id;
+    useState(state);
+    openSocket();
+  }
+
+  function useState(state) {
+    data = state.data;
+    Object.assign(cfg, data.config);
+    buildControls();
+    exportBox.hidden = true;
+    drawFrame(state.frame);
+  }
+
+  let reconfigureTimer = null;
+  function reconfigureSoon() {
+    clearTimeout(reconfigureTimer);
+    reconfigureTimer = setTimeout(reconfigure, 150);
+  }
+
+  async function reconfigure() {
+    clearTimeout(reconfigureTimer);
+    pg.epoch = 0;
+    app.save();
+    if (!session) {
+      buildControls();
+      return;
+    }
+    try {
+      useState(await post(`/api/sessions/${session}/config`, { config: cfg }));
+    } catch (err) {
+      buildControls(); // the message is in the status bar; show the last good settings
+    }
+  }
+
+  function command(cmd) {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ cmd }));
+    }
+  }
+
+  function togglePlay() {
+    command(lastFrame && lastFrame.playing ? "pause" : "play");
+    if (!(lastFrame && lastFrame.playing)) playButton.textContent = "❚❚ pause";
+  }
+
+  async function reset() {
+    if (!session) return;
+    drawFrame(await post(`/api/sessions/${session}/reset`, {}));
+  }
+
+  async function exportModel() {
+    if (!session) return;
+    const info = await get(`/api/sessions/${session}/export`);
+    const link = h("a", { href: info.download, download: info.filename, id: "pg-download",
+      text: `download ${info.filename} again` });
+    replace(exportBox,
+      h("h3", { text: "The Python code that rebuilds and trains this network" }),
+      h("pre", { class: "code", id: "pg-code" }, h("code", { text: info.code })),
+      h("p", {}, "The model file (the neuronlab save format): ", link));
+    exportBox.hidden = false;
+    link.click();
+  }
+
+  // ---------------------------------------------------------------- drawing
+  function drawBoundary(frame) {
+    const ctx = canvas.getContext("2d");
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(boundaryImage(frame.boundary), 0, 0, BOUNDARY_PX, BOUNDARY_PX);
+    const [x0, x1, y0, y1] = data.extent;
+    const px = (x) => ((x - x0) / (x1 - x0)) * BOUNDARY_PX;
+    const py = (y) => ((y1 - y) / (y1 - y0)) * BOUNDARY_PX;
+    for (const [part, stroke, width] of [["train", "#ffffff", 1.5], ["test", "#111111", 1.5]]) {
+      const { X, y } = data[part];
+      X.forEach(([a, b], k) => {
+        ctx.beginPath();
+        ctx.arc(px(a), py(b), 3.5, 0, 2 * Math.PI);
+        ctx.fillStyle = `rgb(${CLASS_COLORS[y[k] % CLASS_COLORS.length].join(",")})`;
+        ctx.fill();
+        ctx.lineWidth = width;
+        ctx.strokeStyle = stroke;
+        ctx.stroke();
+      });
+    }
+    const classes = Array.from({ length: data.classes }, (_, k) => `class ${k} ${CLASS_NAMES[k]}`);
+    legend.textContent = `${classes.join(", ")}. Points with a white ring are training ` +
+      `points (${data.train.y.length}), with a black ring test points (${data.test.y.length}).`;
+  }
+
+  function drawNetwork(frame) {
+    const sizes = data.layers;
+    const cols = sizes.length;
+    const node = 40;
+    const gapY = 62;
+    const gapX = 150;
+    const width = 70 + (cols - 1) * gapX + 90;
+    const height = Math.max(...sizes) * gapY + 40;
+    const pos = (c, j) => [50 + c * gapX, height / 2 + (j - (sizes[c] - 1) / 2) * gapY];
+    network.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    const links = [];
+    const labels = [];
+    const nodes = [];
+    frame.weights.forEach((layer, c) => {
+      const few = sizes[c] * sizes[c + 1] <= 16;
+      layer.W.forEach((row, j) => {
+        const [bx, by] = pos(c + 1, j);
+        row.forEach((w, i) => {
+          const [ax, ay] = pos(c, i);
+          const line = s("line", { x1: ax + node / 2, y1: ay, x2: bx - node / 2, y2: by,
+            stroke: signColor(w), "stroke-width": weightWidth(w), class: "link" });
+          line.append(s("title", { text: `weight from ${c === 0 ? `x${i + 1}` :
+            `L${c} n${i + 1}`} to ${c + 1 === cols - 1 ? "output" : `L${c + 1} n${j + 1}`}: ${fmt(w)}` }));
+          links.push(line);
+          if (few) {
+            const t = 0.3 + 0.4 * ((i + j) % 2);
+            labels.push(s("text", { class: "link-label weight", "text-anchor": "middle",
+              x: ax + node / 2 + (bx - ax - node) * t, y: ay + (by - ay) * t - 3, text: short(w) }));
+          }
+        });
+        nodes.push(s("text", { x: bx, y: by + node / 2 + 12, "text-anchor": "middle",
+          class: "link-label bias", text: `b ${short(layer.b[j])}` }));
+      });
+    });
+    for (let i = 0; i < sizes[0]; i++) {
+      const [x, y] = pos(0, i);
+      nodes.push(s("rect", { x: x - node / 2, y: y - node / 2, width: node, height: node,
+        class: "input-node" }), s("text", { x, y: y + 5, "text-anchor": "middle",
+        class: "node-text", text: `x${i + 1}` }));
+    }
+    frame.hidden.forEach((layer, c) => {
+      layer.forEach((neuron, j) => {
+        const [x, y] = pos(c + 1, j);
+        const image = s("image", { x: x - node / 2, y: y - node / 2, width: node, height: node,
+          href: neuronImage(neuron.grid, neuron.size),
+          class: "neuron-map", preserveAspectRatio: "none" });
+        image.append(s("title", { text: `hidden layer ${c + 1}, neuron ${j + 1}: output ` +
+          `from ${fmt(neuron.low)} to ${fmt(neuron.high)} over the plane` }));
+        nodes.push(s("rect", { x: x - node / 2 - 1, y: y - node / 2 - 1, width: node + 2,
+          height: node + 2, class: "neuron-frame" }), image);
+      });
+    });
+    for (let j = 0; j < sizes[cols - 1]; j++) {
+      const [x, y] = pos(cols - 1, j);
+      nodes.push(s("circle", { cx: x, cy: y, r: node / 2, class: "output-node" }),
+        s("text", { x, y: y + 4, "text-anchor": "middle", class: "node-text",
+          text: sizes[cols - 1] === 1 ? "out" : `c${j}` }));
+    }
+    replace(network, links, labels, nodes);
+  }
+
+  function drawWeights(frame) {
+    replace(weightsBox, frame.weights.map((layer, c) => h("table", { class: "matrix small" },
+      h("caption", { text: `layer ${c + 1}: W (${layer.W.length}×${layer.W[0].length}) and b` }),
+      h("tbody", {}, layer.W.map((row, j) => h("tr", {},
+        h("th", { scope: "row", text: `n${j + 1}` }),
+        row.map((w) => h("td", { text: fmt(w) })),
+        h("td", { class: "bias-cell", text: `b ${fmt(layer.b[j])}` })))))));
+  }
+
+  function drawFrame(frame) {
+    if (!data || frame.generation !== data.generation) return;
+    lastFrame = frame;
+    window.labStats.frames += 1;
+    window.labStats.lastFrameAt = performance.now();
+    const percent = (v) => (v === null ? "—" : `${fmt(v * 100, 1)}%`);
+    document.getElementById("pg-epoch").textContent = frame.epoch;
+    document.getElementById("pg-train-loss").textContent = fmt(frame.scores.train.loss, 4);
+    document.getElementById("pg-test-loss").textContent = fmt(frame.scores.test.loss, 4);
+    document.getElementById("pg-train-acc").textContent = percent(frame.scores.train.accuracy);
+    document.getElementById("pg-test-acc").textContent = percent(frame.scores.test.accuracy);
+    playButton.textContent = frame.playing ? "❚❚ pause" : "▶ play";
+    playButton.setAttribute("aria-label", frame.playing ? "Pause training" :
+      "Play: train continuously");
+    playButton.disabled = Boolean(frame.diverged);
+    stepButton.disabled = Boolean(frame.diverged) || frame.playing;
+    diverged.hidden = !frame.diverged;
+    diverged.textContent = frame.diverged || "";
+    drawBoundary(frame);
+    drawNetwork(frame);
+    drawWeights(frame);
+    linePlot(curves, {
+      series: [
+        { x: frame.curves.epoch, y: frame.curves.train, color: "#0877bd", label: "train loss" },
+        { x: frame.curves.epoch, y: frame.curves.test, color: "#e8710a", label: "test loss" },
+      ],
+      xLabel: "epoch", yLabel: "loss", yMin: 0, height: 200,
+    });
+    if (!frame.playing) {
+      pg.epoch = frame.epoch;
+      app.save();
+    }
+  }
+
+  replace(root,
+    h("h2", { text: "Playground: watch a network learn" }),
+    h("div", { class: "pg-grid" },
+      controls,
+      h("div", { class: "pg-main" },
+        h("div", { class: "buttons" }, playButton, stepButton, resetButton, exportButton),
+        stats,
+        h("div", { class: "pg-pictures" },
+          h("div", { class: "boundary-box" }, canvas, diverged),
+          h("div", { class: "network-box" }, network)),
+        legend,
+        h("h3", { text: "Loss by epoch" }),
+        curves)),
+    h("details", { class: "weights-details" },
+      h("summary", { text: "All weights and biases" }), weightsBox),
+    exportBox);
+  buildControls();
+
+  return {
+    show() {
+      if (!starting) {
+        starting = start().catch(() => { starting = null; });
+      }
+    },
+  };
+}
