@@ -1,0 +1,409 @@
+"""``neuronlab learn``: the learning path in the terminal.
+
+::
+
+    neuronlab learn                  the path, and where you are on it
+    neuronlab learn start [DIR]      create the exercise files (default ./neuronlab-exercises)
+    neuronlab learn lesson [N]       show lesson N (default: the one you are on)
+    neuronlab learn check [NAME]     check the current (or named) exercise
+    neuronlab learn hint [NAME]      a hint; ask again for a stronger one
+    neuronlab learn watch [NAME]     re-check on every save (Ctrl-C stops)
+    neuronlab learn list             every exercise and its progress
+    neuronlab learn quiz [LESSON]    retrieval questions ("all" for every lesson)
+    neuronlab learn grade DIR...     teachers: check many workspaces (--csv)
+    neuronlab learn notebooks [DIR]  write the lessons as Jupyter notebooks
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+from .errors import ConfigError
+from .learn.catalog import EXERCISES
+from .learn.checker import check_file
+from .learn.exercises import Exercise
+from .learn.lessons import LESSONS, Lesson, find_lesson, run_example
+from .learn.results import CheckResult
+from .learn.workspace import DEFAULT_DIR, Workspace
+
+MARKS = {"passed": "✓", "failed": "✗", "error": "E", "load-error": "E", "timeout": "T",
+         "todo": "·", "missing": "-", "no-function": "?", "crashed": "C"}
+
+
+# --------------------------------------------------------------------------- helpers
+def _workspace(args: argparse.Namespace, required: bool = True) -> Workspace | None:
+    explicit = getattr(args, "dir", None) or getattr(args, "top_dir", None)
+    workspace = Workspace.find(explicit)
+    if workspace is None and required:
+        raise ConfigError(
+            "No neuronlab workspace here (no neuronlab-progress.json in this folder, above "
+            f"it, or in ./{DEFAULT_DIR}). Create one with `neuronlab learn start [DIR]`, or "
+            "point to it with --dir DIR."
+        )
+    return workspace
+
+
+def _warn(console: Console, workspace: Workspace | None) -> None:
+    for warning in workspace.warnings if workspace else []:
+        console.print(Text(f"warning: {warning}", style="yellow"))
+
+
+def print_result(console: Console, result: CheckResult) -> None:
+    """A check's verdict, first line coloured, the rest printed literally (no markup)."""
+    lines = result.lines()
+    console.print(Text(lines[0], style="bold green" if result.passed else "bold red"))
+    for line in lines[1:]:
+        console.print(Text(line), soft_wrap=True)
+
+
+def _status(workspace: Workspace | None, exercise: Exercise, progress: dict[str, Any],
+            current: Exercise | None) -> str:
+    record = progress["exercises"].get(exercise.name, {}) if workspace else {}
+    if isinstance(record, dict) and record.get("solved"):
+        return "✓"
+    return "▶" if current is not None and exercise.name == current.name else "·"
+
+
+def _current_lesson(workspace: Workspace | None) -> Lesson:
+    current = workspace.current() if workspace else None
+    return find_lesson(current.lesson if current else (LESSONS[-1].number if workspace else 1))
+
+
+# --------------------------------------------------------------------------- commands
+def cmd_overview(args: argparse.Namespace, console: Console) -> int:
+    workspace = _workspace(args, required=False)
+    progress = workspace.load() if workspace else {"exercises": {}}
+    current = workspace.current(progress) if workspace else None
+    _warn(console, workspace)
+    table = Table("#", "lesson", "exercises", title=f"The neuronlab learning path: "
+                  f"{len(LESSONS)} lessons, {len(EXERCISES)} exercises")
+    for lesson in LESSONS:
+        marks = "  ".join(f"{_status(workspace, ex, progress, current)} {ex.name}"
+                          for ex in lesson.exercises)
+        table.add_row(str(lesson.number), lesson.title, marks)
+    console.print(table)
+    if workspace is None:
+        console.print("Start with [bold]neuronlab learn start[/] (creates ./neuronlab-exercises), "
+                      "then read [bold]neuronlab learn lesson 1[/].")
+        return 0
+    solved = len(workspace.solved(progress))
+    console.print(f"Workspace {workspace.root}: {solved} of {len(EXERCISES)} exercises solved.")
+    if current is None:
+        console.print("Every exercise is solved. Keep them fresh: [bold]neuronlab learn quiz "
+                      "all[/].")
+        return 0
+    lesson = find_lesson(current.lesson)
+    console.print(f"You are at lesson {lesson.number} ({lesson.title}), exercise "
+                  f"[bold]{current.filename}[/].")
+    console.print(f"Next: [bold]neuronlab learn lesson {lesson.number}[/], edit "
+                  f"{workspace.path(current)}, then [bold]neuronlab learn check[/].")
+    return 0
+
+
+def cmd_start(args: argparse.Namespace, console: Console) -> int:
+    workspace, created, kept = Workspace.create(args.directory or DEFAULT_DIR)
+    _warn(console, workspace)
+    console.print(f"Workspace [bold]{workspace.root}[/]: {len(created)} exercise file(s) created, "
+                  f"{len(kept)} already there and kept as they are.")
+    current = workspace.current()
+    if current is None:
+        console.print("Every exercise is already solved here.")
+        return 0
+    console.print(f"Your exercise now: [bold]{workspace.path(current)}[/] "
+                  f"(lesson {current.lesson}).")
+    console.print("Read the lesson with [bold]neuronlab learn lesson[/], replace the # TODO in the "
+                  "file, then run [bold]neuronlab learn check[/].")
+    if Path(args.directory or DEFAULT_DIR).resolve() != Path.cwd() / DEFAULT_DIR:
+        console.print(f"(Run those commands inside {workspace.root}, or add "
+                      f"--dir {workspace.root}.)")
+    return 0
+
+
+def cmd_lesson(args: argparse.Namespace, console: Console) -> int:
+    workspace = _workspace(args, required=False)
+    lesson = find_lesson(args.number) if args.number else _current_lesson(workspace)
+    console.rule(f"[bold cyan]Lesson {lesson.number} of {len(LESSONS)} · {lesson.title}")
+    console.print(Markdown(lesson.text.strip()))
+    console.print()
+    console.print("[bold]Worked example[/] - computed now by neuronlab:")
+    console.print(Syntax(lesson.example.rstrip(), "python", theme="ansi_dark",
+                         background_color="default", word_wrap=True))
+    console.print(Panel(Text(run_example(lesson).rstrip()), title="output", expand=False))
+    progress = workspace.load() if workspace else {"exercises": {}}
+    current = workspace.current(progress) if workspace else None
+    if lesson.exercises:
+        console.print("\n[bold]Now you build it[/]")
+        for ex in lesson.exercises:
+            mark = _status(workspace, ex, progress, current)
+            where = workspace.path(ex) if workspace else ex.filename
+            console.print(Text(f"  {mark} {where}: {ex.title}   (neuronlab learn check {ex.name})"))
+        if workspace is None:
+            console.print("  Create the files with [bold]neuronlab learn start[/].")
+    console.print(f"\n[bold]Recall[/]: [bold]neuronlab learn quiz {lesson.number}[/] asks this "
+                  "lesson's questions.")
+    if lesson.number < len(LESSONS):
+        console.print(f"Next lesson: [bold]neuronlab learn lesson {lesson.number + 1}[/]")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, console: Console) -> int:
+    workspace = _workspace(args)
+    assert workspace is not None
+    progress = workspace.load()
+    _warn(console, workspace)
+    current = workspace.current(progress)
+    table = Table("", "file", "lesson", "checks", "hints", "last check",
+                  title=f"Exercises in {workspace.root}")
+    for ex in EXERCISES.values():
+        record = progress["exercises"].get(ex.name, {})
+        record = record if isinstance(record, dict) else {}
+        table.add_row(_status(workspace, ex, progress, current), ex.filename,
+                      f"{ex.lesson} · {find_lesson(ex.lesson).title}",
+                      str(record.get("checks", 0)), str(record.get("hints", 0)),
+                      str(record.get("last", "-")))
+    console.print(table)
+    console.print(f"{len(workspace.solved(progress))} of {len(EXERCISES)} solved.  "
+                  "✓ solved  ▶ current  · not yet")
+    return 0
+
+
+def _pick(workspace: Workspace, name: str | None) -> Exercise | None:
+    return EXERCISES.find(name) if name else workspace.current()
+
+
+def _check_and_record(console: Console, workspace: Workspace, exercise: Exercise,
+                      timeout: float | None) -> CheckResult:
+    console.print(Text(f"Checking {exercise.filename} (exercise {exercise.number} of "
+                       f"{len(EXERCISES)}, lesson {exercise.lesson}) ...", style="dim"))
+    result = check_file(exercise, workspace.path(exercise), timeout=timeout)
+    newly = workspace.record_check(exercise, result)
+    print_result(console, result)
+    if result.passed:
+        _after_pass(console, workspace, exercise, newly)
+    elif result.status != "missing":
+        console.print(f"Stuck? [bold]neuronlab learn hint {exercise.name}[/]")
+    return result
+
+
+def _after_pass(console: Console, workspace: Workspace, exercise: Exercise, newly: bool) -> None:
+    if newly:
+        console.print(f"[bold green]Solved![/] {exercise.filename} is done.")
+    solved = workspace.solved()
+    lesson_done = all(ex.name in solved for ex in find_lesson(exercise.lesson).exercises)
+    if newly and lesson_done:
+        console.print(f"Lesson {exercise.lesson} complete. Recall it: [bold]neuronlab learn quiz "
+                      f"{exercise.lesson}[/]")
+    following = workspace.next_after(exercise)
+    if following is None:
+        console.print(f"[bold]All {len(EXERCISES)} exercises are solved.[/] Well done.")
+    else:
+        console.print(f"Next: [bold]{workspace.path(following)}[/] (lesson {following.lesson}), "
+                      "then [bold]neuronlab learn check[/].")
+
+
+def cmd_check(args: argparse.Namespace, console: Console) -> int:
+    workspace = _workspace(args)
+    assert workspace is not None
+    _warn(console, workspace)
+    if args.all:
+        results = {ex.name: check_file(ex, workspace.path(ex), timeout=args.timeout)
+                   for ex in EXERCISES.values()}
+        for ex in EXERCISES.values():
+            workspace.record_check(ex, results[ex.name])
+            console.print(Text(f"{MARKS.get(results[ex.name].status, '?')} {ex.filename}: "
+                               f"{results[ex.name].headline}"))
+        passed = sum(r.passed for r in results.values())
+        console.print(f"{passed} of {len(results)} pass.")
+        return 0 if passed == len(results) else 1
+    exercise = _pick(workspace, args.name)
+    if exercise is None:
+        console.print(f"All {len(EXERCISES)} exercises are solved; check one by name, e.g. "
+                      "[bold]neuronlab learn check neuron[/].")
+        return 0
+    return 0 if _check_and_record(console, workspace, exercise, args.timeout).passed else 1
+
+
+def cmd_hint(args: argparse.Namespace, console: Console) -> int:
+    workspace = _workspace(args)
+    assert workspace is not None
+    exercise = _pick(workspace, args.name)
+    if exercise is None:
+        console.print("All exercises are solved - no hints needed.")
+        return 0
+    level = workspace.take_hint(exercise)
+    total = len(exercise.hints)
+    if level <= total:
+        console.print(f"[bold]Hint {level} of {total}[/] for {exercise.filename}:")
+        console.print(Text(f"  {exercise.hints[level - 1]}"))
+        if level < total:
+            console.print(f"(Ask again - [bold]neuronlab learn hint {exercise.name}[/] - for a "
+                          "stronger hint.)")
+        return 0
+    console.print(f"That was the last hint for {exercise.filename}. All {total} together:")
+    for k, hint in enumerate(exercise.hints, 1):
+        console.print(Text(f"  {k}. {hint}"))
+    return 0
+
+
+def _fingerprint(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+def cmd_watch(args: argparse.Namespace, console: Console) -> int:
+    workspace = _workspace(args)
+    assert workspace is not None
+    fixed = EXERCISES.find(args.name) if args.name else None
+    exercise = fixed or workspace.current()
+    if exercise is None:
+        console.print("All exercises are solved; nothing to watch.")
+        return 0
+    try:
+        while exercise is not None:
+            path = workspace.path(exercise)
+            console.print(f"Watching [bold]{path}[/] - save it to check again; Ctrl-C stops.")
+            result = _check_and_record(console, workspace, exercise, args.timeout)
+            seen = _fingerprint(path)
+            while not (result.passed and fixed is None):
+                time.sleep(args.interval)
+                now = _fingerprint(path)
+                if now != seen:
+                    seen = now
+                    console.rule(f"{time.strftime('%H:%M:%S')} {path.name} changed")
+                    result = _check_and_record(console, workspace, exercise, args.timeout)
+            exercise = workspace.current()
+        console.print("Nothing left to watch.")
+    except KeyboardInterrupt:
+        console.print("\nStopped watching.")
+    return 0
+
+
+def cmd_quiz(args: argparse.Namespace, console: Console) -> int:
+    from .learn.quiz import questions_for, run_quiz
+
+    workspace = _workspace(args, required=False)
+    if args.lesson and args.lesson.lower() == "all":
+        lesson_number, label = None, "every lesson"
+    else:
+        lesson = find_lesson(args.lesson) if args.lesson else _current_lesson(workspace)
+        lesson_number, label = lesson.number, f"lesson {lesson.number}: {lesson.title}"
+    questions = questions_for(lesson_number)
+    console.print(f"[bold]Recall[/] - {label}, {len(questions)} question(s). Answer in your own "
+                  "words or by number; an empty line skips, q stops.")
+
+    def ask(prompt: str) -> str:
+        console.file.flush()
+        return input(prompt)
+
+    score = run_quiz(questions, ask, lambda text: console.print(Text(text)))
+    if score.stopped:
+        console.print(f"\nStopped after {score.asked} question(s).")
+    console.print(f"Score: {score.right} of {score.asked} right.")
+    if workspace is not None and score.asked:
+        workspace.record_quiz(str(lesson_number or "all"), score.right, score.asked)
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace, console: Console) -> int:
+    from .learn.grading import grade, to_csv
+
+    for folder in args.directories:
+        if not Path(folder).is_dir():
+            raise ConfigError(f"{folder} is not a folder; give one workspace folder per learner.")
+    rows = grade(args.directories, jobs=args.jobs, timeout=args.timeout)
+    names = list(EXERCISES)
+    if args.csv:
+        sys.stdout.write(to_csv(rows, names))
+        sys.stdout.flush()
+        return 0
+    table = Table("learner", "solved", "claimed",
+                  *[f"{ex.number:02d}" for ex in EXERCISES.values()],
+                  title=f"Grades: {len(rows)} workspace(s), {len(names)} exercises, re-checked now")
+    for row in rows:
+        claimed = "-" if row.claimed is None else str(row.claimed)
+        table.add_row(row.learner, f"{row.solved}/{len(names)}", claimed,
+                      *[MARKS.get(row.statuses[n], "?") for n in names])
+    console.print(table)
+    console.print("✓ passed  ✗ wrong answer  E error  T timeout  C crashed  ? no function  "
+                  "· untouched  - missing.  'claimed' is what the learner's progress file "
+                  "says; 'solved' is what passes now.")
+    console.print("Exercises: " + ", ".join(f"{ex.number:02d} {ex.name}"
+                                            for ex in EXERCISES.values()))
+    return 0
+
+
+def cmd_notebooks(args: argparse.Namespace, console: Console) -> int:
+    from .learn.notebooks import write_notebooks
+
+    written, kept = write_notebooks(args.directory, solved=args.solved, overwrite=args.force)
+    console.print(f"{len(written)} notebook(s) written to [bold]{Path(args.directory).resolve()}"
+                  f"[/], {len(kept)} existing one(s) kept (--force replaces them).")
+    console.print("Open them with Jupyter, e.g. [bold]jupyter lab[/].")
+    return 0
+
+
+# --------------------------------------------------------------------------- wiring
+def register(subparsers: Any) -> None:
+    """Add ``learn`` and its subcommands to the ``neuronlab`` command line."""
+    learn = subparsers.add_parser(
+        "learn", help="the learning path: lessons, exercises the tool checks, quizzes",
+        description="The learning path: 12 lessons from one neuron to softmax, with "
+                    "exercises checked against neuronlab itself and retrieval questions.")
+    learn.add_argument("--dir", dest="top_dir", metavar="DIR", help="the exercise workspace")
+    learn.set_defaults(func=cmd_overview)
+    sub = learn.add_subparsers(dest="learn_command", metavar="SUBCOMMAND")
+
+    def add(name: str, func: Any, help_text: str, workspace: bool = True) -> Any:
+        parser = sub.add_parser(name, help=help_text, description=help_text)
+        if workspace:
+            parser.add_argument("--dir", metavar="DIR", help="the exercise workspace")
+        parser.set_defaults(func=func)
+        return parser
+
+    start = add("start", cmd_start, "create the exercise files in DIR (kept if already there)",
+                workspace=False)
+    start.add_argument("directory", nargs="?", metavar="DIR",
+                       help=f"where to put the exercises (default ./{DEFAULT_DIR})")
+    lesson = add("lesson", cmd_lesson, "show a lesson: text, live worked example, exercises")
+    lesson.add_argument("number", nargs="?", metavar="N", help="lesson number 1-12")
+    add("list", cmd_list, "every exercise and your progress")
+    for name, func, text in (("check", cmd_check, "check the current or named exercise"),
+                             ("watch", cmd_watch, "check again on every save (Ctrl-C stops)")):
+        parser = add(name, func, text)
+        parser.add_argument("name", nargs="?", metavar="NAME", help="exercise name or number")
+        parser.add_argument("--timeout", type=float, help="seconds per case (default: the "
+                                                          "exercise's own)")
+        if name == "check":
+            parser.add_argument("--all", action="store_true", help="check every exercise")
+        else:
+            parser.add_argument("--interval", type=float, default=0.5,
+                                help="seconds between looks at the file (0.5)")
+    hint = add("hint", cmd_hint, "a hint for the current or named exercise; again for more")
+    hint.add_argument("name", nargs="?", metavar="NAME")
+    quiz = add("quiz", cmd_quiz, "retrieval questions for a lesson (or 'all')")
+    quiz.add_argument("lesson", nargs="?", metavar="LESSON", help="lesson number, or all")
+    grade = add("grade", cmd_grade, "teachers: re-check many workspaces and print a table",
+                workspace=False)
+    grade.add_argument("directories", nargs="+", metavar="DIR", help="one workspace per learner")
+    grade.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    grade.add_argument("--jobs", type=int, default=2, help="checks run at once (2)")
+    grade.add_argument("--timeout", type=float, help="seconds per case")
+    notebooks = add("notebooks", cmd_notebooks, "write the lessons as Jupyter notebooks",
+                    workspace=False)
+    notebooks.add_argument("directory", nargs="?", default="neuronlab-notebooks", metavar="DIR")
+    notebooks.add_argument("--solved", action="store_true", help="with the reference solutions")
+    notebooks.add_argument("--force", action="store_true", help="replace existing notebooks")

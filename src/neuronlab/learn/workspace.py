@@ -1,0 +1,244 @@
+"""A learner's workspace: the exercise files and a small progress file beside them.
+
+``neuronlab learn start [DIR]`` writes one file per exercise (``01_neuron.py``...) and
+never overwrites a file that is already there. Progress lives in
+``neuronlab-progress.json`` in the same folder::
+
+    {"format": 1,
+     "exercises": {"neuron": {"solved": true, "solved_at": "...", "checks": 3,
+                              "hints": 1, "last": "passed"}},
+     "quiz": {"1": {"right": 2, "asked": 3, "at": "..."}}}
+
+Every change is a read-modify-write under a lock, saved atomically (a temporary file
+in the same folder, flushed to disk, then ``os.replace``): a crash leaves either the
+old file or the new one, never half of one. A solved exercise stays solved.
+
+>>> import tempfile
+>>> ws, created, kept = Workspace.create(tempfile.mkdtemp())
+>>> len(created), kept, ws.current().name
+(16, [], 'neuron')
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from .catalog import EXERCISES
+from .exercises import Exercise
+from .results import CheckResult
+
+PROGRESS_FILE = "neuronlab-progress.json"
+LOCK_FILE = ".neuronlab-progress.lock"
+DEFAULT_DIR = "neuronlab-exercises"
+ENV_VAR = "NEURONLAB_WORKSPACE"
+FORMAT = 1
+
+Progress = dict[str, Any]
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+def atomic_write_json(path: Path, data: Any) -> None:
+    """Write ``data`` as JSON to ``path`` so that a crash never leaves half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, sort_keys=True)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; writes stay atomic
+        yield
+        return
+    with open(folder / LOCK_FILE, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def lesson_titles() -> dict[int, str]:
+    from .lessons import LESSONS
+
+    return {lesson.number: lesson.title for lesson in LESSONS}
+
+
+class Workspace:
+    """The folder ``root`` holding exercise files and ``neuronlab-progress.json``."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root).resolve()
+        self.warnings: list[str] = []
+
+    @property
+    def progress_path(self) -> Path:
+        return self.root / PROGRESS_FILE
+
+    # ----------------------------------------------------------------- finding
+    @classmethod
+    def find(cls, explicit: str | os.PathLike[str] | None = None,
+             cwd: str | os.PathLike[str] | None = None) -> Workspace | None:
+        """The workspace named by ``explicit``, ``$NEURONLAB_WORKSPACE``, the current
+        folder or one above it, or ``./neuronlab-exercises`` - the first that exists."""
+        if explicit is not None:
+            workspace = cls(explicit)
+            if not workspace.progress_path.is_file():
+                raise ConfigError(
+                    f"{workspace.root} is not a neuronlab workspace (it has no "
+                    f"{PROGRESS_FILE}). Create one with `neuronlab learn start {explicit}`."
+                )
+            return workspace
+        if os.environ.get(ENV_VAR):
+            return cls.find(os.environ[ENV_VAR])
+        here = Path(cwd or os.getcwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / PROGRESS_FILE).is_file():
+                return cls(folder)
+        if (here / DEFAULT_DIR / PROGRESS_FILE).is_file():
+            return cls(here / DEFAULT_DIR)
+        return None
+
+    @classmethod
+    def create(cls, root: str | os.PathLike[str]) -> tuple[Workspace, list[str], list[str]]:
+        """Make the workspace: write every missing exercise file, keep every existing one.
+
+        Returns ``(workspace, files created, files kept)``.
+        """
+        workspace = cls(root)
+        if workspace.root.exists() and not workspace.root.is_dir():
+            raise ConfigError(f"{workspace.root} is a file; give a folder for the exercises.")
+        workspace.root.mkdir(parents=True, exist_ok=True)
+        titles = lesson_titles()
+        created, kept = [], []
+        for exercise in EXERCISES.values():
+            path = workspace.path(exercise)
+            try:
+                with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite
+                    handle.write(exercise.file_text(titles.get(exercise.lesson, "")))
+                created.append(path.name)
+            except FileExistsError:
+                kept.append(path.name)
+        workspace.update(lambda progress: progress.setdefault("created", _now()))
+        return workspace, created, kept
+
+    # ----------------------------------------------------------------- progress
+    def path(self, exercise: Exercise) -> Path:
+        return self.root / exercise.filename
+
+    def load(self) -> Progress:
+        """The progress record (an empty one if the file is missing or unreadable)."""
+        try:
+            data = json.loads(self.progress_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            data = None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            backup = self.progress_path.with_name(f"{PROGRESS_FILE}.broken-{int(time.time())}")
+            with suppress(OSError):
+                os.replace(self.progress_path, backup)
+            self.warnings.append(
+                f"{PROGRESS_FILE} could not be read; it was kept as {backup.name} and progress "
+                "starts again from the files (run `neuronlab learn check NAME` to re-mark an "
+                "exercise)."
+            )
+            data = None
+        if not isinstance(data, dict):
+            data = {}
+        data.setdefault("format", FORMAT)
+        if not isinstance(data.get("exercises"), dict):
+            data["exercises"] = {}
+        if not isinstance(data.get("quiz"), dict):
+            data["quiz"] = {}
+        return data
+
+    def update(self, change: Callable[[Progress], Any]) -> Progress:
+        """Apply ``change`` to the progress record and save it atomically, under a lock."""
+        with _locked(self.root):
+            progress = self.load()
+            change(progress)
+            atomic_write_json(self.progress_path, progress)
+        return progress
+
+    def entry(self, progress: Progress, exercise: Exercise) -> dict[str, Any]:
+        record = progress["exercises"].setdefault(exercise.name, {})
+        if not isinstance(record, dict):
+            record = progress["exercises"][exercise.name] = {}
+        return record
+
+    def record_check(self, exercise: Exercise, result: CheckResult) -> bool:
+        """Store a check's outcome; return True when it solved the exercise for the first time."""
+        newly = False
+
+        def change(progress: Progress) -> None:
+            nonlocal newly
+            record = self.entry(progress, exercise)
+            record["checks"] = int(record.get("checks", 0)) + 1
+            record["last"] = result.status
+            record["last_at"] = _now()
+            if result.passed and not record.get("solved"):
+                record["solved"], record["solved_at"], newly = True, _now(), True
+
+        self.update(change)
+        return newly
+
+    def take_hint(self, exercise: Exercise) -> int:
+        """Count one more hint for ``exercise``; return which hint to show (1, 2, ...)."""
+        shown = 0
+
+        def change(progress: Progress) -> None:
+            nonlocal shown
+            record = self.entry(progress, exercise)
+            shown = min(int(record.get("hints", 0)) + 1, len(exercise.hints) + 1)
+            record["hints"] = shown
+
+        self.update(change)
+        return shown
+
+    def record_quiz(self, lesson: str, right: int, asked: int) -> None:
+        def change(progress: Progress) -> None:
+            best = progress["quiz"].get(lesson, {})
+            if not isinstance(best, dict) or right >= int(best.get("right", -1)):
+                progress["quiz"][lesson] = {"right": right, "asked": asked, "at": _now()}
+
+        self.update(change)
+
+    def solved(self, progress: Progress | None = None) -> set[str]:
+        progress = progress or self.load()
+        return {name for name, record in progress["exercises"].items()
+                if isinstance(record, dict) and record.get("solved")}
+
+    def current(self, progress: Progress | None = None) -> Exercise | None:
+        """The first exercise, in path order, not solved yet (None when all are)."""
+        solved = self.solved(progress)
+        return next((ex for ex in EXERCISES.values() if ex.name not in solved), None)
+
+    def next_after(self, exercise: Exercise) -> Exercise | None:
+        """The first unsolved exercise after ``exercise`` (wrapping round to the start)."""
+        solved = self.solved()
+        order = list(EXERCISES.values())
+        start = order.index(exercise) + 1
+        for candidate in order[start:] + order[:start]:
+            if candidate.name not in solved:
+                return candidate
+        return None
