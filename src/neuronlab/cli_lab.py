@@ -35,7 +35,9 @@ def bind(host: str, port: int) -> socket.socket:
     if not 0 <= port <= 65535:
         raise ValueError(f"--port must be between 0 and 65535, got {port}.")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on sockets
+    # that say they are TCP, and with it on, each keep-alive answer waits ~40 ms.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
@@ -51,6 +53,15 @@ def bind(host: str, port: int) -> socket.socket:
     sock.listen(128)
     sock.setblocking(False)
     return sock
+
+
+def ws_protocol() -> str:
+    """uvicorn's WebSocket implementation: the sans-I/O one of ``websockets`` if present."""
+    try:
+        import websockets  # noqa: F401
+    except ImportError:
+        return "auto"  # wsproto, if installed; without either the playground cannot stream
+    return "websockets-sansio"
 
 
 def cmd_lab(args: argparse.Namespace, console: Any) -> int:
@@ -70,7 +81,7 @@ def cmd_lab(args: argparse.Namespace, console: Any) -> int:
                       f"{args.host} or localhost.")
     console.print(f"neuronlab lab: open [bold]{url}[/]  (press Ctrl+C to stop)")
     config = uvicorn.Config(create_app(host=args.host), log_level="warning",
-                            ws="websockets-sansio", ws_max_size=64 * 1024,
+                            ws=ws_protocol(), ws_max_size=64 * 1024,
                             h11_max_incomplete_event_size=64 * 1024)
     server = uvicorn.Server(config)
     if not args.no_browser:

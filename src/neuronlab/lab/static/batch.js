@@ -93,7 +93,7 @@ export function initBatch(root, app) {
     h("h2", { text: "A batch: the whole layer as one matrix product" }),
     controls,
     formula,
-    h("div", { class: "columns" },
+    h("div", { class: "columns wide-left" },
       h("div", {}, h("div", { class: "scroll" }, xTable), h("div", { class: "scroll" }, yTable)),
       h("div", {}, hint, diagram, steps)));
   return {

@@ -37,8 +37,8 @@ export function drawNeuron(svg, r) {
     const y = cy + (i - (n - 1) / 2) * gap;
     parts.push(link(84, y, nx - 46, cy, r.weights[i]));
     const at = (f) => [84 + (nx - 46 - 84) * f, y + (cy - y) * f];
-    const [wx, wy] = at(0.3);
-    const [px, py] = at(0.62);
+    const [wx, wy] = at(0.22);
+    const [px, py] = at(0.7);
     parts.push(label(wx, wy - 7, `w${i + 1} = ${short(r.weights[i])}`));
     parts.push(label(px, py + 15, `x·w = ${fmt(r.products[i])}`, "link-label product"));
     parts.push(node(60, y, 24, "node input", [short(x)], `input x${i + 1} = ${x}`));

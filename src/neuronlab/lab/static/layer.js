@@ -85,7 +85,7 @@ export function initLayer(root, app) {
   replace(root,
     h("h2", { text: "A layer: many neurons reading the same inputs" }),
     controls,
-    h("div", { class: "columns" },
+    h("div", { class: "columns wide-left" },
       h("div", {}, h("div", { class: "scroll" }, table), formula, steps),
       h("div", {}, diagram)));
   build();
