@@ -274,6 +274,24 @@ def test_session_limit(client):
     assert client.post("/api/sessions", json={}).status_code == 201
 
 
+# --------------------------------------------------------------------------- command
+def test_lab_command_parses_and_explains_a_busy_port():
+    from neuronlab.cli import build_parser
+    from neuronlab.cli_lab import bind
+
+    args = build_parser().parse_args(["lab", "--port", "0", "--no-browser"])
+    assert (args.host, args.port, args.no_browser) == ("127.0.0.1", 0, True)
+    taken = bind("127.0.0.1", 0)
+    try:
+        port = taken.getsockname()[1]
+        with pytest.raises(ValueError, match=rf"Port {port} .* already in use.*--port 0"):
+            bind("127.0.0.1", port)
+    finally:
+        taken.close()
+    with pytest.raises(ValueError, match="between 0 and 65535"):
+        bind("127.0.0.1", 70000)
+
+
 # --------------------------------------------------------------------------- guards
 @pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.evil.example", "localhost:1",
                                   "127.0.0.1:8001", ""])

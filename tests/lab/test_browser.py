@@ -195,6 +195,24 @@ def test_shared_url_reproduces_the_state(open_page):
     assert other.locator("#pg-dataset").input_value() == "moons"
 
 
+def test_divergence_is_explained_and_bad_settings_are_refused(open_page):
+    page = open_page("#view=playground&pd=blobs&ph=8,8&pa=linear&pl=10&pz=1&pb=5&ps=0")
+    wait_text(page, "#pg-epoch", "0")
+    page.click("#pg-step")
+    alert = page.locator("#pg-diverged")
+    sync_api.expect(alert).to_be_visible()
+    text = alert.inner_text()
+    assert "diverged" in text and "smaller learning rate" in text and "now 10" in text
+    assert page.locator("#pg-play").is_disabled()
+    shot(page, "playground-diverged")
+    page.click("#pg-reset")
+    sync_api.expect(alert).to_be_hidden()
+    page.locator("#pg-samples").fill("5000")
+    page.locator("#pg-samples").press("Enter")
+    wait_text(page, "#status", "'samples' must be between 8 and 2000, got 5000.")
+    sync_api.expect(page.locator("#pg-samples")).to_have_value("200")  # the last good value
+
+
 def test_narrow_window_screenshots(open_page):
     page = open_page("#view=neuron", width=400, height=800)
     wait_text(page, "#neuron-z", "1.000")

@@ -256,11 +256,13 @@ class Session:
     def _diverge(self, exc: TrainingDivergedError) -> None:
         c = self.config
         self.playing = False
+        batch = str(exc).split(":")[0].partition(", batch ")[2]  # "Epoch 3, batch 5: ..."
+        where = f", batch {batch}" if batch.isdigit() else ""
         self.diverged = (
-            f"Training diverged in epoch {self.epoch + 1}: the loss became NaN (not a number) "
-            f"because the weights grew so large that the arithmetic overflowed. Training "
+            f"Training diverged in epoch {self.epoch + 1}{where}: the loss became NaN (not a "
+            f"number) because the weights grew so large that the arithmetic overflowed. Training "
             f"stopped. Try a smaller learning rate (now {c.learning_rate:g}; e.g. "
-            f"{c.learning_rate / 10:g}), then press reset. The library said: {exc}"
+            f"{c.learning_rate / 10:g}), then press reset."
         )
 
     # ------------------------------------------------------------------ snapshots

@@ -30,6 +30,7 @@ export function s(tag, attrs, ...children) {
 /** A number as text with `digits` decimals ("—" when the server sent none). */
 export function fmt(value, digits = 3) {
   if (value === null || value === undefined || Number.isNaN(value)) return "—";
+  if (Math.abs(value) >= 1e4) return Number(value).toExponential(2); // 4.47e+23, not 30 digits
   const text = Number(value).toFixed(digits);
   return text === "-0." + "0".repeat(digits) ? text.slice(1) : text;
 }

@@ -207,7 +207,9 @@ export function initPlayground(root, app) {
     try {
       useState(await post(`/api/sessions/${session}/config`, { config: cfg }));
     } catch (err) {
-      buildControls(); // the message is in the status bar; show the last good settings
+      // The message is in the status bar; go back to the last settings the server took.
+      Object.assign(cfg, structuredClone(data.config));
+      buildControls();
     }
   }
 
