@@ -222,7 +222,8 @@ def _layer_hidden() -> Hidden:
     rng = _rng(404)
     cases: Hidden = [("hidden 1 · sample s2", (SPEC_BATCH[1], SPEC_WEIGHTS, SPEC_BIASES)),
                      ("hidden 2 · sample s3", (SPEC_BATCH[2], SPEC_WEIGHTS, SPEC_BIASES)),
-                     ("hidden 3 · one neuron", ([1.0, -1.0], [[0.5, 0.25]], [0.1]))]
+                     ("hidden 3 · a neuron that does not fire",
+                      ([1.0, -1.0], [[0.5, 0.25], [-1.0, 0.5]], [0.1, 0.2]))]
     for i in range(4, 8):
         units, n = int(rng.integers(1, 5)), int(rng.integers(1, 6))
         weights = [_numbers(rng, n) for _ in range(units)]
@@ -287,8 +288,10 @@ def _batch_ref(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def _batch_hidden() -> Hidden:
     rng = _rng(505)
-    cases: Hidden = []
-    for i, (N, n, units) in enumerate([(1, 2, 1), (5, 3, 2), (3, 3, 3), (6, 4, 5)], 1):
+    cases: Hidden = [("hidden 1 · some neurons do not fire",
+                      (np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([[-1.0, 0.5], [0.25, 0.25]]),
+                       np.array([0.1, -0.2])))]
+    for i, (N, n, units) in enumerate([(1, 2, 1), (5, 3, 2), (3, 3, 3), (6, 4, 5)], 2):
         X = np.round(rng.uniform(-2, 2, (N, n)), 2)
         W = np.round(rng.uniform(-1, 1, (units, n)), 2)
         b = np.round(rng.uniform(-1, 1, units), 2)
