@@ -1,0 +1,203 @@
+"""``neuronlab plot``: draw the lessons' pictures as PNG files (and a GIF with ``--animate``).
+
+::
+
+    neuronlab plot activations --out plots     # every activation and its derivative
+    neuronlab plot neuron --out plots          # SPEC §1's neuron, every number on it
+    neuronlab plot gates --out plots           # AND and OR as one neuron each
+    neuronlab plot xor --out plots --animate   # one neuron vs a network; watch it learn
+    neuronlab plot spirals --out plots         # train a small model, draw what it learned
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+TOPICS = ("activations", "neuron", "gates", "xor")
+DATASETS = ("moons", "circles", "spirals", "blobs", "digits")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``plot`` command to ``neuronlab``'s sub-commands."""
+    from .cli import _floats
+
+    plot = subparsers.add_parser(
+        "plot", help="draw pictures as PNG files: activations, neuron, gates, xor or a data set",
+        description="Draw the lessons' pictures as PNG files (100 dpi) and print their paths. "
+                    "A data set (moons, circles, spirals, blobs, digits) trains a small model "
+                    "first and draws its decision boundary, history and network.",
+    )
+    plot.add_argument("what", choices=TOPICS + DATASETS, help="what to draw")
+    plot.add_argument("--out", default="plots", metavar="DIR",
+                      help="folder for the pictures, created if missing (default: plots)")
+    plot.add_argument("--animate", action="store_true",
+                      help="also write a GIF of the model learning (gates, xor, data sets)")
+    plot.add_argument("--epochs", type=int, help="training epochs (default: the data set's)")
+    plot.add_argument("--snapshots", type=int, default=30, help="GIF frames (default: 30)")
+    plot.add_argument("--seed", type=int, default=0, help="seed for data and weights (0)")
+    plot.add_argument("--inputs", type=_floats, default=[0.5, -0.3, 0.7], help="neuron: inputs")
+    plot.add_argument("--weights", type=_floats, default=[0.5, -0.3, 0.8], help="neuron: weights")
+    plot.add_argument("--bias", type=float, default=0.1, help="neuron: bias")
+    plot.add_argument("--activation", default="relu",
+                      choices=["relu", "sigmoid", "tanh", "step", "linear"],
+                      help="neuron: activation")
+    plot.set_defaults(func=cmd_plot)
+
+
+def _save(fig: Any, path: Path) -> Path:
+    from .plots._common import DPI
+
+    fig.savefig(path, dpi=DPI)
+    return path
+
+
+def _activations(args: argparse.Namespace, out: Path) -> list[Path]:
+    from .plots import plot_activations
+
+    return [_save(plot_activations(), out / "activations.png")]
+
+
+def _neuron(args: argparse.Namespace, out: Path) -> list[Path]:
+    from .neuron import Neuron
+    from .plots import plot_neuron
+
+    neuron = Neuron(args.weights, args.bias, args.activation)
+    return [_save(plot_neuron(neuron, args.inputs), out / "neuron.png")]
+
+
+def _gates(args: argparse.Namespace, out: Path) -> list[Path]:
+    from . import datasets
+    from .layers import Dense
+    from .model import Sequential
+    from .optimizers import SGD
+    from .plots import animate_training, plot_gates
+
+    paths = [_save(plot_gates(), out / "gates.png")]
+    if args.animate:
+        X, y = datasets.and_gate()
+        model = Sequential([Dense(1, activation="sigmoid", input_shape=(2,))], seed=args.seed)
+        model.compile(optimizer=SGD(learning_rate=1.0), loss="mse")
+        movie = animate_training(model, X, y, epochs=args.epochs or 1000,
+                                 snapshots=args.snapshots, path=out / "and_training.gif")
+        paths.append(movie.path)
+    return paths
+
+
+def _xor(args: argparse.Namespace, out: Path) -> list[Path]:
+    from . import datasets
+    from .plots import (
+        animate_training,
+        plot_hidden_boundaries,
+        plot_history,
+        plot_network,
+        plot_xor_comparison,
+        train_xor,
+    )
+
+    X, y = datasets.xor()
+    epochs = args.epochs or 3000
+    if args.animate:  # the GIF's training run is the model the pictures show
+        model = _fresh_xor(args.seed)
+        movie = animate_training(model, X, y, epochs=epochs, snapshots=args.snapshots,
+                                 path=out / "xor_training.gif")
+    else:
+        model = train_xor(epochs=epochs, seed=args.seed)
+    paths = [
+        _save(plot_xor_comparison(model), out / "xor_boundary.png"),
+        _save(plot_hidden_boundaries(model, X, y), out / "xor_hidden.png"),
+        _save(plot_history(model.history, title="XOR: watch the loss fall"),
+              out / "xor_history.png"),
+        _save(plot_network(model), out / "xor_network.png"),
+    ]
+    return paths + ([movie.path] if args.animate else [])
+
+
+def _fresh_xor(seed: int) -> Any:
+    from .layers import Dense
+    from .model import Sequential
+    from .optimizers import SGD
+
+    model = Sequential([Dense(4, activation="sigmoid", input_shape=(2,)),
+                        Dense(1, activation="sigmoid")], seed=seed)
+    model.compile(optimizer=SGD(learning_rate=1.0), loss="mse")
+    return model
+
+
+def _dataset(args: argparse.Namespace, out: Path) -> list[Path]:
+    from . import datasets, optimizers
+    from .cli import PRESETS, build_for_task
+    from .plots import (
+        animate_training,
+        plot_decision_boundary,
+        plot_hidden_boundaries,
+        plot_history,
+        plot_network,
+    )
+
+    name, preset = args.what, PRESETS[args.what]
+    kwargs = dict(preset.kwargs)
+    if name != "digits":
+        kwargs["seed"] = args.seed
+    X, y = datasets.load(name, **kwargs)
+    X = X / preset.scale
+    model, target, loss = build_for_task(X.shape[1], y, preset.layers, preset.activation,
+                                         preset.loss, args.seed)
+    optimizer = optimizers.get(preset.optimizer)
+    optimizer.learning_rate = preset.learning_rate
+    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
+    X_tr, X_te, y_tr, y_te = datasets.train_test_split(X, target, test_size=0.2, seed=args.seed)
+    epochs = args.epochs or preset.epochs
+    paths = []
+    if args.animate:
+        movie = animate_training(model, X_tr, y_tr, epochs=epochs, snapshots=args.snapshots,
+                                 batch_size=preset.batch_size, seed=args.seed,
+                                 validation_data=(X_te, y_te), path=out / f"{name}_training.gif")
+        paths.append(movie.path)
+    else:
+        model.fit(X_tr, y_tr, epochs=epochs, batch_size=preset.batch_size, seed=args.seed,
+                  validation_data=(X_te, y_te), verbose=0)
+    title = f"{name}: loss and accuracy (validation = 20% held out)"
+    pictures = [(plot_history(model.history, title=title), "history")]
+    if X.shape[1] == 2:
+        pictures.insert(0, (plot_decision_boundary(
+            model, X, y, title=f"{name}: what a {' → '.join(_sizes(model))} network learned"),
+            "boundary"))
+        pictures.append((plot_hidden_boundaries(model, X, y), "hidden"))
+    pictures.append((plot_network(model), "network"))
+    return [_save(fig, out / f"{name}_{kind}.png") for fig, kind in pictures] + paths
+
+
+def _sizes(model: Any) -> list[str]:
+    return [str(model.n_inputs)] + [str(layer.units) for layer in model.layers
+                                    if hasattr(layer, "units")]
+
+
+PLOTTERS: dict[str, Callable[[argparse.Namespace, Path], list[Path]]] = {
+    "activations": _activations,
+    "neuron": _neuron,
+    "gates": _gates,
+    "xor": _xor,
+}
+
+
+def cmd_plot(args: argparse.Namespace, console: Console) -> int:
+    """Write the pictures for ``args.what`` into ``args.out`` and print their paths."""
+    from .errors import ConfigError
+
+    if args.epochs is not None and args.epochs < 1:
+        raise ConfigError(f"--epochs must be at least 1, got {args.epochs}.")
+    if args.animate and args.what in ("activations", "neuron"):
+        raise ConfigError(f"--animate shows training; '{args.what}' does not train anything. "
+                          "Use it with gates, xor or a data set.")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = PLOTTERS.get(args.what, _dataset)(args, out)
+    console.print(f"Wrote {len(paths)} picture(s) to {out}:")
+    for path in paths:
+        console.print(str(path), soft_wrap=True, highlight=False)
+    return 0
