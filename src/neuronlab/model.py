@@ -578,6 +578,12 @@ class Sequential:
     def __repr__(self) -> str:
         return f"Sequential([{', '.join(repr(layer) for layer in self.layers)}])"
 
+    def _repr_svg_(self) -> str | None:
+        """A compact diagram for Jupyter (None, so plain text, while the input size is unknown)."""
+        from .diagrams import sequential_svg
+
+        return sequential_svg(self)
+
 
 class _Reporter:
     """Progress for ``fit``: a rich progress bar (verbose=1) or a line per epoch (2)."""
