@@ -232,6 +232,7 @@ def test_a_wrong_solution_gets_the_same_verdict_from_the_subprocess(tmp_path):
                                                                                      source))
     assert from_file.status == in_process.status == "failed"
     assert from_file.headline == in_process.headline
+    assert f'case "{case}"' in str(from_file) and says in str(from_file)
     assert [c.message for c in from_file.cases] == [c.message for c in in_process.cases]
 
 
@@ -281,7 +282,7 @@ def test_exercises_are_found_by_name_number_and_file_name():
     assert EXERCISES.find("3").name == "sigmoid"
     assert EXERCISES.find("03_sigmoid.py").name == "sigmoid"
     assert EXERCISES.find("some/dir/03_sigmoid.py").name == "sigmoid"
-    with pytest.raises(ValueError, match="Unknown exercise 'sigmod'. Valid names: neuron"):
+    with pytest.raises(ValueError, match=r"Unknown exercise 'sigmod'\. Valid names: neuron"):
         EXERCISES.find("sigmod")
 
 
@@ -382,6 +383,19 @@ def test_verdict_details(nasty_results):
     assert "return the answer instead" in str(nasty_results["sys.exit"][0])
     assert "it defines: ReLU" in str(nasty_results["renamed"][0])
     assert "EOFError" in str(nasty_results["reads stdin"][0])
+
+
+def test_an_untouched_file_is_todo_with_or_without_running_it(tmp_path):
+    exercise = EXERCISES["neuron"]
+    workspace, _, _ = Workspace.create(tmp_path)
+    path = workspace.path(exercise)
+    untouched = check_file(exercise, path)
+    path.write_text(path.read_text(encoding="utf-8") + "\n# a note\n", encoding="utf-8")
+    ran = check_file(exercise, path)
+    assert untouched.status == ran.status == "todo"
+    assert untouched.headline == ran.headline
+    assert "(line 19 of 01_neuron.py)" in ran.headline
+    assert path.read_text(encoding="utf-8").splitlines()[18].strip().startswith(TODO_MARKER)
 
 
 def test_missing_file_says_how_to_restore_it(tmp_path):

@@ -43,6 +43,11 @@ MARKS = {"passed": "✓", "failed": "✗", "error": "E", "load-error": "E", "tim
 
 
 # --------------------------------------------------------------------------- helpers
+def _say(console: Console, text: str | Text) -> None:
+    """One message, never broken by the console's own wrapping (paths stay whole)."""
+    console.print(text, soft_wrap=True)
+
+
 def _workspace(args: argparse.Namespace, required: bool = True) -> Workspace | None:
     explicit = getattr(args, "dir", None) or getattr(args, "top_dir", None)
     workspace = Workspace.find(explicit)
@@ -57,15 +62,15 @@ def _workspace(args: argparse.Namespace, required: bool = True) -> Workspace | N
 
 def _warn(console: Console, workspace: Workspace | None) -> None:
     for warning in workspace.warnings if workspace else []:
-        console.print(Text(f"warning: {warning}", style="yellow"))
+        _say(console, Text(f"warning: {warning}", style="yellow"))
 
 
 def print_result(console: Console, result: CheckResult) -> None:
     """A check's verdict, first line coloured, the rest printed literally (no markup)."""
     lines = result.lines()
-    console.print(Text(lines[0], style="bold green" if result.passed else "bold red"))
+    _say(console, Text(lines[0], style="bold green" if result.passed else "bold red"))
     for line in lines[1:]:
-        console.print(Text(line), soft_wrap=True)
+        _say(console, Text(line))
 
 
 def _status(workspace: Workspace | None, exercise: Exercise, progress: dict[str, Any],
@@ -95,19 +100,19 @@ def cmd_overview(args: argparse.Namespace, console: Console) -> int:
         table.add_row(str(lesson.number), lesson.title, marks)
     console.print(table)
     if workspace is None:
-        console.print("Start with [bold]neuronlab learn start[/] (creates ./neuronlab-exercises), "
+        _say(console, "Start with [bold]neuronlab learn start[/] (creates ./neuronlab-exercises), "
                       "then read [bold]neuronlab learn lesson 1[/].")
         return 0
     solved = len(workspace.solved(progress))
-    console.print(f"Workspace {workspace.root}: {solved} of {len(EXERCISES)} exercises solved.")
+    _say(console, f"Workspace {workspace.root}: {solved} of {len(EXERCISES)} exercises solved.")
     if current is None:
-        console.print("Every exercise is solved. Keep them fresh: [bold]neuronlab learn quiz "
+        _say(console, "Every exercise is solved. Keep them fresh: [bold]neuronlab learn quiz "
                       "all[/].")
         return 0
     lesson = find_lesson(current.lesson)
-    console.print(f"You are at lesson {lesson.number} ({lesson.title}), exercise "
+    _say(console, f"You are at lesson {lesson.number} ({lesson.title}), exercise "
                   f"[bold]{current.filename}[/].")
-    console.print(f"Next: [bold]neuronlab learn lesson {lesson.number}[/], edit "
+    _say(console, f"Next: [bold]neuronlab learn lesson {lesson.number}[/], edit "
                   f"{workspace.path(current)}, then [bold]neuronlab learn check[/].")
     return 0
 
@@ -115,18 +120,18 @@ def cmd_overview(args: argparse.Namespace, console: Console) -> int:
 def cmd_start(args: argparse.Namespace, console: Console) -> int:
     workspace, created, kept = Workspace.create(args.directory or DEFAULT_DIR)
     _warn(console, workspace)
-    console.print(f"Workspace [bold]{workspace.root}[/]: {len(created)} exercise file(s) created, "
+    _say(console, f"Workspace [bold]{workspace.root}[/]: {len(created)} exercise file(s) created, "
                   f"{len(kept)} already there and kept as they are.")
     current = workspace.current()
     if current is None:
-        console.print("Every exercise is already solved here.")
+        _say(console, "Every exercise is already solved here.")
         return 0
-    console.print(f"Your exercise now: [bold]{workspace.path(current)}[/] "
+    _say(console, f"Your exercise now: [bold]{workspace.path(current)}[/] "
                   f"(lesson {current.lesson}).")
-    console.print("Read the lesson with [bold]neuronlab learn lesson[/], replace the # TODO in the "
+    _say(console, "Read the lesson with [bold]neuronlab learn lesson[/], replace the # TODO in the "
                   "file, then run [bold]neuronlab learn check[/].")
     if Path(args.directory or DEFAULT_DIR).resolve() != Path.cwd() / DEFAULT_DIR:
-        console.print(f"(Run those commands inside {workspace.root}, or add "
+        _say(console, f"(Run those commands inside {workspace.root}, or add "
                       f"--dir {workspace.root}.)")
     return 0
 
@@ -137,24 +142,24 @@ def cmd_lesson(args: argparse.Namespace, console: Console) -> int:
     console.rule(f"[bold cyan]Lesson {lesson.number} of {len(LESSONS)} · {lesson.title}")
     console.print(Markdown(lesson.text.strip()))
     console.print()
-    console.print("[bold]Worked example[/] - computed now by neuronlab:")
+    _say(console, "[bold]Worked example[/] - computed now by neuronlab:")
     console.print(Syntax(lesson.example.rstrip(), "python", theme="ansi_dark",
                          background_color="default", word_wrap=True))
     console.print(Panel(Text(run_example(lesson).rstrip()), title="output", expand=False))
     progress = workspace.load() if workspace else {"exercises": {}}
     current = workspace.current(progress) if workspace else None
     if lesson.exercises:
-        console.print("\n[bold]Now you build it[/]")
+        _say(console, "\n[bold]Now you build it[/]")
         for ex in lesson.exercises:
             mark = _status(workspace, ex, progress, current)
             where = workspace.path(ex) if workspace else ex.filename
-            console.print(Text(f"  {mark} {where}: {ex.title}   (neuronlab learn check {ex.name})"))
+            _say(console, Text(f"  {mark} {where}: {ex.title}   (neuronlab learn check {ex.name})"))
         if workspace is None:
-            console.print("  Create the files with [bold]neuronlab learn start[/].")
-    console.print(f"\n[bold]Recall[/]: [bold]neuronlab learn quiz {lesson.number}[/] asks this "
+            _say(console, "  Create the files with [bold]neuronlab learn start[/].")
+    _say(console, f"\n[bold]Recall[/]: [bold]neuronlab learn quiz {lesson.number}[/] asks this "
                   "lesson's questions.")
     if lesson.number < len(LESSONS):
-        console.print(f"Next lesson: [bold]neuronlab learn lesson {lesson.number + 1}[/]")
+        _say(console, f"Next lesson: [bold]neuronlab learn lesson {lesson.number + 1}[/]")
     return 0
 
 
@@ -174,7 +179,7 @@ def cmd_list(args: argparse.Namespace, console: Console) -> int:
                       str(record.get("checks", 0)), str(record.get("hints", 0)),
                       str(record.get("last", "-")))
     console.print(table)
-    console.print(f"{len(workspace.solved(progress))} of {len(EXERCISES)} solved.  "
+    _say(console, f"{len(workspace.solved(progress))} of {len(EXERCISES)} solved.  "
                   "✓ solved  ▶ current  · not yet")
     return 0
 
@@ -185,7 +190,7 @@ def _pick(workspace: Workspace, name: str | None) -> Exercise | None:
 
 def _check_and_record(console: Console, workspace: Workspace, exercise: Exercise,
                       timeout: float | None) -> CheckResult:
-    console.print(Text(f"Checking {exercise.filename} (exercise {exercise.number} of "
+    _say(console, Text(f"Checking {exercise.filename} (exercise {exercise.number} of "
                        f"{len(EXERCISES)}, lesson {exercise.lesson}) ...", style="dim"))
     result = check_file(exercise, workspace.path(exercise), timeout=timeout)
     newly = workspace.record_check(exercise, result)
@@ -193,23 +198,23 @@ def _check_and_record(console: Console, workspace: Workspace, exercise: Exercise
     if result.passed:
         _after_pass(console, workspace, exercise, newly)
     elif result.status != "missing":
-        console.print(f"Stuck? [bold]neuronlab learn hint {exercise.name}[/]")
+        _say(console, f"Stuck? [bold]neuronlab learn hint {exercise.name}[/]")
     return result
 
 
 def _after_pass(console: Console, workspace: Workspace, exercise: Exercise, newly: bool) -> None:
     if newly:
-        console.print(f"[bold green]Solved![/] {exercise.filename} is done.")
+        _say(console, f"[bold green]Solved![/] {exercise.filename} is done.")
     solved = workspace.solved()
     lesson_done = all(ex.name in solved for ex in find_lesson(exercise.lesson).exercises)
     if newly and lesson_done:
-        console.print(f"Lesson {exercise.lesson} complete. Recall it: [bold]neuronlab learn quiz "
+        _say(console, f"Lesson {exercise.lesson} complete. Recall it: [bold]neuronlab learn quiz "
                       f"{exercise.lesson}[/]")
     following = workspace.next_after(exercise)
     if following is None:
-        console.print(f"[bold]All {len(EXERCISES)} exercises are solved.[/] Well done.")
+        _say(console, f"[bold]All {len(EXERCISES)} exercises are solved.[/] Well done.")
     else:
-        console.print(f"Next: [bold]{workspace.path(following)}[/] (lesson {following.lesson}), "
+        _say(console, f"Next: [bold]{workspace.path(following)}[/] (lesson {following.lesson}), "
                       "then [bold]neuronlab learn check[/].")
 
 
@@ -222,14 +227,14 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
                    for ex in EXERCISES.values()}
         for ex in EXERCISES.values():
             workspace.record_check(ex, results[ex.name])
-            console.print(Text(f"{MARKS.get(results[ex.name].status, '?')} {ex.filename}: "
+            _say(console, Text(f"{MARKS.get(results[ex.name].status, '?')} {ex.filename}: "
                                f"{results[ex.name].headline}"))
         passed = sum(r.passed for r in results.values())
-        console.print(f"{passed} of {len(results)} pass.")
+        _say(console, f"{passed} of {len(results)} pass.")
         return 0 if passed == len(results) else 1
     exercise = _pick(workspace, args.name)
     if exercise is None:
-        console.print(f"All {len(EXERCISES)} exercises are solved; check one by name, e.g. "
+        _say(console, f"All {len(EXERCISES)} exercises are solved; check one by name, e.g. "
                       "[bold]neuronlab learn check neuron[/].")
         return 0
     return 0 if _check_and_record(console, workspace, exercise, args.timeout).passed else 1
@@ -240,20 +245,20 @@ def cmd_hint(args: argparse.Namespace, console: Console) -> int:
     assert workspace is not None
     exercise = _pick(workspace, args.name)
     if exercise is None:
-        console.print("All exercises are solved - no hints needed.")
+        _say(console, "All exercises are solved - no hints needed.")
         return 0
     level = workspace.take_hint(exercise)
     total = len(exercise.hints)
     if level <= total:
-        console.print(f"[bold]Hint {level} of {total}[/] for {exercise.filename}:")
-        console.print(Text(f"  {exercise.hints[level - 1]}"))
+        _say(console, f"[bold]Hint {level} of {total}[/] for {exercise.filename}:")
+        _say(console, Text(f"  {exercise.hints[level - 1]}"))
         if level < total:
-            console.print(f"(Ask again - [bold]neuronlab learn hint {exercise.name}[/] - for a "
+            _say(console, f"(Ask again - [bold]neuronlab learn hint {exercise.name}[/] - for a "
                           "stronger hint.)")
         return 0
-    console.print(f"That was the last hint for {exercise.filename}. All {total} together:")
+    _say(console, f"That was the last hint for {exercise.filename}. All {total} together:")
     for k, hint in enumerate(exercise.hints, 1):
-        console.print(Text(f"  {k}. {hint}"))
+        _say(console, Text(f"  {k}. {hint}"))
     return 0
 
 
@@ -270,12 +275,12 @@ def cmd_watch(args: argparse.Namespace, console: Console) -> int:
     fixed = EXERCISES.find(args.name) if args.name else None
     exercise = fixed or workspace.current()
     if exercise is None:
-        console.print("All exercises are solved; nothing to watch.")
+        _say(console, "All exercises are solved; nothing to watch.")
         return 0
     try:
         while exercise is not None:
             path = workspace.path(exercise)
-            console.print(f"Watching [bold]{path}[/] - save it to check again; Ctrl-C stops.")
+            _say(console, f"Watching [bold]{path}[/] - save it to check again; Ctrl-C stops.")
             result = _check_and_record(console, workspace, exercise, args.timeout)
             seen = _fingerprint(path)
             while not (result.passed and fixed is None):
@@ -286,9 +291,9 @@ def cmd_watch(args: argparse.Namespace, console: Console) -> int:
                     console.rule(f"{time.strftime('%H:%M:%S')} {path.name} changed")
                     result = _check_and_record(console, workspace, exercise, args.timeout)
             exercise = workspace.current()
-        console.print("Nothing left to watch.")
+        _say(console, "Nothing left to watch.")
     except KeyboardInterrupt:
-        console.print("\nStopped watching.")
+        _say(console, "\nStopped watching.")
     return 0
 
 
@@ -302,17 +307,17 @@ def cmd_quiz(args: argparse.Namespace, console: Console) -> int:
         lesson = find_lesson(args.lesson) if args.lesson else _current_lesson(workspace)
         lesson_number, label = lesson.number, f"lesson {lesson.number}: {lesson.title}"
     questions = questions_for(lesson_number)
-    console.print(f"[bold]Recall[/] - {label}, {len(questions)} question(s). Answer in your own "
+    _say(console, f"[bold]Recall[/] - {label}, {len(questions)} question(s). Answer in your own "
                   "words or by number; an empty line skips, q stops.")
 
     def ask(prompt: str) -> str:
         console.file.flush()
         return input(prompt)
 
-    score = run_quiz(questions, ask, lambda text: console.print(Text(text)))
+    score = run_quiz(questions, ask, lambda text: _say(console, Text(text)))
     if score.stopped:
-        console.print(f"\nStopped after {score.asked} question(s).")
-    console.print(f"Score: {score.right} of {score.asked} right.")
+        _say(console, f"\nStopped after {score.asked} question(s).")
+    _say(console, f"Score: {score.right} of {score.asked} right.")
     if workspace is not None and score.asked:
         workspace.record_quiz(str(lesson_number or "all"), score.right, score.asked)
     return 0
@@ -338,10 +343,10 @@ def cmd_grade(args: argparse.Namespace, console: Console) -> int:
         table.add_row(row.learner, f"{row.solved}/{len(names)}", claimed,
                       *[MARKS.get(row.statuses[n], "?") for n in names])
     console.print(table)
-    console.print("✓ passed  ✗ wrong answer  E error  T timeout  C crashed  ? no function  "
+    _say(console, "✓ passed  ✗ wrong answer  E error  T timeout  C crashed  ? no function  "
                   "· untouched  - missing.  'claimed' is what the learner's progress file "
                   "says; 'solved' is what passes now.")
-    console.print("Exercises: " + ", ".join(f"{ex.number:02d} {ex.name}"
+    _say(console, "Exercises: " + ", ".join(f"{ex.number:02d} {ex.name}"
                                             for ex in EXERCISES.values()))
     return 0
 
@@ -350,9 +355,9 @@ def cmd_notebooks(args: argparse.Namespace, console: Console) -> int:
     from .learn.notebooks import write_notebooks
 
     written, kept = write_notebooks(args.directory, solved=args.solved, overwrite=args.force)
-    console.print(f"{len(written)} notebook(s) written to [bold]{Path(args.directory).resolve()}"
+    _say(console, f"{len(written)} notebook(s) written to [bold]{Path(args.directory).resolve()}"
                   f"[/], {len(kept)} existing one(s) kept (--force replaces them).")
-    console.print("Open them with Jupyter, e.g. [bold]jupyter lab[/].")
+    _say(console, "Open them with Jupyter, e.g. [bold]jupyter lab[/].")
     return 0
 
 

@@ -202,12 +202,20 @@ def _environment() -> dict[str, str]:
     return env
 
 
+def untouched_text(exercise: Exercise) -> str:
+    """The exercise file exactly as ``neuronlab learn start`` writes it."""
+    from .lessons import find_lesson
+
+    return exercise.file_text(find_lesson(exercise.lesson).title)
+
+
 def check_file(exercise: Exercise | str, path: str | Path,
                timeout: float | None = None) -> CheckResult:
     """Run the learner's file ``path`` for ``exercise`` in a subprocess and judge it.
 
     ``timeout`` overrides the exercise's seconds per case. The process runs in its
-    own session and is killed (with anything it started) when a case overruns.
+    own session and is killed (with anything it started) when a case overruns. A
+    file still exactly as ``learn start`` wrote it is "todo" without running it.
     """
     exercise = EXERCISES.find(exercise) if isinstance(exercise, str) else exercise
     path = Path(path)
@@ -219,6 +227,11 @@ def check_file(exercise: Exercise | str, path: str | Path,
         source: str | None = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         source = None
+    if source is not None and source == untouched_text(exercise):
+        return judge(exercise, [{"event": "ready"}, {"event": "loaded"},
+                                {"event": "case", "case": 0, "kind": "error",
+                                 "exception": "NotImplementedError"}],
+                     source=source, where=path.name)
     per_case = exercise.timeout if timeout is None else timeout
     with tempfile.TemporaryDirectory(prefix="neuronlab-check-") as tmp:
         events_path, out_path, err_path = (Path(tmp, n) for n in ("events", "out", "err"))

@@ -4,7 +4,7 @@
 own subprocess (as ``learn check`` does) and reports one row per learner: how many
 exercises pass now, the status of each, and how many the learner's progress file
 claims, so a teacher can spot a difference. A file still identical to its template
-is reported as ``todo`` without running it.
+is reported as ``todo`` without running it; a missing one as ``missing``.
 
 >>> row = GradeRow("ada", {"neuron": "passed", "relu": "todo"}, claimed=2)
 >>> row.solved, row.as_csv_row(["neuron", "relu"])
@@ -23,7 +23,7 @@ from pathlib import Path
 from .catalog import EXERCISES
 from .checker import check_file
 from .exercises import Exercise
-from .workspace import PROGRESS_FILE, lesson_titles
+from .workspace import PROGRESS_FILE
 
 
 @dataclass
@@ -53,29 +53,19 @@ def _claimed(folder: Path) -> int | None:
         return None
 
 
-def _grade_one(folder: Path, exercise: Exercise, titles: dict[int, str],
-               timeout: float | None) -> str:
-    path = folder / exercise.filename
-    if not path.is_file():
-        return "missing"
-    try:
-        if path.read_text(encoding="utf-8") == exercise.file_text(titles.get(exercise.lesson, "")):
-            return "todo"
-    except (OSError, UnicodeDecodeError):
-        pass
-    return check_file(exercise, path, timeout=timeout).status
+def _grade_one(folder: Path, exercise: Exercise, timeout: float | None) -> str:
+    return check_file(exercise, folder / exercise.filename, timeout=timeout).status
 
 
 def grade(folders: list[str | Path], jobs: int = 2, timeout: float | None = None,
           exercises: list[Exercise] | None = None) -> list[GradeRow]:
     """Check every exercise in every folder; ``jobs`` checks run at the same time."""
     chosen = exercises or list(EXERCISES.values())
-    titles = lesson_titles()
     rows = [GradeRow(Path(f).resolve().name or str(f), claimed=_claimed(Path(f)))
             for f in folders]
     tasks = [(row, Path(folder), ex) for row, folder in zip(rows, folders) for ex in chosen]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        statuses = pool.map(lambda t: _grade_one(t[1], t[2], titles, timeout), tasks)
+        statuses = pool.map(lambda t: _grade_one(t[1], t[2], timeout), tasks)
         for (row, _, exercise), status in zip(tasks, statuses):
             row.statuses[exercise.name] = status
     for row in rows:  # keep path order whatever order the checks finished in

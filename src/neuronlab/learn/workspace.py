@@ -14,9 +14,10 @@ in the same folder, flushed to disk, then ``os.replace``): a crash leaves either
 old file or the new one, never half of one. A solved exercise stays solved.
 
 >>> import tempfile
->>> ws, created, kept = Workspace.create(tempfile.mkdtemp())
->>> len(created), kept, ws.current().name
-(16, [], 'neuron')
+>>> with tempfile.TemporaryDirectory() as folder:
+...     ws, created, kept = Workspace.create(folder)
+...     print(len(created), kept, ws.current().name)
+16 [] neuron
 """
 
 from __future__ import annotations

@@ -1,0 +1,293 @@
+"""``neuronlab learn`` on the command line: in-process, through a pipe, and in a terminal."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from neuronlab.cli import main
+from neuronlab.learn import EXERCISES
+from neuronlab.learn.workspace import PROGRESS_FILE, Workspace
+
+
+@pytest.fixture
+def run(capsys, monkeypatch, tmp_path):
+    """Run ``neuronlab ARGS`` in-process from ``tmp_path``; return (exit code, output)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEURONLAB_WORKSPACE", raising=False)
+    monkeypatch.setenv("COLUMNS", "120")
+
+    def invoke(*args: str, stdin: str | None = None) -> tuple[int, str]:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = main(list(args))
+        out = capsys.readouterr()
+        return code, out.out + out.err
+
+    return invoke
+
+
+def solve(folder: Path, name: str) -> None:
+    exercise = EXERCISES[name]
+    (folder / exercise.filename).write_text(exercise.solution_text(), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- in process
+def test_learn_without_a_workspace_shows_the_path_and_how_to_start(run):
+    code, out = run("learn")
+    assert code == 0
+    assert "12 lessons, 16 exercises" in out
+    assert "The neuron" in out and "Softmax and many classes" in out
+    assert "neuronlab learn start" in out
+
+
+def test_commands_that_need_a_workspace_say_how_to_make_one(run):
+    code, out = run("learn", "check")
+    assert code == 2
+    assert "No neuronlab workspace here" in out and "neuronlab learn start" in out
+    assert "Traceback" not in out
+
+
+def test_start_check_hint_list_and_the_current_lesson(run, tmp_path):
+    code, out = run("learn", "start")
+    assert code == 0 and "16 exercise file(s) created, 0 already there" in out
+    folder = tmp_path / "neuronlab-exercises"
+    assert (folder / "01_neuron.py").is_file() and (folder / PROGRESS_FILE).is_file()
+
+    code, out = run("learn", "check")
+    assert code == 1 and "not solved yet" in out and "line" in out
+    code, out = run("learn", "hint")
+    assert "Hint 1 of 3" in out
+    code, out = run("learn", "hint")
+    assert "Hint 2 of 3" in out
+
+    solve(folder, "neuron")
+    code, out = run("learn", "check")
+    assert code == 0
+    assert "✓ neuron: all" in out and "Solved!" in out and "02_relu.py" in out
+    assert "Lesson 1 complete" in out and "neuronlab learn quiz 1" in out
+
+    code, out = run("learn", "start")
+    assert "0 exercise file(s) created, 16 already there" in out
+    assert EXERCISES["neuron"].solution.strip() in (folder / "01_neuron.py").read_text("utf-8")
+
+    code, out = run("learn", "list")
+    assert code == 0 and "1 of 16 solved" in out
+    assert re.search(r"✓ .*01_neuron\.py", out) and re.search(r"▶ .*02_relu\.py", out)
+
+    code, out = run("learn")
+    assert "You are at lesson 2 (Activations), exercise 02_relu.py" in out
+
+    code, out = run("learn", "lesson")
+    assert "Lesson 2 of 12 · Activations" in out and "0.8808" in out
+
+
+def test_lesson_shows_text_live_example_exercises_and_recall(run):
+    code, out = run("learn", "lesson", "10")
+    assert code == 0
+    assert "Lesson 10 of 12 · The training loop" in out
+    assert "new w = 0.93069, new b = 0.62277" in out
+    assert "13_puzzle_step.py" in out and "14_train_xor.py" in out
+    assert "neuronlab learn quiz 10" in out
+    code, out = run("learn", "lesson", "13")
+    assert code == 2 and "Lessons are numbered 1-12" in out
+
+
+def test_check_by_name_and_all(run, tmp_path):
+    run("learn", "start", "ws")
+    folder = tmp_path / "ws"
+    solve(folder, "softmax")
+    code, out = run("learn", "check", "softmax", "--dir", "ws")
+    assert code == 0 and "✓ softmax" in out
+    code, out = run("learn", "check", "sofmax", "--dir", "ws")
+    assert code == 2 and "Unknown exercise 'sofmax'" in out
+    code, out = run("learn", "--dir", "ws")
+    assert "1 of 16 exercises solved" in out
+    code, out = run("learn", "check", "--all", "--dir", "ws", "--timeout", "1")
+    assert code == 1 and "1 of 16 pass." in out
+    assert "✓ 16_softmax.py" in out and "· 01_neuron.py: not solved yet" in out
+
+
+def test_quiz_reads_plain_lines_and_stops_cleanly_at_end_of_input(run, tmp_path):
+    run("learn", "start")
+    answers = "weights times inputs, add them up, apply the activation\n2\n"
+    code, out = run("learn", "quiz", "1", stdin=answers)
+    assert code == 0
+    assert out.count("✓ right.") == 2
+    assert "Which two kinds of numbers" in out
+    assert "Stopped after 2 question(s)." in out and "Score: 2 of 2 right." in out
+    progress = json.loads((tmp_path / "neuronlab-exercises" / PROGRESS_FILE).read_text())
+    assert progress["quiz"]["1"] == {"right": 2, "asked": 2, "at": progress["quiz"]["1"]["at"]}
+
+    code, out = run("learn", "quiz", "1", stdin="activate, multiply, sum\n\nq\n")
+    assert "not in the right order" in out and "skipped - the answer: 2. zero" in out
+    assert "Score: 0 of 2 right." in out
+    code, out = run("learn", "quiz", "all", stdin="")
+    assert code == 0 and "every lesson" in out and "Stopped after 0 question(s)." in out
+
+
+def test_grade_prints_a_table_and_csv(run, tmp_path):
+    for learner in ("ada", "bob"):
+        Workspace.create(tmp_path / learner)
+    solve(tmp_path / "ada", "neuron")
+    code, out = run("learn", "grade", "ada", "bob", "--jobs", "1")
+    assert code == 0
+    assert re.search(r"ada\s*│\s*1/16", out) and re.search(r"bob\s*│\s*0/16", out)
+    code, out = run("learn", "grade", "ada", "bob", "--csv", "--jobs", "1")
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("learner,solved,claimed,neuron,relu")
+    assert lines[1].startswith("ada,1,0,passed,todo") and lines[2].startswith("bob,0,0,todo")
+    code, out = run("learn", "grade", "nobody")
+    assert code == 2 and "nobody is not a folder" in out
+
+
+def test_notebooks_command_writes_every_lesson_and_keeps_existing(run, tmp_path):
+    code, out = run("learn", "notebooks", "nb")
+    assert code == 0 and "12 notebook(s) written" in out
+    assert len(list((tmp_path / "nb").glob("*.ipynb"))) == 12
+    (tmp_path / "nb" / "01-the-neuron.ipynb").write_text("{}", encoding="utf-8")
+    code, out = run("learn", "notebooks", "nb")
+    assert "0 notebook(s) written" in out and "12 existing one(s) kept" in out
+    assert (tmp_path / "nb" / "01-the-neuron.ipynb").read_text(encoding="utf-8") == "{}"
+
+
+# --------------------------------------------------------------------------- no terminal
+def test_quiz_without_a_tty_through_a_pipe(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "neuronlab.cli", "learn", "quiz", "1"],
+        input="multiply, sum, activate\nb\n", capture_output=True, text=True, timeout=120,
+        cwd=tmp_path, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert done.returncode == 0, done.stderr
+    assert "Score: 2 of 2 right." in done.stdout and "Stopped after 2" in done.stdout
+    assert done.stderr == ""
+
+
+# --------------------------------------------------------------------------- a terminal
+def _terminal_env() -> dict[str, str]:
+    return {**os.environ, "TERM": "dumb", "NO_COLOR": "1", "COLUMNS": "120", "LINES": "40",
+            "PYTHONIOENCODING": "utf-8", "LANG": "C.UTF-8", "PS1": "LEARN$ ",
+            "NEURONLAB_WORKSPACE": ""}
+
+
+class Shell:
+    """A bash session in a pseudo-terminal with a ``neuronlab`` command, as a learner has."""
+
+    PROMPT = "LEARN\\$ "
+
+    def __init__(self, folder: Path) -> None:
+        self.child = pexpect.spawn("bash", ["--noprofile", "--norc"], env=_terminal_env(),
+                                   cwd=str(folder), encoding="utf-8", timeout=90,
+                                   dimensions=(40, 120))
+        self.log: list[str] = []
+        self.child.expect(self.PROMPT)
+        self.run(f'neuronlab() {{ "{sys.executable}" -m neuronlab.cli "$@"; }}')
+
+    def run(self, command: str) -> str:
+        self.child.sendline(command)
+        self.child.expect(self.PROMPT)
+        output = self.child.before.replace("\r\n", "\n")
+        self.log.append(output)
+        return output
+
+    def close(self) -> None:
+        self.child.sendline("exit")
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+
+
+def test_a_learner_in_a_terminal_solves_the_first_three_exercises(tmp_path):
+    shell = Shell(tmp_path)
+    try:
+        out = shell.run("neuronlab learn start")
+        assert "16 exercise file(s) created" in out
+        assert "neuronlab-exercises/01_neuron.py" in out
+        folder = tmp_path / "neuronlab-exercises"
+
+        assert "You are at lesson 1 (The neuron)" in shell.run("neuronlab learn")
+        assert "Lesson 1 of 12 · The neuron" in shell.run("neuronlab learn lesson")
+        out = shell.run("neuronlab learn check")
+        assert "✗ neuron: not solved yet" in out and "neuronlab learn hint neuron" in out
+        assert "Hint 1 of 3" in shell.run("neuronlab learn hint")
+
+        nxt = {"neuron": "02_relu.py", "relu": "03_sigmoid.py", "sigmoid": "04_layer_forward.py"}
+        for name in ("neuron", "relu", "sigmoid"):
+            if name == "sigmoid":  # the classic first try, which overflows
+                (folder / "03_sigmoid.py").write_text(
+                    "import math\n\ndef sigmoid(z):\n    return 1 / (1 + math.exp(-z))\n",
+                    encoding="utf-8")
+                out = shell.run("neuronlab learn check")
+                assert 'case "hidden 2 · z = -1000" raised OverflowError' in out
+                assert "03_sigmoid.py\", line 4, in sigmoid" in out and "hint:" in out
+            solve(folder, name)
+            out = shell.run("neuronlab learn check")
+            cases = len(EXERCISES[name].cases())
+            assert f"✓ {name}: all {cases} cases pass." in out, out
+            assert "Solved!" in out and nxt[name] in out
+
+        shell.run("cd neuronlab-exercises")
+        out = shell.run("neuronlab learn list")
+        assert "3 of 16 solved" in out
+        out = shell.run("neuronlab learn")
+        assert "You are at lesson 3 (A layer), exercise 04_layer_forward.py" in out
+        assert shell.run("echo status=$?").strip().endswith("status=0")
+    finally:
+        shell.close()
+    transcript = "\n".join(shell.log)
+    assert "Traceback" not in transcript and "error:" not in transcript
+
+
+def test_watch_rechecks_on_save_moves_on_and_stops_on_ctrl_c(tmp_path):
+    Workspace.create(tmp_path)
+    child = pexpect.spawn(sys.executable, ["-m", "neuronlab.cli", "learn", "watch", "--dir",
+                                           str(tmp_path), "--interval", "0.1"],
+                          env=_terminal_env(), encoding="utf-8", timeout=90, dimensions=(40, 120))
+    try:
+        child.expect("Watching .*01_neuron.py")
+        child.expect("not solved yet")
+        time.sleep(0.3)
+        (tmp_path / "01_neuron.py").write_text(
+            "def neuron(inputs, weights, bias):\n    return 0.0\n", encoding="utf-8")
+        child.expect("01_neuron.py changed")
+        child.expect("✗ neuron: ")
+        solve(tmp_path, "neuron")
+        child.expect("✓ neuron: all")
+        child.expect("Solved!")
+        child.expect("Watching .*02_relu.py")
+        child.expect("not solved yet")
+        child.sendintr()
+        child.expect("Stopped watching.")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+    assert "neuron" in Workspace(tmp_path).solved()
+
+
+def test_quiz_in_a_terminal_by_choosing_a_number(tmp_path):
+    child = pexpect.spawn(sys.executable, ["-m", "neuronlab.cli", "learn", "quiz", "12"],
+                          env=_terminal_env(), cwd=str(tmp_path), encoding="utf-8", timeout=60)
+    try:
+        child.expect("add up to what")
+        child.expect("> ")
+        child.sendline("one")
+        child.expect("✓ right.")
+        child.expect("overflow")
+        child.expect("> ")
+        child.sendline("1")
+        child.expect("✓ right.")
+        child.expect("> ")
+        child.sendline("categorical cross-entropy")
+        child.expect("Score: 3 of 3 right.")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
