@@ -459,6 +459,17 @@ def test_sequential_svg_holds_every_weight_and_bias(xor_net: Sequential) -> None
     assert f"w = {diagrams._num(W[0, 0])} " in trained
 
 
+def test_jupyter_shows_figures_as_png_and_models_as_svg(xor_net: Sequential) -> None:
+    from IPython.core.formatters import DisplayFormatter
+
+    formatter = DisplayFormatter()
+    data, _ = formatter.format(plot_history({"loss": [1.0, 0.5]}))  # no pyplot needed
+    assert data["image/png"].startswith(b"\x89PNG")
+    for shown in (Neuron([1.0, 1.0], -1.5, "step"), xor_net):
+        data, _ = formatter.format(shown)
+        assert data["image/svg+xml"].startswith("<svg") and data["text/plain"] == repr(shown)
+
+
 def test_models_without_a_diagram_fall_back_to_text(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Sequential([Dense(2)])._repr_svg_() is None  # input size unknown: plain repr
     shape_only = Sequential([Dense(2, input_shape=(3,)), Dense(1)])._repr_svg_()

@@ -8,6 +8,7 @@ colour alone.
 from __future__ import annotations
 
 import functools
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -59,9 +60,18 @@ def styled(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class Picture(Figure):
+    """A matplotlib ``Figure`` that also shows itself in Jupyter, as a PNG, without pyplot."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=DPI)
+        return buffer.getvalue()
+
+
 def new_figure(width: float, height: float) -> Figure:
     """A ``Figure`` drawn by Agg: no pyplot, no window, works on a headless machine."""
-    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    fig = Picture(figsize=(width, height), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
 
