@@ -16,8 +16,9 @@ screen; save it with ``fig.savefig("name.png")``.
 >>> from neuronlab import Neuron, plots
 >>> fig = plots.plot_decision_boundary(Neuron([1, 1], -1.5, "step"),
 ...                                    [[0, 0], [0, 1], [1, 0], [1, 1]], [0, 0, 0, 1])
->>> type(fig).__name__
-'Figure'
+>>> from matplotlib.figure import Figure
+>>> isinstance(fig, Figure)
+True
 """
 
 from __future__ import annotations
