@@ -352,6 +352,7 @@ def nasty_results(tmp_path_factory):
     return results
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(NASTY))
 def test_misbehaving_code_gets_a_clear_verdict_never_a_checker_traceback(nasty_results, name):
     result, seconds = nasty_results[name]
@@ -364,6 +365,7 @@ def test_misbehaving_code_gets_a_clear_verdict_never_a_checker_traceback(nasty_r
     assert "neuronlab/learn" not in text
 
 
+@pytest.mark.slow
 def test_verdict_details(nasty_results):
     raised = str(nasty_results["raise"][0])
     assert 'case "example 1" raised ZeroDivisionError' in raised

@@ -91,6 +91,16 @@ def test_start_check_hint_list_and_the_current_lesson(run, tmp_path):
     assert "Lesson 2 of 12 · Activations" in out and "0.8808" in out
 
 
+def test_hints_without_a_workspace_and_file_errors_are_plain(run, tmp_path):
+    code, out = run("learn", "hint", "sigmoid")
+    assert code == 0 and "Hint 1 of 3" in out and "--level 2 shows a stronger hint" in out
+    code, out = run("learn", "hint", "sigmoid", "--level", "3")
+    assert "Hint 3 of 3" in out and "Two branches" in out
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    code, out = run("learn", "start", "a-file/ws")
+    assert code == 2 and "error:" in out and "a-file" in out and "Traceback" not in out
+
+
 def test_lesson_shows_text_live_example_exercises_and_recall(run):
     code, out = run("learn", "lesson", "10")
     assert code == 0
@@ -204,6 +214,7 @@ class Shell:
         self.child.close()
 
 
+@pytest.mark.slow
 def test_a_learner_in_a_terminal_solves_the_first_three_exercises(tmp_path):
     shell = Shell(tmp_path)
     try:
@@ -245,6 +256,7 @@ def test_a_learner_in_a_terminal_solves_the_first_three_exercises(tmp_path):
     assert "Traceback" not in transcript and "error:" not in transcript
 
 
+@pytest.mark.slow
 def test_watch_rechecks_on_save_moves_on_and_stops_on_ctrl_c(tmp_path):
     Workspace.create(tmp_path)
     child = pexpect.spawn(sys.executable, ["-m", "neuronlab.cli", "learn", "watch", "--dir",

@@ -17,7 +17,9 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -36,7 +38,7 @@ from .learn.checker import check_file
 from .learn.exercises import Exercise
 from .learn.lessons import LESSONS, Lesson, find_lesson, run_example
 from .learn.results import CheckResult
-from .learn.workspace import DEFAULT_DIR, Workspace
+from .learn.workspace import DEFAULT_DIR, ENV_VAR, Workspace
 
 MARKS = {"passed": "✓", "failed": "✗", "error": "E", "load-error": "E", "timeout": "T",
          "todo": "·", "missing": "-", "no-function": "?", "crashed": "C"}
@@ -130,7 +132,8 @@ def cmd_start(args: argparse.Namespace, console: Console) -> int:
                   f"(lesson {current.lesson}).")
     _say(console, "Read the lesson with [bold]neuronlab learn lesson[/], replace the # TODO in the "
                   "file, then run [bold]neuronlab learn check[/].")
-    if Path(args.directory or DEFAULT_DIR).resolve() != Path.cwd() / DEFAULT_DIR:
+    found = Workspace.find() if not os.environ.get(ENV_VAR) else None
+    if found is None or found.root != workspace.root:
         _say(console, f"(Run those commands inside {workspace.root}, or add "
                       f"--dir {workspace.root}.)")
     return 0
@@ -241,20 +244,28 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_hint(args: argparse.Namespace, console: Console) -> int:
-    workspace = _workspace(args)
-    assert workspace is not None
-    exercise = _pick(workspace, args.name)
+    workspace = _workspace(args, required=args.name is None)
+    exercise = EXERCISES.find(args.name) if args.name else None
+    if exercise is None and workspace is not None:
+        exercise = workspace.current()
     if exercise is None:
         _say(console, "All exercises are solved - no hints needed.")
         return 0
-    level = workspace.take_hint(exercise)
     total = len(exercise.hints)
+    counted = args.level is None and workspace is not None
+    if counted:
+        assert workspace is not None
+        level = workspace.take_hint(exercise)
+    else:
+        level = min(max(1, args.level or 1), total)
     if level <= total:
         _say(console, f"[bold]Hint {level} of {total}[/] for {exercise.filename}:")
         _say(console, Text(f"  {exercise.hints[level - 1]}"))
-        if level < total:
+        if level < total and counted:
             _say(console, f"(Ask again - [bold]neuronlab learn hint {exercise.name}[/] - for a "
                           "stronger hint.)")
+        elif level < total:
+            _say(console, f"(--level {level + 1} shows a stronger hint.)")
         return 0
     _say(console, f"That was the last hint for {exercise.filename}. All {total} together:")
     for k, hint in enumerate(exercise.hints, 1):
@@ -362,6 +373,21 @@ def cmd_notebooks(args: argparse.Namespace, console: Console) -> int:
 
 
 # --------------------------------------------------------------------------- wiring
+def _plain_os_errors(command: Any) -> Any:
+    """Report a file-system error (permission denied, disk full...) as one clear line."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace, console: Console) -> int:
+        try:
+            return int(command(args, console))
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise ConfigError(f"{exc.strerror or exc}{where}. Check that the folder exists and "
+                              "that you may write to it.") from None
+
+    return run
+
+
 def register(subparsers: Any) -> None:
     """Add ``learn`` and its subcommands to the ``neuronlab`` command line."""
     learn = subparsers.add_parser(
@@ -369,14 +395,14 @@ def register(subparsers: Any) -> None:
         description="The learning path: 12 lessons from one neuron to softmax, with "
                     "exercises checked against neuronlab itself and retrieval questions.")
     learn.add_argument("--dir", dest="top_dir", metavar="DIR", help="the exercise workspace")
-    learn.set_defaults(func=cmd_overview)
+    learn.set_defaults(func=_plain_os_errors(cmd_overview))
     sub = learn.add_subparsers(dest="learn_command", metavar="SUBCOMMAND")
 
     def add(name: str, func: Any, help_text: str, workspace: bool = True) -> Any:
         parser = sub.add_parser(name, help=help_text, description=help_text)
         if workspace:
             parser.add_argument("--dir", metavar="DIR", help="the exercise workspace")
-        parser.set_defaults(func=func)
+        parser.set_defaults(func=_plain_os_errors(func))
         return parser
 
     start = add("start", cmd_start, "create the exercise files in DIR (kept if already there)",
@@ -399,6 +425,7 @@ def register(subparsers: Any) -> None:
                                 help="seconds between looks at the file (0.5)")
     hint = add("hint", cmd_hint, "a hint for the current or named exercise; again for more")
     hint.add_argument("name", nargs="?", metavar="NAME")
+    hint.add_argument("--level", type=int, help="show hint number LEVEL (not counted)")
     quiz = add("quiz", cmd_quiz, "retrieval questions for a lesson (or 'all')")
     quiz.add_argument("lesson", nargs="?", metavar="LESSON", help="lesson number, or all")
     grade = add("grade", cmd_grade, "teachers: re-check many workspaces and print a table",
