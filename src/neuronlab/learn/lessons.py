@@ -86,7 +86,8 @@ networks learn curved boundaries.
   like a probability.
 * **tanh** squashes into `(-1, 1)` and is centred on zero.
 * **step** gives `1` when `z > 0` and `0` otherwise: the all-or-nothing unit of the
-  first perceptrons. Its slope is zero everywhere, so it cannot learn by gradients.
+  first perceptrons. Its slope is zero wherever it has one, so it cannot learn by
+  gradients.
 
 Learning needs each activation's **slope** (its derivative), so neuronlab keeps
 every activation and its derivative side by side. One more rule for computers:
@@ -326,7 +327,8 @@ the result but keeps `e^z` from overflowing.
 
 The matching loss is **categorical cross-entropy**, `-log p` of the true class:
 small when the network is confidently right, large when it is confidently wrong.
-Together, softmax and cross-entropy have a famously simple gradient: `p - y`.
+Together, softmax and cross-entropy have a famously simple gradient with respect to
+the scores: `p - y`, for the one-hot target `y`.
 """, '''\
 import numpy as np
 from neuronlab import Adam, Dense, Sequential, activations, datasets, losses
