@@ -315,6 +315,16 @@ def test_encode_decode_keeps_kinds_and_survives_odd_objects():
     assert back[7] == {"k": 1}
     assert back[8].type_name == "Weird"
     assert math.isnan(back[9])
+    assert decode(encode(np.array(0.5))) == 0.5
+    assert check("relu", lambda z: np.maximum(np.float64(z), 0.0) * np.ones(())).passed
+
+    def endless(n=0):
+        yield n
+
+    assert "generator" in compare(1.0, decode(encode(endless())))
+    loop: list = []
+    loop.append(loop)
+    assert "nested too deeply" in repr(decode(encode(loop)))
     big = decode(encode(list(range(200_000))))
     assert "200000 items" in repr(big)
 

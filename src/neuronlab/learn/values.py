@@ -26,6 +26,7 @@ import numpy as np
 RTOL = 1e-6
 ATOL = 1e-9
 MAX_ITEMS = 100_000  # numbers kept from one answer; a bigger answer is summarised
+MAX_DEPTH = 20  # lists within lists kept from one answer
 
 
 @dataclass(frozen=True)
@@ -47,13 +48,18 @@ def _safe_repr(value: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def encode(value: Any, _budget: list[int] | None = None) -> Any:
+def encode(value: Any, _budget: list[int] | None = None, _depth: int = 0) -> Any:
     """``value`` as JSON-able data tagged with its kind (``num``, ``list``, ``array``...).
+
+    Answers too big (over :data:`MAX_ITEMS` numbers) or nested too deeply are kept
+    as a short description.
 
     >>> encode((1, None))
     {'t': 'tuple', 'v': [{'t': 'num', 'v': 1}, {'t': 'none'}]}
     """
     budget = [MAX_ITEMS] if _budget is None else _budget
+    if _depth > MAX_DEPTH:
+        return {"t": "other", "type": type(value).__name__, "repr": "nested too deeply to show"}
     if value is None:
         return {"t": "none"}
     if isinstance(value, (bool, np.bool_)):
@@ -64,6 +70,8 @@ def encode(value: Any, _budget: list[int] | None = None) -> Any:
         return {"t": "num", "v": float(value)}
     if isinstance(value, str):
         return {"t": "str", "v": value[:200]}
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "biuf":
+        return encode(value.item(), budget)  # a 0-d array is a number
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "biuf" or value.size > budget[0]:
             return {"t": "other", "type": "ndarray", "repr": _safe_repr(value)}
@@ -75,9 +83,10 @@ def encode(value: Any, _budget: list[int] | None = None) -> Any:
                     "repr": f"a {type(value).__name__} of {len(value)} items"}
         budget[0] -= len(value)
         kind = "tuple" if isinstance(value, tuple) else "list"
-        return {"t": kind, "v": [encode(item, budget) for item in value]}
+        return {"t": kind, "v": [encode(item, budget, _depth + 1) for item in value]}
     if isinstance(value, dict):
-        return {"t": "dict", "v": {str(k): encode(v, budget) for k, v in list(value.items())[:100]}}
+        return {"t": "dict", "v": {str(k): encode(v, budget, _depth + 1)
+                                   for k, v in list(value.items())[:100]}}
     return {"t": "other", "type": type(value).__name__, "repr": _safe_repr(value)}
 
 
