@@ -27,6 +27,7 @@ import os
 import signal
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from collections.abc import Callable
@@ -194,9 +195,14 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
 
 
 def _environment() -> dict[str, str]:
+    """The runner's environment: this neuronlab importable, output in UTF-8."""
     env = dict(os.environ)
-    root = str(Path(__file__).resolve().parent.parent.parent)  # the folder holding neuronlab/
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    root = Path(__file__).resolve().parent.parent.parent  # the folder holding neuronlab/
+    installed = {Path(p).resolve() for p in (sysconfig.get_paths().get("purelib"),
+                                             sysconfig.get_paths().get("platlib")) if p}
+    if root not in installed:  # a source checkout: make sure the runner imports this copy
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", ""))
+                                            if p)
     env["PYTHONIOENCODING"] = "utf-8"
     env.pop("PYTHONSTARTUP", None)
     return env
