@@ -291,8 +291,9 @@ def plot_hidden_boundaries(model: Sequential, X: Any = None, y: Any = None,
     count = min(layer.units, int(max_panels))
     cols = min(4, count)
     rows = math.ceil(count / cols)
-    fig = new_figure(3.9 * cols + 1.2, 3.9 * rows + 1.2)
     box = view_box(points)
+    ratio = min(max((box[1] - box[0]) / (box[3] - box[2]), 0.5), 2.0)  # width / height
+    fig = new_figure(3.9 * cols + 1.2, (3.1 / ratio + 1.0) * rows + 1.0)
     grid_points = grid(box, resolution)[2]
     shade = LinearSegmentedColormap.from_list("fires", ["white", "0.55"])
     names = neuron_names(layer.units)
