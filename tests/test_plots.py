@@ -305,6 +305,8 @@ def test_decision_boundary_refuses_models_that_do_not_take_two_inputs(digits) ->
     X, y = datasets.xor()
     with pytest.raises(ShapeError, match="4 points but y has 3"):
         plot_decision_boundary(stories.gate_neuron("and"), X, [0, 1, 1])
+    with pytest.raises(DataError, match="count from 0"):
+        plot_decision_boundary(stories.gate_neuron("and"), X, [0, -1, 1, 0])
     with pytest.raises(ConfigError, match=r"Sequential model or a neuronlab\.Neuron"):
         plot_decision_boundary("not a model", X, y)
     with pytest.raises(ConfigError, match="One neuron has no hidden layer"):

@@ -206,6 +206,11 @@ def sequential_svg(model: Any) -> str | None:
     """The SVG of a ``neuronlab.Sequential`` (None while its number of inputs is unknown).
 
     Only Dense layers are drawn; an unbuilt model is drawn by its shape alone.
+
+    >>> from neuronlab import stories
+    >>> svg = sequential_svg(stories.hand_wired_xor())
+    >>> "2 × step" in svg and "b = -1.5" in svg
+    True
     """
     dense = [layer for layer in model.layers if hasattr(layer, "units")]
     n_inputs = model.n_inputs

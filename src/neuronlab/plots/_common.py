@@ -21,7 +21,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from .. import activations
-from ..errors import ConfigError, NotFittedError, ShapeError
+from ..errors import ConfigError, DataError, NotFittedError, ShapeError
 from ..layers import Dense
 from ..model import Sequential
 from ..neuron import Neuron
@@ -236,7 +236,8 @@ def points_and_labels(X: Any, y: Any, what: str) -> tuple[np.ndarray, np.ndarray
             f"X has {len(X)} points but y has {len(labels)} labels; give one label per point."
         )
     if labels.min() < 0:
-        raise ConfigError(f"Class labels must be 0, 1, 2, ...; got {labels.min()}.")
+        raise DataError(f"Class labels must be 0, 1, 2, ...; got {labels.min()}. Relabel y so "
+                        f"the classes count from 0.")
     return X, labels
 
 

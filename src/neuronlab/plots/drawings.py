@@ -245,6 +245,8 @@ def plot_network(model: Sequential, max_nodes: int = 12, show_weights: bool | No
     units' biases too - and filled more strongly the larger its bias. Small layers
     (12 links or fewer) also print each weight on its link. Columns longer than
     ``max_nodes`` show their first ``max_nodes - 1`` nodes and say how many are left out.
+    A model that has ``input_shape`` but no weights yet gets its initial weights first,
+    as ``predict`` would.
 
     >>> from neuronlab import Dense, Sequential
     >>> model = Sequential([Dense(3, input_shape=(2,)), Dense(1)], seed=0)
