@@ -259,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     except (NeuronlabError, ValueError, TypeError) as exc:
         console.print(f"[bold red]error:[/] {exc}")
         return 2
+    except OSError as exc:  # a file or folder that cannot be read or written
+        console.print(f"[bold red]error:[/] {exc.strerror or exc}: {exc.filename or ''}".rstrip())
+        return 1
     except KeyboardInterrupt:
         console.print("interrupted")
         return 130
