@@ -437,8 +437,7 @@ def test_animation_checks_its_arguments(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- notebooks
 def test_neuron_svg_holds_its_weights_and_bias() -> None:
-    svg = Neuron([0.5, -0.3, 0.8], bias=0.1, activation="relu")._repr_svg_()
-    assert svg is not None
+    svg = diagrams.neuron_svg([0.5, -0.3, 0.8], bias=0.1, activation="relu")
     root = ET.fromstring(svg)
     assert root.tag.endswith("svg")
     text = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
@@ -465,6 +464,7 @@ def test_jupyter_shows_figures_as_png_and_models_as_svg(xor_net: Sequential) -> 
     from IPython.core.formatters import DisplayFormatter
 
     formatter = DisplayFormatter()
+    assert diagrams.register_notebook_display(formatter)
     data, _ = formatter.format(plot_history({"loss": [1.0, 0.5]}))  # no pyplot needed
     assert data["image/png"].startswith(b"\x89PNG")
     for shown in (Neuron([1.0, 1.0], -1.5, "step"), xor_net):
@@ -476,8 +476,8 @@ def test_models_without_a_diagram_fall_back_to_text(monkeypatch: pytest.MonkeyPa
     assert Sequential([Dense(2)])._repr_svg_() is None  # input size unknown: plain repr
     shape_only = Sequential([Dense(2, input_shape=(3,)), Dense(1)])._repr_svg_()
     assert shape_only is not None and "w = " not in shape_only and "3 inputs" in shape_only
-    monkeypatch.setitem(sys.modules, "neuronlab.diagrams", None)  # as if it were missing
-    assert Neuron([1.0], 0.0)._repr_svg_() is None
+    monkeypatch.setitem(sys.modules, "IPython", None)  # a plain script: nothing to register
+    assert not diagrams.register_notebook_display()
 
 
 def imported(node: ast.Import | ast.ImportFrom) -> str:

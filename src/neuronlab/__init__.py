@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from . import activations, callbacks, initializers, losses, metrics, optimizers
 from .callbacks import Callback, EarlyStopping, LambdaCallback
+from .diagrams import register_notebook_display
 from .errors import (
     ConfigError,
     DataError,
@@ -31,6 +32,8 @@ from .neuron import Neuron
 from .optimizers import SGD, Adam, RMSprop
 
 __version__ = "0.1.0"
+
+register_notebook_display()  # pure-Python neurons draw themselves in Jupyter
 
 __all__ = [
     "SGD",

@@ -1,7 +1,9 @@
 """Compact SVG diagrams of a neuron and a network, for notebooks.
 
 Pure Python - the standard library only, no matplotlib - so ``Neuron`` and
-``Sequential`` can show themselves in Jupyter (``_repr_svg_``) cheaply and anywhere.
+``Sequential`` can show themselves in Jupyter cheaply and anywhere: ``Sequential``
+through its ``_repr_svg_``, the pure-Python ``Neuron`` (whose file imports nothing
+but the standard library) through :func:`register_notebook_display`.
 Links are blue for positive weights and vermillion for negative ones, thicker when
 larger; every weight is in the SVG (as a label on small diagrams, and as a hover
 ``<title>`` on every link) and every bias is written under its node.
@@ -13,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from html import escape
 from typing import Any
@@ -200,6 +203,28 @@ def network_svg(sizes: Sequence[int], weights: Sequence[Any] | None = None,
             if activations else f"{size} units"
         body.append(_text(40 + gap_x * c, 18, head, 10, extra=" font-weight='bold'"))
     return _svg(width, height, body, "Network " + " → ".join(map(str, sizes)))
+
+
+def _neuron_repr_svg(neuron: Any) -> str:
+    return neuron_svg(neuron.weights, neuron.bias, neuron.activation)
+
+
+def register_notebook_display(formatter: Any = None) -> bool:
+    """Show pure-Python ``Neuron`` objects as SVG diagrams in IPython and Jupyter.
+
+    ``formatter`` is an IPython ``DisplayFormatter``; by default the running shell's.
+    Runs when neuronlab is imported; outside IPython it does nothing and returns False.
+    It never imports IPython itself, so plain scripts pay nothing for it.
+    """
+    if formatter is None:
+        ipython = sys.modules.get("IPython")
+        shell = ipython.get_ipython() if ipython is not None else None
+        if shell is None:
+            return False
+        formatter = shell.display_formatter
+    formatter.formatters["image/svg+xml"].for_type_by_name(
+        "neuronlab.neuron", "Neuron", _neuron_repr_svg)
+    return True
 
 
 def sequential_svg(model: Any) -> str | None:

@@ -203,14 +203,6 @@ class Neuron:
     def __repr__(self) -> str:
         return f"Neuron(weights={self.weights}, bias={self.bias}, activation={self.activation!r})"
 
-    def _repr_svg_(self) -> str | None:
-        """A small diagram for Jupyter; None (plain text repr) when neuronlab is not installed."""
-        try:
-            from neuronlab.diagrams import neuron_svg
-        except ImportError:
-            return None
-        return neuron_svg(self.weights, self.bias, self.activation)
-
 
 # --------------------------------------------------------------------------- a layer
 class Layer:
