@@ -23,6 +23,7 @@ from .errors import (
     TrainingDivergedError,
     UnknownNameError,
 )
+from .io import load_model, save_model
 from .layers import Dense, Dropout, Layer
 from .losses import BinaryCrossentropy, CategoricalCrossentropy, MeanSquaredError
 from .model import History, Sequential
@@ -65,7 +66,9 @@ __all__ = [
     "activations",
     "callbacks",
     "initializers",
+    "load_model",
     "losses",
     "metrics",
     "optimizers",
+    "save_model",
 ]
