@@ -149,7 +149,7 @@ class Dense(Layer):
         else:
             grad_z = self.activation.backward(grad_out, self._z, self._y)
         np.matmul(grad_z.T, self._x, out=self.grad_W)
-        np.sum(grad_z, axis=0, out=self.grad_b)
+        grad_z.sum(axis=0, out=self.grad_b)
         if self.l2:
             self.grad_W += (2 * self.l2) * self.W
         if not need_input_grad:
