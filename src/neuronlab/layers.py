@@ -129,7 +129,7 @@ class Dense(Layer):
                 f"Dense expected {self.n_inputs} input features, got shape {x.shape}; "
                 "check the previous layer's units."
             )
-        z = x @ self.W.T
+        z = np.dot(x, self.W.T)  # x @ W.T; for 2-D arrays np.dot is matmul, with less overhead
         z += self.b
         y = self.activation.forward(z)
         self._x, self._z, self._y = x, z, y
@@ -148,13 +148,13 @@ class Dense(Layer):
             grad_z = grad_out
         else:
             grad_z = self.activation.backward(grad_out, self._z, self._y)
-        np.matmul(grad_z.T, self._x, out=self.grad_W)
+        np.dot(grad_z.T, self._x, out=self.grad_W)
         grad_z.sum(axis=0, out=self.grad_b)
         if self.l2:
             self.grad_W += (2 * self.l2) * self.W
         if not need_input_grad:
             return grad_out
-        return grad_z @ self.W
+        return np.dot(grad_z, self.W)
 
     def parameters(self) -> Parameters:
         if not self.built:
