@@ -13,10 +13,25 @@ from typing import Any
 import numpy as np
 
 from . import activations, initializers
+from .activations import _ones
 from .errors import ConfigError, NotFittedError, ShapeError
 from .validation import check_int, check_positive
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
+
+
+def _matmul_into(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``a @ b`` written into ``out``. ``np.dot`` is the same BLAS product with less
+    overhead per call, but it takes only an ``out`` of the exact result dtype."""
+    if a.dtype == b.dtype == out.dtype:
+        return np.dot(a, b, out=out)
+    return np.matmul(a, b, out=out)
+
+
+def _column_sums(a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``a.sum(axis=0)`` written into ``out``, as ``ones @ a``: one BLAS call, 3-4x
+    cheaper than NumPy's reduction on the small arrays of a training step."""
+    return _matmul_into(_ones((len(a),), a.dtype), a, out)
 
 
 class Layer:
@@ -148,8 +163,8 @@ class Dense(Layer):
             grad_z = grad_out
         else:
             grad_z = self.activation.backward(grad_out, self._z, self._y)
-        np.dot(grad_z.T, self._x, out=self.grad_W)
-        grad_z.sum(axis=0, out=self.grad_b)
+        _matmul_into(grad_z.T, self._x, out=self.grad_W)  # grad_W = grad_z.T @ x
+        _column_sums(grad_z, out=self.grad_b)  # grad_b = grad_z.sum(0)
         if self.l2:
             self.grad_W += (2 * self.l2) * self.W
         if not need_input_grad:
