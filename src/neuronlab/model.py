@@ -612,11 +612,14 @@ class _Reporter:
         self.progress: Any = None
         if verbose == 1:
             from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+            from rich.table import Column
 
+            # On a narrow terminal the metrics wrap; the epoch count is never cut to "Epoch …".
             self.progress = Progress(
-                TextColumn("[bold]Epoch {task.completed}/{task.total}"),
-                BarColumn(),
-                TextColumn("{task.fields[logs]}"),
+                TextColumn("[bold]Epoch {task.completed}/{task.total}",
+                           table_column=Column(no_wrap=True)),
+                BarColumn(bar_width=20),
+                TextColumn("{task.fields[logs]}", table_column=Column(overflow="fold")),
                 TimeRemainingColumn(),
             )
             self.task = self.progress.add_task("fit", total=epochs, logs="")
