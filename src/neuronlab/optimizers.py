@@ -21,6 +21,7 @@ from .errors import ConfigError, UnknownNameError
 from .validation import check_positive
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
+FlatParameters = tuple[np.ndarray, np.ndarray]
 
 
 class Optimizer:
@@ -33,10 +34,23 @@ class Optimizer:
         self.iterations = 0
         self.state: list[dict[str, np.ndarray]] = []
 
-    def step(self, parameters: Parameters) -> None:
+    @property
+    def elementwise(self) -> bool:
+        """True if the update treats every number alike and keeps no state (plain SGD)."""
+        return False
+
+    def step(self, parameters: Parameters, flat: FlatParameters | None = None) -> None:
+        """Update every ``(value, gradient)`` pair in place.
+
+        ``flat``, if given, holds the same numbers as two flat arrays (values, gradients)
+        that every pair is a view of; an ``elementwise`` update uses it, one call in all.
+        """
         if len(self.state) != len(parameters):
             self.state = [self._new_state(value) for value, _ in parameters]
         self.iterations += 1
+        if flat is not None and self.elementwise:
+            self._update(flat[0], flat[1], {})
+            return
         for (value, grad), state in zip(parameters, self.state):
             self._update(value, grad, state)
 
@@ -73,6 +87,10 @@ class SGD(Optimizer):
             raise ConfigError("SGD(nesterov=True) needs a momentum > 0, e.g. momentum=0.9.")
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
+
+    @property
+    def elementwise(self) -> bool:
+        return not self.momentum  # plain SGD: w = w - learning_rate * g, number by number
 
     def _new_state(self, value: np.ndarray) -> dict[str, np.ndarray]:
         return {"velocity": np.zeros_like(value)} if self.momentum else {}
