@@ -70,10 +70,17 @@ class Measured:
 
 @dataclass
 class Report:
+    """Markdown lines, printed as they come and kept for ``--markdown``."""
+
     smoke: bool
     repeats: int
     lines: list[str] = field(default_factory=list)
     checks: list[tuple[str, bool, str]] = field(default_factory=list)
+
+    def say(self, *texts: str) -> None:
+        for text in texts or ("",):
+            self.lines.append(text)
+            print(text, flush=True)
 
     def table(self, header: list[str], rows: list[list[str]]) -> None:
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
@@ -81,19 +88,11 @@ class Report:
         def line(cells: list[str]) -> str:
             return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
 
-        self.lines += [line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-        self.lines += [line(r) for r in rows] + [""]
-
-    def say(self, text: str = "") -> None:
-        self.lines.append(text)
+        self.say(line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+                 *[line(r) for r in rows], "")
 
     def check(self, what: str, ok: bool, detail: str) -> None:
         self.checks.append((what, ok, detail))
-
-    def flush(self) -> None:
-        for text in self.lines:
-            print(text)
-        sys.stdout.flush()
 
 
 def interleave(runners: dict[str, Callable[[], Run]], repeats: int, warmup: bool,
@@ -255,7 +254,7 @@ def machine() -> list[str]:
 def run(smoke: bool, repeats: int) -> Report:
     report = Report(smoke, repeats)
     warmup, pause = not smoke, 0.0 if smoke else PAUSE
-    report.lines += ["## Machine", *machine(), f"- load when the run started: {load()}", ""]
+    report.say("## Machine", *machine(), f"- load when the run started: {load()}", "")
     how = "smoke run: tiny sizes, 1 repeat" if smoke else f"medians of {repeats} repeats"
     report.say(f"## Results ({how}, interleaved)")
     report.say()
@@ -345,7 +344,6 @@ def main(argv: list[str] | None = None) -> int:
     repeats = 1 if args.smoke else max(1, args.repeats)
     started = time.perf_counter()
     report = run(args.smoke, repeats)
-    report.flush()
     print(f"(harness took {time.perf_counter() - started:.0f} s)")
     if args.markdown:
         command = "python -m benchmarks" + (" --smoke" if args.smoke else
