@@ -12,6 +12,7 @@ from hypothesis.extra.numpy import arrays
 
 from neuronlab import (
     SGD,
+    ConfigError,
     Dense,
     Dropout,
     EarlyStopping,
@@ -314,3 +315,30 @@ def test_config_round_trip_rebuilds_the_architecture():
     clone = Sequential.from_config(model.get_config())
     assert repr(clone) == repr(model)
     assert clone.loss is not None and clone.loss.name == "mse"
+
+
+def test_a_custom_optimizer_subclass_applies_its_own_rule():
+    class HalfStepSGD(SGD):
+        def step(self, parameters):  # the documented one-argument form
+            for value, grad in parameters:
+                value -= 0.5 * self.learning_rate * grad
+
+    X, y = datasets.xor()
+    model = Sequential([Dense(2, activation="sigmoid", input_shape=(2,)), Dense(1)], seed=0,
+                       dtype="float64")
+    model.compile(optimizer=HalfStepSGD(learning_rate=0.2), loss="mse")
+    before = model.get_weights()
+    model.train_step(X, y)
+    grads = [g.copy() for _, g in model.parameters()]
+    for old, new, g in zip(before, model.get_weights(), grads):
+        np.testing.assert_allclose(new, old - 0.1 * g, rtol=1e-12)
+
+
+def test_one_optimizer_object_cannot_train_two_models():
+    optimizer = SGD(learning_rate=0.5, momentum=0.9)
+    first, second = _xor_model(), _xor_model()
+    first.compile(optimizer=optimizer, loss="mse")
+    first.compile(optimizer=optimizer, loss="mse")  # the same model again is fine
+    with pytest.raises(ConfigError, match=r"already trains another model.*Give each model its "
+                                          r"own optimizer, e\.g\. compile\(optimizer=SGD\("):
+        second.compile(optimizer=optimizer, loss="mse")

@@ -194,6 +194,7 @@ class Sequential:
         metrics=["accuracy"])``.
         """
         self.optimizer = optimizers.get(optimizer)
+        self.optimizer.attach(self)
         self.loss = losses.get(loss)
         names = [metrics] if isinstance(metrics, str) else list(metrics or [])
         self.metrics = [metric_table.canonical_name(m) for m in names]

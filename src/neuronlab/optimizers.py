@@ -13,6 +13,7 @@ array([0.95])
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,23 @@ class Optimizer:
         self.learning_rate = check_positive(learning_rate, "learning_rate")
         self.iterations = 0
         self.state: list[dict[str, np.ndarray]] = []
+        self._owner: weakref.ref[Any] | None = None
+
+    def attach(self, model: Any) -> None:
+        """Bind this optimizer to the model it trains (``compile`` calls this).
+
+        Its state (momentum, step count) belongs to that one model, so a second model
+        gets an error instead of silently inheriting it.
+        """
+        owner = self._owner() if self._owner is not None else None
+        if owner is not None and owner is not model:
+            raise ConfigError(
+                f"This {type(self).__name__} already trains another model, and its state "
+                "(step count, momentum) belongs to that model. Give each model its own "
+                f"optimizer, e.g. compile(optimizer={type(self).__name__}"
+                f"(learning_rate={self.learning_rate:g}))."
+            )
+        self._owner = weakref.ref(model)
 
     @property
     def elementwise(self) -> bool:
@@ -90,7 +108,10 @@ class SGD(Optimizer):
 
     @property
     def elementwise(self) -> bool:
-        return not self.momentum  # plain SGD: w = w - learning_rate * g, number by number
+        # plain SGD, w = w - learning_rate * g, number by number; a subclass with its own
+        # step or _update keeps the per-parameter path, so its rule is the one applied
+        cls = type(self)
+        return not self.momentum and cls.step is Optimizer.step and cls._update is SGD._update
 
     def _new_state(self, value: np.ndarray) -> dict[str, np.ndarray]:
         return {"velocity": np.zeros_like(value)} if self.momentum else {}
