@@ -174,3 +174,16 @@ def test_loss_called_with_mismatched_shapes():
     with pytest.raises(ShapeError, match=r"predictions have shape \(2, 1\) but targets have "
                                          r"shape \(3, 1\)"):
         losses.get("mse")(np.ones((2, 1)), np.ones((3, 1)))
+
+
+def test_huge_but_finite_data_is_accepted_and_nan_among_it_is_found():
+    from neuronlab.validation import as_float_array
+
+    huge = np.full((4, 2), 3e38, dtype=np.float32)  # its sum overflows float32
+    assert as_float_array(huge, dtype=np.float32) is not None
+    huge[3, 1] = np.nan
+    with pytest.raises(DataError, match=r"X contains 1 NaN or infinite value\(s\)"):
+        as_float_array(huge, dtype=np.float32)
+    mixed = np.array([[np.inf, 1.0], [-np.inf, 2.0]])  # inf + -inf sums to NaN
+    with pytest.raises(DataError, match=r"contains 2 NaN or infinite"):
+        as_float_array(mixed)

@@ -55,13 +55,24 @@ def as_float_array(
             f"{arr.shape}; {hint}."
         )
     arr = arr.astype(dtype, copy=False)
-    if not np.isfinite(arr).all():
+    if not _all_finite(arr):
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
         raise DataError(
             f"{name} contains {bad} NaN or infinite value(s); neuronlab needs finite numbers. "
             f"Drop or fill the missing values first (e.g. np.nan_to_num)."
         )
     return arr
+
+
+def _all_finite(arr: np.ndarray) -> bool:
+    """True if no value is NaN or infinite.
+
+    The sum of finite numbers is finite unless it overflows, so the exact, element by
+    element check (with a temporary as large as the data) runs only when the sum is not.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = arr.sum()
+    return bool(np.isfinite(total) or np.isfinite(arr).all())
 
 
 def check_positive(value: Any, name: str, allow_zero: bool = False) -> float:
