@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ConfigError, UnknownNameError
+from .errors import ConfigError
+from .validation import canonical_name
 
 
 @functools.lru_cache(maxsize=64)
@@ -237,14 +238,7 @@ def get(identifier: str | Activation | None) -> Activation:
         return Linear()
     if isinstance(identifier, Activation):
         return identifier
-    if isinstance(identifier, str):
-        key = identifier.strip().lower()
-        key = _ALIASES.get(key, key)
-        if key in _TABLE:
-            return _TABLE[key]()
-    raise UnknownNameError(
-        f"Unknown activation {identifier!r}. Valid names: {', '.join(NAMES)}."
-    )
+    return _TABLE[canonical_name("activation", identifier, _TABLE, _ALIASES)]()
 
 
 def from_config(config: dict[str, Any]) -> Activation:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import UnknownNameError
+from .validation import canonical_name
 
 Initializer = Callable[[tuple[int, ...], np.random.Generator, Any], np.ndarray]
 
@@ -80,10 +80,4 @@ NAMES = tuple(_TABLE)
 
 def get(identifier: str) -> Initializer:
     """Return the initializer called ``identifier`` (``xavier_*`` means ``glorot_*``)."""
-    key = identifier.strip().lower() if isinstance(identifier, str) else identifier
-    key = _ALIASES.get(key, key)
-    if isinstance(key, str) and key in _TABLE:
-        return _TABLE[key]
-    raise UnknownNameError(
-        f"Unknown initializer {identifier!r}. Valid names: {', '.join(NAMES)}."
-    )
+    return _TABLE[canonical_name("initializer", identifier, _TABLE, _ALIASES)]

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from .activations import Sigmoid, Softmax
-from .errors import DataError, ShapeError, UnknownNameError
+from .errors import DataError, ShapeError
+from .validation import canonical_name
 
 
 def _eps(dtype: Any) -> float:
@@ -249,12 +250,7 @@ def get(identifier: str | Loss) -> Loss:
     """
     if isinstance(identifier, Loss):
         return identifier
-    if isinstance(identifier, str):
-        key = identifier.strip().lower()
-        key = _ALIASES.get(key, key)
-        if key in _TABLE:
-            return _TABLE[key]()
-    raise UnknownNameError(f"Unknown loss {identifier!r}. Valid names: {', '.join(NAMES)}.")
+    return _TABLE[canonical_name("loss", identifier, _TABLE, _ALIASES)]()
 
 
 def from_config(config: dict[str, Any]) -> Loss:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .errors import UnknownNameError
+from . import validation
 
 Metric = Callable[[np.ndarray, np.ndarray], float]
 
@@ -44,11 +44,7 @@ NAMES = tuple(_TABLE)
 
 def canonical_name(identifier: str) -> str:
     """The one name a metric is logged under (``acc`` -> ``accuracy``)."""
-    key = identifier.strip().lower() if isinstance(identifier, str) else identifier
-    key = _ALIASES.get(key, key)
-    if isinstance(key, str) and key in _TABLE:
-        return key
-    raise UnknownNameError(f"Unknown metric {identifier!r}. Valid names: {', '.join(NAMES)}.")
+    return validation.canonical_name("metric", identifier, _TABLE, _ALIASES)
 
 
 def get(identifier: str) -> Metric:

@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ConfigError, UnknownNameError
-from .validation import check_positive
+from .errors import ConfigError
+from .validation import canonical_name, check_positive
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
 FlatParameters = tuple[np.ndarray, np.ndarray]
@@ -218,9 +218,7 @@ def get(identifier: str | Optimizer) -> Optimizer:
     """
     if isinstance(identifier, Optimizer):
         return identifier
-    if isinstance(identifier, str) and identifier.strip().lower() in _TABLE:
-        return _TABLE[identifier.strip().lower()]()
-    raise UnknownNameError(f"Unknown optimizer {identifier!r}. Valid names: {', '.join(NAMES)}.")
+    return _TABLE[canonical_name("optimizer", identifier, _TABLE)]()
 
 
 def from_config(config: dict[str, Any]) -> Optimizer:

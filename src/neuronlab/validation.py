@@ -7,11 +7,12 @@ broadcasting error or a silent NaN.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
-from .errors import ConfigError, DataError, ShapeError
+from .errors import ConfigError, DataError, ShapeError, UnknownNameError
 
 
 def as_float_array(
@@ -73,6 +74,25 @@ def _all_finite(arr: np.ndarray) -> bool:
     with np.errstate(over="ignore", invalid="ignore"):
         total = arr.sum()
     return bool(np.isfinite(total) or np.isfinite(arr).all())
+
+
+def canonical_name(kind: str, identifier: Any, names: Iterable[str],
+                   aliases: Mapping[str, str] | None = None) -> str:
+    """The one name ``identifier`` stands for: case and spaces ignored, aliases resolved.
+
+    Raises :class:`UnknownNameError` listing the valid names, e.g. for ``kind="loss"``:
+    ``Unknown loss 'hinge'. Valid names: mse, ...``.
+
+    >>> canonical_name("metric", " Acc ", ["accuracy", "mae"], {"acc": "accuracy"})
+    'accuracy'
+    """
+    valid = list(names)
+    if isinstance(identifier, str):
+        key = identifier.strip().lower()
+        key = (aliases or {}).get(key, key)
+        if key in valid:
+            return key
+    raise UnknownNameError(f"Unknown {kind} {identifier!r}. Valid names: {', '.join(valid)}.")
 
 
 def check_positive(value: Any, name: str, allow_zero: bool = False) -> float:
