@@ -419,17 +419,15 @@ class Sequential:
         self.stop_training = False
         self._ready = True
         metric_fns = [(m, metric_table.get(m)) for m in self.metrics]
-        reporter = _Reporter(verbose, epochs)
         for cb in every:
             cb.on_train_begin({})
-        # Overflow while diverging is caught below as a non-finite loss, with a clear
-        # error, instead of NumPy warnings followed by pages of NaN.
-        errstate = np.errstate(over="ignore", invalid="ignore", divide="ignore")
-        errstate.__enter__()
         shuffled = shuffle and n > batch
         x_rows = _batch_buffer(X, batch if shuffled else 0)  # refilled by every shuffled batch
         y_rows = _batch_buffer(Y, batch if shuffled else 0)
-        try:
+        # Overflow while diverging is caught as a non-finite loss, with a clear error,
+        # instead of NumPy warnings followed by pages of NaN.
+        quiet_overflow = np.errstate(over="ignore", invalid="ignore", divide="ignore")
+        with quiet_overflow, _Reporter(verbose, epochs) as reporter:
             for epoch in range(epochs):
                 for cb in every:
                     cb.on_epoch_begin(epoch, {})
@@ -465,9 +463,6 @@ class Sequential:
                 reporter.epoch_end(epoch, logs)
                 if self.stop_training:
                     break
-        finally:
-            errstate.__exit__(None, None, None)
-            reporter.close()
         for cb in every:
             cb.on_train_end({})
         return history
@@ -680,3 +675,9 @@ class _Reporter:
     def close(self) -> None:
         if self.progress is not None:
             self.progress.stop()
+
+    def __enter__(self) -> _Reporter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
