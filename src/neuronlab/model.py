@@ -23,6 +23,7 @@ The training loop is the one of the lessons, written out once::
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -637,13 +638,23 @@ def _take_rows(data: np.ndarray, rows: np.ndarray, buffer: np.ndarray) -> np.nda
 
 
 class _Reporter:
-    """Progress for ``fit``: a rich progress bar (verbose=1) or a line per epoch (2)."""
+    """Progress for ``fit``: a progress bar (verbose=1) or a line per epoch (verbose=2).
+
+    In a terminal the bar is rich's; in Jupyter it is an HTML ``<progress>`` bar updated
+    in place through an IPython display handle (rich would need ipywidgets there).
+    """
 
     def __init__(self, verbose: int, epochs: int) -> None:
+        from rich.console import Console
+
         self.verbose = verbose
         self.epochs = epochs
         self.progress: Any = None
-        if verbose == 1:
+        self.notebook: _NotebookBar | None = None
+        self.console = Console()
+        if verbose == 1 and self.console.is_jupyter:
+            self.notebook = _NotebookBar(epochs)
+        elif verbose == 1:
             from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
             from rich.table import Column
 
@@ -654,13 +665,10 @@ class _Reporter:
                 BarColumn(bar_width=20),
                 TextColumn("{task.fields[logs]}", table_column=Column(overflow="fold")),
                 TimeRemainingColumn(),
+                console=self.console,
             )
             self.task = self.progress.add_task("fit", total=epochs, logs="")
             self.progress.start()
-        elif verbose >= 2:
-            from rich.console import Console
-
-            self.console = Console()
 
     @staticmethod
     def format(logs: Logs) -> str:
@@ -669,15 +677,45 @@ class _Reporter:
     def epoch_end(self, epoch: int, logs: Logs) -> None:
         if self.progress is not None:
             self.progress.update(self.task, completed=epoch + 1, logs=self.format(logs))
+        elif self.notebook is not None:
+            self.notebook.update(epoch + 1, self.format(logs))
         elif self.verbose >= 2:
             self.console.print(f"Epoch {epoch + 1}/{self.epochs} - {self.format(logs)}")
 
     def close(self) -> None:
         if self.progress is not None:
             self.progress.stop()
+        if self.notebook is not None:
+            self.notebook.update(self.notebook.done, self.notebook.text, force=True)
 
     def __enter__(self) -> _Reporter:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _NotebookBar:
+    """An HTML progress bar in a Jupyter cell, redrawn at most 10 times a second."""
+
+    def __init__(self, epochs: int) -> None:
+        from IPython.display import HTML, display
+
+        self.epochs, self.done, self.text, self.shown_at = epochs, 0, "", 0.0
+        self._html = HTML
+        self.handle = display(HTML(self._render()), display_id=True)
+
+    def _render(self) -> str:
+        from html import escape
+
+        return (f'<progress value="{self.done}" max="{self.epochs}" style="width:16em">'
+                f"</progress> <b>Epoch {self.done}/{self.epochs}</b> "
+                f"<code>{escape(self.text)}</code>")
+
+    def update(self, done: int, text: str, force: bool = False) -> None:
+        self.done, self.text = done, text
+        now = time.monotonic()
+        if force or done == self.epochs or now - self.shown_at >= 0.1:
+            self.shown_at = now
+            if self.handle is not None:
+                self.handle.update(self._html(self._render()))
