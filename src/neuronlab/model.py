@@ -93,6 +93,7 @@ class Sequential:
         self.stop_training = False
         self._ready = False  # compiled, fitted, or given weights: predictions mean something
         self._flat: FlatParameters | None = None  # see _pack
+        self._penalized: list[Layer] = []  # layers with an L2 term, set when training starts
         for layer in layers or []:
             self.add(layer)
 
@@ -344,17 +345,27 @@ class Sequential:
     def _penalty(self) -> float:
         return sum(layer.penalty() for layer in self.layers)
 
+    def _layers_with_l2(self) -> list[Layer]:
+        return [layer for layer in self.layers if getattr(layer, "l2", 0)]
+
     def train_step(self, X: np.ndarray, y: np.ndarray) -> float:
         """One step of gradient descent on one batch; returns the batch loss before the step.
 
         ``X`` and ``y`` must already be prepared arrays of the model's dtype.
         """
         self._require_compiled("train_step")
-        assert self.loss is not None and self.optimizer is not None
         if not self.built:
             self.build(X.shape[1])
+        self._penalized = self._layers_with_l2()
+        return self._step(X, y)
+
+    def _step(self, X: np.ndarray, y: np.ndarray) -> float:
+        """``train_step`` without its checks: the body of ``fit``'s inner loop."""
+        assert self.loss is not None and self.optimizer is not None
         y_pred = self.forward(X, training=True)
-        value = self.loss.value(y_pred, y) + self._penalty()
+        value = self.loss.value(y_pred, y)
+        for layer in self._penalized:  # the L2 terms; usually none
+            value += layer.penalty()
         if not math.isfinite(value):
             raise TrainingDivergedError(
                 f"The loss became {value} (not a finite number): the weights grew too large. "
@@ -422,6 +433,7 @@ class Sequential:
         metric_fns = [(m, metric_table.get(m)) for m in self.metrics]
         for cb in every:
             cb.on_train_begin({})
+        self._penalized = self._layers_with_l2()
         shuffled = shuffle and n > batch
         x_rows = _batch_buffer(X, batch if shuffled else 0)  # refilled by every shuffled batch
         y_rows = _batch_buffer(Y, batch if shuffled else 0)
@@ -442,7 +454,7 @@ class Sequential:
                         idx = order[start:start + batch]
                         xb, yb = _take_rows(X, idx, x_rows), _take_rows(Y, idx, y_rows)
                     try:
-                        value = self.train_step(xb, yb)
+                        value = self._step(xb, yb)
                     except TrainingDivergedError as exc:
                         raise TrainingDivergedError(
                             f"Epoch {epoch + 1}, batch {b + 1}: {exc}"
