@@ -102,6 +102,31 @@ def _fmt(value: float) -> str:
     return text
 
 
+def boundary_text(w1: float, w2: float, bias: float,
+                  number: Callable[[float], str] = lambda v: f"{v:g}") -> str:
+    """The line ``w1*x1 + w2*x2 + bias = 0`` written as the lessons write it.
+
+    ``number`` formats each coefficient (``:g`` by default).
+
+    >>> boundary_text(1.0, 1.0, -1.5)
+    'x1 + x2 = 1.5'
+    >>> boundary_text(2.0, -1.0, -1.0)
+    '2·x1 - x2 = 1'
+    """
+    terms = []
+    for i, w in enumerate((w1, w2), start=1):
+        if w == 0:
+            continue
+        coef = "" if abs(w) == 1 else f"{number(abs(w))}·"
+        terms.append(("-" if w < 0 else "+", f"{coef}x{i}"))
+    if not terms:
+        return "no boundary (both weights are 0)"
+    text = ("-" if terms[0][0] == "-" else "") + terms[0][1]
+    for sign, term in terms[1:]:
+        text += f" {sign} {term}"
+    return f"{text} = {number(-bias + 0.0)}"
+
+
 # --------------------------------------------------------------------------- a neuron
 class Explanation:
     """The steps of one neuron's computation: products, their sum, z and y.
@@ -186,19 +211,7 @@ class Neuron:
                 f"A boundary line exists for 2-input neurons; this one has "
                 f"{len(self.weights)} inputs."
             )
-        parts = []
-        for i, w in enumerate(self.weights, start=1):
-            if w == 0:
-                continue
-            coef = "" if abs(w) == 1 else f"{abs(w):g}·"
-            sign = "-" if w < 0 else "+"
-            parts.append((sign, f"{coef}x{i}"))
-        if not parts:
-            return "no boundary (both weights are 0)"
-        text = ("-" if parts[0][0] == "-" else "") + parts[0][1]
-        for sign, term in parts[1:]:
-            text += f" {sign} {term}"
-        return f"{text} = {-self.bias:g}"
+        return boundary_text(self.weights[0], self.weights[1], self.bias)
 
     def __repr__(self) -> str:
         return f"Neuron(weights={self.weights}, bias={self.bias}, activation={self.activation!r})"

@@ -24,7 +24,7 @@ from .. import activations
 from ..errors import ConfigError, DataError, NotFittedError, ShapeError
 from ..layers import Dense
 from ..model import Sequential
-from ..neuron import Neuron
+from ..neuron import Neuron, boundary_text
 from ..validation import as_float_array
 
 #: One colour per class (Okabe-Ito), then matplotlib's tab10 for sets with many classes.
@@ -118,18 +118,7 @@ def line_text(w1: float, w2: float, b: float) -> str:
     >>> line_text(2.5, -1.0, 0.25)
     '2.5·x1 - x2 = -0.25'
     """
-    terms = []
-    for i, w in enumerate((w1, w2), start=1):
-        if w == 0:
-            continue
-        coef = "" if abs(w) == 1 else f"{number(abs(w))}·"
-        terms.append(("-" if w < 0 else "+", f"{coef}x{i}"))
-    if not terms:
-        return "no line (both weights are 0)"
-    text = ("-" if terms[0][0] == "-" else "") + terms[0][1]
-    for sign, term in terms[1:]:
-        text += f" {sign} {term}"
-    return f"{text} = {number(-b + 0.0)}"
+    return boundary_text(w1, w2, b, number)
 
 
 # --------------------------------------------------------------------------- models
