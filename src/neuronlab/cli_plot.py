@@ -97,12 +97,13 @@ def _xor(args: argparse.Namespace, out: Path) -> list[Path]:
         plot_network,
         plot_xor_comparison,
         train_xor,
+        xor_network,
     )
 
     X, y = datasets.xor()
     epochs = args.epochs or 3000
     if args.animate:  # the GIF's training run is the model the pictures show
-        model = _fresh_xor(args.seed)
+        model = xor_network(args.seed)
         movie = animate_training(model, X, y, epochs=epochs, snapshots=args.snapshots,
                                  path=out / "xor_training.gif")
     else:
@@ -115,17 +116,6 @@ def _xor(args: argparse.Namespace, out: Path) -> list[Path]:
         _save(plot_network(model), out / "xor_network.png"),
     ]
     return paths + ([movie.path] if args.animate else [])
-
-
-def _fresh_xor(seed: int) -> Any:
-    from .layers import Dense
-    from .model import Sequential
-    from .optimizers import SGD
-
-    model = Sequential([Dense(4, activation="sigmoid", input_shape=(2,)),
-                        Dense(1, activation="sigmoid")], seed=seed)
-    model.compile(optimizer=SGD(learning_rate=1.0), loss="mse")
-    return model
 
 
 def _dataset(args: argparse.Namespace, out: Path) -> list[Path]:

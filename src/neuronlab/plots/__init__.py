@@ -27,7 +27,13 @@ from .animation import TrainingAnimation, animate_training
 from .boundaries import plot_decision_boundary, plot_hidden_boundaries
 from .curves import plot_activations, plot_history
 from .drawings import plot_network, plot_neuron
-from .tour import plot_gates, plot_xor_comparison, save_tour_figures, train_xor
+from .tour import (
+    plot_gates,
+    plot_xor_comparison,
+    save_tour_figures,
+    train_xor,
+    xor_network,
+)
 
 __all__ = [
     "TrainingAnimation",
@@ -42,4 +48,5 @@ __all__ = [
     "plot_xor_comparison",
     "save_tour_figures",
     "train_xor",
+    "xor_network",
 ]

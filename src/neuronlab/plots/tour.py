@@ -20,17 +20,28 @@ from .drawings import plot_network, plot_neuron
 LAB_NEURON = (Neuron([0.5, -0.3, 0.8], bias=0.1, activation="relu"), [0.5, -0.3, 0.7])
 
 
+def xor_network(seed: int = 0) -> Sequential:
+    """The XOR network of SPEC §5/§8, compiled, untrained: 2 → 4 sigmoid → 1 sigmoid,
+    MSE, SGD(learning_rate=1.0).
+
+    >>> [w.shape for w in xor_network().get_weights()]
+    [(4, 2), (4,), (1, 4), (1,)]
+    """
+    model = Sequential([Dense(4, activation="sigmoid", input_shape=(2,)),
+                        Dense(1, activation="sigmoid")], seed=seed)
+    model.compile(optimizer=SGD(learning_rate=1.0), loss="mse")
+    return model
+
+
 def train_xor(epochs: int = 3000, seed: int = 0) -> Sequential:
-    """The XOR network of SPEC §5/§8: 2 → 4 sigmoid → 1 sigmoid, MSE, SGD(learning_rate=1.0).
+    """:func:`xor_network` trained on XOR for ``epochs`` full-batch epochs.
 
     >>> model = train_xor(epochs=10)
     >>> len(model.history.history["loss"])
     10
     """
     X, y = datasets.xor()
-    model = Sequential([Dense(4, activation="sigmoid", input_shape=(2,)),
-                        Dense(1, activation="sigmoid")], seed=seed)
-    model.compile(optimizer=SGD(learning_rate=1.0), loss="mse")
+    model = xor_network(seed)
     model.fit(X, y, epochs=epochs, verbose=0)
     return model
 
