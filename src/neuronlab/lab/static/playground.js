@@ -27,39 +27,35 @@ function mix(color, amount) {
   return color.map((c) => Math.round(255 + (c - 255) * amount));
 }
 
-/** A size×size canvas painted from label bytes and strength bytes (the boundary). */
-function boundaryImage(boundary) {
-  const { size } = boundary;
-  const labels = bytes(boundary.label);
-  const strength = bytes(boundary.strength);
+/** A size×size canvas whose pixel k has the colour colorAt(k) returns as [r, g, b]. */
+function paint(size, colorAt) {
   const canvas = document.createElement("canvas");
   canvas.width = size;
   canvas.height = size;
   const ctx = canvas.getContext("2d");
   const image = ctx.createImageData(size, size);
   for (let k = 0; k < size * size; k++) {
-    const [r, g, b] = mix(CLASS_COLORS[labels[k] % CLASS_COLORS.length], 0.15 + 0.6 * strength[k] / 255);
-    image.data.set([r, g, b, 255], k * 4);
+    image.data.set([...colorAt(k), 255], k * 4);
   }
   ctx.putImageData(image, 0, 0);
   return canvas;
 }
 
+/** The boundary: each cell coloured by its class label, stronger where the model is surer. */
+function boundaryImage(boundary) {
+  const labels = bytes(boundary.label);
+  const strength = bytes(boundary.strength);
+  return paint(boundary.size, (k) =>
+    mix(CLASS_COLORS[labels[k] % CLASS_COLORS.length], 0.15 + 0.6 * strength[k] / 255));
+}
+
 /** A neuron's heatmap: bytes 0..255 where 128 is an output of 0; blue above, orange below. */
 function neuronImage(grid, size) {
   const values = bytes(grid);
-  const canvas = document.createElement("canvas");
-  canvas.width = size;
-  canvas.height = size;
-  const ctx = canvas.getContext("2d");
-  const image = ctx.createImageData(size, size);
-  for (let k = 0; k < size * size; k++) {
+  return paint(size, (k) => {
     const v = values[k] / 127.5 - 1;
-    const [r, g, b] = mix(v >= 0 ? CLASS_COLORS[1] : CLASS_COLORS[0], Math.abs(v));
-    image.data.set([r, g, b, 255], k * 4);
-  }
-  ctx.putImageData(image, 0, 0);
-  return canvas.toDataURL();
+    return mix(v >= 0 ? CLASS_COLORS[1] : CLASS_COLORS[0], Math.abs(v));
+  }).toDataURL();
 }
 
 export function initPlayground(root, app) {
