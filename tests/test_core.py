@@ -342,3 +342,9 @@ def test_one_optimizer_object_cannot_train_two_models():
     with pytest.raises(ConfigError, match=r"already trains another model.*Give each model its "
                                           r"own optimizer, e\.g\. compile\(optimizer=SGD\("):
         second.compile(optimizer=optimizer, loss="mse")
+
+
+def test_count_params_builds_a_model_whose_input_size_is_known():
+    model = Sequential([Dense(4, activation="sigmoid", input_shape=(2,)), Dense(1)], seed=0)
+    assert model.count_params() == 17 and model.built
+    assert Sequential([Dense(3)]).count_params() == 0  # input size unknown: nothing yet

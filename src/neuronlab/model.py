@@ -158,7 +158,13 @@ class Sequential:
         self._require_built("parameters")
         return list(self._params)
 
+    def _build_if_size_known(self) -> None:
+        """Make the weights as soon as the number of inputs is known, as Keras does."""
+        if not self.built and self.layers and self.n_inputs is not None:
+            self.build()
+
     def count_params(self) -> int:
+        self._build_if_size_known()
         return sum(layer.count_params() for layer in self.layers)
 
     def get_weights(self) -> list[np.ndarray]:
@@ -303,8 +309,7 @@ class Sequential:
         return one_hot
 
     def _require_built(self, what: str) -> None:
-        if not self.built and self.layers and self.n_inputs is not None:
-            self.build()  # the input size is known: make the weights now, as Keras does
+        self._build_if_size_known()
         if not self.built:
             raise NotFittedError(
                 f"{what} needs the model's weights, which do not exist yet. Give the first "
@@ -538,8 +543,7 @@ class Sequential:
     # ----------------------------------------------------------------- description
     def summary(self, print_fn: Any = print) -> None:
         """Print a table of the layers, their output shapes and parameter counts."""
-        if not self.built and self.layers and self.n_inputs is not None:
-            self.build()
+        self._build_if_size_known()
         rows = [("Layer", "Output shape", "Params", "Activation")]
         units = self.n_inputs
         for layer in self.layers:
