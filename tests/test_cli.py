@@ -21,7 +21,8 @@ def test_tour_runs_without_a_terminal_and_shows_every_stage():
     out = result.stdout
     for expected in [
         "z = (0.50 × 0.50) + (-0.30 × -0.30) + (0.70 × 0.80) + 0.10 = 1.000",
-        "y = sigmoid(1.190) = 0.767",
+        "ŷ = sigmoid(1.190) = 0.767",
+        "z = 0.400 + 0.420 + 0.270 + 0.10 = 1.190",
         "4.800, 1.210, 2.385",
         "3.310, 1.662, 1.661",
         "x1 + x2 = 1.5",
@@ -42,7 +43,8 @@ def test_neuron_command_prints_the_step_by_step_line(capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "z = (0.50 × 0.50) + (-0.30 × -0.30) + (0.70 × 0.80) + 0.10 = 1.000" in out
-    assert "y = relu(1.000) = 1.000" in out
+    assert "z = 0.250 + 0.090 + 0.560 + 0.10 = 1.000" in out
+    assert "ŷ = ReLU(1.000) = 1.000" in out
 
 
 def test_neuron_command_rejects_bad_numbers():

@@ -34,7 +34,8 @@ def test_file_runs_on_its_own(tmp_path):
     result = subprocess.run([sys.executable, "-I", str(copy)], capture_output=True, text=True,
                             check=True, cwd=tmp_path)
     assert "z = (0.50 × 0.50) + (-0.30 × -0.30) + (0.70 × 0.80) + 0.10 = 1.000" in result.stdout
-    assert "y = sigmoid(1.190) = 0.767" in result.stdout
+    assert "z = 0.400 + 0.420 + 0.270 + 0.10 = 1.190" in result.stdout
+    assert "ŷ = sigmoid(1.190) = 0.767" in result.stdout
 
 
 @pytest.mark.parametrize("z", [-1000.0, -745.0, 0.0, 745.0, 1000.0])
@@ -76,7 +77,8 @@ def test_layer_errors():
 def test_explanation_with_negative_bias_and_precise_numbers():
     e = Neuron([1.0, 1.0], -1.5, "step").explain([1.0, 1.0])
     assert e.z_line() == "z = (1.00 × 1.00) + (1.00 × 1.00) - 1.50 = 0.500"
-    assert e.y_line() == "y = step(0.500) = 1.000"
+    assert e.sum_line() == "z = 1.000 + 1.000 - 1.50 = 0.500"
+    assert e.y_line() == "ŷ = step(0.500) = 1.000"
     e = Neuron([0.125], 0.0, "linear").explain([2.0])
     assert "(2.00 × 0.125)" in e.z_line()
     assert e.as_dict()["products"] == [0.25]
