@@ -274,9 +274,19 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     console.print(f"Training on [bold]{args.dataset}[/] ({len(X_tr)} samples): {model!r}, "
                   f"{optimizer!r}, loss {loss}, {epochs} epochs")
     validation = (X_te, y_te) if X_te is not None else None
+    callbacks, answers = [], []
+    if args.dataset == "puzzle":  # the prediction for 55 after every step, for its table
+        from .callbacks import LambdaCallback
+        from .stories import PUZZLE_QUESTION
+
+        def ask(*_: Any) -> None:
+            answers.append(float(model.predict(np.array([[PUZZLE_QUESTION]]))[0, 0]))
+
+        ask()
+        callbacks.append(LambdaCallback(on_epoch_end=ask))
     history = model.fit(X_tr, y_tr, epochs=epochs, batch_size=batch or len(X_tr),
                         seed=args.seed, verbose=0 if args.quiet else 1,
-                        validation_data=validation)
+                        validation_data=validation, callbacks=callbacks)
     table = Table("split", "samples", "loss", *model.metrics, title="Final metrics")
     for name, Xs, ys in (("train", X_tr, y_tr), ("test", X_te, y_te)):
         if Xs is None:
@@ -294,10 +304,14 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
         path = save_model(model, save_to)
         console.print(f"Saved the model to {path}", soft_wrap=True, highlight=False)
     if args.dataset == "puzzle":  # the question the puzzle asks: 11→23, 23→47, ... 55→?
-        from .stories import PUZZLE_QUESTION
+        from .stories import PUZZLE_QUESTION, report_steps, step_label
 
-        answer = float(model.predict(np.array([[PUZZLE_QUESTION]]))[0, 0])
-        console.print(f"{PUZZLE_QUESTION:g} → {answer:.3f}", highlight=False)
+        steps = Table("w and b", f"ŷ for {PUZZLE_QUESTION:g}", title="The puzzle, step by step")
+        steps.add_row(step_label(-1, epochs), f"{answers[0]:.5f}")
+        for step in report_steps(epochs):
+            steps.add_row(step_label(step, epochs), f"{answers[step + 1]:.5f}")
+        console.print(steps)
+        console.print(f"{PUZZLE_QUESTION:g} → {answers[-1]:.3f}", highlight=False)
     return 0
 
 
