@@ -43,7 +43,9 @@ class DefaultsFormatter(argparse.HelpFormatter):
             return text
         if not action.option_strings and action.nargs not in ("?", "*"):
             return text  # a required positional has no default
-        default = "none" if action.default is None else str(action.default)
+        default = ("none" if action.default is None else
+                   ",".join(f"{v:g}" for v in action.default)
+                   if isinstance(action.default, list) else str(action.default))
         if action.default is not None and f"({default})" in text:  # "... (0.5)" written by hand
             return text.replace(f"({default})", "(default: %(default)s)")
         return f"{text} (default: {default.replace('%', '%%')})"

@@ -223,8 +223,7 @@ def _puzzle(console: Console) -> None:
                       f"{v.held_out:.{digits}f}")
     console.print(table)
     _say(console, f"The rule is y = 2x + 1, so 55 → 111; the neuron says "
-         f"{run.final.prediction:.3f} (w = {run.final.weight:.4f}, b = {run.final.bias:.4f}).",
-         hang=0)
+         f"{run.final.prediction:.3f} (w = {run.final.weight:.4f}, b = {run.final.bias:.4f}).")
 
 
 def _backprop(console: Console, model: Sequential) -> None:
