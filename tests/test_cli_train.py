@@ -245,3 +245,66 @@ def test_cli_module_exposes_the_train_command():
     parser = cli.build_parser()
     args = parser.parse_args(["train", "digits", "--layers", "32,16"])
     assert args.func is cli.cmd_train and args.layers == [32, 16]
+
+
+# --------------------------------------------------------------------------- numbers and paths
+def test_save_into_a_folder_writes_inside_it(capsys, tmp_path):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    code, out = run(capsys, "xor", "--epochs", "5", "--quiet", "--save", str(folder))
+    assert f"Saved the model to {folder / 'xor.npz'}" in out
+    assert code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["models"]  # nothing beside it
+    assert [p.name for p in folder.iterdir()] == ["xor.npz"]
+    assert nio.load_model(folder / "xor.npz").count_params() == 17
+    code, _ = run(capsys, "and", "--epochs", "5", "--quiet", "--save", f"{folder}/")
+    assert code == 0 and (folder / "and.npz").is_file()
+
+
+def test_save_into_a_missing_folder_is_refused_before_training(capsys, tmp_path):
+    code, out = run(capsys, "xor", "--quiet", "--save", f"{tmp_path / 'missing'}/")
+    assert code == 2
+    assert "Training on" not in out and len(out.strip().splitlines()) == 1
+    assert "does not exist" in out and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("option", ["--epochs", "--learning-rate", "--batch-size", "--samples"])
+@pytest.mark.parametrize("value", ["0", "-3"])
+def test_zero_or_negative_is_refused_never_replaced_by_a_default(capsys, option, value):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "moons", option, value, "--quiet"])
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip().splitlines()[-1].startswith(
+        f"neuronlab train: error: argument {option}:")
+
+
+def test_one_is_used_as_given(capsys):
+    code, out = run(capsys, "blobs", "--epochs", "1", "--batch-size", "1", "--samples", "20",
+                    "--learning-rate", "0.5", "--no-split", "--quiet")
+    assert code == 0
+    assert "(20 samples)" in out and "learning_rate=0.5" in out and "1 epochs" in out
+
+
+@pytest.mark.parametrize("args", [("--layers", "100000,100000"), ("--samples", "10000000000"),
+                                  ("--layers", "4096,4096,4096")])
+def test_huge_sizes_are_refused_before_allocating(capsys, args):
+    try:
+        code = main(["train", "moons", *args, "--quiet"])
+    except SystemExit as exc:
+        code = exc.code
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "Training on" not in captured.out
+    assert len((captured.out + captured.err).strip().splitlines()[-1:]) == 1
+
+
+def test_puzzle_ends_with_the_answer_and_labels_its_steps(capsys):
+    code, out = run(capsys, "puzzle", "--quiet")
+    assert code == 0
+    assert out.rstrip().splitlines()[-1] == "55 → 111.175"
+    assert re.search(r"start, before step 0\s+│ 6\.10000", out)
+    assert re.search(r"after step 0\s+│ 51\.81072", out)
+    assert re.search(r"after step 10\s+│ 110\.97906", out)
+    assert re.search(r"after step 49 = 50 steps\s+│ 111\.17526", out)

@@ -34,7 +34,8 @@ def test_file_runs_on_its_own(tmp_path):
     result = subprocess.run([sys.executable, "-I", str(copy)], capture_output=True, text=True,
                             check=True, cwd=tmp_path)
     assert "z = (0.50 × 0.50) + (-0.30 × -0.30) + (0.70 × 0.80) + 0.10 = 1.000" in result.stdout
-    assert "y = sigmoid(1.190) = 0.767" in result.stdout
+    assert "z = 0.400 + 0.420 + 0.270 + 0.10 = 1.190" in result.stdout
+    assert "ŷ = sigmoid(1.190) = 0.767" in result.stdout
 
 
 @pytest.mark.parametrize("z", [-1000.0, -745.0, 0.0, 745.0, 1000.0])
@@ -76,7 +77,43 @@ def test_layer_errors():
 def test_explanation_with_negative_bias_and_precise_numbers():
     e = Neuron([1.0, 1.0], -1.5, "step").explain([1.0, 1.0])
     assert e.z_line() == "z = (1.00 × 1.00) + (1.00 × 1.00) - 1.50 = 0.500"
-    assert e.y_line() == "y = step(0.500) = 1.000"
+    assert e.sum_line() == "z = 1.000 + 1.000 - 1.50 = 0.500"
+    assert e.y_line() == "ŷ = step(0.500) = 1.000"
     e = Neuron([0.125], 0.0, "linear").explain([2.0])
     assert "(2.00 × 0.125)" in e.z_line()
     assert e.as_dict()["products"] == [0.25]
+
+
+def test_explanation_shows_itself_in_three_lines_without_print():
+    e = Neuron([0.5, -0.3, 0.8], 0.1, "relu").explain([0.5, -0.3, 0.7])
+    lines = ["z = (0.50 × 0.50) + (-0.30 × -0.30) + (0.70 × 0.80) + 0.10 = 1.000",
+             "z = 0.250 + 0.090 + 0.560 + 0.10 = 1.000",
+             "ŷ = ReLU(1.000) = 1.000"]
+    assert e.lines() == lines and str(e) == repr(e) == "\n".join(lines)
+
+    class Printer:  # IPython's pretty printer, as far as _repr_pretty_ uses it
+        text_seen = ""
+
+        def text(self, value: str) -> None:
+            self.text_seen += value
+
+    printer = Printer()
+    e._repr_pretty_(printer, False)
+    assert printer.text_seen == str(e)
+    assert e._repr_html_() == "<pre>" + "\n".join(lines) + "</pre>"
+    assert e.as_dict()["steps"] == str(e) and e.as_dict()["sum_line"] == lines[1]
+
+
+def test_sum_line_writes_negative_products_with_a_minus():
+    e = Neuron([0.5, -0.3, 0.8], 0.0, "relu").explain([2.0, 3.0, 1.0])
+    assert e.sum_line() == "z = 1.000 - 0.900 + 0.800 + 0.00 = 0.900"
+    e = Neuron([-1.0], -0.5, "tanh").explain([1.0])
+    assert e.sum_line() == "z = -1.000 - 0.50 = -1.500"
+
+
+def test_activation_names_as_the_lessons_write_them():
+    names = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "sigmoid", "tanh": "tanh",
+             "step": "step", "linear": "linear"}
+    for key, shown in names.items():
+        assert Neuron([1.0], 0.0, key).explain([-2.0]).y_line().startswith(f"ŷ = {shown}(")
+    assert Neuron([1.0], 0.0, "leaky_relu")([-2.0]) == pytest.approx(-0.02)

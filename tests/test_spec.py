@@ -59,7 +59,8 @@ def test_step_by_step_line_matches_spec():
     assert str(e).splitlines()[0] == (
         "z = (0.50 × 0.50) + (-0.30 × -0.30) + (0.70 × 0.80) + 0.10 = 1.000"
     )
-    assert str(e).splitlines()[1] == "y = relu(1.000) = 1.000"
+    assert str(e).splitlines()[1:] == ["z = 0.250 + 0.090 + 0.560 + 0.10 = 1.000",
+                                       "ŷ = ReLU(1.000) = 1.000"]
 
 
 def test_cat_and_dog():

@@ -36,6 +36,25 @@ __version__ = "0.1.0"
 
 register_notebook_display()  # pure-Python neurons draw themselves in Jupyter
 
+# Submodules loaded on first use, as NumPy and SciPy do: after ``import neuronlab``,
+# ``neuronlab.datasets.xor()`` or ``neuronlab.plots`` just work, and matplotlib, rich
+# or Starlette are imported only by the parts that draw, print or serve.
+_LAZY_SUBMODULES = frozenset({
+    "cli", "datasets", "gradcheck", "lab", "learn", "plots", "stories", "torch_bridge", "tour",
+})
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _LAZY_SUBMODULES)
+
 __all__ = [
     "SGD",
     "Adam",

@@ -424,7 +424,8 @@ def register(subparsers: Any) -> None:
             parser.add_argument("--interval", type=float, default=0.5,
                                 help="seconds between looks at the file (0.5)")
     hint = add("hint", cmd_hint, "a hint for the current or named exercise; again for more")
-    hint.add_argument("name", nargs="?", metavar="NAME")
+    hint.add_argument("name", nargs="?", metavar="NAME",
+                      help="exercise name or number (default: the current one)")
     hint.add_argument("--level", type=int, help="show hint number LEVEL (not counted)")
     quiz = add("quiz", cmd_quiz, "retrieval questions for a lesson (or 'all')")
     quiz.add_argument("lesson", nargs="?", metavar="LESSON", help="lesson number, or all")
@@ -436,6 +437,7 @@ def register(subparsers: Any) -> None:
     grade.add_argument("--timeout", type=float, help="seconds per case")
     notebooks = add("notebooks", cmd_notebooks, "write the lessons as Jupyter notebooks",
                     workspace=False)
-    notebooks.add_argument("directory", nargs="?", default="neuronlab-notebooks", metavar="DIR")
+    notebooks.add_argument("directory", nargs="?", default="neuronlab-notebooks", metavar="DIR",
+                           help="where to write the notebooks")
     notebooks.add_argument("--solved", action="store_true", help="with the reference solutions")
     notebooks.add_argument("--force", action="store_true", help="replace existing notebooks")

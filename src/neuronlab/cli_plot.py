@@ -12,7 +12,9 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ DATASETS = ("moons", "circles", "spirals", "blobs", "digits")
 
 def register(subparsers: Any) -> None:
     """Add the ``plot`` command to ``neuronlab``'s sub-commands."""
-    from .cli import _floats
+    from .cli import MAX_EPOCHS, MAX_SEED, NEURON_ACTIVATIONS, _finite, _floats, count
 
     plot = subparsers.add_parser(
         "plot", help="draw pictures as PNG files: activations, neuron, gates, xor or a data set",
@@ -37,16 +39,60 @@ def register(subparsers: Any) -> None:
                       help="folder for the pictures, created if missing (default: plots)")
     plot.add_argument("--animate", action="store_true",
                       help="also write a GIF of the model learning (gates, xor, data sets)")
-    plot.add_argument("--epochs", type=int, help="training epochs (default: the data set's)")
-    plot.add_argument("--snapshots", type=int, default=30, help="GIF frames (default: 30)")
-    plot.add_argument("--seed", type=int, default=0, help="seed for data and weights (0)")
-    plot.add_argument("--inputs", type=_floats, default=[0.5, -0.3, 0.7], help="neuron: inputs")
-    plot.add_argument("--weights", type=_floats, default=[0.5, -0.3, 0.8], help="neuron: weights")
-    plot.add_argument("--bias", type=float, default=0.1, help="neuron: bias")
-    plot.add_argument("--activation", default="relu",
-                      choices=["relu", "sigmoid", "tanh", "step", "linear"],
+    plot.add_argument("--epochs", type=count(1, MAX_EPOCHS),
+                      help="training epochs (default: the data set's)")
+    plot.add_argument("--snapshots", type=count(2, 1000), default=30,
+                      help="GIF frames (default: 30)")
+    plot.add_argument("--seed", type=count(0, MAX_SEED), default=0,
+                      help="seed for data and weights (0)")
+    plot.add_argument("--inputs", type=_floats, default=[0.5, -0.3, 0.7], metavar="X1,X2,...",
+                      help="neuron: inputs")
+    plot.add_argument("--weights", type=_floats, default=[0.5, -0.3, 0.8], metavar="W1,W2,...",
+                      help="neuron: weights")
+    plot.add_argument("--bias", type=_finite, default=0.1, help="neuron: bias")
+    plot.add_argument("--activation", default="relu", choices=list(NEURON_ACTIVATIONS),
                       help="neuron: activation")
     plot.set_defaults(func=cmd_plot)
+
+
+Progress = Callable[[str, int, int], None]
+
+
+@contextlib.contextmanager
+def training_progress(label: str) -> Iterator[Progress]:
+    """A ``progress(what, done, total)`` hook for :func:`animate_training`, shown on stderr.
+
+    On a terminal it is a rich progress bar (epochs trained, frames drawn, the GIF
+    written); otherwise one plain line per stage, so logs stay readable.
+    """
+    if not sys.stderr.isatty():
+        said: set[str] = set()
+
+        def plain(what: str, done: int, total: int) -> None:
+            stage = "writing the GIF" if what == "write" else "training and drawing frames"
+            if stage not in said and not (what == "write" and done):
+                said.add(stage)
+                print(f"{label}: {stage}...", file=sys.stderr, flush=True)
+
+        yield plain
+        return
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        tasks: dict[str, Any] = {}
+        names = {"epoch": f"{label}: epochs", "frame": f"{label}: frames",
+                 "write": f"{label}: writing GIF"}
+
+        def update(what: str, done: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(names.get(what, what), total=total)
+            bar.update(tasks[what], completed=done, total=total)
+
+        yield update
 
 
 def _save(fig: Any, path: Path) -> Path:
@@ -82,8 +128,11 @@ def _gates(args: argparse.Namespace, out: Path) -> list[Path]:
         X, y = datasets.and_gate()
         model = Sequential([Dense(1, activation="sigmoid", input_shape=(2,))], seed=args.seed)
         model.compile(optimizer=SGD(learning_rate=1.0), loss="mse")
-        movie = animate_training(model, X, y, epochs=args.epochs or 1000,
-                                 snapshots=args.snapshots, path=out / "and_training.gif")
+        epochs = 1000 if args.epochs is None else args.epochs
+        with training_progress("AND") as progress:
+            movie = animate_training(model, X, y, epochs=epochs,
+                                     snapshots=args.snapshots, path=out / "and_training.gif",
+                                     progress=progress)
         paths.append(movie.path)
     return paths
 
@@ -101,11 +150,12 @@ def _xor(args: argparse.Namespace, out: Path) -> list[Path]:
     )
 
     X, y = datasets.xor()
-    epochs = args.epochs or 3000
+    epochs = 3000 if args.epochs is None else args.epochs
     if args.animate:  # the GIF's training run is the model the pictures show
         model = xor_network(args.seed)
-        movie = animate_training(model, X, y, epochs=epochs, snapshots=args.snapshots,
-                                 path=out / "xor_training.gif")
+        with training_progress("XOR") as progress:
+            movie = animate_training(model, X, y, epochs=epochs, snapshots=args.snapshots,
+                                     path=out / "xor_training.gif", progress=progress)
     else:
         model = train_xor(epochs=epochs, seed=args.seed)
     paths = [
@@ -141,12 +191,14 @@ def _dataset(args: argparse.Namespace, out: Path) -> list[Path]:
     optimizer.learning_rate = preset.learning_rate
     model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
     X_tr, X_te, y_tr, y_te = datasets.train_test_split(X, target, test_size=0.2, seed=args.seed)
-    epochs = args.epochs or preset.epochs
+    epochs = preset.epochs if args.epochs is None else args.epochs
     paths = []
     if args.animate:
-        movie = animate_training(model, X_tr, y_tr, epochs=epochs, snapshots=args.snapshots,
-                                 batch_size=preset.batch_size, seed=args.seed,
-                                 validation_data=(X_te, y_te), path=out / f"{name}_training.gif")
+        with training_progress(name) as progress:
+            movie = animate_training(model, X_tr, y_tr, epochs=epochs,
+                                     snapshots=args.snapshots, batch_size=preset.batch_size,
+                                     seed=args.seed, validation_data=(X_te, y_te),
+                                     path=out / f"{name}_training.gif", progress=progress)
         paths.append(movie.path)
     else:
         model.fit(X_tr, y_tr, epochs=epochs, batch_size=preset.batch_size, seed=args.seed,

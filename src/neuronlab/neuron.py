@@ -5,14 +5,15 @@ run it anywhere: ``python neuron.py``. A neuron does three things, in order:
 
 1. multiply each input by its weight,
 2. sum the products and add the bias: ``z = w1*x1 + ... + wn*xn + b``,
-3. pass the sum through an activation: ``y = f(z)``.
+3. pass the sum through an activation: the prediction ``ŷ = f(z)``.
 
 >>> n = Neuron([0.5, -0.3, 0.8], bias=0.1, activation="relu")
 >>> round(n([0.5, -0.3, 0.7]), 3)
 1.0
->>> print(n.explain([0.5, -0.3, 0.7]))
+>>> n.explain([0.5, -0.3, 0.7])
 z = (0.50 × 0.50) + (-0.30 × -0.30) + (0.70 × 0.80) + 0.10 = 1.000
-y = relu(1.000) = 1.000
+z = 0.250 + 0.090 + 0.560 + 0.10 = 1.000
+ŷ = ReLU(1.000) = 1.000
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ def tanh(z: float) -> float:
     return math.tanh(z)
 
 
+def leaky_relu(z: float) -> float:
+    """``z if z > 0 else 0.01 * z``: like ReLU, but a negative sum still leaks a little."""
+    return z if z > 0 else 0.01 * z
+
+
 def step(z: float) -> float:
     """``1 if z > 0 else 0``: the all-or-nothing neuron of the first perceptrons."""
     return 1.0 if z > 0 else 0.0
@@ -56,10 +62,17 @@ def linear(z: float) -> float:
 
 ACTIVATIONS: dict[str, Callable[[float], float]] = {
     "relu": relu,
+    "leaky_relu": leaky_relu,
     "sigmoid": sigmoid,
     "tanh": tanh,
     "step": step,
     "linear": linear,
+}
+
+#: How the lessons write each activation's name in a formula: ``ŷ = ReLU(1.000)``.
+DISPLAY_NAMES: dict[str, str] = {
+    "relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "sigmoid", "tanh": "tanh",
+    "step": "step", "linear": "linear",
 }
 
 
@@ -129,9 +142,14 @@ def boundary_text(w1: float, w2: float, bias: float,
 
 # --------------------------------------------------------------------------- a neuron
 class Explanation:
-    """The steps of one neuron's computation: products, their sum, z and y.
+    """The steps of one neuron's computation: products, their sum, z and the prediction ŷ.
 
-    ``str()`` gives the step-by-step lines shown by the CLI and the lab.
+    It shows itself as three lines, the way the lessons write them (``str()``, the
+    REPL and Jupyter all give the same lines):
+
+    1. ``z_line()``: each input times its weight, plus the bias;
+    2. ``sum_line()``: the products worked out and added up;
+    3. ``y_line()``: the activation applied to z, the prediction ``ŷ``.
     """
 
     def __init__(self, inputs: list[float], weights: list[float], bias: float,
@@ -145,27 +163,55 @@ class Explanation:
         self.z = self.sum + bias
         self.y = get_activation(activation)(self.z)
 
-    def z_line(self) -> str:
-        terms = " + ".join(f"({_fmt(x)} × {_fmt(w)})" for x, w in zip(self.inputs, self.weights))
+    def _plus_bias(self) -> str:
         sign = "-" if self.bias < 0 else "+"
-        return f"z = {terms} {sign} {_fmt(abs(self.bias))} = {self.z:.3f}"
+        return f"{sign} {_fmt(abs(self.bias))}"
+
+    def z_line(self) -> str:
+        """``z = (x1 × w1) + (x2 × w2) + ... + b = z``."""
+        terms = " + ".join(f"({_fmt(x)} × {_fmt(w)})" for x, w in zip(self.inputs, self.weights))
+        return f"z = {terms} {self._plus_bias()} = {self.z:.3f}"
+
+    def sum_line(self) -> str:
+        """``z = p1 + p2 + ... + b = z``, each product ``x × w`` worked out."""
+        text = f"{self.products[0]:.3f}"
+        for p in self.products[1:]:
+            text += f" {'-' if p < 0 else '+'} {abs(p):.3f}"
+        return f"z = {text} {self._plus_bias()} = {self.z:.3f}"
 
     def y_line(self) -> str:
-        return f"y = {self.activation}({self.z:.3f}) = {self.y:.3f}"
+        """``ŷ = f(z) = ŷ``, with the activation named as the lessons name it."""
+        name = DISPLAY_NAMES.get(self.activation, self.activation)
+        return f"ŷ = {name}({self.z:.3f}) = {self.y:.3f}"
+
+    def lines(self) -> list[str]:
+        """The three step-by-step lines."""
+        return [self.z_line(), self.sum_line(), self.y_line()]
 
     def __str__(self) -> str:
-        return f"{self.z_line()}\n{self.y_line()}"
+        return "\n".join(self.lines())
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer: object, cycle: bool) -> None:
+        printer.text(str(self))  # type: ignore[attr-defined]
+
+    def _repr_html_(self) -> str:
+        text = str(self).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f"<pre>{text}</pre>"
 
     def as_dict(self) -> dict[str, object]:
         return {
             "inputs": self.inputs, "weights": self.weights, "bias": self.bias,
             "products": self.products, "sum": self.sum, "z": self.z, "y": self.y,
-            "activation": self.activation, "z_line": self.z_line(), "y_line": self.y_line(),
+            "activation": self.activation, "z_line": self.z_line(),
+            "sum_line": self.sum_line(), "y_line": self.y_line(), "steps": str(self),
         }
 
 
 class Neuron:
-    """``y = f(w1*x1 + ... + wn*xn + b)`` for one list of inputs.
+    """``ŷ = f(w1*x1 + ... + wn*xn + b)`` for one list of inputs.
 
     >>> go_running = Neuron([0.5, 0.7, 0.3], bias=0.1, activation="sigmoid")
     >>> round(go_running.explain([0.8, 0.6, 0.9]).z, 2), round(go_running([0.8, 0.6, 0.9]), 3)

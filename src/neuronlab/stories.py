@@ -3,7 +3,8 @@
 * :data:`GATES` and :func:`gate_neuron` - one step neuron as AND, OR, NOT.
 * :func:`hand_wired_xor` - two layers wired by hand: A = OR, B = AND, out = A and not B.
 * :func:`single_neuron_on_xor` - one neuron trained on XOR gets 3 of 4 right at best.
-* :func:`train_puzzle` - one linear neuron learns 11->23, 23->47, 36->73, 49->99.
+* :func:`train_puzzle` - one linear neuron learns 11->23, 23->47, 36->73, 49->99
+  (targets ``y``, predictions ``ŷ``, errors ``e = y - ŷ``).
 
 >>> [gate_neuron("and")([a, b]) for a, b in [(0, 0), (0, 1), (1, 0), (1, 1)]]
 [0.0, 0.0, 0.0, 1.0]
@@ -97,7 +98,7 @@ def single_neuron_on_xor(epochs: int = 2000, seeds: range = range(5),
 
 @dataclass
 class PuzzleStep:
-    """The state after one gradient-descent step of the 2x+1 puzzle."""
+    """The state after one gradient-descent step of the 2x+1 puzzle (step -1: the start)."""
 
     step: int
     weight: float
@@ -115,10 +116,33 @@ class PuzzleRun:
     first_errors: list[float]
     first_dW: float
     first_dB: float
+    start: PuzzleStep | None = None  # before any update: w = 0.1, b = 0.6, 55 -> 6.1
 
     @property
     def final(self) -> PuzzleStep:
         return self.steps[-1]
+
+
+def report_steps(total: int, every: int = 10) -> list[int]:
+    """The steps whose result a puzzle table shows: every ``every``-th, and the last.
+
+    >>> report_steps(50)
+    [0, 10, 20, 30, 40, 49]
+    """
+    return sorted({*range(0, total, every), total - 1})
+
+
+def step_label(step: int, total: int) -> str:
+    """How a table row names the state after ``step`` (counted from 0) of ``total``.
+
+    >>> step_label(0, 50), step_label(49, 50), step_label(-1, 50)
+    ('after step 0', 'after step 49 = 50 steps', 'start, before step 0')
+    """
+    if step < 0:
+        return "start, before step 0"
+    if step == total - 1:
+        return f"after step {step} = {total} steps"
+    return f"after step {step}"
 
 
 PUZZLE_X = [11.0, 23.0, 36.0, 49.0]
@@ -130,13 +154,14 @@ def train_puzzle(steps: int = 50, validate: bool = False, weight: float = 0.1,
                  bias: float = 0.6, learning_rate: float = 0.0001) -> PuzzleRun:
     """Learn the rule behind 11->23, 23->47, 36->73, 49->99 with one linear neuron.
 
-    Each step, in plain Python: ``e = y - y_hat``; ``dW = -sum(x * e)``;
+    Each step, in plain Python: ``e = y - ŷ`` (target minus prediction); ``dW = -sum(x * e)``;
     ``dB = -sum(e)``; ``w -= learning_rate * dW``; ``b -= learning_rate * dB``.
     With ``validate=True`` the last pair (49 -> 99) is held out and predicted after
     every step. Step 0 is the first update; "after 50 steps" is step 49.
     """
     xs, ys = (PUZZLE_X[:3], PUZZLE_Y[:3]) if validate else (PUZZLE_X, PUZZLE_Y)
     w, b = weight, bias
+    start = PuzzleStep(-1, w, b, w * PUZZLE_QUESTION + b, w * PUZZLE_X[3] + b if validate else None)
     record: list[PuzzleStep] = []
     first: tuple[list[float], list[float], float, float] | None = None
     for step in range(steps):
@@ -151,7 +176,7 @@ def train_puzzle(steps: int = 50, validate: bool = False, weight: float = 0.1,
         held = w * PUZZLE_X[3] + b if validate else None
         record.append(PuzzleStep(step, w, b, w * PUZZLE_QUESTION + b, held))
     assert first is not None
-    return PuzzleRun(record, *first)
+    return PuzzleRun(record, *first, start=start)
 
 
 def puzzle_model(weight: float = 0.1, bias: float = 0.6,

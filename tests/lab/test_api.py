@@ -31,7 +31,8 @@ def test_neuron_view_is_the_spec_row(client):
     assert f"{data['z']:.3f}" == "1.000" and f"{data['y']:.3f}" == "1.000"
     assert data["z_line"] == (
         "z = (0.50 × 0.50) + (-0.30 × -0.30) + (0.70 × 0.80) + 0.10 = 1.000")
-    assert data["y_line"] == "y = relu(1.000) = 1.000"
+    assert data["sum_line"] == "z = 0.250 + 0.090 + 0.560 + 0.10 = 1.000"
+    assert data["y_line"] == "ŷ = ReLU(1.000) = 1.000"
     assert [round(p, 3) for p in data["products"]] == [0.25, 0.09, 0.56]
     expected = Neuron([0.5, -0.3, 0.8], 0.1, "relu").explain([0.5, -0.3, 0.7]).as_dict()
     assert data["z"] == expected["z"] and data["y"] == expected["y"]

@@ -89,7 +89,7 @@ def test_neuron_slider_moves_z_and_y(open_page):
     expected = Neuron([0.5, -0.3, 0.8], 0.1, "relu").explain([x1, -0.3, 0.7])
     wait_text(page, "#neuron-z", f"{expected.z:.3f}")
     wait_text(page, "#neuron-y", f"{expected.y:.3f}")
-    wait_text(page, "#neuron-steps", f"{expected.z_line()}\n{expected.y_line()}")
+    wait_text(page, "#neuron-steps", str(expected))  # the three step-by-step lines
     assert page.locator("#neuron-x1-num").input_value() == slider.input_value()
 
     page.locator("#neuron-b-num").fill("-2")  # the number box moves z below zero

@@ -66,7 +66,7 @@ def activation_curve(activation: str, z: float) -> dict[str, Any]:
 
 
 def neuron_view(body: dict[str, Any]) -> dict[str, Any]:
-    """One neuron step by step: products, sum, z, y, the two lines, the activation curve."""
+    """One neuron step by step: products, sum, z, ŷ, the three lines, the activation curve."""
     only(body, ("inputs", "weights", "bias", "activation"))
     inputs = numbers(require(body, "inputs"), "inputs", 1, LIMITS.inputs)
     weights = numbers(require(body, "weights"), "weights", 1, LIMITS.inputs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -37,15 +38,20 @@ def snapshot_epochs(epochs: int, snapshots: int) -> list[int]:
 class _Snapshots(Callback):
     """Draws a frame whenever training reaches one of the snapshot epochs."""
 
-    def __init__(self, draw: Any, when: list[int]) -> None:
+    def __init__(self, draw: Any, when: list[int],
+                 progress: Callable[[str, int, int], None] | None = None) -> None:
         self.draw = draw
         self.when = set(when[1:])
+        self.total = when[-1]
         self.losses: list[float] = []
+        self.progress = progress
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
         self.losses.append(float((logs or {})["loss"]))
         if epoch + 1 in self.when:
             self.draw(epoch + 1, self.losses)
+        if self.progress is not None:
+            self.progress("epoch", epoch + 1, self.total)
 
 
 @styled
@@ -53,7 +59,9 @@ def animate_training(model: Sequential, X: Any, y: Any, epochs: int = 300,
                      snapshots: int = 30, path: str | Path = "training.gif", fps: int = 6,
                      batch_size: int | None = None, seed: int | None = None,
                      validation_data: tuple[Any, Any] | None = None,
-                     resolution: int = 80) -> TrainingAnimation:
+                     resolution: int = 80,
+                     progress: Callable[[str, int, int], None] | None = None
+                     ) -> TrainingAnimation:
     """Train ``model`` (compiled by you) for ``epochs`` and save a GIF of it learning.
 
     The GIF has exactly ``snapshots`` frames, taken at evenly spaced epochs from 0
@@ -66,6 +74,10 @@ def animate_training(model: Sequential, X: Any, y: Any, epochs: int = 300,
 
     Returns ``(path, losses, epochs)``: the loss on ``(X, y)`` at each frame, so you
     can check it falls.
+
+    ``progress``, if given, is called as ``progress(what, done, total)`` after each
+    epoch (``"epoch"``), each frame drawn (``"frame"``) and around writing the GIF
+    (``"write"``, 0 then 1 of 1), so a caller can show how far it has got.
 
     >>> import tempfile, pathlib
     >>> from neuronlab import Dense, Sequential, SGD, datasets
@@ -136,11 +148,17 @@ def animate_training(model: Sequential, X: Any, y: Any, epochs: int = 300,
         right.legend(loc="upper right")
         fig.suptitle(f"Training: epoch {epoch} of {epochs}")
         writer.grab_frame()
+        if progress is not None:
+            progress("frame", len(frame_losses), snapshots)
 
     writer = PillowWriter(fps=fps)
     with writer.saving(fig, str(path), dpi=80):
         draw(0, [])
-        recorder = _Snapshots(draw, when)
+        recorder = _Snapshots(draw, when, progress)
         model.fit(X, y, epochs=epochs, batch_size=batch_size, verbose=0, seed=seed,
                   validation_data=validation_data, callbacks=[recorder])
+        if progress is not None:
+            progress("write", 0, 1)
+    if progress is not None:
+        progress("write", 1, 1)
     return TrainingAnimation(path, frame_losses, when)

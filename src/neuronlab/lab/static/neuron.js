@@ -1,5 +1,5 @@
 // The Neuron view: sliders for inputs, weights and bias; the diagram, the step-by-step
-// line, and the activation curve with z marked, all from POST /api/neuron.
+// lines, and the activation curve with z marked, all from POST /api/neuron.
 
 import { latest, post } from "./api.js";
 import { button, selectRow, sliderRow } from "./controls.js";
@@ -22,7 +22,7 @@ export function initNeuron(root, app) {
     });
     zOut.textContent = fmt(r.z);
     yOut.textContent = fmt(r.y);
-    steps.textContent = `${r.z_line}\n${r.y_line}`;
+    steps.textContent = r.steps;  // z with the products, z summed, ŷ = f(z)
     drawNeuron(diagram, r);
     linePlot(curve, {
       series: [{ x: r.curve.z, y: r.curve.y, color: "#555" }],
