@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(f"{server.url}/#view=neuron")
         page.wait_for_selector("body[data-ready=true]")
-        page.wait_for_function("document.querySelector('#neuron-z').textContent === '1.000'")
+        page.wait_for_function("() => document.querySelector('#neuron-z').textContent === '1.000'")
         page.evaluate(SLIDER_LATENCY_JS, 10)  # warm up
         times = page.evaluate(SLIDER_LATENCY_JS, args.moves)
 
@@ -108,9 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(f"{server.url}/#view=playground&pd=xor&ph=8,8&pa=tanh&pl=0.1&po=sgd")
         page.wait_for_selector("body[data-ready=true]")
-        page.wait_for_function("document.querySelector('#pg-epoch').textContent === '0'")
+        page.wait_for_function("() => document.querySelector('#pg-epoch').textContent === '0'")
         page.click("#pg-play")
-        page.wait_for_function("document.querySelector('#pg-play').textContent.includes('pause')")
+        page.wait_for_function(
+            "() => document.querySelector('#pg-play').textContent.includes('pause')")
         time.sleep(0.5)
         first = page.evaluate("[window.labStats.frames, performance.now()]")
         time.sleep(args.seconds)
