@@ -88,13 +88,32 @@ def timed_protocol(seconds: float) -> type[TimedH11Protocol]:
     return type("TimedH11Protocol", (TimedH11Protocol,), {"request_timeout": float(seconds)})
 
 
-def ws_protocol() -> str:
-    """uvicorn's WebSocket implementation: the sans-I/O one of ``websockets`` if present."""
+def ws_protocol() -> type[asyncio.Protocol] | str:
+    """uvicorn's WebSocket implementation: the sans-I/O one of ``websockets`` if present.
+
+    uvicorn logs a traceback when a text message is not UTF-8; the lab's subclass closes
+    such a socket with 1007 and a reason, and logs nothing.
+    """
     try:
-        import websockets  # noqa: F401
+        from uvicorn.protocols.websockets.websockets_sansio_impl import (
+            WebSocketsSansIOProtocol,
+        )
     except ImportError:
         return "auto"  # wsproto, if installed; without either the playground cannot stream
-    return "websockets-sansio"
+
+    class LabWebSocketProtocol(WebSocketsSansIOProtocol):
+        def send_receive_event_to_app(self) -> None:
+            if self.curr_msg_data_type == "text" and not self.close_sent:
+                try:
+                    b"".join(self.frames).decode()
+                except UnicodeDecodeError:
+                    self.frames = []
+                    self.conn.send_close(1007, "Text messages must be UTF-8 JSON.")
+                    self.handle_parser_exception()
+                    return
+            super().send_receive_event_to_app()
+
+    return LabWebSocketProtocol
 
 
 def uvicorn_config(app: Any, request_seconds: float = REQUEST_SECONDS,
