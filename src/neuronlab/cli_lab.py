@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import socket
+import sys
 import threading
 import webbrowser
 from typing import Any
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+TOKEN_VARIABLE = "NEURONLAB_LAB_TOKEN"
+SWITCH_INTERVAL = 0.001  # seconds a thread may hold the GIL while another waits
 
 
 def register(subparsers: Any) -> None:
@@ -21,6 +25,12 @@ def register(subparsers: Any) -> None:
     lab.add_argument("--port", type=int, default=8000,
                      help="port to listen on (8000; 0 picks a free one)")
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    lab.add_argument("--token", default=None,
+                     help=f"the token the lab asks for (default: ${TOKEN_VARIABLE}, else a "
+                          "random one per launch); other users can see command lines, so "
+                          "prefer the environment variable")
+    lab.add_argument("--list", action="store_true",
+                     help="print the URLs (with their tokens) of the labs running now")
     lab.set_defaults(func=cmd_lab)
 
 
@@ -55,35 +65,66 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def ws_protocol() -> str:
-    """uvicorn's WebSocket implementation: the sans-I/O one of ``websockets`` if present."""
-    try:
-        import websockets  # noqa: F401
-    except ImportError:
-        return "auto"  # wsproto, if installed; without either the playground cannot stream
-    return "websockets-sansio"
+def choose_token(given: str | None) -> str:
+    """``--token``, else ``$NEURONLAB_LAB_TOKEN``, else a fresh random token."""
+    from .lab.app import new_token
+
+    token = given if given is not None else os.environ.get(TOKEN_VARIABLE)
+    if token is None:
+        return new_token()
+    token = token.strip()
+    if not token or not token.isprintable() or " " in token:
+        raise ValueError("The lab's token must be a non-empty word without spaces "
+                         f"(from --token or ${TOKEN_VARIABLE}); leave both unset for a "
+                         "random one.")
+    return token
+
+
+def lab_url(host: str, port: int, token: str) -> str:
+    from urllib.parse import quote
+
+    shown = f"[{host}]" if ":" in host else host
+    where = "127.0.0.1" if host in ("0.0.0.0", "::") else shown
+    return f"http://{where}:{port}/?token={quote(token, safe='')}"
+
+
+def cmd_list(console: Any) -> int:
+    from .lab import runtime
+
+    labs = runtime.running()
+    if not labs:
+        console.print("No lab is running (start one with `neuronlab lab`).")
+        return 0
+    console.print("Running labs:")
+    for lab in labs:
+        console.print(f"{lab['url']}  (process {lab['pid']})", soft_wrap=True, markup=False,
+                      highlight=False)
+    return 0
 
 
 def cmd_lab(args: argparse.Namespace, console: Any) -> int:
+    if args.list:
+        return cmd_list(console)
+
     import uvicorn
 
-    from .lab import create_app
+    from .lab import create_app, runtime
+    from .lab.server import uvicorn_config
 
+    token = choose_token(args.token)
     sock = bind(args.host, args.port)
     port = sock.getsockname()[1]
-    shown = f"[{args.host}]" if ":" in args.host else args.host
-    url = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else shown}:{port}/"
+    url = lab_url(args.host, port, token)
     if args.port == 0:
         console.print(f"Port 0 asked for a free port: using port {port}.")
     if args.host not in LOOPBACK:
         console.print(f"[bold yellow]warning:[/] listening on {args.host}, not only on this "
                       "machine; the lab still answers only requests addressed to "
-                      f"{args.host} or localhost.")
-    console.print(f"neuronlab lab: open [bold]{url}[/]  (press Ctrl+C to stop)")
-    config = uvicorn.Config(create_app(host=args.host), log_level="warning",
-                            ws=ws_protocol(), ws_max_size=64 * 1024,
-                            h11_max_incomplete_event_size=64 * 1024)
-    server = uvicorn.Server(config)
+                      f"{args.host} or localhost, and only with its token.")
+    console.print("neuronlab lab: open this URL (it holds the lab's token; "
+                  "`neuronlab lab --list` prints it again; Ctrl+C stops the lab):")
+    console.print(f"    {url}", soft_wrap=True, markup=False, highlight=False)
+    server = uvicorn.Server(uvicorn_config(create_app(token=token, host=args.host)))
     if not args.no_browser:
         def open_when_ready() -> None:
             for _ in range(100):
@@ -93,8 +134,13 @@ def cmd_lab(args: argparse.Namespace, console: Any) -> int:
                 threading.Event().wait(0.05)
 
         threading.Thread(target=open_when_ready, daemon=True).start()
+    # Training threads hold the GIL for up to the switch interval (5 ms by default) each
+    # time the event loop wakes up; 1 ms keeps the page's requests quick while 8 train.
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    record = runtime.write(url, port)
     try:
         server.run(sockets=[sock])
     finally:
+        record.unlink(missing_ok=True)
         sock.close()
     return 0

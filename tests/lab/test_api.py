@@ -303,7 +303,7 @@ def test_host_header_guard(client, host):
 
 
 def test_host_guard_accepts_local_names_on_the_served_port():
-    from neuronlab.lab.server import LocalOnly
+    from neuronlab.lab.guard import LocalOnly
 
     guard = LocalOnly(app=None, names=frozenset({"localhost", "127.0.0.1", "[::1]"}))  # type: ignore[arg-type]
 

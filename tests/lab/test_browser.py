@@ -1,7 +1,8 @@
 """The lab in a real browser: Debian chromium driven by Playwright against uvicorn.
 
-Each test checks that what the page shows equals what the library computes. The
-screenshots of each view land in test-artifacts/lab/.
+Each test checks that what the page shows equals what the library computes. Every
+page is opened the way a learner opens it: through the URL with the lab's token that
+`neuronlab lab` prints. The screenshots of each view land in test-artifacts/lab/.
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ def open_page(browser, live_server) -> Iterator[Any]:
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(f"{live_server.url}/{hash_}")
+        page.on("console", lambda message: errors.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        page.goto(f"{live_server.token_url}{hash_}")  # the URL `neuronlab lab` prints
         page.wait_for_selector("body[data-ready=true]")
         return page
 
@@ -145,7 +148,7 @@ def test_batch_row_s2_flows_through_the_layer(open_page):
     steps = page.locator("#batch-steps").inner_text()
     assert "= 3.310" in steps and "= 1.662" in steps and "= 1.661" in steps
     assert "selected" in (page.locator("#batch-y-row2").get_attribute("class") or "")
-    page.wait_for_function("location.hash.includes('bs=1')")
+    page.wait_for_function("() => location.hash.includes('bs=1')")
     shot(page, "batch")
 
 
@@ -156,7 +159,7 @@ def test_xor_training_reaches_full_test_accuracy(open_page):
     start_loss = float(page.locator("#pg-train-loss").inner_text())
     page.click("#pg-play")
     wait_text(page, "#pg-test-acc", "100.0%", timeout=30_000)
-    page.wait_for_function("Number(document.querySelector('#pg-epoch').textContent) > 20")
+    page.wait_for_function("() => Number(document.querySelector('#pg-epoch').textContent) > 20")
     page.click("#pg-play")  # pause
     sync_api.expect(page.locator("#pg-play")).to_have_text("▶ play")
     loss = float(page.locator("#pg-train-loss").inner_text())
@@ -182,7 +185,7 @@ def test_shared_url_reproduces_the_state(open_page):
     for count in range(1, 6):
         page.click("#pg-step")
         wait_text(page, "#pg-epoch", str(count))
-    page.wait_for_function("location.hash.includes('pe=5')")
+    page.wait_for_function("() => location.hash.includes('pe=5')")
     url = page.url
     assert "ph=4" in url and "pd=moons" in url
     numbers = {key: page.locator(key).inner_text()
@@ -223,3 +226,47 @@ def test_narrow_window_screenshots(open_page):
     wait_text(page, "#pg-epoch", "0")
     assert page.evaluate("document.documentElement.scrollWidth") <= 400
     shot(page, "playground-narrow")
+
+
+# --------------------------------------------------------------------------- token
+def test_the_token_url_sets_a_cookie_and_the_page_works(browser, live_server, open_page):
+    page = open_page("#view=playground&pd=xor")
+    assert page.url.startswith(f"{live_server.url}/#view=playground&pd=xor")
+    assert "token" not in page.url  # the redirect left the token out of the history
+    cookies = page.context.cookies()
+    assert [c["name"] for c in cookies] == [f"neuronlab-lab-{live_server.port}"]
+    assert cookies[0]["httpOnly"] and cookies[0]["sameSite"] == "Strict"
+    assert page.evaluate("document.cookie") == ""  # out of the page scripts' reach
+    wait_text(page, "#pg-epoch", "0")  # the first frame came over the WebSocket
+    with page.expect_websocket() as opened:
+        page.reload()
+    socket = opened.value
+    with socket.expect_event("framereceived") as received:
+        page.wait_for_selector("body[data-ready=true]")
+    assert '"type": "frame"' in str(received.value) or '"type":"frame"' in str(received.value)
+    page.click("#pg-step")
+    wait_text(page, "#pg-epoch", "1")
+
+
+def test_without_the_token_the_page_says_where_to_find_it(browser, live_server):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        response = page.goto(f"{live_server.url}/#view=neuron")
+        assert response is not None and response.status == 401
+        text = page.locator("body").inner_text()
+        assert "token" in text and "neuronlab lab --list" in text
+        wrong = page.goto(f"{live_server.url}/?token=not-the-token")
+        assert wrong is not None and wrong.status == 401 and context.cookies() == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("name", "width"), [("lab-1280", 1280), ("lab-390", 390)])
+def test_playground_screenshots_after_the_token_flow(open_page, name, width):
+    page = open_page("#view=playground&pd=moons&ph=6,4", width=width, height=900)
+    wait_text(page, "#pg-epoch", "0")
+    page.click("#pg-step")
+    wait_text(page, "#pg-epoch", "1")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shot(page, name)

@@ -66,7 +66,10 @@ def number(value: Any, field: str, low: float | None = None, high: float | None 
     """``value`` as a finite float within ``[low, high]``."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise BadRequest(f"'{field}' must be a number, got {_show(value)}.")
-    result = float(value)
+    try:
+        result = float(value)
+    except OverflowError:  # a whole number of hundreds of digits
+        result = math.inf
     if not math.isfinite(result):
         raise BadRequest(f"'{field}' must be a finite number, got {_show(value)}.")
     if (low is not None and result < low) or (high is not None and result > high):
@@ -79,7 +82,7 @@ def integer(value: Any, field: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise BadRequest(f"'{field}' must be a whole number, got {_show(value)}.")
     if not low <= value <= high:
-        raise BadRequest(f"'{field}' must be between {low} and {high}, got {value}.")
+        raise BadRequest(f"'{field}' must be between {low} and {high}, got {_show(value)}.")
     return value
 
 

@@ -7,6 +7,13 @@ were grouped into frames. :meth:`Session.frame` is one snapshot for the page: th
 decision boundary and every hidden neuron's output over a grid, losses, accuracies,
 weights and the epoch.
 
+Training is bounded: one request may ask for at most :data:`STEPS_PER_REQUEST`
+optimizer steps (epochs x batches per epoch) and at most :data:`PARAMETER_STEPS` in
+parameters x steps (:meth:`Session.check_epochs`), and it runs off the server's event
+loop, stopping between two epochs when its ``stop`` event is set (its client left).
+:class:`Sessions` holds at most ``LIMITS.sessions`` of them and drops a session that no
+page has watched for :data:`UNWATCHED_SECONDS`, so slots cannot be hoarded.
+
 >>> session = Session(PlaygroundConfig.parse({"dataset": "xor", "hidden": [4]}))
 >>> session.train(5)
 5
@@ -21,10 +28,14 @@ import asyncio
 import base64
 import math
 import secrets
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
 import numpy as np
 
 from .. import datasets, optimizers
@@ -47,9 +58,12 @@ from .schema import (
 BOUNDARY_SIZE = 40  # cells per side of the decision-boundary heatmap
 NEURON_SIZE = 20  # cells per side of each hidden neuron's heatmap
 CURVE_POINTS = 300  # at most this many points per loss curve in a frame
-STEPS_PER_REQUEST = 100_000  # gradient steps one request may ask for
-IDLE_SECONDS = 600.0  # a session no page watches is dropped after this long
+STEPS_PER_REQUEST = 20_000  # optimizer steps one request may ask for (epochs x batches)
+PARAMETER_STEPS = 2_000_000  # and parameters x steps: a bigger network gets fewer steps
+UNWATCHED_SECONDS = 10.0  # a session no page watches ends this long after its last use
+TRAINING_THREADS = 2  # trainings running at once (the rest wait); the event loop stays free
 OPTIMIZER_CLASSES = {"sgd": "SGD", "rmsprop": "RMSprop", "adam": "Adam"}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -208,30 +222,46 @@ class Session:
     def steps_per_epoch(self) -> int:
         return math.ceil(len(self.X_train) / self.config.batch_size)
 
+    def parameters(self) -> int:
+        """Weights and biases of the network: the work of one step grows with them."""
+        return sum(int(layer.W.size + layer.b.size) for layer in self.model.layers
+                   if isinstance(layer, Dense))
+
+    def max_epochs(self) -> int:
+        """The most epochs one request may ask for with this configuration."""
+        steps = min(STEPS_PER_REQUEST, PARAMETER_STEPS // self.parameters())
+        return steps // self.steps_per_epoch()
+
     def check_epochs(self, epochs: int) -> int:
-        """Bound the work one request asks for."""
-        steps = epochs * self.steps_per_epoch()
-        if steps > STEPS_PER_REQUEST:
-            most = max(1, STEPS_PER_REQUEST // self.steps_per_epoch())
+        """Bound the work one request asks for: optimizer steps, and parameters x steps."""
+        per_epoch, params = self.steps_per_epoch(), self.parameters()
+        steps = epochs * per_epoch
+        if steps > STEPS_PER_REQUEST or steps * params > PARAMETER_STEPS:
+            most = self.max_epochs()
+            fewer = f"ask for at most {most} epochs" if most else "ask for fewer epochs"
             raise BadRequest(
-                f"{epochs} epochs of {self.steps_per_epoch()} steps each is too much work for "
-                f"one request (limit {STEPS_PER_REQUEST} steps); ask for at most {most} epochs "
-                f"or use a larger batch size."
+                f"{epochs} epochs x {per_epoch} steps = {steps} optimizer steps of a "
+                f"{params}-parameter network is too much work for one request (limit "
+                f"{STEPS_PER_REQUEST} steps and {PARAMETER_STEPS} parameters x steps); "
+                f"{fewer}, use a larger batch size (now {self.config.batch_size}), fewer "
+                "samples or a smaller network."
             )
         return epochs
 
-    def train(self, epochs: int, seconds: float | None = None) -> int:
+    def train(self, epochs: int, seconds: float | None = None,
+              stop: threading.Event | None = None) -> int:
         """Train up to ``epochs`` epochs (or until ``seconds`` pass); return how many ran.
 
-        Training stops for good when the loss turns NaN or infinite: :attr:`diverged`
-        then explains what happened in words.
+        Runs in a worker thread; it stops between two epochs as soon as ``stop`` is set
+        (the client left). Training stops for good when the loss turns NaN or infinite:
+        :attr:`diverged` then explains what happened in words.
         """
         if self.diverged:
             return 0
         start = time.perf_counter()
         done = 0
         with np.errstate(all="ignore"):
-            while done < epochs:
+            while done < epochs and not (stop is not None and stop.is_set()):
                 try:
                     logs = self.model.fit(
                         self.X_train, self.y_train, epochs=1, batch_size=self.config.batch_size,
@@ -383,36 +413,70 @@ class Session:
 
 
 class Sessions:
-    """The live sessions, at most ``limit`` at once."""
+    """The live sessions, at most ``limit`` at once, and the threads that train them.
 
-    def __init__(self, limit: int = LIMITS.sessions) -> None:
+    A session lives while a page watches it over its WebSocket; one that nobody watches
+    ends ``unwatched_seconds`` after its last use, so requests without a page cannot
+    hold the slots. :attr:`working` counts the worker threads busy with a session now.
+    """
+
+    def __init__(self, limit: int = LIMITS.sessions,
+                 unwatched_seconds: float = UNWATCHED_SECONDS) -> None:
         self.limit = limit
+        self.unwatched_seconds = unwatched_seconds
+        self.working = 0
+        self._count_lock = threading.Lock()
         self._items: dict[str, Session] = {}
+        self._limiter: anyio.CapacityLimiter | None = None
 
     def __len__(self) -> int:
         return len(self._items)
 
-    def create(self, config: PlaygroundConfig) -> Session:
+    def expire(self) -> None:
+        """Drop the sessions no page has watched for ``unwatched_seconds``."""
         now = time.monotonic()
         for key, old in list(self._items.items()):
-            if not old.watched and now - old.touched > IDLE_SECONDS:
-                del self._items[key]
+            if not old.watched and not old.lock.locked() \
+                    and now - old.touched > self.unwatched_seconds:
+                self.remove(key)
+
+    def create(self, config: PlaygroundConfig) -> Session:
+        self.expire()
         if len(self._items) >= self.limit:
             raise BadRequest(
                 f"The lab already runs {self.limit} playground sessions (the limit). Close "
-                "another lab tab, or wait for its session to end.", status=429)
+                "another lab tab, or wait: a session nobody watches ends after "
+                f"{self.unwatched_seconds:g} s.", status=429)
         session = Session(config)
         self._items[session.id] = session
         return session
 
     def get(self, key: str) -> Session:
+        self.expire()
         session = self._items.get(key)
         if session is None:
             raise BadRequest(
-                f"No playground session {key!r}: it ended (its page closed) or never existed. "
-                "Reload the page to start a new one.", status=404)
+                f"No playground session {key[:40]!r}: it ended (its page closed, or no page "
+                f"watched it for {self.unwatched_seconds:g} s) or never existed. Reload the "
+                "page to start a new one.", status=404)
         session.touched = time.monotonic()
         return session
+
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """``work(*args)`` in a worker thread, at most ``TRAINING_THREADS`` at once."""
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(TRAINING_THREADS)
+
+        def counted() -> T:
+            with self._count_lock:
+                self.working += 1
+            try:
+                return work(*args)
+            finally:
+                with self._count_lock:
+                    self.working -= 1
+
+        return await anyio.to_thread.run_sync(counted, limiter=self._limiter)
 
     def remove(self, key: str) -> None:
         session = self._items.pop(key, None)

@@ -1,0 +1,82 @@
+"""The lab's Starlette app: its route table and the guards around it.
+
+Every number the page shows comes from here: ``/api/neuron``, ``/api/layer`` and
+``/api/batch`` compute the three explorer views (:mod:`neuronlab.lab.explorer`);
+``/api/sessions`` holds playground sessions (:mod:`neuronlab.lab.playground`), which
+train server-side and stream snapshots over ``/api/sessions/{id}/stream``
+(:mod:`neuronlab.lab.stream`) while the page watches.
+
+Around the routes (:mod:`neuronlab.lab.guard`): security headers on every answer, the
+local-only guard (Host and Origin) and the token guard, which asks for the per-launch
+token on every page, file, API call and socket.
+
+>>> app = create_app(token="secret")
+>>> sorted(route.path for route in app.routes if route.path.startswith("/api/s"))[:2]
+['/api/sessions', '/api/sessions/{id}']
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from . import explorer, playground
+from .api import http_error
+from .guard import LOCAL_NAMES, LocalOnly, SecurityHeaders, TokenGuard
+from .sessions import Sessions
+from .stream import stream
+
+ROUTES: list[BaseRoute] = [
+    Route("/", explorer.index, methods=["GET"]),
+    Route("/api/meta", explorer.meta, methods=["GET"]),
+    Route("/api/neuron", explorer.neuron, methods=["POST"]),
+    Route("/api/layer", explorer.layer, methods=["POST"]),
+    Route("/api/batch", explorer.batch, methods=["POST"]),
+    Route("/api/sessions", playground.create_session, methods=["POST"]),
+    Route("/api/sessions/{id}", playground.get_session, methods=["GET"]),
+    Route("/api/sessions/{id}", playground.delete_session, methods=["DELETE"]),
+    Route("/api/sessions/{id}/step", playground.step, methods=["POST"]),
+    Route("/api/sessions/{id}/reset", playground.reset, methods=["POST"]),
+    Route("/api/sessions/{id}/config", playground.configure, methods=["POST"]),
+    Route("/api/sessions/{id}/export", playground.export, methods=["GET"]),
+    Route("/api/sessions/{id}/model", playground.model_file, methods=["GET"]),
+    WebSocketRoute("/api/sessions/{id}/stream", stream),
+    Mount("/static", StaticFiles(directory=explorer.STATIC), name="static"),
+]
+
+
+def new_token() -> str:
+    """A fresh random token for one launch of the lab."""
+    return secrets.token_urlsafe(32)
+
+
+def create_app(*, token: str | None = None, testing: bool = False,
+               host: str | None = None) -> Starlette:
+    """The lab as a Starlette app.
+
+    ``token`` is what every request must show (a random one when not given; it is in
+    ``app.state.token``). ``host`` is the address it is served on (added to the names
+    the Host guard accepts when it is not a loopback name); ``testing=True`` also
+    accepts the ``testserver`` host of Starlette's TestClient.
+    """
+    names = set(LOCAL_NAMES)
+    if host and host not in ("0.0.0.0", "::", ""):
+        names.add(f"[{host.lower()}]" if ":" in host else host.lower())
+    token = new_token() if token is None else token
+    app = Starlette(
+        routes=ROUTES,
+        exception_handlers={HTTPException: http_error},
+        middleware=[  # outermost first
+            Middleware(SecurityHeaders),
+            Middleware(LocalOnly, names=frozenset(names), testing=testing),
+            Middleware(TokenGuard, token=token),
+        ],
+    )
+    app.state.sessions = Sessions()
+    app.state.token = token
+    return app

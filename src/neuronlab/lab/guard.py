@@ -1,0 +1,240 @@
+"""Who may talk to the lab: this machine only, and only the person who started it.
+
+Three ASGI middlewares wrap the app, outermost first:
+
+* :class:`SecurityHeaders` adds the headers that keep the page out of other sites'
+  frames and limit what it may load (a strict Content-Security-Policy: no inline
+  script, connections only back to the lab).
+* :class:`LocalOnly` is the DNS-rebinding guard (the ``Host`` header must name the
+  local address being served) and the cross-site guard (an ``Origin`` on anything that
+  changes state must be the lab's own).
+* :class:`TokenGuard` asks for the per-launch token on every page, file, API call and
+  socket, as Jupyter does. The URL that ``neuronlab lab`` prints carries it as
+  ``?token=...``; the first visit trades it for an HttpOnly, SameSite=Strict cookie and
+  redirects to the same address without the token. Scripts send
+  ``Authorization: token <token>`` instead.
+
+>>> _split_host("127.0.0.1:8000"), _split_host("[::1]")
+(('127.0.0.1', 8000), ('[::1]', None))
+>>> token_matches("abc", "abc"), token_matches("abd", "abc"), token_matches(None, "abc")
+(True, False, False)
+"""
+
+from __future__ import annotations
+
+import hmac
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
+COOKIE_PREFIX = "neuronlab-lab-"  # + the port: two labs on one machine keep their own cookie
+WHERE_IS_THE_URL = (
+    "Open the URL with ?token=... that `neuronlab lab` printed in its terminal, or run "
+    "`neuronlab lab --list` to print it again."
+)
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "object-src 'none'",
+])
+SECURITY_HEADERS = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode("ascii")),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+
+
+def _refuse(scope: Scope, status: int, message: str) -> Response:
+    """A short answer: JSON for the API (the page shows ``error``), plain text elsewhere."""
+    if scope["path"].startswith("/api/"):
+        return JSONResponse({"error": message}, status_code=status)
+    return PlainTextResponse(message + "\n", status_code=status)
+
+
+async def _close_socket(send: Send, message: str) -> None:
+    """Refuse a WebSocket before accepting it (1008: policy violation)."""
+    reason = message.encode("utf-8")[:120].decode("utf-8", "ignore")  # a close reason <= 123 B
+    await send({"type": "websocket.close", "code": 1008, "reason": reason})
+
+
+# --------------------------------------------------------------------------- headers
+class SecurityHeaders:
+    """ASGI middleware: add :data:`SECURITY_HEADERS` to every HTTP answer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+# --------------------------------------------------------------------------- host, origin
+def _split_host(host: str) -> tuple[str, int | None]:
+    """``"localhost:8000"`` -> ``("localhost", 8000)``; ``"[::1]"`` -> ``("[::1]", None)``."""
+    name, sep, port = host.rpartition(":")
+    if not sep or name.endswith(":") or (name.startswith("[") and not name.endswith("]")) \
+            or (not name.startswith("[") and ":" in name):
+        return host.lower(), None
+    if not port.isdigit() or len(port) > 5:
+        return host.lower(), -1
+    return name.lower(), int(port)
+
+
+def _origin_parts(origin: str) -> tuple[str, str, int | None] | None:
+    """``(scheme, host name as in a Host header, port)`` of an Origin, or None if malformed."""
+    try:
+        parts = urlsplit(origin)
+        port = parts.port
+    except ValueError:  # "http://[::1" or a port that is not a number
+        return None
+    name = parts.hostname or ""
+    return parts.scheme, f"[{name}]" if ":" in name else name, port
+
+
+class LocalOnly:
+    """ASGI middleware: the DNS-rebinding guard (Host) and cross-site guard (Origin).
+
+    A request passes when its ``Host`` is one of ``names`` with the port the server
+    listens on; a WebSocket or a state-changing request that carries an ``Origin``
+    must come from such an address too.
+    """
+
+    def __init__(self, app: ASGIApp, names: frozenset[str], testing: bool = False) -> None:
+        self.app = app
+        self.names = names
+        self.testing = testing
+
+    def _host_ok(self, name: str, port: int | None, served: int | None) -> bool:
+        if self.testing and name == "testserver" and port is None:
+            return True
+        if name not in self.names:
+            return False
+        return served is None or (port or 80) == served
+
+    def problem(self, scope: Scope) -> tuple[int, str] | None:
+        headers = _headers(scope)
+        server = scope.get("server")
+        served = int(server[1]) if server and server[1] is not None else None
+        host = headers.get("host", "")
+        name, port = _split_host(host)
+        if not self._host_ok(name, port, served):
+            where = f"localhost:{served}" if served else "localhost"
+            return 400, (f"Host header {host[:60]!r} is not allowed: the lab answers only "
+                         f"requests addressed to this machine ({where} or 127.0.0.1). Open "
+                         "the address that `neuronlab lab` printed.")
+        origin = headers.get("origin")
+        changes_state = scope["type"] == "websocket" or scope.get("method") not in (
+            "GET", "HEAD", "OPTIONS")
+        if origin is not None and changes_state:
+            parts = _origin_parts(origin)
+            if parts is None or parts[0] not in ("http", "https") or not self._host_ok(
+                    parts[1], parts[2], served):
+                return 403, (f"Origin {origin[:60]!r} is not allowed: only the lab's own page "
+                             "may change its state.")
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            found = self.problem(scope)
+            if found is not None:
+                status, message = found
+                if scope["type"] == "websocket":
+                    await _close_socket(send, message)
+                    return
+                await _refuse(scope, status, message)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+# --------------------------------------------------------------------------- token
+def token_matches(given: str | None, token: str) -> bool:
+    """Compare in constant time, so the answer's timing tells nothing about the token."""
+    if given is None:
+        return False
+    return hmac.compare_digest(given.encode("utf-8", "replace"), token.encode("utf-8"))
+
+
+def cookie_name(scope: Scope) -> str:
+    server = scope.get("server")
+    return f"{COOKIE_PREFIX}{server[1] if server and server[1] is not None else 'lab'}"
+
+
+class TokenGuard:
+    """ASGI middleware: nothing without the lab's token (cookie, header or first-visit URL)."""
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        if not token:
+            raise ValueError("The lab's token must not be empty.")
+        self.app = app
+        self.token = token
+
+    def _given(self, scope: Scope) -> bool:
+        headers = _headers(scope)
+        scheme, _, value = headers.get("authorization", "").strip().partition(" ")
+        if scheme.lower() == "token" and token_matches(value.strip(), self.token):
+            return True
+        cookies: SimpleCookie = SimpleCookie()
+        try:
+            cookies.load(headers.get("cookie", ""))
+        except Exception:  # a malformed Cookie header counts as no cookie
+            return False
+        morsel = cookies.get(cookie_name(scope))
+        return token_matches(morsel.value if morsel else None, self.token)
+
+    def _exchange(self, scope: Scope) -> Response | None:
+        """``GET /path?token=...`` -> a cookie and a redirect to ``/path`` (no token in history)."""
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            return None
+        query = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        given = [value for key, value in query if key == "token"]
+        if not given or not token_matches(given[-1], self.token):
+            return None
+        rest = urlencode([(key, value) for key, value in query if key != "token"])
+        location = "/" + scope["path"].lstrip("/")  # never "//host": no open redirect
+        response = RedirectResponse(location + (f"?{rest}" if rest else ""), status_code=303,
+                                    headers={"Cache-Control": "no-store"})
+        response.set_cookie(cookie_name(scope), self.token, httponly=True, samesite="strict",
+                            path="/")
+        return response
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or self._given(scope):
+            await self.app(scope, receive, send)
+            return
+        exchange = self._exchange(scope)
+        if exchange is not None:
+            await exchange(scope, receive, send)
+            return
+        message = f"This lab needs its token. {WHERE_IS_THE_URL}"
+        if scope["type"] == "websocket":
+            await _close_socket(send, "This lab needs its token: reload the lab's URL.")
+            return
+        response = _refuse(scope, 401, message)
+        response.headers["WWW-Authenticate"] = "token"
+        await response(scope, receive, send)
