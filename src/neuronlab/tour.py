@@ -58,7 +58,7 @@ def _activations(console: Console) -> None:
 
     zs = np.array([-1000.0, -2.0, 0.0, 2.0, 1000.0])
     table = Table("activation", *[f"z = {z:g}" for z in zs])
-    for name in ("relu", "leaky_relu", "sigmoid", "tanh", "step", "linear"):
+    for name in activations.names(elementwise=True):
         ys = activations.get(name)(zs.copy())
         table.add_row(name, *[f"{y:.3f}" for y in ys])
     console.print(table)
