@@ -150,12 +150,15 @@ def test_a_taken_name_is_refused_unless_replaced():
 
     with pytest.raises(ConfigError, match=r"'relu' are already taken.*replace=True"):
         activations.register(Relu2)
+    before = activations.names()
     activations.register(Relu2, replace=True)
     try:
         assert isinstance(activations.get("relu"), Relu2)
+        assert activations.names() == before  # in the place of the one it replaces
     finally:
         activations.register(activations.ReLU, replace=True)
     assert type(activations.get("relu")) is activations.ReLU
+    assert activations.names() == before
 
 
 def test_registering_needs_the_metadata():

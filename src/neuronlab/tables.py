@@ -39,20 +39,22 @@ class Table(Generic[T]):
             replace: bool = False) -> T:
         """Add ``entry`` under ``name`` (and ``aliases``); return ``entry``.
 
-        A name or alias already in use is refused unless ``replace=True``.
+        A name or alias already in use is refused unless ``replace=True``, which puts
+        ``entry`` in the place of the one called ``name``.
         """
         if not isinstance(name, str) or not name.strip():
             raise ConfigError(f"A {self.kind} needs a name (a non-empty string), got {name!r}.")
         key = name.strip().lower()
         extra = [a.strip().lower() for a in aliases]
-        if replace:
-            self.remove(key, missing_ok=True)
-        taken = [n for n in (key, *extra) if n in self._entries or n in self._aliases]
+        own = {key, *(a for a, k in self._aliases.items() if k == key)} if replace else set()
+        taken = [n for n in (key, *extra)
+                 if (n in self._entries or n in self._aliases) and n not in own]
         if taken:
             raise ConfigError(
                 f"The {self.kind} name(s) {', '.join(map(repr, taken))} are already taken. "
                 f"Choose another name, or pass replace=True to replace the {self.kind}."
             )
+        self._aliases = {a: k for a, k in self._aliases.items() if a not in own}
         self._entries[key] = entry
         self._aliases.update({alias: key for alias in extra})
         return entry
