@@ -90,6 +90,8 @@ def test_a_registered_activation_is_in_the_lab(softplus):
         meta = client.get("/api/meta").json()
         assert "softplus" in meta["hidden_activations"]
         assert "softplus" not in meta["neuron_activations"]  # neuron.py cannot compute it
+        assert meta["descriptions"]["activations"]["softplus"] == softplus.description
+        assert set(meta["descriptions"]["datasets"]) == set(meta["datasets"])
         state = client.post("/api/sessions", json={
             "config": {"dataset": "xor", "hidden": [3], "activation": "softplus"},
             "epochs": 2})

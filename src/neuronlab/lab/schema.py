@@ -80,6 +80,16 @@ DATASETS = Names(lambda: datasets.names(points=True))
 OPTIMIZERS = Names(optimizers.names)
 
 
+def descriptions() -> dict[str, dict[str, str]]:
+    """One line about every activation, data set and optimizer the lab offers, by name."""
+    return {
+        "activations": {name: activations.TABLE[name].description
+                        for name in (*NEURON_ACTIVATIONS, *HIDDEN_ACTIVATIONS)},
+        "datasets": {name: datasets.DATASETS[name].description for name in DATASETS},
+        "optimizers": {name: optimizers.TABLE[name].description for name in OPTIMIZERS},
+    }
+
+
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."

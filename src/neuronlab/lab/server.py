@@ -51,6 +51,7 @@ from .schema import (
     OPTIMIZERS,
     BadRequest,
     choice,
+    descriptions,
     integer,
     obj,
     only,
@@ -215,6 +216,7 @@ def create_app(*, testing: bool = False, host: str | None = None) -> Starlette:
             "hidden_activations": list(HIDDEN_ACTIVATIONS),
             "datasets": list(DATASETS),
             "optimizers": list(OPTIMIZERS),
+            "descriptions": descriptions(),
             "defaults": {
                 "neuron": views.DEFAULT_NEURON,
                 "layer": views.DEFAULT_LAYER,
