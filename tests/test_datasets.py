@@ -796,7 +796,8 @@ ALL_NAMES = {
 
 def test_datasets_catalogue():
     assert set(ds.DATASETS) == ALL_NAMES
-    assert all(isinstance(text, str) and len(text) > 10 for text in ds.DATASETS.values())
+    assert all(isinstance(d.description, str) and len(d.description) > 10
+               for d in ds.DATASETS.values())
 
 
 @pytest.mark.parametrize("name", sorted(ALL_NAMES - {"mnist"}))

@@ -205,7 +205,7 @@ FAN_OUT, FAN_IN = 300, 500  # weights are (units, n_inputs): fan_out rows, fan_i
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("name", list(initializers.NAMES))
+@pytest.mark.parametrize("name", initializers.names())
 def test_initializer_shape_and_dtype(name, dtype):
     w = initializers.get(name)((4, 7), np.random.default_rng(0), dtype)
     assert w.shape == (4, 7) and w.dtype == dtype

@@ -194,7 +194,7 @@ def test_loss_gradients_and_one_sgd_step_match_pytorch(spec):
 def test_every_activation_and_loss_is_covered():
     hidden = {h for h, _, depth, _ in CASES if depth > 1}
     outputs = {output_for(loss, h, seed)[0] for h, loss, _, seed in CASES}
-    assert hidden == set(activations.NAMES)
+    assert hidden == set(activations.names())
     assert outputs >= {"linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax"}
     logits = {(loss, output_for(loss, "relu", seed)[1].from_logits)
               for _, loss, _, seed in CASES}

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ConfigError
-from .validation import canonical_name
+from .tables import Table
 
 
 @functools.lru_cache(maxsize=64)
@@ -48,9 +48,25 @@ class Activation:
 
     ``backward(grad_y, z, y)`` returns ``grad_z``; subclasses override it when the
     derivative is cheaper to write in terms of the output ``y`` (sigmoid, tanh).
+
+    The class attributes are what the rest of neuronlab knows about an activation:
+    ``name`` and ``aliases`` (the names it is looked up by), ``description`` (one line
+    for help texts and the lab), ``formula`` and ``slope`` (the plot labels for
+    ``f(z)`` and ``f'(z)``), ``torch`` (the ``torch.nn`` module computing it, built with
+    :meth:`torch_kwargs`), ``kink`` (``f'`` jumps at a corner, which gradient checks
+    keep away from), ``elementwise`` (each output depends on its own ``z`` only) and
+    ``hidden`` (it has a slope worth learning from in a hidden layer).
     """
 
     name = "activation"
+    aliases: tuple[str, ...] = ()
+    description = ""
+    formula = "f(z)"
+    slope = "f'(z)"
+    torch: str | None = None
+    kink = False
+    elementwise = True
+    hidden = True
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
         return self.forward(z)
@@ -67,6 +83,10 @@ class Activation:
     def get_config(self) -> dict[str, Any]:
         return {"name": self.name}
 
+    def torch_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of the ``torch.nn`` module named by ``torch``."""
+        return {}
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
@@ -75,6 +95,10 @@ class Linear(Activation):
     """Identity: ``f(z) = z``, ``f'(z) = 1``."""
 
     name = "linear"
+    aliases = ("identity", "none")
+    description = "identity: z passes through unchanged (outputs of regression)"
+    formula, slope = "f(z) = z", "f'(z) = 1"
+    torch = "Identity"
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         return z
@@ -90,6 +114,10 @@ class ReLU(Activation):
     """Rectified linear unit: ``f(z) = max(0, z)``, ``f'(z) = 1 if z > 0 else 0``."""
 
     name = "relu"
+    description = "rectified linear unit max(0, z), the usual choice for hidden layers"
+    formula, slope = "f(z) = max(0, z)", "f'(z) = 1 if z > 0 else 0"
+    torch = "ReLU"
+    kink = True
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         return np.maximum(z, 0)
@@ -105,6 +133,11 @@ class LeakyReLU(Activation):
     """``f(z) = z if z > 0 else alpha * z``, ``f'(z) = 1 if z > 0 else alpha``."""
 
     name = "leaky_relu"
+    aliases = ("leakyrelu",)
+    description = "ReLU with a small slope (alpha) below 0, so no neuron goes silent"
+    formula, slope = "f(z) = z if z > 0 else 0.01·z", "f'(z) = 1 or 0.01"
+    torch = "LeakyReLU"
+    kink = True
 
     def __init__(self, alpha: float = 0.01) -> None:
         if not 0 <= alpha < 1:
@@ -120,6 +153,9 @@ class LeakyReLU(Activation):
     def get_config(self) -> dict[str, Any]:
         return {"name": self.name, "alpha": self.alpha}
 
+    def torch_kwargs(self) -> dict[str, Any]:
+        return {"negative_slope": self.alpha}
+
     def __repr__(self) -> str:
         return f"LeakyReLU(alpha={self.alpha})"
 
@@ -133,6 +169,10 @@ class Sigmoid(Activation):
     """
 
     name = "sigmoid"
+    aliases = ("logistic",)
+    description = "squashes z into (0, 1): a probability, for a yes/no output"
+    formula, slope = "f(z) = 1 / (1 + e^-z)", "f'(z) = f(z)·(1 - f(z))"
+    torch = "Sigmoid"
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         y = np.asarray(np.negative(z))  # a 0-d z gives a NumPy scalar, which out= refuses
@@ -153,6 +193,9 @@ class Tanh(Activation):
     """Hyperbolic tangent: ``f(z) = tanh(z)``, ``f'(z) = 1 - tanh(z)^2``."""
 
     name = "tanh"
+    description = "hyperbolic tangent: squashes z into (-1, 1), centred on 0"
+    formula, slope = "f(z) = tanh(z)", "f'(z) = 1 - tanh(z)²"
+    torch = "Tanh"
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         return np.tanh(z)
@@ -172,6 +215,11 @@ class Step(Activation):
     """
 
     name = "step"
+    description = "1 if z > 0 else 0, the first perceptrons' step (no slope to learn)"
+    formula, slope = "f(z) = 1 if z > 0 else 0", "f'(z) = 0 (no slope to learn from)"
+    torch = "Step"
+    kink = True
+    hidden = False
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         return (z > 0).astype(np.result_type(z, np.float64) if z.dtype.kind != "f" else z.dtype)
@@ -191,6 +239,14 @@ class Softmax(Activation):
     """
 
     name = "softmax"
+    description = "turns a row of scores into class probabilities that sum to 1"
+    formula, slope = "softmax([z, 0]) first entry", "its slope: y·(1 - y)"
+    torch = "Softmax"
+    elementwise = False
+    hidden = False
+
+    def torch_kwargs(self) -> dict[str, Any]:
+        return {"dim": 1}
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         e = np.exp(z - _row_max(z))
@@ -205,23 +261,48 @@ class Softmax(Activation):
         return y * (grad_y - (grad_y * y).sum(axis=-1, keepdims=True))
 
 
-_TABLE: dict[str, type[Activation]] = {
-    "linear": Linear,
-    "relu": ReLU,
-    "leaky_relu": LeakyReLU,
-    "sigmoid": Sigmoid,
-    "tanh": Tanh,
-    "step": Step,
-    "softmax": Softmax,
-}
-_ALIASES = {
-    "identity": "linear",
-    "none": "linear",
-    "logistic": "sigmoid",
-    "leakyrelu": "leaky_relu",
-}
+TABLE: Table[type[Activation]] = Table("activation")
 
-NAMES = tuple(_TABLE)
+
+def register(cls: type[Activation], replace: bool = False) -> type[Activation]:
+    """Add an activation class to the table; use it as a class decorator.
+
+    Its ``name`` and ``aliases`` then work everywhere a name does (``Dense``, the command
+    line, the lab, plots, gradient checks, ``to_torch``). It needs a ``name``, a one-line
+    ``description`` and its ``formula``; see docs/extending.md.
+    """
+    missing = [attr for attr in ("name", "description", "formula")
+               if getattr(cls, attr) == getattr(Activation, attr)]
+    if missing:
+        raise ConfigError(f"Activation {cls.__name__} needs its own {', '.join(missing)} "
+                          f"to be registered.")
+    return TABLE.add(cls.name, cls, cls.aliases, replace=replace)
+
+
+def unregister(name: str) -> None:
+    """Remove the activation called ``name`` from the table."""
+    TABLE.remove(name)
+
+
+for _cls in (Linear, Step, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax):  # simplest first
+    register(_cls)
+
+
+def names(elementwise: bool | None = None, hidden: bool | None = None) -> tuple[str, ...]:
+    """The activations' names, now; ``elementwise``/``hidden`` keep only those that are.
+
+    >>> names(hidden=True)
+    ('linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh')
+    """
+    return tuple(name for name, cls in zip(TABLE.names(), TABLE.values())
+                 if elementwise in (None, cls.elementwise) and hidden in (None, cls.hidden))
+
+
+def neuron_names() -> tuple[str, ...]:
+    """The activations of this table that the pure-Python ``neuron.py`` also computes."""
+    from .neuron import ACTIVATIONS
+
+    return tuple(name for name in ACTIVATIONS if name in names(elementwise=True))
 
 
 def get(identifier: str | Activation | None) -> Activation:
@@ -232,13 +313,13 @@ def get(identifier: str | Activation | None) -> Activation:
     >>> get("swish")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    neuronlab.errors.UnknownNameError: Unknown activation 'swish'. Valid names: linear, relu, ...
+    neuronlab.errors.UnknownNameError: Unknown activation 'swish'. Valid names: linear, step, ...
     """
     if identifier is None:
         return Linear()
     if isinstance(identifier, Activation):
         return identifier
-    return _TABLE[canonical_name("activation", identifier, _TABLE, _ALIASES)]()
+    return TABLE[identifier]()
 
 
 def from_config(config: dict[str, Any]) -> Activation:

@@ -19,7 +19,6 @@ from rich.table import Table
 
 from . import __version__
 from .errors import NeuronlabError
-from .neuron import ACTIVATIONS as NEURON_ACTIVATIONS
 
 EXTENSIONS = ("plot", "lab", "learn")  # modules neuronlab.cli_<name> that add a command
 
@@ -49,6 +48,10 @@ class DefaultsFormatter(argparse.HelpFormatter):
         if action.default is not None and f"({default})" in text:  # "... (0.5)" written by hand
             return text.replace(f"({default})", "(default: %(default)s)")
         return f"{text} (default: {default.replace('%', '%%')})"
+
+
+class CatalogueFormatter(argparse.RawDescriptionHelpFormatter, DefaultsFormatter):
+    """Defaults in the help, and an epilog (the catalogue of names) kept as written."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -141,6 +144,27 @@ def interval(low: float, high: float, *, open_low: bool = False,
     return parse
 
 
+def learning_rate(text: str) -> float:
+    """An argparse type: the learning rate, checked exactly as the optimizers check it
+    (same rule, same words), and at most ``MAX_LEARNING_RATE``."""
+    from .errors import ConfigError
+    from .validation import check_positive
+
+    try:
+        number = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number like 0.01, got {text!r}") from None
+    try:
+        value = check_positive(number, "learning_rate")
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if value > MAX_LEARNING_RATE:
+        raise argparse.ArgumentTypeError(
+            f"must be at most {MAX_LEARNING_RATE:g} (a larger step only makes the loss "
+            f"explode), got {text}")
+    return value
+
+
 # --------------------------------------------------------------------------- tour
 def cmd_tour(args: argparse.Namespace, console: Console) -> int:
     from .tour import run_tour
@@ -200,35 +224,35 @@ PRESETS: dict[str, Preset] = {
 }
 
 
+def preset_for(dataset: str) -> Preset:
+    """The training defaults for ``dataset``; a data set without its own gets a plain one."""
+    from . import datasets
+
+    name = datasets.DATASETS.canonical(dataset)
+    if name in PRESETS:
+        return PRESETS[name]
+    if datasets.DATASETS[name].task == "regression":
+        return Preset([32, 32], "tanh", "adam", 0.01, 500, 32, "mse")
+    return Preset([16], "relu", "adam", 0.01, 100, 32)
+
+
 def build_for_task(n_inputs: int, y: Any, hidden: list[int], activation: str,
-                   loss: str | None, seed: int | None) -> tuple[Any, Any, str]:
-    """A Sequential sized for ``y``: returns ``(model, prepared y, loss name)``.
+                   loss: str | None, seed: int | None) -> tuple[Any, Any, Any]:
+    """A Sequential sized for ``y``: returns ``(model, prepared y, head)``.
 
-    Integer labels with 2 classes get one sigmoid output and binary cross-entropy;
-    more classes get softmax and categorical cross-entropy; real-valued targets get a
-    linear output and MSE (unless ``loss`` says otherwise).
+    The output layer and the loss come from :func:`neuronlab.heads.head_for`: two
+    classes get one sigmoid output and binary cross-entropy, more classes a softmax and
+    categorical cross-entropy, real numbers a linear output and MSE; a ``loss`` that
+    cannot fit ``y`` is refused with a message naming one that does.
     """
-    import numpy as np
-
+    from .heads import head_for
     from .layers import Dense
     from .model import Sequential
 
-    y = np.asarray(y)
-    if loss is None and y.dtype.kind in "iu":
-        classes = int(y.max()) + 1
-        if classes <= 2:
-            out, loss, y = Dense(1, activation="sigmoid"), "binary_crossentropy", y.reshape(-1, 1)
-        else:
-            out, loss = Dense(classes, activation="softmax"), "categorical_crossentropy"
-    else:
-        width = 1 if y.ndim == 1 else y.shape[1]
-        is_binary = set(np.unique(y).tolist()) <= {0.0, 1.0} and loss != "sse"
-        out = Dense(width, activation="sigmoid" if is_binary and hidden else
-                    ("sigmoid" if is_binary else "linear"))
-        loss = loss or "mse"
-    layers = [Dense(units, activation=activation) for units in hidden] + [out]
+    head = head_for(y, loss)
+    layers = [Dense(units, activation=activation) for units in hidden] + [head.layer()]
     layers[0].input_shape = (n_inputs,)
-    return Sequential(layers, seed=seed), y, loss
+    return Sequential(layers, seed=seed), head.prepare(y), head
 
 
 def cmd_train(args: argparse.Namespace, console: Console) -> int:
@@ -236,36 +260,33 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
 
     from . import datasets, optimizers
 
-    preset = PRESETS[args.dataset]
+    preset = preset_for(args.dataset)
+    dataset = datasets.DATASETS[args.dataset]
     save_to = _save_target(args.save, args.dataset) if args.save is not None else None
     load_kwargs = dict(preset.kwargs)
-    if args.dataset not in ("and", "or", "not", "xor", "puzzle", "digits", "mnist"):
+    if dataset.takes("seed"):
         load_kwargs["seed"] = args.seed
-        if args.samples is not None:
-            load_kwargs["n_samples"] = args.samples
-        if args.noise is not None:
-            load_kwargs["noise"] = args.noise
-    if args.dataset == "mnist":
+    if args.samples is not None and dataset.takes("n_samples"):
+        load_kwargs["n_samples"] = args.samples
+    if args.noise is not None and dataset.takes("noise"):
+        load_kwargs["noise"] = args.noise
+    if dataset.takes("download"):
         load_kwargs.update(directory=args.data_dir, download=args.download)
     X, y = datasets.load(args.dataset, **load_kwargs)
     X = X / preset.scale
     hidden = preset.layers if args.layers is None else args.layers
     _check_size(X.shape[1], hidden)
     activation = args.activation or preset.activation
-    model, y, loss = build_for_task(X.shape[1], y, hidden, activation, args.loss or preset.loss,
+    model, y, head = build_for_task(X.shape[1], y, hidden, activation, args.loss or preset.loss,
                                     args.seed)
+    loss = head.loss
     if args.dataset == "puzzle":
         from .stories import puzzle_model
 
         model = puzzle_model()
     learning_rate = preset.learning_rate if args.learning_rate is None else args.learning_rate
-    optimizer = optimizers.get(args.optimizer or preset.optimizer)
-    optimizer.learning_rate = learning_rate
-    targets = np.asarray(y)
-    is_classifier = loss != "sse" and (
-        targets.dtype.kind in "iu" or set(np.unique(targets).tolist()) <= {0.0, 1.0})
-    model.compile(optimizer=optimizer, loss=loss,
-                  metrics=["accuracy"] if is_classifier else ["mae"])
+    optimizer = optimizers.get(args.optimizer or preset.optimizer, learning_rate=learning_rate)
+    model.compile(optimizer=optimizer, loss=loss, metrics=head.metrics)
     if preset.split and not args.no_split:
         X_tr, X_te, y_tr, y_te = datasets.train_test_split(X, y, test_size=args.test_size,
                                                            seed=args.seed)
@@ -297,7 +318,7 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
         table.add_row(name, str(len(Xs)), *[f"{v:.4f}" for v in scores.values()])
     console.print(table)
     console.print(f"Epochs run: {len(history.epoch)}")
-    if args.dataset in ("xor", "and", "or", "not"):
+    if datasets.DATASETS[args.dataset].source == "table" and head.kind == "binary":
         pred = model.predict(X)[:, 0]
         console.print("Predictions: " + " / ".join(f"{p:.3f}" for p in pred))
     if save_to is not None:
@@ -352,7 +373,27 @@ def _check_size(n_inputs: int, hidden: list[int]) -> None:
 
 
 # --------------------------------------------------------------------------- main
+def _catalogue() -> str:
+    """Every data set, activation, optimizer and loss with its one-line description."""
+    from . import activations, datasets, losses, optimizers
+
+    sections = [
+        ("data sets", [(d.name, d.description) for d in datasets.DATASETS.values()]),
+        ("activations", [(n, activations.TABLE[n].description)
+                         for n in activations.names(hidden=True)]),
+        ("optimizers", [(c.name, c.description) for c in optimizers.TABLE.values()]),
+        ("losses", [(c.name, c.description) for c in losses.TABLE.values()]),
+    ]
+    lines = []
+    for title, rows in sections:
+        lines.append(f"{title}:")
+        lines += [f"  {name:<26} {text}" for name, text in rows]
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from . import activations, datasets, losses, optimizers
+
     parser = Parser(
         prog="neuronlab",
         description="Neural networks from one neuron up: see every number as it is computed.",
@@ -360,7 +401,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"neuronlab {__version__}",
                         help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    activations = list(NEURON_ACTIVATIONS)
 
     tour = sub.add_parser("tour", help="walk from one neuron to a trained network (start here)")
     tour.add_argument("--epochs", type=count(1, MAX_EPOCHS), default=3000,
@@ -376,26 +416,26 @@ def build_parser() -> argparse.ArgumentParser:
     neuron.add_argument("--weights", type=_floats, default=[0.5, -0.3, 0.8], metavar="W1,W2,...",
                         help="one weight per input, comma-separated")
     neuron.add_argument("--bias", type=_finite, default=0.1, help="the bias b")
-    neuron.add_argument("--activation", default="relu", choices=activations,
+    neuron.add_argument("--activation", default="relu", choices=activations.neuron_names(),
                         help="the activation f in ŷ = f(z)")
     neuron.set_defaults(func=cmd_neuron)
 
-    train = sub.add_parser("train", help="train a network on a data set and report")
-    train.add_argument("dataset", choices=list(PRESETS), help="data set to learn")
+    train = sub.add_parser("train", help="train a network on a data set and report",
+                           epilog=_catalogue(), formatter_class=CatalogueFormatter)
+    train.add_argument("dataset", choices=datasets.names(), help="data set to learn")
     train.add_argument("--layers", type=_ints, metavar="N,N,...",
                        help="hidden layer sizes, e.g. 16,16 (default: the data set's)")
-    train.add_argument("--activation", choices=["relu", "leaky_relu", "sigmoid", "tanh"],
+    train.add_argument("--activation", choices=activations.names(hidden=True),
                        help="hidden layers' activation (default: the data set's)")
-    train.add_argument("--optimizer", choices=["sgd", "rmsprop", "adam"],
+    train.add_argument("--optimizer", choices=optimizers.names(),
                        help="how the weights move (default: the data set's)")
-    train.add_argument("--learning-rate", type=interval(0, MAX_LEARNING_RATE, open_low=True),
+    train.add_argument("--learning-rate", type=learning_rate,
                        help="step size of each update (default: the data set's)")
     train.add_argument("--batch-size", type=count(1, MAX_BATCH),
                        help="samples per update (default: the data set's; none: all at once)")
     train.add_argument("--epochs", type=count(1, MAX_EPOCHS),
                        help="passes over the data (default: the data set's)")
-    train.add_argument("--loss", choices=["mse", "binary_crossentropy",
-                                          "categorical_crossentropy"],
+    train.add_argument("--loss", choices=losses.names(),
                        help="what training minimises (default: chosen from the targets)")
     train.add_argument("--seed", type=count(0, MAX_SEED), default=0,
                        help="seed for the data and the first weights")

@@ -21,20 +21,29 @@ from typing import Any
 from rich.console import Console
 
 TOPICS = ("activations", "neuron", "gates", "xor")
-DATASETS = ("moons", "circles", "spirals", "blobs", "digits")
+
+
+def plot_datasets() -> tuple[str, ...]:
+    """The data sets ``plot`` trains on: classification sets generated or bundled."""
+    from .datasets import DATASETS
+
+    return tuple(d.name for d in DATASETS.values()
+                 if d.task == "classification" and d.source in ("generated", "bundled"))
 
 
 def register(subparsers: Any) -> None:
     """Add the ``plot`` command to ``neuronlab``'s sub-commands."""
-    from .cli import MAX_EPOCHS, MAX_SEED, NEURON_ACTIVATIONS, _finite, _floats, count
+    from .activations import neuron_names
+    from .cli import MAX_EPOCHS, MAX_SEED, _finite, _floats, count
 
+    datasets = plot_datasets()
     plot = subparsers.add_parser(
         "plot", help="draw pictures as PNG files: activations, neuron, gates, xor or a data set",
         description="Draw the lessons' pictures as PNG files (100 dpi) and print their paths. "
-                    "A data set (moons, circles, spirals, blobs, digits) trains a small model "
+                    f"A data set ({', '.join(datasets)}) trains a small model "
                     "first and draws its decision boundary, history and network.",
     )
-    plot.add_argument("what", choices=TOPICS + DATASETS, help="what to draw")
+    plot.add_argument("what", choices=TOPICS + datasets, help="what to draw")
     plot.add_argument("--out", default="plots", metavar="DIR",
                       help="folder for the pictures, created if missing (default: plots)")
     plot.add_argument("--animate", action="store_true",
@@ -50,7 +59,7 @@ def register(subparsers: Any) -> None:
     plot.add_argument("--weights", type=_floats, default=[0.5, -0.3, 0.8], metavar="W1,W2,...",
                       help="neuron: weights")
     plot.add_argument("--bias", type=_finite, default=0.1, help="neuron: bias")
-    plot.add_argument("--activation", default="relu", choices=list(NEURON_ACTIVATIONS),
+    plot.add_argument("--activation", default="relu", choices=neuron_names(),
                       help="neuron: activation")
     plot.set_defaults(func=cmd_plot)
 
@@ -170,7 +179,7 @@ def _xor(args: argparse.Namespace, out: Path) -> list[Path]:
 
 def _dataset(args: argparse.Namespace, out: Path) -> list[Path]:
     from . import datasets, optimizers
-    from .cli import PRESETS, build_for_task
+    from .cli import build_for_task, preset_for
     from .plots import (
         animate_training,
         plot_decision_boundary,
@@ -179,17 +188,16 @@ def _dataset(args: argparse.Namespace, out: Path) -> list[Path]:
         plot_network,
     )
 
-    name, preset = args.what, PRESETS[args.what]
+    name, preset = args.what, preset_for(args.what)
     kwargs = dict(preset.kwargs)
-    if name != "digits":
+    if datasets.DATASETS[name].takes("seed"):
         kwargs["seed"] = args.seed
     X, y = datasets.load(name, **kwargs)
     X = X / preset.scale
-    model, target, loss = build_for_task(X.shape[1], y, preset.layers, preset.activation,
+    model, target, head = build_for_task(X.shape[1], y, preset.layers, preset.activation,
                                          preset.loss, args.seed)
-    optimizer = optimizers.get(preset.optimizer)
-    optimizer.learning_rate = preset.learning_rate
-    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
+    optimizer = optimizers.get(preset.optimizer, learning_rate=preset.learning_rate)
+    model.compile(optimizer=optimizer, loss=head.loss, metrics=head.metrics)
     X_tr, X_te, y_tr, y_te = datasets.train_test_split(X, target, test_size=0.2, seed=args.seed)
     epochs = preset.epochs if args.epochs is None else args.epochs
     paths = []

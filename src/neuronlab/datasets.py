@@ -34,6 +34,7 @@ import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ConfigError, DataError, ShapeError, UnknownNameError
+from .tables import Table
 from .validation import as_float_array, check_int, check_positive
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "MNIST_SHA256",
     "MNIST_URL",
     "PUZZLE_QUESTION",
+    "Dataset",
     "and_gate",
     "load",
     "load_digits",
@@ -59,12 +62,15 @@ __all__ = [
     "make_moons",
     "make_sine",
     "make_spirals",
+    "names",
     "not_gate",
     "one_hot",
     "or_gate",
     "puzzle",
     "read_idx",
+    "register",
     "train_test_split",
+    "unregister",
     "xor",
 ]
 
@@ -344,9 +350,6 @@ def _make_gate_points(
     return _shuffled(rng, X, y)
 
 
-_CLASSIFICATION_2D = ("and", "or", "xor", "circles", "moons", "spirals", "blobs")
-
-
 def make_classification_2d(
     name: str, n_samples: int = 200, noise: float = 0.1, seed: Any = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -361,20 +364,12 @@ def make_classification_2d(
     >>> sorted(zip(X.tolist(), y.tolist()))[:2]
     [([0.0, 0.0], 0), ([0.0, 0.0], 0)]
     """
-    key = name.strip().lower() if isinstance(name, str) else ""
-    if key in _GATE_TABLES:
-        return _make_gate_points(key, n_samples, noise, seed)
-    if key == "circles":
-        return make_circles(n_samples, noise=noise, seed=seed)
-    if key == "moons":
-        return make_moons(n_samples, noise=noise, seed=seed)
-    if key == "spirals":
-        return make_spirals(n_samples, noise=noise, seed=seed)
-    if key == "blobs":
-        return make_blobs(n_samples, cluster_std=noise, seed=seed)
-    raise UnknownNameError(
-        f"Unknown 2-D data set {name!r}. Valid names: {', '.join(_CLASSIFICATION_2D)}."
-    )
+    points = DATASETS[name].points if name in DATASETS else None
+    if points is None:
+        raise UnknownNameError(
+            f"Unknown 2-D data set {name!r}. Valid names: {', '.join(names(points=True))}."
+        )
+    return points(n_samples, noise, seed)
 
 
 # ---------------------------------------------------------------------------
@@ -909,37 +904,97 @@ def one_hot(labels: Any, num_classes: int | None = None) -> np.ndarray:
 # The catalogue
 # ---------------------------------------------------------------------------
 
-DATASETS: dict[str, str] = {
-    "and": "AND gate truth table: 4 rows, 2 inputs, target 1 only for (1, 1)",
-    "or": "OR gate truth table: 4 rows, 2 inputs, target 0 only for (0, 0)",
-    "not": "NOT gate truth table: 2 rows, 1 input, target is the opposite bit",
-    "xor": "XOR truth table: 4 rows, 2 inputs; not linearly separable",
-    "puzzle": "the 2x+1 puzzle: 11->23, 23->47, 36->73, 49->99 (what does 55 give?)",
-    "moons": "two interleaving half circles, 2-D, 2 classes (generated)",
-    "circles": "a small circle inside a large one, 2-D, 2 classes (generated)",
-    "spirals": "interleaved spiral arms, 2-D, 3 classes by default (generated)",
-    "blobs": "gaussian clusters, 2-D, 3 classes by default (generated)",
-    "cubic": "regression: y = x^3 + 2x + 1 on [-2, 2] (generated)",
-    "sine": "regression: y = sin(x) on [-pi, pi] (generated)",
-    "digits": "8x8 handwritten digits: 1,797 images, 64 pixels 0..16, labels 0..9 (bundled)",
-    "mnist": "28x28 handwritten digits: 60,000 train / 10,000 test, labels 0..9 (download)",
-}
+Points = Callable[[int, float, Any], tuple[np.ndarray, np.ndarray]]
 
-_LOADERS: dict[str, Callable[..., Any]] = {
-    "and": and_gate,
-    "or": or_gate,
-    "not": not_gate,
-    "xor": xor,
-    "puzzle": puzzle,
-    "moons": make_moons,
-    "circles": make_circles,
-    "spirals": make_spirals,
-    "blobs": make_blobs,
-    "cubic": make_cubic,
-    "sine": make_sine,
-    "digits": load_digits,
-    "mnist": load_mnist,
-}
+
+@dataclass(frozen=True)
+class Dataset:
+    """A data set in the table: how to load it and what it holds.
+
+    ``task`` is "classification" or "regression"; ``source`` says where the data comes
+    from ("table": a fixed truth table, "generated", "bundled", "download");
+    ``small`` are ``load`` arguments giving a small sample (for quick checks);
+    ``points(n_samples, noise, seed)``, when given, makes noisy 2-D points with integer
+    labels for the lab's playground and :func:`make_classification_2d`.
+    """
+
+    name: str
+    loader: Callable[..., tuple[np.ndarray, np.ndarray]]
+    task: str
+    source: str
+    description: str
+    small: Mapping[str, Any] = field(default_factory=dict)
+    points: Points | None = None
+
+    def takes(self, argument: str) -> bool:
+        """True if the loader accepts ``argument`` (``n_samples``, ``noise``, ``seed``...)."""
+        return argument in inspect.signature(self.loader).parameters
+
+
+#: Every data set by name, in the order the lessons meet them.
+DATASETS: Table[Dataset] = Table("data set")
+
+
+def register(dataset: Dataset, replace: bool = False) -> Dataset:
+    """Add a data set to the table: ``load``, the command line and the lab then know it."""
+    if dataset.task not in ("classification", "regression"):
+        raise ConfigError(f"A data set's task is 'classification' or 'regression', got "
+                          f"{dataset.task!r}.")
+    return DATASETS.add(dataset.name, dataset, replace=replace)
+
+
+def unregister(name: str) -> None:
+    """Remove the data set called ``name`` from the table."""
+    DATASETS.remove(name)
+
+
+def names(task: str | None = None, points: bool | None = None) -> tuple[str, ...]:
+    """The data sets' names, now; ``task`` and ``points`` keep only those that match."""
+    return tuple(d.name for d in DATASETS.values()
+                 if task in (None, d.task) and points in (None, d.points is not None))
+
+
+def _gate_points(gate: str) -> Points:
+    return lambda n, noise, seed: _make_gate_points(gate, n, noise, seed)
+
+
+_SMALL = {"n_samples": 20, "seed": 0}
+for _dataset in (
+    Dataset("and", and_gate, "classification", "table",
+            "AND gate truth table: 4 rows, 2 inputs, target 1 only for (1, 1)",
+            points=_gate_points("and")),
+    Dataset("or", or_gate, "classification", "table",
+            "OR gate truth table: 4 rows, 2 inputs, target 0 only for (0, 0)",
+            points=_gate_points("or")),
+    Dataset("not", not_gate, "classification", "table",
+            "NOT gate truth table: 2 rows, 1 input, target is the opposite bit"),
+    Dataset("xor", xor, "classification", "table",
+            "XOR truth table: 4 rows, 2 inputs; not linearly separable",
+            points=_gate_points("xor")),
+    Dataset("puzzle", puzzle, "regression", "table",
+            "the 2x+1 puzzle: 11->23, 23->47, 36->73, 49->99 (what does 55 give?)"),
+    Dataset("circles", make_circles, "classification", "generated",
+            "a small circle inside a large one, 2-D, 2 classes (generated)", _SMALL,
+            lambda n, noise, seed: make_circles(n, noise=noise, seed=seed)),
+    Dataset("moons", make_moons, "classification", "generated",
+            "two interleaving half circles, 2-D, 2 classes (generated)", _SMALL,
+            lambda n, noise, seed: make_moons(n, noise=noise, seed=seed)),
+    Dataset("spirals", make_spirals, "classification", "generated",
+            "interleaved spiral arms, 2-D, 3 classes by default (generated)", _SMALL,
+            lambda n, noise, seed: make_spirals(n, noise=noise, seed=seed)),
+    Dataset("blobs", make_blobs, "classification", "generated",
+            "gaussian clusters, 2-D, 3 classes by default (generated)", _SMALL,
+            lambda n, noise, seed: make_blobs(n, cluster_std=noise, seed=seed)),
+    Dataset("cubic", make_cubic, "regression", "generated",
+            "regression: y = x^3 + 2x + 1 on [-2, 2] (generated)", _SMALL),
+    Dataset("sine", make_sine, "regression", "generated",
+            "regression: y = sin(x) on [-pi, pi] (generated)", _SMALL),
+    Dataset("digits", load_digits, "classification", "bundled",
+            "8x8 handwritten digits: 1,797 images, 64 pixels 0..16, labels 0..9 (bundled)"),
+    Dataset("mnist", load_mnist, "classification", "download",
+            "28x28 handwritten digits: 60,000 train / 10,000 test, labels 0..9 (download)"),
+):
+    register(_dataset)
 
 
 def _check_kwargs(name: str, loader: Callable[..., Any], kwargs: dict[str, Any]) -> None:
@@ -961,10 +1016,6 @@ def load(name: str, **kwargs: Any) -> tuple[np.ndarray, np.ndarray]:
     >>> X.shape, y.shape
     ((20, 2), (20,))
     """
-    key = name.strip().lower() if isinstance(name, str) else name
-    loader = _LOADERS.get(key) if isinstance(key, str) else None
-    if loader is None:
-        raise UnknownNameError(f"Unknown data set {name!r}. Valid names: {', '.join(DATASETS)}.")
-    _check_kwargs(key, loader, kwargs)
-    result: tuple[np.ndarray, np.ndarray] = loader(**kwargs)
-    return result
+    dataset = DATASETS[name]
+    _check_kwargs(dataset.name, dataset.loader, kwargs)
+    return dataset.loader(**kwargs)

@@ -13,14 +13,41 @@ steady through ReLU layers (``Var = 2 / fan_in``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .validation import canonical_name
+from .tables import Table
 
 Initializer = Callable[[tuple[int, ...], np.random.Generator, Any], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An initializer in the table: the function, one line about it, PyTorch's twin."""
+
+    function: Initializer
+    description: str
+    torch: str | None  # the torch.nn.init function that fills a tensor the same way
+
+
+TABLE: Table[Entry] = Table("initializer")
+
+
+def register(torch: str | None = None, aliases: Iterable[str] = (),
+             replace: bool = False) -> Callable[[Initializer], Initializer]:
+    """A decorator adding an initializer function to the table under its own name.
+
+    The first line of its docstring is its description.
+    """
+    def add(function: Initializer) -> Initializer:
+        description = (function.__doc__ or "").strip().split("\n")[0]
+        TABLE.add(function.__name__, Entry(function, description, torch), aliases,
+                  replace=replace)
+        return function
+    return add
 
 
 def _fans(shape: tuple[int, ...]) -> tuple[int, int]:
@@ -29,16 +56,19 @@ def _fans(shape: tuple[int, ...]) -> tuple[int, int]:
     return fan_in, fan_out
 
 
+@register(torch="zeros_")
 def zeros(shape: tuple[int, ...], rng: np.random.Generator, dtype: Any) -> np.ndarray:
     """All zeros (the usual bias start)."""
     return np.zeros(shape, dtype=dtype)
 
 
+@register(torch="ones_")
 def ones(shape: tuple[int, ...], rng: np.random.Generator, dtype: Any) -> np.ndarray:
     """All ones."""
     return np.ones(shape, dtype=dtype)
 
 
+@register(torch="xavier_uniform_", aliases=("xavier_uniform",))
 def glorot_uniform(shape: tuple[int, ...], rng: np.random.Generator, dtype: Any) -> np.ndarray:
     """Uniform on ``[-l, l]`` with ``l = sqrt(6 / (fan_in + fan_out))`` (Glorot & Bengio, 2010)."""
     fan_in, fan_out = _fans(shape)
@@ -46,12 +76,14 @@ def glorot_uniform(shape: tuple[int, ...], rng: np.random.Generator, dtype: Any)
     return rng.uniform(-limit, limit, size=shape).astype(dtype)
 
 
+@register(torch="xavier_normal_", aliases=("xavier_normal",))
 def glorot_normal(shape: tuple[int, ...], rng: np.random.Generator, dtype: Any) -> np.ndarray:
     """Normal with ``std = sqrt(2 / (fan_in + fan_out))``."""
     fan_in, fan_out = _fans(shape)
     return (rng.standard_normal(shape) * np.sqrt(2.0 / (fan_in + fan_out))).astype(dtype)
 
 
+@register(torch="kaiming_uniform_")
 def he_uniform(shape: tuple[int, ...], rng: np.random.Generator, dtype: Any) -> np.ndarray:
     """Uniform on ``[-l, l]`` with ``l = sqrt(6 / fan_in)`` (He et al., 2015), for ReLU."""
     fan_in, _ = _fans(shape)
@@ -59,25 +91,18 @@ def he_uniform(shape: tuple[int, ...], rng: np.random.Generator, dtype: Any) -> 
     return rng.uniform(-limit, limit, size=shape).astype(dtype)
 
 
+@register(torch="kaiming_normal_")
 def he_normal(shape: tuple[int, ...], rng: np.random.Generator, dtype: Any) -> np.ndarray:
     """Normal with ``std = sqrt(2 / fan_in)``, for ReLU."""
     fan_in, _ = _fans(shape)
     return (rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(dtype)
 
 
-_TABLE: dict[str, Initializer] = {
-    "zeros": zeros,
-    "ones": ones,
-    "glorot_uniform": glorot_uniform,
-    "glorot_normal": glorot_normal,
-    "he_uniform": he_uniform,
-    "he_normal": he_normal,
-}
-_ALIASES = {"xavier_uniform": "glorot_uniform", "xavier_normal": "glorot_normal"}
-
-NAMES = tuple(_TABLE)
+def names() -> tuple[str, ...]:
+    """The initializers' names, now."""
+    return TABLE.names()
 
 
 def get(identifier: str) -> Initializer:
     """Return the initializer called ``identifier`` (``xavier_*`` means ``glorot_*``)."""
-    return _TABLE[canonical_name("initializer", identifier, _TABLE, _ALIASES)]
+    return TABLE[identifier].function

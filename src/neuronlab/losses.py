@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from .activations import Sigmoid, Softmax
-from .errors import DataError, ShapeError
-from .validation import canonical_name
+from .errors import ConfigError, DataError, ShapeError
+from .tables import Table
 
 
 def _eps(dtype: Any) -> float:
@@ -34,10 +34,21 @@ class Loss:
     loss's gradient (softmax with categorical cross-entropy, sigmoid with binary
     cross-entropy). The model then uses the short, exact ``gradient_wrt_z`` =
     ``(y_pred - y_true) / N`` and never divides by a tiny probability.
+
+    The other class attributes are what the rest of neuronlab knows about a loss:
+    ``aliases``, a one-line ``description``, its ``formula``, ``torch`` (the
+    ``torch.nn`` loss computing it) and ``fits``: the targets it suits ("binary" for
+    two classes, "multiclass" for more, "regression" for real numbers), from which
+    :mod:`neuronlab.heads` picks the output layer.
     """
 
     name = "loss"
     pairs_with: str | None = None
+    aliases: tuple[str, ...] = ()
+    description = ""
+    formula = ""
+    torch: str | None = None
+    fits: tuple[str, ...] = ("binary", "multiclass", "regression")
 
     def __init__(self, from_logits: bool = False) -> None:
         self.from_logits = bool(from_logits)
@@ -89,6 +100,11 @@ class MeanSquaredError(Loss):
     """
 
     name = "mse"
+    aliases = ("mean_squared_error",)
+    description = "mean squared error: the average squared miss"
+    formula = "L = mean((ŷ - y)²)"
+    torch = "MSELoss"
+    fits = ("binary", "regression")
 
     def value(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
         diff = y_pred - y_true
@@ -106,6 +122,11 @@ class SumSquaredError(Loss):
     """
 
     name = "sse"
+    aliases = ("sum_squared_error",)
+    description = "half the sum of squared misses, not averaged (the 2x+1 puzzle)"
+    formula = "L = ½·Σ(ŷ - y)²"
+    torch = None  # 0.5 * MSELoss(reduction="sum")
+    fits = ("binary", "regression")
 
     def value(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
         diff = y_pred - y_true
@@ -119,6 +140,11 @@ class MeanAbsoluteError(Loss):
     """``L = mean(|y_pred - y_true|)``; ``dL/dy_pred = sign(y_pred - y_true) / size``."""
 
     name = "mae"
+    aliases = ("mean_absolute_error",)
+    description = "mean absolute error: the average size of the miss"
+    formula = "L = mean(|ŷ - y|)"
+    torch = "L1Loss"
+    fits = ("binary", "regression")
 
     def value(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
         return float(np.mean(np.abs(y_pred - y_true)))
@@ -137,6 +163,11 @@ class BinaryCrossentropy(Loss):
     """
 
     name = "binary_crossentropy"
+    aliases = ("bce",)
+    description = "binary cross-entropy: yes/no labels against one sigmoid probability each"
+    formula = "L = -mean(y·log p + (1 - y)·log(1 - p))"
+    torch = "BCELoss"  # BCEWithLogitsLoss with from_logits=True
+    fits = ("binary",)
     pairs_with = "sigmoid"
 
     def _count(self, y_pred: np.ndarray) -> int:
@@ -181,6 +212,11 @@ class CategoricalCrossentropy(Loss):
     """
 
     name = "categorical_crossentropy"
+    aliases = ("cce", "crossentropy", "sparse_categorical_crossentropy")
+    description = "categorical cross-entropy: class labels against softmax probabilities"
+    formula = "L = -mean(Σ_k y_k·log p_k)"
+    torch = "NLLLoss"  # of log p; CrossEntropyLoss with from_logits=True
+    fits = ("binary", "multiclass")
     pairs_with = "softmax"
 
     def value(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
@@ -215,24 +251,30 @@ class CategoricalCrossentropy(Loss):
             )
 
 
-_TABLE: dict[str, type[Loss]] = {
-    "mse": MeanSquaredError,
-    "sse": SumSquaredError,
-    "mae": MeanAbsoluteError,
-    "binary_crossentropy": BinaryCrossentropy,
-    "categorical_crossentropy": CategoricalCrossentropy,
-}
-_ALIASES = {
-    "mean_squared_error": "mse",
-    "sum_squared_error": "sse",
-    "mean_absolute_error": "mae",
-    "bce": "binary_crossentropy",
-    "cce": "categorical_crossentropy",
-    "crossentropy": "categorical_crossentropy",
-    "sparse_categorical_crossentropy": "categorical_crossentropy",
-}
+TABLE: Table[type[Loss]] = Table("loss")
 
-NAMES = tuple(_TABLE)
+
+def register(cls: type[Loss], replace: bool = False) -> type[Loss]:
+    """Add a loss class to the table (a class decorator): its name then works everywhere."""
+    if cls.name == Loss.name or not cls.description:
+        raise ConfigError(f"Loss {cls.__name__} needs its own name and description to be "
+                          f"registered.")
+    return TABLE.add(cls.name, cls, cls.aliases, replace=replace)
+
+
+def unregister(name: str) -> None:
+    """Remove the loss called ``name`` from the table."""
+    TABLE.remove(name)
+
+
+for _cls in (MeanSquaredError, SumSquaredError, MeanAbsoluteError, BinaryCrossentropy,
+             CategoricalCrossentropy):
+    register(_cls)
+
+
+def names() -> tuple[str, ...]:
+    """The losses' names, now."""
+    return TABLE.names()
 
 
 def get(identifier: str | Loss) -> Loss:
@@ -250,7 +292,7 @@ def get(identifier: str | Loss) -> Loss:
     """
     if isinstance(identifier, Loss):
         return identifier
-    return _TABLE[canonical_name("loss", identifier, _TABLE, _ALIASES)]()
+    return TABLE[identifier]()
 
 
 def from_config(config: dict[str, Any]) -> Loss:

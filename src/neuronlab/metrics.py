@@ -7,15 +7,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
-from . import validation
+from .tables import Table
 
 Metric = Callable[[np.ndarray, np.ndarray], float]
 
 
+@dataclass(frozen=True)
+class Entry:
+    """A metric in the table: the function, one line about it, which way is better."""
+
+    function: Metric
+    description: str
+    higher_is_better: bool
+
+
+TABLE: Table[Entry] = Table("metric")
+
+
+def register(higher_is_better: bool, aliases: Iterable[str] = (),
+             replace: bool = False) -> Callable[[Metric], Metric]:
+    """A decorator adding a metric function to the table under its own name.
+
+    The first line of its docstring is its description.
+    """
+    def add(function: Metric) -> Metric:
+        description = (function.__doc__ or "").strip().split("\n")[0]
+        TABLE.add(function.__name__, Entry(function, description, higher_is_better),
+                  aliases, replace=replace)
+        return function
+    return add
+
+
+@register(higher_is_better=True, aliases=("acc",))
 def accuracy(y_pred: np.ndarray, y_true: np.ndarray) -> float:
     """Share of samples classified right.
 
@@ -27,26 +55,28 @@ def accuracy(y_pred: np.ndarray, y_true: np.ndarray) -> float:
     return float(np.mean(y_pred.argmax(axis=1) == y_true.argmax(axis=1)))
 
 
+@register(higher_is_better=False, aliases=("mean_absolute_error",))
 def mae(y_pred: np.ndarray, y_true: np.ndarray) -> float:
     """Mean absolute error."""
     return float(np.mean(np.abs(y_pred - y_true)))
 
 
+@register(higher_is_better=False, aliases=("mean_squared_error",))
 def mse(y_pred: np.ndarray, y_true: np.ndarray) -> float:
     """Mean squared error."""
     return float(np.mean((y_pred - y_true) ** 2))
 
 
-_TABLE: dict[str, Metric] = {"accuracy": accuracy, "mae": mae, "mse": mse}
-_ALIASES = {"acc": "accuracy", "mean_absolute_error": "mae", "mean_squared_error": "mse"}
-NAMES = tuple(_TABLE)
+def names() -> tuple[str, ...]:
+    """The metrics' names, now."""
+    return TABLE.names()
 
 
 def canonical_name(identifier: str) -> str:
     """The one name a metric is logged under (``acc`` -> ``accuracy``)."""
-    return validation.canonical_name("metric", identifier, _TABLE, _ALIASES)
+    return TABLE.canonical(identifier)
 
 
 def get(identifier: str) -> Metric:
     """Return the metric function called ``identifier``."""
-    return _TABLE[canonical_name(identifier)]
+    return TABLE[identifier].function

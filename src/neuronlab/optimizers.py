@@ -19,16 +19,24 @@ from typing import Any
 import numpy as np
 
 from .errors import ConfigError
-from .validation import canonical_name, check_positive
+from .tables import Table
+from .validation import check_positive
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
 FlatParameters = tuple[np.ndarray, np.ndarray]
 
 
 class Optimizer:
-    """Base class: holds ``learning_rate``, the step count and per-parameter state."""
+    """Base class: holds ``learning_rate``, the step count and per-parameter state.
+
+    ``name``, ``aliases``, a one-line ``description`` and ``torch`` (the ``torch.optim``
+    class doing the same update) are what the rest of neuronlab knows about it.
+    """
 
     name = "optimizer"
+    aliases: tuple[str, ...] = ()
+    description = ""
+    torch: str | None = None
 
     def __init__(self, learning_rate: float = 0.01) -> None:
         self.learning_rate = check_positive(learning_rate, "learning_rate")
@@ -95,6 +103,8 @@ class SGD(Optimizer):
     """
 
     name = "sgd"
+    description = "gradient descent: w = w - learning_rate * g (momentum optional)"
+    torch = "SGD"
 
     def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0,
                  nesterov: bool = False) -> None:
@@ -142,6 +152,8 @@ class RMSprop(Optimizer):
     """
 
     name = "rmsprop"
+    description = "divides each step by a running root-mean-square of recent gradients"
+    torch = "RMSprop"
 
     def __init__(self, learning_rate: float = 0.001, rho: float = 0.9,
                  epsilon: float = 1e-8) -> None:
@@ -175,6 +187,8 @@ class Adam(Optimizer):
     """
 
     name = "adam"
+    description = "momentum on the gradient and on its square, with bias correction"
+    torch = "Adam"
 
     def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9,
                  beta_2: float = 0.999, epsilon: float = 1e-8) -> None:
@@ -206,23 +220,49 @@ class Adam(Optimizer):
         return config
 
 
-_TABLE: dict[str, type[Optimizer]] = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam}
-NAMES = tuple(_TABLE)
+TABLE: Table[type[Optimizer]] = Table("optimizer")
 
 
-def get(identifier: str | Optimizer) -> Optimizer:
-    """Return the optimizer called ``identifier`` with its default settings.
+def register(cls: type[Optimizer], replace: bool = False) -> type[Optimizer]:
+    """Add an optimizer class to the table (a class decorator): its name then works everywhere."""
+    if cls.name == Optimizer.name or not cls.description:
+        raise ConfigError(f"Optimizer {cls.__name__} needs its own name and description to be "
+                          f"registered.")
+    return TABLE.add(cls.name, cls, cls.aliases, replace=replace)
+
+
+def unregister(name: str) -> None:
+    """Remove the optimizer called ``name`` from the table."""
+    TABLE.remove(name)
+
+
+for _cls in (SGD, RMSprop, Adam):
+    register(_cls)
+
+
+def names() -> tuple[str, ...]:
+    """The optimizers' names, now."""
+    return TABLE.names()
+
+
+def get(identifier: str | Optimizer, **kwargs: Any) -> Optimizer:
+    """Return the optimizer called ``identifier``, built with ``kwargs`` (checked as always).
 
     >>> get("adam")
     Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-08)
+    >>> get("sgd", learning_rate=0.5)
+    SGD(learning_rate=0.5, momentum=0.0, nesterov=False)
     """
     if isinstance(identifier, Optimizer):
+        if kwargs:
+            raise ConfigError(f"get() builds an optimizer from a name; {identifier!r} is "
+                              f"already built, so it takes no settings ({', '.join(kwargs)}).")
         return identifier
-    return _TABLE[canonical_name("optimizer", identifier, _TABLE)]()
+    return TABLE[identifier](**kwargs)
 
 
 def from_config(config: dict[str, Any]) -> Optimizer:
     """Rebuild an optimizer from :meth:`Optimizer.get_config`."""
     config = dict(config)
     name = config.pop("name")
-    return _TABLE[name](**config) if name in _TABLE else get(name)
+    return TABLE[name](**config)

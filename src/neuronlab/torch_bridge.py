@@ -49,24 +49,23 @@ def _import_torch() -> Any:
 
 
 def _activation_module(torch: Any, activation: Any) -> Any:
-    """The ``torch.nn`` module computing ``activation``, or None for linear."""
-    nn = torch.nn
-    name = activation.name
-    if name == "linear":
-        return None
-    if name == "relu":
-        return nn.ReLU()
-    if name == "leaky_relu":
-        return nn.LeakyReLU(negative_slope=activation.alpha)
-    if name == "sigmoid":
-        return nn.Sigmoid()
-    if name == "tanh":
-        return nn.Tanh()
-    if name == "softmax":
-        return nn.Softmax(dim=1)
-    if name == "step":
-        return _step_module(torch)
-    raise ConfigError(f"to_torch does not know a PyTorch module for activation {name!r}.")
+    """The module named by the activation's ``torch`` attribute, or None for the identity.
+
+    The name is looked up in ``torch.nn``, then among the few modules PyTorch lacks
+    (the step); the module is built with ``activation.torch_kwargs()``.
+    """
+    name = activation.torch
+    if name == "Identity":
+        return None  # nothing to add after the Linear
+    module = getattr(torch.nn, name, None) if name else None
+    module = module or _extra_modules(torch).get(name)
+    if module is None:
+        raise ConfigError(
+            f"to_torch does not know a PyTorch module for activation {activation.name!r} "
+            f"(its torch attribute is {name!r}). Set torch to the name of a torch.nn module, "
+            f"e.g. torch = \"Softplus\", in the activation's class."
+        )
+    return module(**activation.torch_kwargs())
 
 
 def to_torch(model: Sequential) -> Any:
@@ -97,11 +96,13 @@ def to_torch(model: Sequential) -> Any:
     return torch.nn.Sequential(*modules).eval()
 
 
-def _step_module(torch: Any) -> Any:
-    """A module for the Heaviside step: ``1 if z > 0 else 0`` (gradient 0, as neuronlab's)."""
+def _extra_modules(torch: Any) -> dict[str, Any]:
+    """Modules for activations ``torch.nn`` lacks, by the name their ``torch`` attribute gives."""
 
     class Step(torch.nn.Module):
+        """The Heaviside step: ``1 if z > 0 else 0`` (gradient 0, as neuronlab's)."""
+
         def forward(self, z: Any) -> Any:
             return (z > 0).to(z.dtype)
 
-    return Step()
+    return {"Step": Step}

@@ -128,9 +128,9 @@ def _activations(console: Console) -> None:
     table = Table("activation", *[f"z = {z:g}" for z in zs])
     for column in table.columns:
         column.no_wrap = True
-    for name in ("relu", "leaky_relu", "sigmoid", "tanh", "step", "linear"):
+    for name in activations.names(elementwise=True):
         ys = activations.get(name)(zs.copy())
-        table.add_row(DISPLAY_NAMES[name], *[f"{y:.3f}" for y in ys])
+        table.add_row(DISPLAY_NAMES.get(name, name), *[f"{y:.3f}" for y in ys])
     console.print(table)
     _say(console, "Sigmoid squashes any z into (0, 1) and stays finite even at z = ±1000.")
 

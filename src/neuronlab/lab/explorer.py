@@ -16,7 +16,14 @@ from starlette.responses import FileResponse, Response
 from .. import __version__
 from . import views
 from .api import endpoint, read_json
-from .schema import DATASETS, HIDDEN_ACTIVATIONS, LIMITS, NEURON_ACTIVATIONS, OPTIMIZERS
+from .schema import (
+    DATASETS,
+    HIDDEN_ACTIVATIONS,
+    LIMITS,
+    NEURON_ACTIVATIONS,
+    OPTIMIZERS,
+    descriptions,
+)
 from .sessions import PlaygroundConfig
 
 STATIC = Path(__file__).parent / "static"
@@ -37,6 +44,7 @@ async def meta(request: Request) -> dict[str, Any]:
         "hidden_activations": list(HIDDEN_ACTIVATIONS),
         "datasets": list(DATASETS),
         "optimizers": list(OPTIMIZERS),
+        "descriptions": descriptions(),
         "defaults": {
             "neuron": views.DEFAULT_NEURON,
             "layer": views.DEFAULT_LAYER,

@@ -15,9 +15,11 @@ neuronlab.lab.schema.BadRequest: 'inputs' must be a list of 1 to 6 numbers, got 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .. import activations, datasets, optimizers
 from ..errors import NeuronlabError
 
 
@@ -51,10 +53,41 @@ class Limits:
 
 LIMITS = Limits()
 
-NEURON_ACTIVATIONS = ("relu", "sigmoid", "tanh", "step", "linear")
-HIDDEN_ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh", "linear")
-DATASETS = ("and", "or", "xor", "circles", "moons", "spirals", "blobs")
-OPTIMIZERS = ("sgd", "rmsprop", "adam")
+class Names(Collection[str]):
+    """Names read from their table each time they are used, so a registration shows at once."""
+
+    def __init__(self, source: Callable[[], tuple[str, ...]]) -> None:
+        self._source = source
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._source())
+
+    def __len__(self) -> int:
+        return len(self._source())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._source()
+
+    def __repr__(self) -> str:
+        return repr(self._source())
+
+
+#: What the neuron and layer views compute with the pure-Python neuron.
+NEURON_ACTIVATIONS = Names(activations.neuron_names)
+HIDDEN_ACTIVATIONS = Names(lambda: activations.names(hidden=True))
+#: The data sets that make noisy 2-D points for the playground.
+DATASETS = Names(lambda: datasets.names(points=True))
+OPTIMIZERS = Names(optimizers.names)
+
+
+def descriptions() -> dict[str, dict[str, str]]:
+    """One line about every activation, data set and optimizer the lab offers, by name."""
+    return {
+        "activations": {name: activations.TABLE[name].description
+                        for name in (*NEURON_ACTIVATIONS, *HIDDEN_ACTIVATIONS)},
+        "datasets": {name: datasets.DATASETS[name].description for name in DATASETS},
+        "optimizers": {name: optimizers.TABLE[name].description for name in OPTIMIZERS},
+    }
 
 
 def _show(value: Any) -> str:
@@ -113,10 +146,10 @@ def matrix(value: Any, field: str, rows: int, columns: int) -> list[list[float]]
     return result
 
 
-def choice(value: Any, field: str, options: tuple[str, ...]) -> str:
+def choice(value: Any, field: str, options: Collection[str]) -> str:
     """One of ``options`` (case-insensitive)."""
     key = value.strip().lower() if isinstance(value, str) else None
-    if key not in options:
+    if key is None or key not in options:
         raise BadRequest(f"'{field}' must be one of {', '.join(options)}; got {_show(value)}.")
     return key
 

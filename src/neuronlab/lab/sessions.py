@@ -40,6 +40,7 @@ import numpy as np
 
 from .. import datasets, optimizers
 from ..errors import TrainingDivergedError
+from ..heads import head_for
 from ..layers import Dense
 from ..model import Sequential
 from .schema import (
@@ -62,7 +63,6 @@ STEPS_PER_REQUEST = 20_000  # optimizer steps one request may ask for (epochs x 
 PARAMETER_STEPS = 2_000_000  # and parameters x steps: a bigger network gets fewer steps
 UNWATCHED_SECONDS = 10.0  # a session no page watches ends this long after its last use
 TRAINING_THREADS = 2  # trainings running at once (the rest wait); the event loop stays free
-OPTIMIZER_CLASSES = {"sgd": "SGD", "rmsprop": "RMSprop", "adam": "Adam"}
 T = TypeVar("T")
 
 
@@ -166,6 +166,7 @@ class Session:
         c = config
         X, y = datasets.make_classification_2d(c.dataset, c.samples, c.noise, seed=c.seed)
         self.classes = max(2, int(y.max()) + 1)
+        self.head = head_for(y)
         X_tr, X_te, y_tr, y_te = datasets.train_test_split(
             X, y, test_size=c.test_size, seed=c.seed, stratify=True)
         self.config = config
@@ -195,14 +196,11 @@ class Session:
     def build_model(self) -> Sequential:
         c = self.config
         layers = [Dense(units, activation=c.activation, l2=c.l2) for units in c.hidden]
-        out = "sigmoid" if self.classes == 2 else "softmax"
-        layers.append(Dense(1 if self.classes == 2 else self.classes, activation=out, l2=c.l2))
+        layers.append(self.head.layer(l2=c.l2))
         layers[0].input_shape = (2,)
         model = Sequential(layers, seed=c.seed)
-        optimizer = optimizers.get(c.optimizer)
-        optimizer.learning_rate = c.learning_rate
-        loss = "binary_crossentropy" if self.classes == 2 else "categorical_crossentropy"
-        model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
+        optimizer = optimizers.get(c.optimizer, learning_rate=c.learning_rate)
+        model.compile(optimizer=optimizer, loss=self.head.loss, metrics=self.head.metrics)
         model.build()
         return model
 
@@ -375,11 +373,11 @@ class Session:
                   + (", input_shape=(2,)" if i == 0 else "")
                   + (f", l2={c.l2!r}" if c.l2 else "") + ")"
                   for i, u in enumerate(c.hidden)]
-        units, out = (1, "sigmoid") if self.classes == 2 else (self.classes, "softmax")
+        units, out = self.head.units, self.head.activation
         last = f'Dense({units}, activation="{out}"' + (", input_shape=(2,)" if not c.hidden
                                                         else "")
         last += (f", l2={c.l2!r}" if c.l2 else "") + ")"
-        loss = "binary_crossentropy" if self.classes == 2 else "categorical_crossentropy"
+        loss = self.head.loss
         reshape = ("y_train, y_test = y_train.reshape(-1, 1), y_test.reshape(-1, 1)\n"
                    if self.classes == 2 else "")
         layer_lines = "".join(f"    {line},\n" for line in [*hidden, last])
@@ -396,7 +394,7 @@ class Session:
             "model = Sequential([\n"
             f"{layer_lines}"
             f"], seed={c.seed})\n"
-            f"model.compile(optimizer=optimizers.{OPTIMIZER_CLASSES[c.optimizer]}"
+            f"model.compile(optimizer=optimizers.{type(self.model.optimizer).__name__}"
             f"(learning_rate={c.learning_rate!r}),\n"
             f'              loss="{loss}", metrics=["accuracy"])\n'
             "\n"

@@ -9,31 +9,34 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from .. import activations
+from .. import activations, metrics
 from ..errors import ConfigError, DataError
 from ..model import History, Sequential
 from ._common import NEGATIVE, POSITIVE, new_figure, styled
 
-#: The activations drawn by default, simplest first.
-DEFAULT_ACTIVATIONS = ("linear", "step", "relu", "leaky_relu", "sigmoid", "tanh")
 
-LOWER_IS_BETTER = ("loss", "mae", "mse")
+def default_activations() -> tuple[str, ...]:
+    """The activations drawn by default: every element-wise one, simplest first."""
+    return activations.names(elementwise=True)
 
-FORMULAS = {
-    "linear": ("f(z) = z", "f'(z) = 1"),
-    "step": ("f(z) = 1 if z > 0 else 0", "f'(z) = 0 (no slope to learn from)"),
-    "relu": ("f(z) = max(0, z)", "f'(z) = 1 if z > 0 else 0"),
-    "leaky_relu": ("f(z) = z if z > 0 else 0.01·z", "f'(z) = 1 or 0.01"),
-    "sigmoid": ("f(z) = 1 / (1 + e^-z)", "f'(z) = f(z)·(1 - f(z))"),
-    "tanh": ("f(z) = tanh(z)", "f'(z) = 1 - tanh(z)²"),
-    "softmax": ("softmax([z, 0]) first entry", "its slope: y·(1 - y)"),
-}
+
+def lower_is_better(key: str) -> bool | None:
+    """True for the loss and error metrics, False for accuracy-like ones, None if unknown."""
+    if key == "loss":
+        return True
+    return not metrics.TABLE[key].higher_is_better if key in metrics.TABLE else None
+
+
+def formulas(name: str) -> tuple[str, str]:
+    """The labels of ``f(z)`` and ``f'(z)`` for the activation called ``name``."""
+    cls = activations.TABLE[name]
+    return cls.formula, cls.slope
 
 
 def _curve(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``f(z)`` and ``f'(z)``; softmax, which needs a row of scores, gets ``[z, 0]``."""
     act = activations.get(name)
-    if act.name == "softmax":
+    if not act.elementwise:
         y = act.forward(np.column_stack([z, np.zeros_like(z)]))[:, 0]
         return y, y * (1 - y)
     return act.forward(z.copy()), act.derivative(z.copy())
@@ -43,17 +46,17 @@ def _curve(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def plot_activations(names: Sequence[str] | None = None, z_range: float = 5.0) -> Figure:
     """Each activation ``y = f(z)`` (solid) and its derivative ``f'(z)`` (dashed), one panel each.
 
-    ``names`` are activation names or one name (default: linear, step, relu,
-    leaky_relu, sigmoid, tanh); ``z`` runs over ``[-z_range, z_range]``. The derivative is what
-    backpropagation multiplies by: ``grad_z = grad_y · f'(z)``. Softmax works on a row
-    of scores, so it is drawn as the first entry of ``softmax([z, 0])`` - which is the
-    sigmoid.
+    ``names`` are activation names or one name (default: every element-wise activation:
+    linear, step, relu, leaky_relu, sigmoid, tanh and any registered); ``z`` runs over
+    ``[-z_range, z_range]``. The derivative is what backpropagation multiplies by:
+    ``grad_z = grad_y · f'(z)``. Softmax works on a row of scores, so it is drawn as
+    the first entry of ``softmax([z, 0])`` - which is the sigmoid.
 
     >>> fig = plot_activations(["relu", "sigmoid"])
     >>> [ax.get_title().splitlines()[0] for ax in fig.axes]
     ['relu', 'sigmoid']
     """
-    names = list(DEFAULT_ACTIVATIONS if names is None else [names] if isinstance(names, str)
+    names = list(default_activations() if names is None else [names] if isinstance(names, str)
                  else names)
     if not names:
         raise ConfigError(
@@ -69,7 +72,7 @@ def plot_activations(names: Sequence[str] | None = None, z_range: float = 5.0) -
     for i, key in enumerate(keys):
         ax = fig.add_subplot(rows, cols, i + 1)
         y, dy = _curve(key, z)
-        formula, slope = FORMULAS.get(key, ("f(z)", "f'(z)"))
+        formula, slope = formulas(key)
         if key == "step":  # draw the jump as a jump, not a steep line
             ax.plot(z[z <= 0], y[z <= 0], color=POSITIVE, lw=2.5, label=formula)
             ax.plot(z[z > 0], y[z > 0], color=POSITIVE, lw=2.5)
@@ -146,8 +149,8 @@ def plot_history(history: Any, title: str = "Training history") -> Figure:
         else:
             ax.set_ylabel(key)
         ax.set_xlabel("epoch")
-        better = " (lower is better)" if key in LOWER_IS_BETTER else \
-            " (higher is better)" if key == "accuracy" else ""
+        lower = lower_is_better(key)
+        better = "" if lower is None else " (lower is better)" if lower else " (higher is better)"
         ax.set_title(f"{key} per epoch{better}")
         ax.grid(alpha=0.3)
         ax.legend()
