@@ -195,3 +195,27 @@ def test_plain_and_fast_train_step_return_the_same_loss():
         losses.append(model.train_step(X, y))
         assert model.last_output is not None and model.last_output.shape == (2, 1)
     assert losses[0] == pytest.approx(losses[1], rel=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ["mse", "categorical_crossentropy", "binary_crossentropy"])
+def test_the_fast_loss_values_are_the_loss_values(name, dtype):
+    from neuronlab import losses
+
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet(np.ones(4), size=8).astype(dtype)
+    p[0] = [1.0, 0.0, 0.0, 0.0]  # log(0) guarded by the same clip
+    Y = np.eye(4, dtype=dtype)[rng.integers(0, 4, 8)]
+    Y[0] = [0.0, 1.0, 0.0, 0.0]
+    loss = losses.get(name)
+    assert fast.loss_value(loss, p, Y) == pytest.approx(loss.value(p, Y), rel=1e-6)
+
+
+def test_predictions_are_the_same_both_ways():
+    X, _ = datasets.load_digits()
+    model = Sequential([Dense(16, activation="tanh", input_shape=(64,)),
+                        Dense(10, activation="softmax")], seed=0)
+    model.compile("sgd", "categorical_crossentropy")
+    fast_out = model.predict(X / 16)
+    model.fast = False
+    np.testing.assert_allclose(fast_out, model.predict(X / 16), rtol=1e-6, atol=1e-7)

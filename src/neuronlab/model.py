@@ -17,6 +17,7 @@ forward and backward passes, ``predict``, ``evaluate``, ``summary`` and its conf
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -312,9 +313,10 @@ class Sequential:
             )
         X = data.prepare_inputs(self, X)
         size = check_int(batch_size, "batch_size") if batch_size else 4096
+        forward = functools.partial(fast.forward, self) if self.fast else self.forward
         if len(X) <= size:
-            return self.forward(X)
-        return np.concatenate([self.forward(X[i:i + size]) for i in range(0, len(X), size)])
+            return forward(X)
+        return np.concatenate([forward(X[i:i + size]) for i in range(0, len(X), size)])
 
     def __call__(self, X: Any) -> np.ndarray:
         return self.predict(X)
@@ -322,7 +324,7 @@ class Sequential:
     def compute_metrics(self, X: np.ndarray, Y: np.ndarray) -> dict[str, float]:
         """``{"loss": ..., metric: ...}`` on prepared arrays ``X, Y`` (no checks)."""
         assert self.loss is not None
-        y_pred = self.forward(X)
+        y_pred = fast.forward(self, X) if self.fast else self.forward(X)
         scores = {"loss": trainer.compute_loss(self, y_pred, Y)}
         for name in self.metrics:
             scores[name] = metric_table.get(name)(y_pred, Y)

@@ -20,7 +20,10 @@ compares the weights. What changes here, and why:
   plain SGD updates everything with one NumPy call instead of two per layer.
 - **Reused batch buffers.** The shuffled rows of each batch are gathered into one
   buffer instead of a new array every step.
-- **The MSE value as one dot product**, ``vdot(diff, diff) / size``.
+- **Loss values as dot products**: mean squared error as ``vdot(diff, diff) / size``,
+  cross-entropy as ``-vdot(Y, log p) / N``.
+- **Predictions** (``predict``, ``evaluate``, validation) take the same forward pass,
+  without keeping what backward would need.
 
 >>> import numpy as np
 >>> from neuronlab import SGD, Dense, Sequential, datasets
@@ -46,7 +49,7 @@ import numpy as np
 from ..activations import Softmax
 from ..errors import TrainingDivergedError
 from ..layers import Dense, Layer
-from ..losses import MeanSquaredError
+from ..losses import CategoricalCrossentropy, MeanSquaredError
 
 if TYPE_CHECKING:
     from ..model import Sequential
@@ -130,11 +133,37 @@ def pack(layers: list[Layer]) -> FlatParameters | None:
 
 
 def loss_value(loss: Any, y_pred: np.ndarray, Y: np.ndarray) -> float:
-    """``loss.value(y_pred, Y)``; for mean squared error as one dot product."""
+    """``loss.value(y_pred, Y)``, with its sums as dot products for mean squared error
+    and categorical cross-entropy (tests/test_fast_path.py checks they agree)."""
     if type(loss) is MeanSquaredError:
         diff = y_pred - Y
-        return float(np.vdot(diff, diff)) / diff.size
+        return float(np.vdot(diff, diff)) / diff.size  # mean(diff^2)
+    if type(loss) is CategoricalCrossentropy and not loss.from_logits:
+        eps = 1e-7 if y_pred.dtype == np.float32 else 1e-12  # the clip of losses.py
+        log_p = np.log(y_pred.clip(eps, 1.0))
+        return -float(np.vdot(Y, log_p)) / y_pred.shape[0]  # -sum(Y * log p) / N
     return float(loss.value(y_pred, Y))
+
+
+def dense_forward(layer: Dense, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``z = x @ W.T + b`` and ``y = f(z)`` of a plain ``Dense``, as ``(z, y)``."""
+    z = np.dot(x, layer.W.T)  # for 2-D arrays np.dot is matmul, with less overhead
+    z += layer.b
+    if type(layer.activation) is Softmax:
+        return z, softmax(z)
+    return z, layer.activation.forward(z)
+
+
+def forward(model: Sequential, X: np.ndarray) -> np.ndarray:
+    """``model.forward(X)`` for predictions (not training), the fast way."""
+    out = X
+    for layer in model.layers:
+        if is_plain_dense(layer):
+            assert isinstance(layer, Dense)
+            out = dense_forward(layer, out)[1]
+        else:
+            out = layer.forward(out)
+    return out
 
 
 class Step:
@@ -162,21 +191,16 @@ class Step:
         self.use_flat = self.flat is not None and self.optimizer.elementwise
         self.penalized = [layer for layer in self.layers if getattr(layer, "l2", 0)]
         self.fused = model.output_gradient_is_fused
+        self.plain = [is_plain_dense(layer) for layer in self.layers]
         self.cache: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         self.cache = []
         out = X
-        for layer in self.layers:
-            if is_plain_dense(layer):
-                assert isinstance(layer, Dense)
+        for layer, plain in zip(self.layers, self.plain):
+            if plain:
                 x = out
-                z = np.dot(x, layer.W.T)  # x @ W.T
-                z += layer.b
-                if type(layer.activation) is Softmax:
-                    out = softmax(z)
-                else:
-                    out = layer.activation.forward(z)
+                z, out = dense_forward(layer, x)  # type: ignore[arg-type]
                 self.cache.append((x, z, out))
             else:
                 out = layer.forward(out, training=True)
@@ -191,7 +215,7 @@ class Step:
             grad = self.loss.gradient(y_pred, Y)
         for i in range(last, -1, -1):
             layer = self.layers[i]
-            if not is_plain_dense(layer):
+            if not self.plain[i]:
                 if i == last and self.fused:  # a subclass of Dense, handed dL/dz
                     assert isinstance(layer, Dense)
                     grad = layer.backward(grad, need_input_grad=i > 0, grad_is_z=True)
