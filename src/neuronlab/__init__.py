@@ -11,7 +11,8 @@ The public API, re-exported explicitly::
 from __future__ import annotations
 
 from . import activations, callbacks, initializers, losses, metrics, optimizers
-from .callbacks import Callback, EarlyStopping, LambdaCallback
+from ._version import __version__
+from .callbacks import Callback, EarlyStopping, History, LambdaCallback
 from .diagrams import register_notebook_display
 from .errors import (
     ConfigError,
@@ -26,13 +27,11 @@ from .errors import (
 from .io import load_model, save_model
 from .layers import Dense, Dropout, Layer
 from .losses import BinaryCrossentropy, CategoricalCrossentropy, MeanSquaredError
-from .model import History, Sequential
+from .model import Sequential
 from .neuron import Layer as PyLayer
 from .neuron import Network as PyNetwork
 from .neuron import Neuron
 from .optimizers import SGD, Adam, RMSprop
-
-__version__ = "0.1.0"
 
 register_notebook_display()  # pure-Python neurons draw themselves in Jupyter
 

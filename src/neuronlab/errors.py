@@ -36,7 +36,35 @@ class NotFittedError(NeuronlabError, RuntimeError):
 
 
 class TrainingDivergedError(NeuronlabError, FloatingPointError):
-    """The loss became NaN or infinite during training."""
+    """The loss became NaN or infinite during training.
+
+    ``epoch`` and ``batch`` say where (counted from 1, as in the message; None when
+    the step ran outside ``fit``), ``loss`` is the value the loss took.
+
+    >>> err = TrainingDivergedError("Epoch 3, batch 5: the loss became nan.",
+    ...                             epoch=3, batch=5, loss=float("nan"))
+    >>> err.epoch, err.batch
+    (3, 5)
+    """
+
+    def __init__(self, message: str, *, epoch: int | None = None, batch: int | None = None,
+                 loss: float | None = None) -> None:
+        super().__init__(message)
+        self.epoch = epoch
+        self.batch = batch
+        self.loss = loss
+
+    @classmethod
+    def from_loss(cls, loss: float, learning_rate: float, epoch: int | None = None,
+                  batch: int | None = None) -> TrainingDivergedError:
+        """The error for a loss that became ``loss`` (NaN or infinite), with the fix."""
+        where = f"Epoch {epoch}, batch {batch}: " if epoch is not None else ""
+        return cls(
+            f"{where}The loss became {loss} (not a finite number): the weights grew too "
+            f"large. Training stopped. Try a smaller learning rate (now {learning_rate:g}; "
+            f"e.g. {learning_rate / 10:g}) or scale your inputs to around -1..1.",
+            epoch=epoch, batch=batch, loss=loss,
+        )
 
 
 class ModelFileError(NeuronlabError, ValueError):

@@ -26,6 +26,8 @@ from .activations import Softmax
 from .errors import ConfigError
 from .layers import Dense, Dropout, Layer
 from .model import Sequential
+from .training.data import prepare_inputs, prepare_targets
+from .training.trainer import compute_loss
 
 TOLERANCE = 1e-6
 
@@ -176,7 +178,7 @@ def check_layer(layer: Layer, x: np.ndarray | None = None, training: bool = True
 
     def run() -> np.ndarray:
         if isinstance(layer, Dropout):
-            layer._rng = np.random.default_rng(seed)  # the same mask for every probe
+            layer.reseed(seed)  # the same mask for every probe
         return layer.forward(x, training=training)
 
     g = rng.standard_normal(run().shape)
@@ -203,22 +205,22 @@ def check_model(model: Sequential, X: Any, y: Any, tolerance: float = TOLERANCE,
     if model.loss is None:
         raise ConfigError("check_model needs a compiled model: call model.compile(...) first.")
     clone = Sequential.from_config({**model.get_config(), "dtype": "float64"})
-    Xa = clone._prepare_inputs(X, seed=seed)
+    Xa = prepare_inputs(clone, X, seed=seed)
     if model.built:
         clone.set_weights(model.get_weights())
-    Y = clone._prepare_targets(y, len(Xa))
+    Y = prepare_targets(clone, y, len(Xa))
     assert clone.loss is not None
 
     def loss_value() -> float:
         for layer in clone.layers:
             if isinstance(layer, Dropout):
-                layer._rng = np.random.default_rng(seed)
-        return clone.loss.value(clone.forward(Xa, training=True), Y) + clone._penalty()  # type: ignore[union-attr]
+                layer.reseed(seed)
+        return compute_loss(clone, clone.forward(Xa, training=True), Y)
 
     loss_value()
     for layer in clone.layers:
         if isinstance(layer, Dropout):
-            layer._rng = np.random.default_rng(seed)
+            layer.reseed(seed)
     y_pred = clone.forward(Xa, training=True)
     clone.backward(y_pred, Y)
     analytic = [grad.copy() for _, grad in clone.parameters()]

@@ -59,9 +59,9 @@ def _checksum(arrays: dict[str, np.ndarray]) -> str:
 
 def _model_arrays(model: Sequential) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """The JSON header and the named arrays that describe ``model`` completely."""
-    from . import __version__
+    from ._version import __version__
 
-    model._require_built("save_model")  # NotFittedError, with the fix, if there are no weights
+    model.require_built("save_model")  # NotFittedError, with the fix, if there are no weights
     arrays: dict[str, np.ndarray] = {}
     weight_names = []
     for i, layer in enumerate(model.layers):

@@ -13,25 +13,10 @@ from typing import Any
 import numpy as np
 
 from . import activations, initializers
-from .activations import _ones
 from .errors import ConfigError, NotFittedError, ShapeError
 from .validation import check_int, check_positive
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
-
-
-def _matmul_into(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """``a @ b`` written into ``out``. ``np.dot`` is the same BLAS product with less
-    overhead per call, but it takes only an ``out`` of the exact result dtype."""
-    if a.dtype == b.dtype == out.dtype:
-        return np.dot(a, b, out=out)
-    return np.matmul(a, b, out=out)
-
-
-def _column_sums(a: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """``a.sum(axis=0)`` written into ``out``, as ``ones @ a``: one BLAS call, 3-4x
-    cheaper than NumPy's reduction on the small arrays of a training step."""
-    return _matmul_into(_ones((len(a),), a.dtype), a, out)
 
 
 class Layer:
@@ -58,7 +43,7 @@ class Layer:
         raise NotImplementedError
 
     def parameters(self) -> Parameters:
-        """``(value, gradient)`` pairs; the arrays stay the same objects across steps."""
+        """``(value, gradient)`` pairs: each weight array with its latest gradient."""
         return []
 
     def penalty(self) -> float:
@@ -144,32 +129,40 @@ class Dense(Layer):
                 f"Dense expected {self.n_inputs} input features, got shape {x.shape}; "
                 "check the previous layer's units."
             )
-        z = np.dot(x, self.W.T)  # x @ W.T; for 2-D arrays np.dot is matmul, with less overhead
-        z += self.b
+        z = x @ self.W.T + self.b  # (N, units): one weighted sum per neuron
         y = self.activation.forward(z)
-        self._x, self._z, self._y = x, z, y
+        self._x, self._z, self._y = x, z, y  # what backward needs
         return y
 
-    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True,
+    def backward(self, grad_y: np.ndarray, need_input_grad: bool = True,
                  grad_is_z: bool = False) -> np.ndarray:
-        """Gradients of ``W`` and ``b`` from ``grad_out = dL/dy`` (or ``dL/dz`` if ``grad_is_z``).
+        """From ``grad_y = dL/dy`` (N, units) to ``grad_W``, ``grad_b`` and ``dL/dx`` (N, n_inputs).
 
-        Returns ``dL/dx`` (or ``grad_out`` unchanged when ``need_input_grad`` is false,
-        as for the first layer, whose input needs no gradient).
+        With ``grad_is_z`` the caller hands ``dL/dz`` directly (the fused output gradient
+        of :mod:`~neuronlab.losses`). Without ``need_input_grad`` (the first layer, whose
+        input is the data) ``dL/dx`` is not computed and ``grad_y`` comes back unchanged.
+
+        >>> import numpy as np
+        >>> layer = Dense(1, input_shape=(2,))
+        >>> layer.set_weights([[[2.0, -1.0]], [0.5]])
+        >>> layer.forward(np.array([[1.0, 3.0]]))
+        array([[-0.5]])
+        >>> layer.backward(np.array([[1.0]]))  # dL/dx = grad_z @ W
+        array([[ 2., -1.]])
+        >>> layer.grad_W, layer.grad_b  # grad_z.T @ x, grad_z.sum(0)
+        (array([[1., 3.]]), array([1.]))
         """
         if not hasattr(self, "_x"):
             raise NotFittedError("Dense.backward was called before forward.")
-        if grad_is_z:
-            grad_z = grad_out
-        else:
-            grad_z = self.activation.backward(grad_out, self._z, self._y)
-        _matmul_into(grad_z.T, self._x, out=self.grad_W)  # grad_W = grad_z.T @ x
-        _column_sums(grad_z, out=self.grad_b)  # grad_b = grad_z.sum(0)
+        x, z, y, W = self._x, self._z, self._y, self.W
+        grad_z = grad_y if grad_is_z else self.activation.backward(grad_y, z, y)
+        self.grad_W = grad_z.T @ x  # (units, n_inputs), summed over the batch
+        self.grad_b = grad_z.sum(0)  # (units,)
         if self.l2:
-            self.grad_W += (2 * self.l2) * self.W
+            self.grad_W += 2 * self.l2 * W  # the gradient of the penalty l2 * sum(W^2)
         if not need_input_grad:
-            return grad_out
-        return np.dot(grad_z, self.W)
+            return grad_y
+        return grad_z @ W  # (N, n_inputs), handed to the layer before
 
     def parameters(self) -> Parameters:
         if not self.built:
@@ -246,17 +239,21 @@ class Dropout(Layer):
         if not 0 <= rate < 1:
             raise ConfigError(f"Dropout rate must be in [0, 1), got {rate!r}.")
         self.rate = float(rate)
-        self._rng = np.random.default_rng()
+        self.rng = np.random.default_rng()  # draws the masks
 
     def build(self, n_inputs: int, rng: np.random.Generator, dtype: Any = np.float32) -> None:
-        self._rng = rng
+        self.rng = rng
         super().build(n_inputs, rng, dtype)
+
+    def reseed(self, seed: Any) -> None:
+        """Draw the masks from now on from ``numpy.random.default_rng(seed)``."""
+        self.rng = np.random.default_rng(seed)
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         if not training or self.rate == 0:
             self._mask = None
             return x
-        keep = self._rng.random(x.shape) >= self.rate
+        keep = self.rng.random(x.shape) >= self.rate
         self._mask = keep.astype(x.dtype) / (1 - self.rate)
         return x * self._mask
 

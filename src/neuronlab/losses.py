@@ -60,7 +60,14 @@ class Loss:
         raise NotImplementedError
 
     def gradient_wrt_z(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
-        """Gradient with respect to the output layer's ``z`` when fused with ``pairs_with``."""
+        """``dL/dz = (y_pred - y_true) / N``: the gradient at the output layer's ``z``.
+
+        Valid only for the pairs where ``f'(z)`` cancels the loss's division by the
+        probabilities: softmax + categorical_crossentropy (``N`` = samples) and
+        sigmoid + binary_crossentropy (``N`` = every output), from probabilities (not
+        ``from_logits``). The model uses it exactly then; every other pair goes
+        through ``gradient`` and the activation's derivative.
+        """
         return (y_pred - y_true) / self._count(y_pred)
 
     def _count(self, y_pred: np.ndarray) -> int:
@@ -108,7 +115,7 @@ class MeanSquaredError(Loss):
 
     def value(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
         diff = y_pred - y_true
-        return float(np.vdot(diff, diff)) / diff.size  # sum of squares / count, in one call
+        return float(np.mean(diff * diff))
 
     def gradient(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
         return (2.0 / y_pred.size) * (y_pred - y_true)
@@ -225,7 +232,7 @@ class CategoricalCrossentropy(Loss):
             log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
         else:
             log_p = np.log(y_pred.clip(_eps(y_pred.dtype), 1.0))
-        return -float(np.vdot(y_true, log_p)) / y_pred.shape[0]  # -sum(y * log p) / N
+        return -float(np.sum(y_true * log_p)) / y_pred.shape[0]
 
     def gradient(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
         n = y_pred.shape[0]

@@ -1,14 +1,9 @@
 """``Sequential``: layers in a row, with Keras's compile / fit / evaluate / predict.
 
-The training loop is the one of the lessons, written out once::
-
-    for each epoch:
-        for each batch (X_b, y_b):
-            y_hat = forward(X_b)                 # layer by layer
-            loss  = loss.value(y_hat, y_b)
-            grad  = loss.gradient(y_hat, y_b)    # dL/dy_hat
-            backward(grad)                       # chain rule, last layer first
-            optimizer.step(parameters)           # w = w - learning_rate * dL/dw
+This module holds the model's structure (layers, weights, compile settings), its
+forward and backward passes, ``predict``, ``evaluate``, ``summary`` and its config.
+``fit`` is the loop of :mod:`neuronlab.training.trainer`; the data checks live in
+:mod:`neuronlab.training.data`.
 
 >>> import numpy as np
 >>> from neuronlab import Dense, Sequential, datasets
@@ -22,8 +17,7 @@ The training loop is the one of the lessons, written out once::
 
 from __future__ import annotations
 
-import math
-import time
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -31,43 +25,12 @@ import numpy as np
 
 from . import losses, optimizers
 from . import metrics as metric_table
-from .callbacks import Callback, Logs
-from .errors import (
-    ConfigError,
-    DataError,
-    NotFittedError,
-    ShapeError,
-    TrainingDivergedError,
-)
-from .layers import Dense, Dropout, Layer, Parameters
+from .errors import ConfigError, NotFittedError, ShapeError
+from .layers import Dense, Layer, Parameters
 from .layers import from_config as layer_from_config
-from .optimizers import FlatParameters
-from .validation import as_float_array, check_int
-
-DEFAULT_BATCH_SIZE = 32
-
-
-class History(Callback):
-    """What ``fit`` returns: ``history.history["loss"]`` (and every metric) per epoch.
-
-    ``history.epoch`` lists the epoch numbers, counted from 0.
-    """
-
-    def __init__(self) -> None:
-        self.history: dict[str, list[float]] = {}
-        self.epoch: list[int] = []
-        self.params: dict[str, Any] = {}
-
-    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
-        self.epoch.append(epoch)
-        for key, value in (logs or {}).items():
-            self.history.setdefault(key, []).append(float(value))
-
-    def __repr__(self) -> str:
-        if not self.epoch:
-            return "History(no epochs)"
-        last = ", ".join(f"{k}={v[-1]:.4g}" for k, v in self.history.items())
-        return f"History({len(self.epoch)} epochs, last: {last})"
+from .training import data, fast, trainer
+from .training.callbacks import Callback, History
+from .validation import check_int
 
 
 class Sequential:
@@ -76,10 +39,14 @@ class Sequential:
     ``seed`` fixes the initial weights (and, unless ``fit`` gets its own seed, the
     shuffling and dropout): the same seed gives bit-identical weights on one machine.
     ``dtype`` is ``"float32"`` (fast, the default) or ``"float64"`` (for checking).
+    ``fast`` picks how ``fit`` and ``train_step`` run each step: through
+    :mod:`neuronlab.training.fast` (True, the default) or the plain
+    :func:`~neuronlab.training.trainer.train_step` (False), the same math.
     """
 
     def __init__(self, layers: Iterable[Layer] | None = None, *, seed: int | None = None,
-                 dtype: str | Any = "float32", name: str = "sequential") -> None:
+                 dtype: str | Any = "float32", name: str = "sequential",
+                 fast: bool = True) -> None:
         self.layers: list[Layer] = []
         self.seed = seed
         self.dtype = np.dtype(dtype)
@@ -91,9 +58,9 @@ class Sequential:
         self.metrics: list[str] = []
         self.history = History()
         self.stop_training = False
+        self.fast = bool(fast)
+        self.last_output: np.ndarray | None = None  # predictions of the latest train_step
         self._ready = False  # compiled, fitted, or given weights: predictions mean something
-        self._flat: FlatParameters | None = None  # see _pack
-        self._penalized: list[Layer] = []  # layers with an L2 term, set when training starts
         for layer in layers or []:
             self.add(layer)
 
@@ -122,7 +89,7 @@ class Sequential:
 
     @property
     def output_units(self) -> int:
-        self._require_built("output_units")
+        self.require_built("output_units")
         units = self.n_inputs or 0
         for layer in self.layers:
             units = layer.output_units(units)
@@ -139,7 +106,6 @@ class Sequential:
                 "input_shape=(n_features,), or call fit/build with data."
             )
         rng = np.random.default_rng(self.seed if self.seed is not None else seed)
-        fresh = not any(layer.built for layer in self.layers)
         for layer in self.layers:
             if not layer.built:
                 layer.build(n, rng, self.dtype)
@@ -149,14 +115,11 @@ class Sequential:
                     f"gives {n}; check the previous layer's units."
                 )
             n = layer.output_units(n)
-        # Weights this call just made belong to no one else yet: they may move (see _pack).
-        self._flat = _pack(self.layers) if fresh else None
-        self._params: Parameters = [p for layer in self.layers for p in layer.parameters()]
 
     def parameters(self) -> Parameters:
         """Every ``(value, gradient)`` pair, first layer first."""
-        self._require_built("parameters")
-        return list(self._params)
+        self.require_built("parameters")
+        return [pair for layer in self.layers for pair in layer.parameters()]
 
     def _build_if_size_known(self) -> None:
         """Make the weights as soon as the number of inputs is known, as Keras does."""
@@ -169,7 +132,7 @@ class Sequential:
 
     def get_weights(self) -> list[np.ndarray]:
         """Copies of ``[W1, b1, W2, b2, ...]``."""
-        self._require_built("get_weights")
+        self.require_built("get_weights")
         return [w for layer in self.layers for w in layer.get_weights()]
 
     def set_weights(self, weights: Sequence[Any]) -> None:
@@ -189,8 +152,6 @@ class Sequential:
                 layer.set_weights([W, weights.pop(0)])
         if not self.built:
             self.build()
-        else:
-            self._params = [p for layer in self.layers for p in layer.parameters()]
         self._ready = True
 
     # ----------------------------------------------------------------- compile
@@ -206,10 +167,12 @@ class Sequential:
         self.loss = losses.get(loss)
         names = [metrics] if isinstance(metrics, str) else list(metrics or [])
         self.metrics = [metric_table.canonical_name(m) for m in names]
-        self._check_loss_matches_output()
+        self.check_loss_matches_output()
         self._ready = True
 
-    def _check_loss_matches_output(self) -> None:
+    def check_loss_matches_output(self) -> None:
+        """Raise if the last layer's activation and a cross-entropy loss do not fit
+        (probabilities where logits are expected, or the other way round)."""
         last = self.layers[-1] if self.layers else None
         if not isinstance(last, Dense) or not isinstance(
             self.loss, (losses.BinaryCrossentropy, losses.CategoricalCrossentropy)
@@ -231,7 +194,9 @@ class Sequential:
             )
 
     @property
-    def _fused(self) -> bool:
+    def output_gradient_is_fused(self) -> bool:
+        """True when backward starts from ``loss.gradient_wrt_z``, ``(y_pred - y_true) / N``:
+        a softmax or sigmoid last layer with its cross-entropy, from probabilities."""
         last = self.layers[-1]
         return (
             self.loss is not None
@@ -240,75 +205,9 @@ class Sequential:
             and last.activation.name == self.loss.pairs_with
         )
 
-    # ----------------------------------------------------------------- data checks
-    def _prepare_inputs(self, X: Any, name: str = "X", seed: int | None = None) -> np.ndarray:
-        X = as_float_array(X, name, dtype=self.dtype)
-        if not self.built:
-            expected = self.n_inputs
-            if expected is not None and X.shape[1] != expected:
-                raise self._feature_error(X, expected, name)
-            self.build(X.shape[1], seed=seed)
-        elif X.shape[1] != self.n_inputs:
-            raise self._feature_error(X, self.n_inputs or 0, name)
-        return X
-
-    @staticmethod
-    def _feature_error(X: np.ndarray, expected: int, name: str) -> ShapeError:
-        return ShapeError(
-            f"This model expects {expected} input features per sample, got {name} with shape "
-            f"{X.shape} ({X.shape[1]} features). Pass data with {expected} columns, or give the "
-            f"first layer input_shape=({X.shape[1]},)."
-        )
-
-    def _prepare_targets(self, y: Any, n_samples: int, name: str = "y") -> np.ndarray:
-        k = self.output_units
-        Y = np.asarray(y) if not isinstance(y, np.ndarray) else y
-        if Y.ndim == 1:
-            Y = Y.reshape(-1, 1)
-        Y = as_float_array(Y, name, dtype=np.float64)
-        if len(Y) != n_samples:
-            raise ShapeError(
-                f"X has {n_samples} samples but {name} has {len(Y)}; give exactly one target "
-                f"per sample (row of X)."
-            )
-        if k > 1 and Y.shape[1] == 1:
-            Y = self._labels_to_one_hot(Y[:, 0], k, name)
-        elif Y.shape[1] != k:
-            what = "one-hot rows" if k > 1 else "targets"
-            raise ShapeError(
-                f"The model's last layer has {k} output(s) but {name} has width {Y.shape[1]} "
-                f"(shape {Y.shape}). Give {what} of width {k}, integer class labels of shape "
-                f"({n_samples},), or change the last layer's units to {Y.shape[1]}."
-            )
-        loss = self.loss
-        is_crossentropy = isinstance(loss, (losses.BinaryCrossentropy,
-                                            losses.CategoricalCrossentropy))
-        if loss is not None and is_crossentropy and ((Y < 0).any() or (Y > 1).any()):
-            raise DataError(
-                f"{loss.name} needs targets between 0 and 1, got {name} values from "
-                f"{Y.min():g} to {Y.max():g}. Use 0/1 labels (or one-hot rows)."
-            )
-        return Y.astype(self.dtype, copy=False)
-
-    @staticmethod
-    def _labels_to_one_hot(labels: np.ndarray, k: int, name: str) -> np.ndarray:
-        if not np.all(labels == np.round(labels)):
-            raise DataError(
-                f"The model has {k} outputs, so {name} with one column must hold integer class "
-                f"labels 0..{k - 1}, but it has non-integer values such as "
-                f"{labels[labels != np.round(labels)][0]:g}."
-            )
-        low, high = labels.min(), labels.max()
-        if low < 0 or high >= k:
-            raise DataError(
-                f"Class labels must be in 0..{k - 1} for a last layer of {k} units, got labels "
-                f"from {low:g} to {high:g}. Use {int(high) + 1} output units or relabel the data."
-            )
-        one_hot = np.zeros((len(labels), k))
-        one_hot[np.arange(len(labels)), labels.astype(int)] = 1.0
-        return one_hot
-
-    def _require_built(self, what: str) -> None:
+    def require_built(self, what: str) -> None:
+        """Raise :class:`NotFittedError` naming ``what`` if the weights do not exist yet
+        (making them first if the number of inputs is known)."""
         self._build_if_size_known()
         if not self.built:
             raise NotFittedError(
@@ -316,7 +215,8 @@ class Sequential:
                 "layer input_shape=(n_features,) and compile, or fit the model on data first."
             )
 
-    def _require_compiled(self, what: str) -> None:
+    def require_compiled(self, what: str) -> None:
+        """Raise :class:`NotFittedError` naming ``what`` if ``compile`` was not called."""
         if self.optimizer is None or self.loss is None:
             raise NotFittedError(
                 f"{what} needs a compiled model: call model.compile(optimizer='sgd', "
@@ -325,69 +225,56 @@ class Sequential:
 
     # ----------------------------------------------------------------- forward / backward
     def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
-        """Run ``X`` through every layer (no checks: use :meth:`predict` for user data)."""
+        """Run ``X`` through every layer, ``(N, n_inputs) -> (N, outputs)`` (no checks:
+        use :meth:`predict` for user data)."""
         out = X
         for layer in self.layers:
             out = layer.forward(out, training)
         return out
 
     def backward(self, y_pred: np.ndarray, y_true: np.ndarray) -> None:
-        """Fill every parameter's gradient from the loss of ``y_pred`` against ``y_true``."""
+        """Fill every parameter's gradient: the chain rule, last layer first.
+
+        The gradient starts as ``dL/dy_pred = loss.gradient(y_pred, y_true)``, or, for a
+        softmax/sigmoid last layer with its cross-entropy, directly as
+        ``dL/dz = (y_pred - y_true) / N`` (``loss.gradient_wrt_z``). Each layer turns
+        the gradient at its output into the gradient at its input.
+        """
         assert self.loss is not None
-        layers = self.layers
-        last = len(layers) - 1
-        if self._fused:
+        fused = self.output_gradient_is_fused
+        if fused:
             grad = self.loss.gradient_wrt_z(y_pred, y_true)
-            dense = layers[last]
-            assert isinstance(dense, Dense)
-            grad = dense.backward(grad, need_input_grad=last > 0, grad_is_z=True)
         else:
             grad = self.loss.gradient(y_pred, y_true)
-            grad = layers[last].backward(grad, need_input_grad=last > 0)
-        for i in range(last - 1, -1, -1):
-            grad = layers[i].backward(grad, need_input_grad=i > 0)
+        last = len(self.layers) - 1
+        for i in range(last, -1, -1):
+            layer = self.layers[i]
+            if i == last and fused:
+                assert isinstance(layer, Dense)
+                grad = layer.backward(grad, need_input_grad=i > 0, grad_is_z=True)
+            else:
+                grad = layer.backward(grad, need_input_grad=i > 0)
 
-    def _penalty(self) -> float:
+    def penalty(self) -> float:
+        """The L2 terms of every layer, ``sum of l2 * sum(W^2)`` (0 without L2)."""
         return sum(layer.penalty() for layer in self.layers)
 
-    def _layers_with_l2(self) -> list[Layer]:
-        return [layer for layer in self.layers if getattr(layer, "l2", 0)]
-
+    # ----------------------------------------------------------------- training
     def train_step(self, X: np.ndarray, y: np.ndarray) -> float:
         """One step of gradient descent on one batch; returns the batch loss before the step.
 
-        ``X`` and ``y`` must already be prepared arrays of the model's dtype.
+        ``X`` and ``y`` must already be prepared arrays of the model's dtype. The
+        predictions the loss came from are kept in ``model.last_output``.
         """
-        self._require_compiled("train_step")
+        self.require_compiled("train_step")
         if not self.built:
             self.build(X.shape[1])
-        self._penalized = self._layers_with_l2()
-        return self._step(X, y)
-
-    def _step(self, X: np.ndarray, y: np.ndarray) -> float:
-        """``train_step`` without its checks: the body of ``fit``'s inner loop."""
-        assert self.loss is not None and self.optimizer is not None
-        y_pred = self.forward(X, training=True)
-        value = self.loss.value(y_pred, y)
-        for layer in self._penalized:  # the L2 terms; usually none
-            value += layer.penalty()
-        if not math.isfinite(value):
-            raise TrainingDivergedError(
-                f"The loss became {value} (not a finite number): the weights grew too large. "
-                f"Training stopped. Try a smaller learning rate (now "
-                f"{self.optimizer.learning_rate:g}; e.g. {self.optimizer.learning_rate / 10:g}) "
-                "or scale your inputs to around -1..1."
-            )
-        self._last_output = y_pred
-        self.backward(y_pred, y)
-        flat = self._flat  # checked: a copied model's arrays no longer share it
-        if flat is not None and self.optimizer.elementwise and self._params[0][0].base is flat[0]:
-            self.optimizer.step(self._params, flat=flat)
+        if self.fast:
+            loss, self.last_output = fast.Step(self)(X, y)
         else:
-            self.optimizer.step(self._params)
-        return value
+            loss, self.last_output = trainer.train_step(self, X, y)
+        return loss
 
-    # ----------------------------------------------------------------- fit
     def fit(
         self,
         X: Any,
@@ -409,101 +296,11 @@ class Sequential:
         (before shuffling); ``validation_data=(X_val, y_val)`` gives them directly.
         If the loss turns NaN or infinite, training stops with
         :class:`~neuronlab.errors.TrainingDivergedError`; the history so far stays in
-        ``model.history``.
+        ``model.history``. The loop is :func:`neuronlab.training.trainer.fit`.
         """
-        self._require_compiled("fit")
-        assert self.loss is not None and self.optimizer is not None
-        epochs = check_int(epochs, "epochs")
-        X = self._prepare_inputs(X, seed=seed)
-        Y = self._prepare_targets(y, len(X))
-        self._check_loss_matches_output()
-        X_val, Y_val = self._validation_set(X, Y, validation_split, validation_data)
-        if X_val is not None and validation_data is None:
-            X, Y = X[: len(X) - len(X_val)], Y[: len(Y) - len(X_val)]
-        n = len(X)
-        batch = n if batch_size is None and n <= DEFAULT_BATCH_SIZE else batch_size
-        batch = check_int(batch if batch is not None else DEFAULT_BATCH_SIZE, "batch_size")
-        rng = np.random.default_rng(seed if seed is not None else self.seed)
-        for i, layer in enumerate(self.layers):
-            if isinstance(layer, Dropout) and (seed is not None or self.seed is not None):
-                layer._rng = np.random.default_rng([int(rng.integers(2**31)), i])
-
-        self.history = history = History()
-        history.params = {"epochs": epochs, "batch_size": batch, "samples": n}
-        every = [history, *(callbacks or [])]
-        for cb in every:
-            cb.set_model(self)
-        self.stop_training = False
-        self._ready = True
-        metric_fns = [(m, metric_table.get(m)) for m in self.metrics]
-        for cb in every:
-            cb.on_train_begin({})
-        self._penalized = self._layers_with_l2()
-        shuffled = shuffle and n > batch
-        x_rows = _batch_buffer(X, batch if shuffled else 0)  # refilled by every shuffled batch
-        y_rows = _batch_buffer(Y, batch if shuffled else 0)
-        # Overflow while diverging is caught as a non-finite loss, with a clear error,
-        # instead of NumPy warnings followed by pages of NaN.
-        quiet_overflow = np.errstate(over="ignore", invalid="ignore", divide="ignore")
-        with quiet_overflow, _Reporter(verbose, epochs) as reporter:
-            for epoch in range(epochs):
-                for cb in every:
-                    cb.on_epoch_begin(epoch, {})
-                order = rng.permutation(n) if shuffled else None
-                total = 0.0
-                metric_totals = [0.0] * len(metric_fns)
-                for b, start in enumerate(range(0, n, batch)):
-                    if order is None:
-                        xb, yb = X[start:start + batch], Y[start:start + batch]
-                    else:
-                        idx = order[start:start + batch]
-                        xb, yb = _take_rows(X, idx, x_rows), _take_rows(Y, idx, y_rows)
-                    try:
-                        value = self._step(xb, yb)
-                    except TrainingDivergedError as exc:
-                        raise TrainingDivergedError(
-                            f"Epoch {epoch + 1}, batch {b + 1}: {exc}"
-                        ) from None
-                    total += value * len(xb)
-                    for j, (_, fn) in enumerate(metric_fns):
-                        metric_totals[j] += fn(self._last_output, yb) * len(xb)
-                    if callbacks:
-                        for cb in every[1:]:
-                            cb.on_batch_end(b, {"loss": value})
-                logs = {"loss": total / n}
-                for (name, _), t in zip(metric_fns, metric_totals):
-                    logs[name] = t / n
-                if X_val is not None and Y_val is not None:
-                    for key, val in self._scores(X_val, Y_val).items():
-                        logs["val_" + key] = val
-                for cb in every:
-                    cb.on_epoch_end(epoch, logs)
-                reporter.epoch_end(epoch, logs)
-                if self.stop_training:
-                    break
-        for cb in every:
-            cb.on_train_end({})
-        return history
-
-    def _validation_set(
-        self, X: np.ndarray, Y: np.ndarray, split: float, data: tuple[Any, Any] | None
-    ) -> tuple[np.ndarray | None, np.ndarray | None]:
-        if data is not None:
-            if not isinstance(data, (tuple, list)) or len(data) != 2:
-                raise ConfigError("validation_data must be a pair (X_val, y_val).")
-            X_val = self._prepare_inputs(data[0], "X_val")
-            return X_val, self._prepare_targets(data[1], len(X_val), "y_val")
-        if not split:
-            return None, None
-        if not 0 < split < 1:
-            raise ConfigError(f"validation_split must be between 0 and 1, got {split!r}.")
-        n_val = round(len(X) * split)
-        if n_val < 1 or n_val >= len(X):
-            raise DataError(
-                f"validation_split={split} of {len(X)} samples leaves {n_val} for validation "
-                f"and {len(X) - n_val} for training; both need at least one sample."
-            )
-        return X[len(X) - n_val:], Y[len(Y) - n_val:]
+        return trainer.fit(self, X, y, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
+                           verbose=verbose, seed=seed, validation_split=validation_split,
+                           validation_data=validation_data, callbacks=callbacks)
 
     # ----------------------------------------------------------------- predict / evaluate
     def predict(self, X: Any, batch_size: int | None = None) -> np.ndarray:
@@ -514,28 +311,30 @@ class Sequential:
                 "weights, so its answers would be random. Call model.compile(...) and "
                 "model.fit(X, y) first, or set weights with model.set_weights(...)."
             )
-        X = self._prepare_inputs(X)
+        X = data.prepare_inputs(self, X)
         size = check_int(batch_size, "batch_size") if batch_size else 4096
+        forward = functools.partial(fast.forward, self) if self.fast else self.forward
         if len(X) <= size:
-            return self.forward(X)
-        return np.concatenate([self.forward(X[i:i + size]) for i in range(0, len(X), size)])
+            return forward(X)
+        return np.concatenate([forward(X[i:i + size]) for i in range(0, len(X), size)])
 
     def __call__(self, X: Any) -> np.ndarray:
         return self.predict(X)
 
-    def _scores(self, X: np.ndarray, Y: np.ndarray) -> dict[str, float]:
+    def compute_metrics(self, X: np.ndarray, Y: np.ndarray) -> dict[str, float]:
+        """``{"loss": ..., metric: ...}`` on prepared arrays ``X, Y`` (no checks)."""
         assert self.loss is not None
-        y_pred = self.forward(X)
-        scores = {"loss": self.loss.value(y_pred, Y) + self._penalty()}
+        y_pred = fast.forward(self, X) if self.fast else self.forward(X)
+        scores = {"loss": trainer.compute_loss(self, y_pred, Y)}
         for name in self.metrics:
             scores[name] = metric_table.get(name)(y_pred, Y)
         return scores
 
     def evaluate(self, X: Any, y: Any, return_dict: bool = False) -> Any:
         """The loss (and metrics) on ``X, y``: a float, ``[loss, *metrics]``, or a dict."""
-        self._require_compiled("evaluate")
-        X = self._prepare_inputs(X)
-        scores = self._scores(X, self._prepare_targets(y, len(X)))
+        self.require_compiled("evaluate")
+        X = data.prepare_inputs(self, X)
+        scores = self.compute_metrics(X, data.prepare_targets(self, y, len(X)))
         if return_dict:
             return scores
         return scores["loss"] if not self.metrics else list(scores.values())
@@ -608,130 +407,3 @@ class Sequential:
         from .diagrams import sequential_svg
 
         return sequential_svg(self)
-
-
-def _pack(layers: list[Layer]) -> FlatParameters | None:
-    """Move every parameter into one flat array and every gradient into another, leaving
-    views in the layers: the same names, shapes and numbers. Plain SGD then updates all
-    the weights with one NumPy call instead of two per array (2 µs of the digits net's
-    35 µs step, 2 of XOR's 21). Returns ``(values, gradients)``, or None if the dtypes
-    differ or a layer keeps its arrays where they cannot be replaced.
-    """
-    pairs = [pair for layer in layers for pair in layer.parameters()]
-    if not pairs or len({value.dtype for value, _ in pairs}) != 1:
-        return None
-    size = sum(value.size for value, _ in pairs)
-    values, grads = np.empty(size, pairs[0][0].dtype), np.empty(size, pairs[0][0].dtype)
-    views: dict[int, np.ndarray] = {}  # id of each array -> its place in the flat array
-    start = 0
-    for value, grad in pairs:
-        for old, flat in ((value, values), (grad, grads)):
-            views[id(old)] = flat[start:start + value.size].reshape(old.shape)
-            views[id(old)][...] = old
-        start += value.size
-    for layer in layers:
-        for name, attribute in list(vars(layer).items()):
-            if id(attribute) in views:
-                setattr(layer, name, views[id(attribute)])
-    moved = all(value.base is values and grad.base is grads
-                for layer in layers for value, grad in layer.parameters())
-    return (values, grads) if moved else None
-
-
-def _batch_buffer(data: np.ndarray, batch: int) -> np.ndarray:
-    """An empty array for ``batch`` rows of ``data``, filled anew by every shuffled batch."""
-    return np.empty((batch, *data.shape[1:]), dtype=data.dtype)
-
-
-def _take_rows(data: np.ndarray, rows: np.ndarray, buffer: np.ndarray) -> np.ndarray:
-    """``data[rows]``, written into the reused ``buffer`` instead of a new array.
-
-    Gathering the shuffled rows is the one copy batching needs; writing it into one
-    buffer keeps a 128 x 784 float32 batch (400 KB) from being allocated every step.
-    ``mode="clip"`` skips the bounds check's extra copy: ``rows`` come from a permutation.
-    """
-    return data.take(rows, axis=0, out=buffer[: len(rows)], mode="clip")
-
-
-class _Reporter:
-    """Progress for ``fit``: a progress bar (verbose=1) or a line per epoch (verbose=2).
-
-    In a terminal the bar is rich's; in Jupyter it is an HTML ``<progress>`` bar updated
-    in place through an IPython display handle (rich would need ipywidgets there).
-    """
-
-    def __init__(self, verbose: int, epochs: int) -> None:
-        from rich.console import Console
-
-        self.verbose = verbose
-        self.epochs = epochs
-        self.progress: Any = None
-        self.notebook: _NotebookBar | None = None
-        self.console = Console()
-        if verbose == 1 and self.console.is_jupyter:
-            self.notebook = _NotebookBar(epochs)
-        elif verbose == 1:
-            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-            from rich.table import Column
-
-            # On a narrow terminal the metrics wrap; the epoch count is never cut to "Epoch …".
-            self.progress = Progress(
-                TextColumn("[bold]Epoch {task.completed}/{task.total}",
-                           table_column=Column(no_wrap=True)),
-                BarColumn(bar_width=20),
-                TextColumn("{task.fields[logs]}", table_column=Column(overflow="fold")),
-                TimeRemainingColumn(),
-                console=self.console,
-            )
-            self.task = self.progress.add_task("fit", total=epochs, logs="")
-            self.progress.start()
-
-    @staticmethod
-    def format(logs: Logs) -> str:
-        return " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
-
-    def epoch_end(self, epoch: int, logs: Logs) -> None:
-        if self.progress is not None:
-            self.progress.update(self.task, completed=epoch + 1, logs=self.format(logs))
-        elif self.notebook is not None:
-            self.notebook.update(epoch + 1, self.format(logs))
-        elif self.verbose >= 2:
-            self.console.print(f"Epoch {epoch + 1}/{self.epochs} - {self.format(logs)}")
-
-    def close(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-        if self.notebook is not None:
-            self.notebook.update(self.notebook.done, self.notebook.text, force=True)
-
-    def __enter__(self) -> _Reporter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-class _NotebookBar:
-    """An HTML progress bar in a Jupyter cell, redrawn at most 10 times a second."""
-
-    def __init__(self, epochs: int) -> None:
-        from IPython.display import HTML, display
-
-        self.epochs, self.done, self.text, self.shown_at = epochs, 0, "", 0.0
-        self._html = HTML
-        self.handle = display(HTML(self._render()), display_id=True)
-
-    def _render(self) -> str:
-        from html import escape
-
-        return (f'<progress value="{self.done}" max="{self.epochs}" style="width:16em">'
-                f"</progress> <b>Epoch {self.done}/{self.epochs}</b> "
-                f"<code>{escape(self.text)}</code>")
-
-    def update(self, done: int, text: str, force: bool = False) -> None:
-        self.done, self.text = done, text
-        now = time.monotonic()
-        if force or done == self.epochs or now - self.shown_at >= 0.1:
-            self.shown_at = now
-            if self.handle is not None:
-                self.handle.update(self._html(self._render()))

@@ -87,10 +87,12 @@ def single_neuron_on_xor(epochs: int = 2000, seeds: range = range(5),
         run = XorAttempt(0.0, 0, [])
         for _ in range(epochs):
             run.losses.append(model.train_step(X, y))
-            correct = int(((model._last_output > 0.5) == (y > 0.5)).sum())
+            y_pred = model.last_output  # the predictions that loss came from
+            assert y_pred is not None
+            correct = int(((y_pred > 0.5) == (y > 0.5)).sum())
             if correct > run.best_correct:
                 run.best_correct, run.best_accuracy = correct, correct / 4
-                run.predictions = model._last_output[:, 0].tolist()
+                run.predictions = y_pred[:, 0].tolist()
         if run.best_correct > best.best_correct:
             best = run
     return best

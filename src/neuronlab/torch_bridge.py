@@ -75,7 +75,7 @@ def to_torch(model: Sequential) -> Any:
     call ``.train()`` on it to train it further in PyTorch.
     """
     torch = _import_torch()
-    model._require_built("to_torch")
+    model.require_built("to_torch")
     dtype = torch.float64 if model.dtype == "float64" else torch.float32
     modules = []
     for layer in model.layers:

@@ -284,8 +284,7 @@ class Session:
     def _diverge(self, exc: TrainingDivergedError) -> None:
         c = self.config
         self.playing = False
-        batch = str(exc).split(":")[0].partition(", batch ")[2]  # "Epoch 3, batch 5: ..."
-        where = f", batch {batch}" if batch.isdigit() else ""
+        where = f", batch {exc.batch}" if exc.batch is not None else ""
         self.diverged = (
             f"Training diverged in epoch {self.epoch + 1}{where}: the loss became NaN (not a "
             f"number) because the weights grew so large that the arithmetic overflowed. Training "

@@ -1,20 +1,15 @@
-"""The NumPy core: activations, losses, layers, optimizer step, model conventions."""
+"""Sequential: gradients of the whole model, one SGD step by hand, seeds, compile,
+evaluate, summary, config."""
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 from neuronlab import (
     SGD,
     ConfigError,
     Dense,
-    Dropout,
     EarlyStopping,
     History,
     LambdaCallback,
@@ -22,142 +17,9 @@ from neuronlab import (
     activations,
     datasets,
     gradcheck,
-    losses,
 )
 
 EXTREME = np.array([-1000.0, -50.0, -1.0, 0.0, 1.0, 50.0, 1000.0])
-
-
-# ---------------------------------------------------------------- activations
-@pytest.mark.parametrize("name", activations.names())
-def test_activation_gradients_match_finite_differences(name):
-    result = gradcheck.check_activation(name)
-    assert result.passed, str(result)
-
-
-@pytest.mark.parametrize("name", ["sigmoid", "tanh", "softmax", "relu", "leaky_relu", "step"])
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_activations_are_finite_without_warnings_at_extremes(name, dtype):
-    act = activations.get(name)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        y = act.forward(EXTREME.astype(dtype).reshape(1, -1))
-        d = act.derivative(EXTREME.astype(dtype).reshape(1, -1))
-    assert np.isfinite(y).all() and np.isfinite(d).all()
-
-
-def test_sigmoid_values():
-    s = activations.get("sigmoid")
-    y = s.forward(EXTREME.copy())
-    assert y[3] == 0.5
-    assert y[0] == 0.0 and y[-1] == 1.0
-    assert ((y >= 0) & (y <= 1)).all()
-    np.testing.assert_allclose(s.forward(np.array([-30.0])), [1 / (1 + np.exp(30.0))], rtol=1e-12)
-
-
-def test_softmax_rows_sum_to_one_even_at_extremes():
-    sm = activations.get("softmax")
-    z = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0]])
-    y = sm.forward(z)
-    np.testing.assert_allclose(y.sum(axis=1), 1.0)
-    np.testing.assert_allclose(y[0], [1.0, 0.0, 0.0])
-
-
-@given(arrays(np.float64, (3, 4), elements=st.floats(-500, 500)))
-@settings(max_examples=50, deadline=None)
-def test_softmax_is_shift_invariant_and_positive(z):
-    sm = activations.get("softmax")
-    np.testing.assert_allclose(sm.forward(z), sm.forward(z + 7.0), atol=1e-12)
-    assert (sm.forward(z) >= 0).all()
-
-
-def test_step_and_relu_definitions():
-    z = np.array([-1.0, 0.0, 2.0])
-    np.testing.assert_array_equal(activations.get("step").forward(z), [0.0, 0.0, 1.0])
-    np.testing.assert_array_equal(activations.get("relu").forward(z), [0.0, 0.0, 2.0])
-    np.testing.assert_array_equal(activations.get("relu").derivative(z), [0.0, 0.0, 1.0])
-    np.testing.assert_allclose(activations.get("leaky_relu").forward(z), [-0.01, 0.0, 2.0])
-
-
-def test_activation_derivatives_by_formula():
-    z = np.linspace(-3, 3, 13)
-    s = 1 / (1 + np.exp(-z))
-    np.testing.assert_allclose(activations.get("sigmoid").derivative(z), s * (1 - s))
-    np.testing.assert_allclose(activations.get("tanh").derivative(z), 1 - np.tanh(z) ** 2)
-    np.testing.assert_array_equal(activations.get("linear").derivative(z), np.ones_like(z))
-
-
-# ---------------------------------------------------------------- losses
-@pytest.mark.parametrize("name", losses.names())
-def test_loss_gradients_match_finite_differences(name):
-    result = gradcheck.check_loss(name)
-    assert result.passed, str(result)
-
-
-@pytest.mark.parametrize("loss", [losses.BinaryCrossentropy(from_logits=True),
-                                  losses.CategoricalCrossentropy(from_logits=True)])
-def test_logit_losses_gradients(loss):
-    assert gradcheck.check_loss(loss).passed
-
-
-def test_cross_entropy_guards_log_zero():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        bce = losses.get("binary_crossentropy").value(np.array([[0.0], [1.0]]),
-                                                      np.array([[1.0], [0.0]]))
-        cce = losses.get("categorical_crossentropy").value(np.array([[0.0, 1.0]]),
-                                                           np.array([[1.0, 0.0]]))
-        logits = losses.CategoricalCrossentropy(from_logits=True).value(
-            np.array([[1000.0, -1000.0]]), np.array([[0.0, 1.0]]))
-        blogits = losses.BinaryCrossentropy(from_logits=True).value(
-            np.array([[1000.0], [-1000.0]]), np.array([[0.0], [1.0]]))
-    assert all(np.isfinite(v) for v in (bce, cce, logits, blogits))
-    assert logits == pytest.approx(2000.0)
-    assert blogits == pytest.approx(1000.0)
-
-
-def test_cross_entropy_values_by_hand():
-    p = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]])
-    y = np.array([[1.0, 0, 0], [0, 1.0, 0]])
-    expected = -(np.log(0.7) + np.log(0.8)) / 2
-    assert losses.get("categorical_crossentropy")(p, y) == pytest.approx(expected)
-    assert losses.get("bce")([[0.9], [0.2]], [[1.0], [0.0]]) == pytest.approx(
-        -(np.log(0.9) + np.log(0.8)) / 2)
-
-
-# ---------------------------------------------------------------- layers
-@pytest.mark.parametrize("activation", activations.names())
-def test_dense_gradients_for_every_activation(activation):
-    if activation == "step":
-        pytest.importorskip("numpy")  # step has zero gradient: still checked below
-    layer = Dense(3, activation=activation, input_shape=(4,), l2=0.01)
-    result = gradcheck.check_layer(layer)
-    assert result.passed, str(result)
-
-
-def test_dropout_gradient_and_scaling():
-    assert gradcheck.check_layer(Dropout(0.4), np.random.default_rng(0).normal(size=(6, 5))).passed
-    layer = Dropout(0.5)
-    layer.build(1000, np.random.default_rng(0), np.float64)
-    x = np.ones((200, 1000))
-    out = layer.forward(x, training=True)
-    assert set(np.unique(out)) <= {0.0, 2.0}
-    assert out.mean() == pytest.approx(1.0, abs=0.02)
-    np.testing.assert_array_equal(layer.forward(x, training=False), x)
-
-
-def test_dense_forward_backward_shapes_and_formulas():
-    rng = np.random.default_rng(0)
-    layer = Dense(3, activation="linear", input_shape=(4,))
-    layer.build(4, rng, np.float64)
-    x = rng.normal(size=(5, 4))
-    g = rng.normal(size=(5, 3))
-    y = layer.forward(x)
-    assert y.shape == (5, 3)
-    gx = layer.backward(g)
-    np.testing.assert_allclose(layer.grad_W, g.T @ x)
-    np.testing.assert_allclose(layer.grad_b, g.sum(0))
-    np.testing.assert_allclose(gx, g @ layer.W)
 
 
 def test_model_gradcheck_every_loss():

@@ -1,0 +1,174 @@
+"""Callbacks: code that runs at fixed points of ``fit``, the hook to watch or steer training.
+
+``fit`` calls, in this order: ``on_train_begin``; per epoch ``on_epoch_begin``,
+``on_batch_end`` after every batch, ``on_epoch_end`` with the epoch's logs
+(``{"loss": ..., "accuracy": ..., "val_loss": ...}``); and ``on_train_end``.
+:class:`History`, what ``fit`` returns, is itself a callback that keeps those logs.
+
+Write your own by subclassing :class:`Callback` and overriding any of its ``on_*``
+methods, or pass plain functions to :class:`LambdaCallback`. ``self.model`` is the
+model being trained; setting ``self.model.stop_training = True`` ends training after
+the current epoch.
+
+>>> seen = []
+>>> cb = LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(epoch))
+>>> cb.on_epoch_end(0, {"loss": 0.5})
+>>> seen
+[0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import ConfigError
+
+if TYPE_CHECKING:
+    from ..model import Sequential
+
+Logs = dict[str, float]
+
+
+class Callback:
+    """Base class; every hook does nothing until overridden."""
+
+    model: Sequential
+
+    def set_model(self, model: Sequential) -> None:
+        self.model = model
+
+    def on_train_begin(self, logs: Logs | None = None) -> None: ...
+
+    def on_train_end(self, logs: Logs | None = None) -> None: ...
+
+    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None: ...
+
+    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None: ...
+
+    def on_batch_end(self, batch: int, logs: Logs | None = None) -> None: ...
+
+
+class History(Callback):
+    """What ``fit`` returns: ``history.history["loss"]`` (and every metric) per epoch.
+
+    ``history.epoch`` lists the epoch numbers, counted from 0.
+
+    >>> history = History()
+    >>> history.on_epoch_end(0, {"loss": 0.25})
+    >>> history.history, history.epoch
+    ({'loss': [0.25]}, [0])
+    """
+
+    def __init__(self) -> None:
+        self.history: dict[str, list[float]] = {}
+        self.epoch: list[int] = []
+        self.params: dict[str, Any] = {}
+
+    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        self.epoch.append(epoch)
+        for key, value in (logs or {}).items():
+            self.history.setdefault(key, []).append(float(value))
+
+    def __repr__(self) -> str:
+        if not self.epoch:
+            return "History(no epochs)"
+        last = ", ".join(f"{k}={v[-1]:.4g}" for k, v in self.history.items())
+        return f"History({len(self.epoch)} epochs, last: {last})"
+
+
+class LambdaCallback(Callback):
+    """A callback made of plain functions, e.g. ``LambdaCallback(on_epoch_end=print)``."""
+
+    def __init__(
+        self,
+        on_epoch_begin: Callable[[int, Logs], Any] | None = None,
+        on_epoch_end: Callable[[int, Logs], Any] | None = None,
+        on_batch_end: Callable[[int, Logs], Any] | None = None,
+        on_train_begin: Callable[[Logs], Any] | None = None,
+        on_train_end: Callable[[Logs], Any] | None = None,
+    ) -> None:
+        self._epoch_begin = on_epoch_begin
+        self._epoch_end = on_epoch_end
+        self._batch_end = on_batch_end
+        self._train_begin = on_train_begin
+        self._train_end = on_train_end
+
+    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
+        if self._epoch_begin is not None:
+            self._epoch_begin(epoch, logs or {})
+
+    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        if self._epoch_end is not None:
+            self._epoch_end(epoch, logs or {})
+
+    def on_batch_end(self, batch: int, logs: Logs | None = None) -> None:
+        if self._batch_end is not None:
+            self._batch_end(batch, logs or {})
+
+    def on_train_begin(self, logs: Logs | None = None) -> None:
+        if self._train_begin is not None:
+            self._train_begin(logs or {})
+
+    def on_train_end(self, logs: Logs | None = None) -> None:
+        if self._train_end is not None:
+            self._train_end(logs or {})
+
+
+class EarlyStopping(Callback):
+    """Stop training when ``monitor`` has not improved for ``patience`` epochs.
+
+    ``mode`` is ``"min"`` for losses, ``"max"`` for accuracies (``"auto"`` picks by
+    name). With ``restore_best_weights=True`` the model ends with the weights of its
+    best epoch instead of its last one.
+    """
+
+    def __init__(self, monitor: str = "val_loss", patience: int = 0, min_delta: float = 0.0,
+                 mode: str = "auto", restore_best_weights: bool = False) -> None:
+        if mode not in ("auto", "min", "max"):
+            raise ConfigError(f"EarlyStopping mode must be 'auto', 'min' or 'max', got {mode!r}.")
+        if mode == "auto":
+            mode = "max" if ("acc" in monitor) else "min"
+        self.monitor = monitor
+        self.patience = int(patience)
+        self.min_delta = abs(float(min_delta))
+        self.mode = mode
+        self.restore_best_weights = restore_best_weights
+        self.stopped_epoch: int | None = None
+        self.best_epoch: int | None = None
+
+    def on_train_begin(self, logs: Logs | None = None) -> None:
+        self.wait = 0
+        self.best = np.inf if self.mode == "min" else -np.inf
+        self.best_weights: list[np.ndarray] | None = None
+        self.stopped_epoch = None
+        self.best_epoch = None
+
+    def _improved(self, value: float) -> bool:
+        if self.mode == "min":
+            return value < self.best - self.min_delta
+        return value > self.best + self.min_delta
+
+    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        logs = logs or {}
+        if self.monitor not in logs:
+            raise ConfigError(
+                f"EarlyStopping monitors {self.monitor!r}, but fit only logs "
+                f"{sorted(logs)}. Pick one of those (val_* needs validation data)."
+            )
+        value = float(logs[self.monitor])
+        if self._improved(value):
+            self.best, self.best_epoch, self.wait = value, epoch, 0
+            if self.restore_best_weights:
+                self.best_weights = self.model.get_weights()
+            return
+        self.wait += 1
+        if self.wait > self.patience:
+            self.stopped_epoch = epoch
+            self.model.stop_training = True
+
+    def on_train_end(self, logs: Logs | None = None) -> None:
+        if self.restore_best_weights and self.best_weights is not None:
+            self.model.set_weights(self.best_weights)

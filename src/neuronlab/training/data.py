@@ -1,0 +1,158 @@
+"""Data for training: check inputs and targets, one-hot labels, hold out a validation
+set, cut batches.
+
+Inputs ``X`` have shape ``(N, n_inputs)``; targets ``Y`` have shape ``(N, outputs)``.
+Integer class labels of shape ``(N,)`` become one-hot rows when the model has more
+than one output.
+
+>>> import numpy as np
+>>> labels_to_one_hot(np.array([0.0, 2.0, 1.0]), 3)
+array([[1., 0., 0.],
+       [0., 0., 1.],
+       [0., 1., 0.]])
+>>> batch_size_for(4, None), batch_size_for(1000, None), batch_size_for(1000, 128)
+(4, 32, 128)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .. import losses
+from ..errors import ConfigError, DataError, ShapeError
+from ..validation import as_float_array, check_int
+
+if TYPE_CHECKING:
+    from ..model import Sequential
+
+DEFAULT_BATCH_SIZE = 32
+
+
+def batch_size_for(n_samples: int, batch_size: int | None) -> int:
+    """The batch size ``fit`` uses: ``batch_size`` if given, else 32 (as Keras), or all
+    the samples when there are at most 32 of them (full-batch gradient descent)."""
+    if batch_size is None:
+        return n_samples if n_samples <= DEFAULT_BATCH_SIZE else DEFAULT_BATCH_SIZE
+    return check_int(batch_size, "batch_size")
+
+
+def batches(X: np.ndarray, Y: np.ndarray, batch_size: int,
+            order: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Yield ``(X_b, Y_b)`` batches of ``batch_size`` rows (the last may be shorter),
+    in the row order ``order`` (a permutation) or, without one, as stored.
+
+    >>> X, Y = np.arange(5.0).reshape(5, 1), np.zeros((5, 1))
+    >>> [xb[:, 0].tolist() for xb, _ in batches(X, Y, 2, order=np.array([4, 0, 3, 1, 2]))]
+    [[4.0, 0.0], [3.0, 1.0], [2.0]]
+    """
+    for start in range(0, len(X), batch_size):
+        if order is None:
+            yield X[start:start + batch_size], Y[start:start + batch_size]
+        else:
+            rows = order[start:start + batch_size]
+            yield X[rows], Y[rows]
+
+
+def prepare_inputs(model: Sequential, X: Any, name: str = "X",
+                   seed: int | None = None) -> np.ndarray:
+    """``X`` as a float array of the model's dtype, ``(N, n_inputs)``, checked against
+    the model's number of inputs (building the model's weights if they do not exist yet).
+    """
+    X = as_float_array(X, name, dtype=model.dtype)
+    if not model.built:
+        expected = model.n_inputs
+        if expected is not None and X.shape[1] != expected:
+            raise feature_error(X, expected, name)
+        model.build(X.shape[1], seed=seed)
+    elif X.shape[1] != model.n_inputs:
+        raise feature_error(X, model.n_inputs or 0, name)
+    return X
+
+
+def feature_error(X: np.ndarray, expected: int, name: str) -> ShapeError:
+    """The error for ``X`` with the wrong number of columns."""
+    return ShapeError(
+        f"This model expects {expected} input features per sample, got {name} with shape "
+        f"{X.shape} ({X.shape[1]} features). Pass data with {expected} columns, or give the "
+        f"first layer input_shape=({X.shape[1]},)."
+    )
+
+
+def prepare_targets(model: Sequential, y: Any, n_samples: int, name: str = "y") -> np.ndarray:
+    """Targets as ``(N, outputs)`` in the model's dtype: a column of class labels
+    becomes one-hot rows; widths, counts and cross-entropy's 0..1 range are checked."""
+    k = model.output_units
+    Y = np.asarray(y) if not isinstance(y, np.ndarray) else y
+    if Y.ndim == 1:
+        Y = Y.reshape(-1, 1)
+    Y = as_float_array(Y, name, dtype=np.float64)
+    if len(Y) != n_samples:
+        raise ShapeError(
+            f"X has {n_samples} samples but {name} has {len(Y)}; give exactly one target "
+            f"per sample (row of X)."
+        )
+    if k > 1 and Y.shape[1] == 1:
+        Y = labels_to_one_hot(Y[:, 0], k, name)
+    elif Y.shape[1] != k:
+        what = "one-hot rows" if k > 1 else "targets"
+        raise ShapeError(
+            f"The model's last layer has {k} output(s) but {name} has width {Y.shape[1]} "
+            f"(shape {Y.shape}). Give {what} of width {k}, integer class labels of shape "
+            f"({n_samples},), or change the last layer's units to {Y.shape[1]}."
+        )
+    loss = model.loss
+    is_crossentropy = isinstance(loss, (losses.BinaryCrossentropy,
+                                        losses.CategoricalCrossentropy))
+    if loss is not None and is_crossentropy and ((Y < 0).any() or (Y > 1).any()):
+        raise DataError(
+            f"{loss.name} needs targets between 0 and 1, got {name} values from "
+            f"{Y.min():g} to {Y.max():g}. Use 0/1 labels (or one-hot rows)."
+        )
+    return Y.astype(model.dtype, copy=False)
+
+
+def labels_to_one_hot(labels: np.ndarray, k: int, name: str = "y") -> np.ndarray:
+    """Class labels ``0..k-1`` of shape ``(N,)`` as one-hot rows ``(N, k)``."""
+    if not np.all(labels == np.round(labels)):
+        raise DataError(
+            f"The model has {k} outputs, so {name} with one column must hold integer class "
+            f"labels 0..{k - 1}, but it has non-integer values such as "
+            f"{labels[labels != np.round(labels)][0]:g}."
+        )
+    low, high = labels.min(), labels.max()
+    if low < 0 or high >= k:
+        raise DataError(
+            f"Class labels must be in 0..{k - 1} for a last layer of {k} units, got labels "
+            f"from {low:g} to {high:g}. Use {int(high) + 1} output units or relabel the data."
+        )
+    one_hot = np.zeros((len(labels), k))
+    one_hot[np.arange(len(labels)), labels.astype(int)] = 1.0
+    return one_hot
+
+
+def split_validation(
+    model: Sequential, X: np.ndarray, Y: np.ndarray, split: float,
+    data: tuple[Any, Any] | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """``(X_train, Y_train, X_val, Y_val)``: ``data`` checked as given, or the last
+    ``split`` fraction of the rows held out (before any shuffling), or no validation."""
+    if data is not None:
+        if not isinstance(data, (tuple, list)) or len(data) != 2:
+            raise ConfigError("validation_data must be a pair (X_val, y_val).")
+        X_val = prepare_inputs(model, data[0], "X_val")
+        return X, Y, X_val, prepare_targets(model, data[1], len(X_val), "y_val")
+    if not split:
+        return X, Y, None, None
+    if not 0 < split < 1:
+        raise ConfigError(f"validation_split must be between 0 and 1, got {split!r}.")
+    n_val = round(len(X) * split)
+    if n_val < 1 or n_val >= len(X):
+        raise DataError(
+            f"validation_split={split} of {len(X)} samples leaves {n_val} for validation "
+            f"and {len(X) - n_val} for training; both need at least one sample."
+        )
+    n_train = len(X) - n_val
+    return X[:n_train], Y[:n_train], X[n_train:], Y[n_train:]

@@ -1,0 +1,155 @@
+"""Callbacks: every hook in order, LambdaCallback, EarlyStopping (patience, mode,
+restoring the best weights)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from neuronlab import (
+    Adam,
+    Callback,
+    ConfigError,
+    Dense,
+    EarlyStopping,
+    LambdaCallback,
+    Sequential,
+    datasets,
+)
+
+
+def mlp(n_inputs: int, hidden: list[int], output: Dense, activation: str = "relu",
+        seed: int = 0, dtype: str = "float32") -> Sequential:
+    layers = [Dense(units, activation=activation) for units in hidden] + [output]
+    layers[0].input_shape = (n_inputs,)
+    return Sequential(layers, seed=seed, dtype=dtype)
+
+
+def blobs_model(seed: int = 0) -> Sequential:
+    model = mlp(2, [8], Dense(3, activation="softmax"), seed=seed)
+    model.compile(optimizer=Adam(learning_rate=0.02), loss="categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+class Recorder(Callback):
+    """A callback a user might write: watches every hook and stops after epoch 2."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+        self.logs: list[dict[str, float]] = []
+        self.batches = 0
+
+    def on_train_begin(self, logs=None):
+        self.events.append("train_begin")
+        self.model_seen = self.model
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.events.append(f"epoch_begin {epoch}")
+
+    def on_batch_end(self, batch, logs=None):
+        self.batches += 1
+        assert np.isfinite(logs["loss"])
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.events.append(f"epoch_end {epoch}")
+        self.logs.append(dict(logs))
+        if epoch == 2:
+            self.model.stop_training = True
+
+    def on_train_end(self, logs=None):
+        self.events.append("train_end")
+
+
+def test_a_user_written_callback_sees_every_hook_and_can_stop_training():
+    X, y = datasets.make_blobs(100, centers=3, seed=2)
+    model = blobs_model()
+    recorder = Recorder()
+    history = model.fit(X, y, epochs=10, batch_size=25, verbose=0, validation_split=0.2,
+                        callbacks=[recorder])
+    assert recorder.model_seen is model
+    assert recorder.events == ["train_begin", "epoch_begin 0", "epoch_end 0", "epoch_begin 1",
+                               "epoch_end 1", "epoch_begin 2", "epoch_end 2", "train_end"]
+    assert recorder.batches == 3 * 4  # 80 training rows in batches of 25
+    assert set(recorder.logs[0]) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert history.epoch == [0, 1, 2]
+    assert [logs["loss"] for logs in recorder.logs] == history.history["loss"]
+
+
+def test_lambda_callback_runs_plain_functions():
+    X, y = datasets.make_blobs(60, centers=3, seed=2)
+    seen: list[tuple[str, int]] = []
+    callback = LambdaCallback(
+        on_train_begin=lambda logs: seen.append(("begin", -1)),
+        on_epoch_end=lambda epoch, logs: seen.append(("epoch", epoch)),
+        on_train_end=lambda logs: seen.append(("end", -1)),
+    )
+    blobs_model().fit(X, y, epochs=3, verbose=0, callbacks=[callback])
+    assert seen == [("begin", -1), ("epoch", 0), ("epoch", 1), ("epoch", 2), ("end", -1)]
+
+
+class WeightLog(Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        self.__dict__.setdefault("weights", []).append(self.model.get_weights())
+
+
+def overfitting_setup():
+    """A big network on 40 noisy points: validation loss falls, then rises (epoch 10)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 5))
+    y = (X[:, 0] + rng.normal(scale=0.8, size=40) > 0).astype(int)
+    X_val = rng.normal(size=(200, 5))
+    y_val = (X_val[:, 0] > 0).astype(int)
+    model = mlp(5, [64, 64], Dense(1, activation="sigmoid"))
+    model.compile(optimizer=Adam(learning_rate=0.01), loss="binary_crossentropy",
+                  metrics=["accuracy"])
+    return model, X, y, (X_val, y_val)
+
+
+@pytest.mark.parametrize("restore", [True, False])
+def test_early_stopping_stops_after_patience_and_restores_the_best_weights(restore):
+    model, X, y, validation = overfitting_setup()
+    log = WeightLog()
+    stopper = EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=restore)
+    history = model.fit(X, y, epochs=200, verbose=0, seed=0, validation_data=validation,
+                        callbacks=[log, stopper])
+    val_loss = history.history["val_loss"]
+    best = int(np.argmin(val_loss))
+    assert best > 5  # a real minimum, reached after learning something
+    assert stopper.best_epoch == best and stopper.best == pytest.approx(val_loss[best])
+    assert stopper.stopped_epoch == best + 4 == history.epoch[-1] < 199
+    assert len(val_loss) == best + 5
+    assert min(val_loss[best + 1:]) > val_loss[best]
+    expected = log.weights[best] if restore else log.weights[-1]
+    for mine, theirs in zip(model.get_weights(), expected):
+        np.testing.assert_array_equal(mine, theirs)
+    if restore:
+        restored = model.evaluate(*validation, return_dict=True)
+        assert restored["loss"] == pytest.approx(val_loss[best])
+        assert restored["accuracy"] == pytest.approx(history.history["val_accuracy"][best])
+
+
+def test_early_stopping_on_accuracy_maximises_and_min_delta_counts():
+    model, X, y, validation = overfitting_setup()
+    stopper = EarlyStopping(monitor="val_accuracy", patience=1, min_delta=10.0,
+                            restore_best_weights=True)
+    log = WeightLog()
+    model.fit(X, y, epochs=50, verbose=0, seed=0, validation_data=validation,
+              callbacks=[log, stopper])
+    # nothing can improve by 10: the first epoch stays best, training stops at epoch 2
+    assert stopper.mode == "max" and stopper.best_epoch == 0 and stopper.stopped_epoch == 2
+    for mine, theirs in zip(model.get_weights(), log.weights[0]):
+        np.testing.assert_array_equal(mine, theirs)
+
+
+def test_early_stopping_on_a_metric_that_is_not_logged():
+    X, y = datasets.make_blobs(60, centers=3, seed=2)
+    with pytest.raises(ConfigError, match=r"monitors 'val_loss'.*\['accuracy', 'loss'\]"):
+        blobs_model().fit(X, y, epochs=2, verbose=0, callbacks=[EarlyStopping()])
+    with pytest.raises(ConfigError, match="mode must be"):
+        EarlyStopping(mode="up")
+
+
+# ---------------------------------------------------------------------------
+# mini-batches and seeded shuffling
+# ---------------------------------------------------------------------------
