@@ -34,7 +34,6 @@ from rich.text import Text
 
 from .errors import ConfigError
 from .learn.catalog import EXERCISES
-from .learn.checker import check_file
 from .learn.exercises import Exercise
 from .learn.lessons import LESSONS, Lesson, find_lesson, run_example
 from .learn.results import CheckResult
@@ -65,6 +64,8 @@ def _workspace(args: argparse.Namespace, required: bool = True) -> Workspace | N
 def _warn(console: Console, workspace: Workspace | None) -> None:
     for warning in workspace.warnings if workspace else []:
         _say(console, Text(f"warning: {warning}", style="yellow"))
+    if workspace:
+        workspace.warnings.clear()
 
 
 def print_result(console: Console, result: CheckResult) -> None:
@@ -195,9 +196,9 @@ def _check_and_record(console: Console, workspace: Workspace, exercise: Exercise
                       timeout: float | None) -> CheckResult:
     _say(console, Text(f"Checking {exercise.filename} (exercise {exercise.number} of "
                        f"{len(EXERCISES)}, lesson {exercise.lesson}) ...", style="dim"))
-    result = check_file(exercise, workspace.path(exercise), timeout=timeout)
-    newly = workspace.record_check(exercise, result)
+    result, newly = workspace.check(exercise, timeout=timeout)
     print_result(console, result)
+    _warn(console, workspace)
     if result.passed:
         _after_pass(console, workspace, exercise, newly)
     elif result.status != "missing":
@@ -226,10 +227,10 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
     assert workspace is not None
     _warn(console, workspace)
     if args.all:
-        results = {ex.name: check_file(ex, workspace.path(ex), timeout=args.timeout)
+        results = {ex.name: workspace.check(ex, timeout=args.timeout)[0]
                    for ex in EXERCISES.values()}
+        _warn(console, workspace)
         for ex in EXERCISES.values():
-            workspace.record_check(ex, results[ex.name])
             _say(console, Text(f"{MARKS.get(results[ex.name].status, '?')} {ex.filename}: "
                                f"{results[ex.name].headline}"))
         passed = sum(r.passed for r in results.values())

@@ -28,8 +28,8 @@ from ..model import Sequential
 from ..neuron import Layer as PyLayer
 from ..neuron import Neuron
 from ..optimizers import SGD
-from .exercises import AnswerError, Case, Catalog, Exercise
-from .values import describe, show
+from .exercises import Case, Catalog, Exercise
+from .observers import gate_observe, model_aspect, truth_table
 
 Hidden = list[tuple[str, tuple[Any, ...]]]
 
@@ -273,39 +273,12 @@ BATCH_FORWARD = Exercise(
 
 
 # =========================================================================== lesson 5
-_GATE_INPUTS: dict[int, list[tuple[float, ...]]] = {
-    2: [(0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)], 1: [(0.0,), (1.0,)]}
-
-
-def _truth_table(name: str, neuron: Neuron) -> dict[str, float]:
-    rows = _GATE_INPUTS[len(neuron.weights)]
-    return {f"{name.upper()}{tuple(int(v) for v in row)}".replace(",)", ")"): neuron(list(row))
-            for row in rows}
-
-
 def _gate_expect(case: Case) -> dict[str, float]:
     name = case.args[0]
     if name == "nand":
-        table = _truth_table("nand", stories.gate_neuron("and"))
+        table = truth_table("nand", stories.gate_neuron("and"))
         return {k: 1.0 - v for k, v in table.items()}
-    return _truth_table(name, stories.gate_neuron(name))
-
-
-def _gate_observe(value: Any, case: Case) -> dict[str, float]:
-    name = case.args[0]
-    if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise AnswerError(f"gate({name!r}) should return (weights, bias), like "
-                          f"([1.0, 1.0], 0.5); got {describe(value)}")
-    weights, bias = value
-    n = 1 if name == "not" else 2
-    if not isinstance(weights, (list, tuple, np.ndarray)) or len(weights) != n:
-        raise AnswerError(f"{name.upper()} has {n} input(s), so it needs {n} weight(s); got "
-                          f"weights {show(weights)}")
-    try:
-        neuron = Neuron(list(weights), bias, "step")
-    except (TypeError, ValueError) as exc:
-        raise AnswerError(f"these weights and bias do not make a neuron: {exc}") from None
-    return _truth_table(name, neuron)
+    return truth_table(name, stories.gate_neuron(name))
 
 
 GATE = Exercise(
@@ -329,7 +302,7 @@ GATE = Exercise(
     reference=lambda name: _gate_expect(Case("", (name,))),
     hidden=lambda: [("hidden 1 · nand", ("nand",)), ("hidden 2 · not", ("not",))],
     expect=_gate_expect,
-    observe=_gate_observe,
+    observe=gate_observe,
     answer_note=("(the checker builds a step neuron from the weights and bias you return "
                  "and needs exactly this truth table from it)"),
 )
@@ -699,31 +672,6 @@ TRAIN_XOR = Exercise(
 
 
 # =========================================================================== lesson 11
-def _model_aspect(model: Any, case: Case) -> Any:
-    if not isinstance(model, Sequential):
-        raise AnswerError(f"xor_model() should return a Sequential model, got {describe(model)}")
-    if case.key == "layers":
-        parts = []
-        for layer in model.layers:
-            if not isinstance(layer, Dense):
-                parts.append(repr(layer))
-                continue
-            inputs = f", input_shape={layer.input_shape}" if layer.input_shape else ""
-            parts.append(f"Dense({layer.units}, {layer.activation.name}{inputs})")
-        return " -> ".join(parts)
-    if case.key == "compiled":
-        if model.optimizer is None or model.loss is None:
-            return "not compiled"
-        return (f"optimizer {model.optimizer.name} (learning_rate "
-                f"{model.optimizer.learning_rate:g}), loss {model.loss.name}")
-    if model.optimizer is None or model.loss is None:
-        raise AnswerError("the model is not compiled, so it cannot be trained: call "
-                          "model.compile(...) before returning it")
-    X, y = xor_data()
-    model.fit(X, y, epochs=3000, verbose=0)
-    return [float(round(p)) for p in model.predict(X)[:, 0]]
-
-
 def _reference_xor_model() -> Sequential:
     model = Sequential([Dense(4, activation="sigmoid", input_shape=(2,)),
                         Dense(1, activation="sigmoid")], seed=0)
@@ -752,8 +700,8 @@ XOR_MODEL = Exercise(
     ),
     examples=(),
     reference=lambda: None,
-    expect=lambda case: _model_aspect(_reference_xor_model(), case),
-    observe=_model_aspect,
+    expect=lambda case: model_aspect(_reference_xor_model(), case),
+    observe=model_aspect,
     keys=("layers", "compiled", "learns XOR"),
     answer_note=("(the checker also reads how the model is compiled, then trains it and "
                  "rounds its four predictions: they must be the XOR truth table)"),
