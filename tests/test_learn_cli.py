@@ -303,3 +303,67 @@ def test_quiz_in_a_terminal_by_choosing_a_number(tmp_path):
     finally:
         child.close()
     assert child.exitstatus == 0
+
+
+# --------------------------------------------------------------------------- as people type it
+@pytest.mark.parametrize("args", [
+    ("check", "--timeout", "-1"), ("check", "--timeout", "0"), ("check", "--timeout", "nan"),
+    ("check", "relu", "--timeout", "inf"), ("watch", "--timeout", "-1"),
+    ("grade", "--jobs", "0", "ws"), ("grade", "--jobs", "-1", "ws"),
+    ("grade", "--timeout", "nan", "ws"), ("hint", "--level", "99", "relu"),
+    ("hint", "--level", "0", "relu"),
+])
+def test_bad_numbers_are_refused_in_one_line_with_exit_2(run, args):
+    code, out = run("learn", "start", "ws")
+    assert code == 0
+    code, out = run("learn", *args, *(("--dir", "ws") if args[0] in ("check", "watch") else ()))
+    lines = out.strip().splitlines()
+    assert code == 2, out
+    assert len(lines) == 1 and lines[0].startswith("error: --"), out
+    assert "your" not in out  # not blamed on the learner's file
+    data = json.loads((Path("ws") / PROGRESS_FILE).read_text("utf-8"))
+    assert data["exercises"] == {}  # nothing was checked or counted
+
+
+def test_grading_a_folder_that_is_not_a_workspace_says_so_in_one_line(run, tmp_path):
+    (tmp_path / "notes").mkdir()
+    code, out = run("learn", "grade", "notes")
+    assert code == 2
+    assert out.strip().splitlines() == [
+        f"error: notes is not a neuronlab workspace (no {PROGRESS_FILE})."]
+
+
+def _piped(*args: str, cwd: Path) -> str:
+    import neuronlab
+
+    source = str(Path(neuronlab.__file__).resolve().parent.parent)  # this copy of neuronlab
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1",
+           "PYTHONPATH": os.pathsep.join([source, os.environ.get("PYTHONPATH", "")])}
+    env.pop("NEURONLAB_WORKSPACE", None)
+    done = subprocess.run([sys.executable, "-m", "neuronlab.cli", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_the_grade_table_is_readable_at_80_columns_and_piped(tmp_path):
+    for learner in ("ada", "bob"):
+        Workspace.create(tmp_path / learner)
+    solve(tmp_path / "ada", "neuron")
+    solve(tmp_path / "ada", "relu")
+    out = _piped("learn", "grade", "ada", "bob", "--jobs", "2", cwd=tmp_path)
+    table = [line for line in out.splitlines() if line.startswith(("│", "┃"))]
+    assert table and all(len(line) <= 80 for line in table)
+    assert "…" not in "\n".join(table), out
+    rows = {line.split("│")[1].strip(): line for line in table if line.startswith("│")}
+    assert "2/16" in rows["ada"] and "✓✓··" in rows["ada"]
+    assert "0/16" in rows["bob"] and "···· ···· ···· ····" in rows["bob"]
+
+
+def test_the_list_keeps_file_names_whole_at_80_columns(tmp_path):
+    Workspace.create(tmp_path / "ws")
+    out = _piped("learn", "list", "--dir", "ws", cwd=tmp_path)
+    assert all(len(line) <= 80 for line in out.splitlines() if line[:1] in "│┃┏┡└")
+    for exercise in EXERCISES.values():
+        assert exercise.filename in out, exercise.filename
+    assert "…" not in out

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import functools
 import hashlib
+import math
 import os
 import sys
 import time
@@ -34,11 +35,10 @@ from rich.text import Text
 
 from .errors import ConfigError
 from .learn.catalog import EXERCISES
-from .learn.checker import check_file
 from .learn.exercises import Exercise
 from .learn.lessons import LESSONS, Lesson, find_lesson, run_example
 from .learn.results import CheckResult
-from .learn.workspace import DEFAULT_DIR, ENV_VAR, Workspace
+from .learn.workspace import DEFAULT_DIR, ENV_VAR, PROGRESS_FILE, Workspace
 
 MARKS = {"passed": "✓", "failed": "✗", "error": "E", "load-error": "E", "timeout": "T",
          "todo": "·", "missing": "-", "no-function": "?", "crashed": "C"}
@@ -62,9 +62,19 @@ def _workspace(args: argparse.Namespace, required: bool = True) -> Workspace | N
     return workspace
 
 
+def _timeout(args: argparse.Namespace) -> float | None:
+    """``--timeout``, refused unless it is a positive, finite number of seconds."""
+    value = getattr(args, "timeout", None)
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise ConfigError(f"--timeout takes a positive number of seconds, got {value:g}.")
+    return value
+
+
 def _warn(console: Console, workspace: Workspace | None) -> None:
     for warning in workspace.warnings if workspace else []:
         _say(console, Text(f"warning: {warning}", style="yellow"))
+    if workspace:
+        workspace.warnings.clear()
 
 
 def print_result(console: Console, result: CheckResult) -> None:
@@ -172,8 +182,14 @@ def cmd_list(args: argparse.Namespace, console: Console) -> int:
     progress = workspace.load()
     _warn(console, workspace)
     current = workspace.current(progress)
-    table = Table("", "file", "lesson", "checks", "hints", "last check",
-                  title=f"Exercises in {workspace.root}")
+    table = Table(title=f"Exercises in {workspace.root}")
+    table.add_column("", no_wrap=True)
+    table.add_column("file", no_wrap=True,
+                     min_width=max(len(ex.filename) for ex in EXERCISES.values()))
+    table.add_column("lesson", overflow="fold", ratio=1)
+    table.add_column("checks", no_wrap=True, justify="right")
+    table.add_column("hints", no_wrap=True, justify="right")
+    table.add_column("last check", no_wrap=True)
     for ex in EXERCISES.values():
         record = progress["exercises"].get(ex.name, {})
         record = record if isinstance(record, dict) else {}
@@ -195,9 +211,9 @@ def _check_and_record(console: Console, workspace: Workspace, exercise: Exercise
                       timeout: float | None) -> CheckResult:
     _say(console, Text(f"Checking {exercise.filename} (exercise {exercise.number} of "
                        f"{len(EXERCISES)}, lesson {exercise.lesson}) ...", style="dim"))
-    result = check_file(exercise, workspace.path(exercise), timeout=timeout)
-    newly = workspace.record_check(exercise, result)
+    result, newly = workspace.check(exercise, timeout=timeout)
     print_result(console, result)
+    _warn(console, workspace)
     if result.passed:
         _after_pass(console, workspace, exercise, newly)
     elif result.status != "missing":
@@ -222,14 +238,15 @@ def _after_pass(console: Console, workspace: Workspace, exercise: Exercise, newl
 
 
 def cmd_check(args: argparse.Namespace, console: Console) -> int:
+    _timeout(args)
     workspace = _workspace(args)
     assert workspace is not None
     _warn(console, workspace)
     if args.all:
-        results = {ex.name: check_file(ex, workspace.path(ex), timeout=args.timeout)
+        results = {ex.name: workspace.check(ex, timeout=args.timeout)[0]
                    for ex in EXERCISES.values()}
+        _warn(console, workspace)
         for ex in EXERCISES.values():
-            workspace.record_check(ex, results[ex.name])
             _say(console, Text(f"{MARKS.get(results[ex.name].status, '?')} {ex.filename}: "
                                f"{results[ex.name].headline}"))
         passed = sum(r.passed for r in results.values())
@@ -252,6 +269,8 @@ def cmd_hint(args: argparse.Namespace, console: Console) -> int:
         _say(console, "All exercises are solved - no hints needed.")
         return 0
     total = len(exercise.hints)
+    if args.level is not None and not 1 <= args.level <= total:
+        raise ConfigError(f"--level takes 1 to {total} for {exercise.name}, got {args.level}.")
     counted = args.level is None and workspace is not None
     if counted:
         assert workspace is not None
@@ -281,6 +300,10 @@ def _fingerprint(path: Path) -> str:
 
 
 def cmd_watch(args: argparse.Namespace, console: Console) -> int:
+    _timeout(args)
+    if not (math.isfinite(args.interval) and args.interval > 0):
+        raise ConfigError(f"--interval takes a positive number of seconds, got "
+                          f"{args.interval:g}.")
     workspace = _workspace(args)
     assert workspace is not None
     fixed = EXERCISES.find(args.name) if args.name else None
@@ -334,31 +357,45 @@ def cmd_quiz(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _is_workspace(folder: Path) -> bool:
+    return (folder / PROGRESS_FILE).is_file() or any(
+        (folder / ex.filename).is_file() for ex in EXERCISES.values())
+
+
 def cmd_grade(args: argparse.Namespace, console: Console) -> int:
     from .learn.grading import grade, to_csv
 
+    _timeout(args)
+    if args.jobs < 1:
+        raise ConfigError(f"--jobs takes 1 or more checks at once, got {args.jobs}.")
     for folder in args.directories:
         if not Path(folder).is_dir():
             raise ConfigError(f"{folder} is not a folder; give one workspace folder per learner.")
+        if not _is_workspace(Path(folder)):
+            raise ConfigError(f"{folder} is not a neuronlab workspace (no {PROGRESS_FILE}).")
     rows = grade(args.directories, jobs=args.jobs, timeout=args.timeout)
     names = list(EXERCISES)
     if args.csv:
         sys.stdout.write(to_csv(rows, names))
         sys.stdout.flush()
         return 0
-    table = Table("learner", "solved", "claimed",
-                  *[f"{ex.number:02d}" for ex in EXERCISES.values()],
-                  title=f"Grades: {len(rows)} workspace(s), {len(names)} exercises, re-checked now")
+    table = Table(title=f"Grades: {len(rows)} workspace(s), {len(names)} exercises, "
+                        "re-checked now")
+    table.add_column("learner", overflow="fold")
+    table.add_column("solved", no_wrap=True, justify="right")
+    table.add_column("claimed", no_wrap=True, justify="right")
+    table.add_column(f"exercises 01-{len(names):02d}", no_wrap=True)
     for row in rows:
         claimed = "-" if row.claimed is None else str(row.claimed)
-        table.add_row(row.learner, f"{row.solved}/{len(names)}", claimed,
-                      *[MARKS.get(row.statuses[n], "?") for n in names])
+        marks = [MARKS.get(row.statuses[n], "?") for n in names]
+        grouped = " ".join("".join(marks[i:i + 4]) for i in range(0, len(marks), 4))
+        table.add_row(row.learner, f"{row.solved}/{len(names)}", claimed, grouped)
     console.print(table)
     _say(console, "✓ passed  ✗ wrong answer  E error  T timeout  C crashed  ? no function  "
                   "· untouched  - missing.  'claimed' is what the learner's progress file "
                   "says; 'solved' is what passes now.")
-    _say(console, "Exercises: " + ", ".join(f"{ex.number:02d} {ex.name}"
-                                            for ex in EXERCISES.values()))
+    _say(console, "Exercises, in groups of four: " + ", ".join(
+        f"{ex.number:02d} {ex.name}" for ex in EXERCISES.values()))
     return 0
 
 

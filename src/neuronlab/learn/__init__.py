@@ -12,14 +12,27 @@
 
 from __future__ import annotations
 
-from .catalog import EXERCISES
-from .checker import check, check_file
-from .lessons import LESSONS
+import importlib
+from typing import Any
+
 from .results import CaseResult, CheckResult
+
+# Loaded on first use, so that the process running a learner's file can import the
+# runner without the catalog (whose reference answers it must never see).
+_LAZY = {"EXERCISES": ".catalog", "LESSONS": ".lessons", "check": ".checker",
+         "check_file": ".checker"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def hint(exercise: str, level: int = 1) -> str:
     """Hint number ``level`` (1 = a nudge, the last = nearly the answer) for ``exercise``."""
+    from .catalog import EXERCISES
+
     hints = EXERCISES.find(exercise).hints
     return hints[min(max(1, level), len(hints)) - 1]
 

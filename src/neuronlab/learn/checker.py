@@ -22,28 +22,19 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
-import os
-import signal
-import subprocess
-import sys
-import sysconfig
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from . import sandbox
 from .catalog import EXERCISES
 from .exercises import TODO_MARKER, Exercise
 from .results import CaseResult, CheckResult
 from .runner import run_cases
 from .values import decode
 
-STARTUP_SECONDS = 30.0  # for the subprocess to import neuronlab, even on a busy machine
-GRACE_SECONDS = 2.0  # beyond a case's own time limit, before the process is killed
-OUTPUT_LIMIT = 4000  # characters of the learner's printed output kept
-RUNNER = "import sys; from neuronlab.learn.runner import main; sys.exit(main(sys.argv[1:]))"
+OUTPUT_LIMIT = sandbox.OUTPUT_LIMIT  # characters of the learner's printed output kept
 
 
 def _todo_lines(source: str | None) -> list[int]:
@@ -67,6 +58,29 @@ def _hint_for(exercise: Exercise, lines: list[str]) -> list[str]:
     return []
 
 
+def _well_formed(events: list[dict[str, Any]], n_cases: int) -> list[dict[str, Any]]:
+    """The events in the runner's order: each case once, in range, every field typed
+    as the runner writes it; anything else (a learner writing to the channel) is dropped."""
+    kept, answered = [], set()
+    for event in events:
+        kind = event.get("event")
+        if kind in ("start", "case"):
+            index = event.get("case")
+            if not isinstance(index, int) or not 0 <= index < n_cases or index in answered:
+                continue
+            if kind == "case":
+                if event.get("kind") not in ("value", "error", "timeout", "answer-error"):
+                    continue
+                answered.add(index)
+        elif kind == "load-error" and (not isinstance(event.get("message"), str) or event.get(
+                "status") not in ("load-error", "timeout", "no-function")):
+            continue
+        if not isinstance(event.get("lines", []), list):
+            continue
+        kept.append(event)
+    return kept
+
+
 def judge(exercise: Exercise, events: list[dict[str, Any]], *, output: str = "",
           stderr: str = "", returncode: int | None = 0, killed_after: float | None = None,
           seconds: float = 0.0, source: str | None = None, where: str = "") -> CheckResult:
@@ -80,6 +94,7 @@ def judge(exercise: Exercise, events: list[dict[str, Any]], *, output: str = "",
     results: list[CaseResult] = []
     status, headline, details = "", "", []
     started: int | None = None
+    events = _well_formed(events, len(cases))
     seen = {event.get("event") for event in events}
     for event in events:
         kind = event.get("event")
@@ -152,7 +167,8 @@ def judge(exercise: Exercise, events: list[dict[str, Any]], *, output: str = "",
             headline = (f"the Python process running your code ended{during} (exit code "
                         f"{returncode}) without an answer - does your code call os._exit or "
                         "exit the interpreter?")
-            tail = [line for line in stderr.strip().splitlines() if line.strip()][-5:]
+            tail = [_printable(line) for line in stderr.strip().splitlines()
+                    if line.strip()][-5:]
             details = ["last lines it wrote to stderr:", *tail] if tail else []
     if not status:
         passed = sum(r.passed for r in results)
@@ -164,48 +180,18 @@ def judge(exercise: Exercise, events: list[dict[str, Any]], *, output: str = "",
 
 
 # --------------------------------------------------------------------------- subprocess
-def _read_events(path: Path) -> list[dict[str, Any]]:
-    events = []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    for line in text.splitlines():
-        try:
-            event = json.loads(line)
-        except json.JSONDecodeError:
-            continue  # a line cut short by a killed process
-        if isinstance(event, dict):
-            events.append(event)
-    return events
+def _clean(value: Any) -> Any:
+    """Text from the learner's process with control characters (ESC...) made harmless."""
+    if isinstance(value, str):
+        return _printable(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
 
 
-def _read_text(path: Path, limit: int = OUTPUT_LIMIT) -> str:
-    with open(path, "rb") as handle:
-        data = handle.read(limit * 4)
-    return data.decode("utf-8", errors="replace")[:limit]
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError, AttributeError):
-        process.kill()
-    process.wait()
-
-
-def _environment() -> dict[str, str]:
-    """The runner's environment: this neuronlab importable, output in UTF-8."""
-    env = dict(os.environ)
-    root = Path(__file__).resolve().parent.parent.parent  # the folder holding neuronlab/
-    installed = {Path(p).resolve() for p in (sysconfig.get_paths().get("purelib"),
-                                             sysconfig.get_paths().get("platlib")) if p}
-    if root not in installed:  # a source checkout: make sure the runner imports this copy
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", ""))
-                                            if p)
-    env["PYTHONIOENCODING"] = "utf-8"
-    env.pop("PYTHONSTARTUP", None)
-    return env
+def _sanitized(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: (v if k == "value" else _clean(v)) for k, v in event.items()}
+            for event in events]
 
 
 def untouched_text(exercise: Exercise) -> str:
@@ -219,9 +205,10 @@ def check_file(exercise: Exercise | str, path: str | Path,
                timeout: float | None = None) -> CheckResult:
     """Run the learner's file ``path`` for ``exercise`` in a subprocess and judge it.
 
-    ``timeout`` overrides the exercise's seconds per case. The process runs in its
-    own session and is killed (with anything it started) when a case overruns. A
-    file still exactly as ``learn start`` wrote it is "todo" without running it.
+    ``timeout`` overrides the exercise's seconds per case. The file runs in a contained
+    process (:mod:`neuronlab.learn.sandbox`) that is given the cases' arguments only;
+    the answers it sends back are judged here, against the library's answers. A file
+    still exactly as ``learn start`` wrote it is "todo" without running it.
     """
     exercise = EXERCISES.find(exercise) if isinstance(exercise, str) else exercise
     path = Path(path)
@@ -239,48 +226,12 @@ def check_file(exercise: Exercise | str, path: str | Path,
                                  "exception": "NotImplementedError"}],
                      source=source, where=path.name)
     per_case = exercise.timeout if timeout is None else timeout
-    with tempfile.TemporaryDirectory(prefix="neuronlab-check-") as tmp:
-        events_path, out_path, err_path = (Path(tmp, n) for n in ("events", "out", "err"))
-        command = [sys.executable, "-c", RUNNER, exercise.name, str(path.resolve()),
-                   str(events_path)]
-        began = time.monotonic()
-        with open(out_path, "wb") as out, open(err_path, "wb") as err:
-            process = subprocess.Popen(command, cwd=tmp, stdin=subprocess.DEVNULL, stdout=out,
-                                       stderr=err, env={**_environment(),
-                                                        "NEURONLAB_CASE_SECONDS": str(per_case)},
-                                       start_new_session=True)
-            killed_after = _supervise(process, events_path, per_case, began)
-        events = _read_events(events_path)
-        output, stderr = _read_text(out_path), _read_text(err_path)
-    return judge(exercise, events, output=output, stderr=stderr, returncode=process.returncode,
-                 killed_after=killed_after, seconds=time.monotonic() - began, source=source,
-                 where=path.name)
-
-
-def _supervise(process: subprocess.Popen[bytes], events_path: Path, per_case: float,
-               began: float) -> float | None:
-    """Wait for ``process``; kill it when a phase overruns. Returns the seconds it was allowed."""
-    deadline, allowed, size, delay = began + STARTUP_SECONDS, STARTUP_SECONDS, -1, 0.005
-    try:
-        while process.poll() is None:
-            now = time.monotonic()
-            try:
-                current = events_path.stat().st_size
-            except FileNotFoundError:
-                current = 0
-            if current != size:  # a new event: the next phase gets its own time
-                size, delay = current, 0.005
-                allowed = per_case + GRACE_SECONDS
-                deadline = now + allowed
-            if now > deadline:
-                _kill(process)
-                return allowed
-            time.sleep(delay)
-            delay = min(delay * 2, 0.05)
-    except KeyboardInterrupt:
-        _kill(process)
-        raise
-    return None
+    cases = [(case.label, case.args, case.key) for case in exercise.cases()]
+    observer = exercise.name if exercise.observe is not None else ""
+    run = sandbox.run(path.resolve(), exercise.function, cases, observer, per_case)
+    return judge(exercise, _sanitized(run.events), output=run.output, stderr=run.stderr,
+                 returncode=run.returncode, killed_after=run.killed_after,
+                 seconds=run.seconds, source=source, where=path.name)
 
 
 # --------------------------------------------------------------------------- in process

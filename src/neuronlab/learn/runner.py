@@ -1,9 +1,9 @@
 """Run a learner's function on an exercise's cases and report what happened, as events.
 
-This module runs *next to the learner's code*: in a subprocess started by
-``neuronlab learn check`` (:func:`main` with ``EXERCISE FILE EVENTS``),
-or inside a notebook's kernel for ``neuronlab.learn.check(name, function)``. It never
-judges; it only records, one JSON event per line::
+This module runs *next to the learner's code*: in the sandboxed process started by
+``neuronlab learn check`` (:mod:`neuronlab.learn._child`), or inside a notebook's
+kernel for ``neuronlab.learn.check(name, function)``. It never judges and never
+sees an expected answer; it only records, one JSON event per line::
 
     {"event": "ready"}                       neuronlab is imported
     {"event": "loaded"}                      the learner's file ran without error
@@ -26,8 +26,6 @@ allows it, a time limit of ``exercise.timeout`` seconds.
 from __future__ import annotations
 
 import copy
-import json
-import os
 import signal
 import sys
 import sysconfig
@@ -40,7 +38,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .exercises import AnswerError, Exercise
+from .exercises import AnswerError, Case, Exercise
 from .values import encode
 
 Emit = Callable[[dict[str, Any]], None]
@@ -119,12 +117,21 @@ def _error_event(index: int, exc: BaseException, seconds: float) -> dict[str, An
 
 def run_cases(exercise: Exercise, function: Callable[..., Any], emit: Emit,
               timeout: float | None = None) -> None:
-    """Call ``function`` on every case of ``exercise`` and ``emit`` what happened.
+    """Call ``function`` on every case of ``exercise`` and ``emit`` what happened."""
+    seconds = exercise.timeout if timeout is None else timeout
+    run_plain_cases(exercise.cases(), function, emit, seconds, exercise.observe)
+
+
+def run_plain_cases(cases: list[Case], function: Callable[..., Any], emit: Emit,
+                    seconds: float | None,
+                    observe: Callable[[Any, Case], Any] | None = None) -> None:
+    """Call ``function`` on each case, ``observe`` its answer, ``emit`` what happened.
 
     Stops at the first case that raises or times out (the rest would only repeat it).
+    Needs no exercise: the sandboxed runner gets only the cases' arguments.
     """
-    seconds = exercise.timeout if timeout is None else timeout
-    for index, case in enumerate(exercise.cases()):
+    seconds = seconds or 0.0
+    for index, case in enumerate(cases):
         emit({"event": "start", "case": index})
         args = copy.deepcopy(case.args)
         try:
@@ -137,12 +144,12 @@ def run_cases(exercise: Exercise, function: Callable[..., Any], emit: Emit,
         except BaseException as exc:  # the learner's code may raise anything
             emit(_error_event(index, exc, seconds))
             return
-        if exercise.observe is not None:
+        if observe is not None:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("error")
                     with time_limit(seconds):
-                        value = exercise.observe(value, case)
+                        value = observe(value, case)
             except AnswerError as exc:
                 emit({"event": "case", "case": index, "kind": "answer-error",
                       "message": str(exc)})
@@ -159,9 +166,12 @@ def run_cases(exercise: Exercise, function: Callable[..., Any], emit: Emit,
         emit({"event": "case", "case": index, "kind": "value", "value": encoded})
 
 
-def load_function(path: str | Path, name: str, emit: Emit,
-                  timeout: float | None = None) -> Callable[..., Any] | None:
-    """Run the learner's file and return its function ``name`` (``None`` after a load-error)."""
+def load_function(path: str | Path, name: str, emit: Emit, timeout: float | None = None,
+                  shown: str = "") -> Callable[..., Any] | None:
+    """Run the learner's file and return its function ``name`` (``None`` after a load-error).
+
+    ``shown`` is the file's name in tracebacks (the learner's own path, not a copy's).
+    """
     path = Path(path)
     try:
         source = path.read_text(encoding="utf-8")
@@ -173,7 +183,7 @@ def load_function(path: str | Path, name: str, emit: Emit,
     module.__file__ = str(path)
     sys.modules[module.__name__] = module
     try:
-        code = compile(source, str(path), "exec")
+        code = compile(source, shown or str(path), "exec")
         with time_limit(timeout):
             exec(code, module.__dict__)
     except KeyboardInterrupt:
@@ -198,27 +208,3 @@ def load_function(path: str | Path, name: str, emit: Emit,
                          "from the exercise"})
         return None
     return function
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run one exercise file: ``main([EXERCISE, FILE, EVENTS])`` appends events to EVENTS."""
-    exercise_name, path, events_path = (argv if argv is not None else sys.argv[1:])[:3]
-    with open(events_path, "a", encoding="utf-8") as out:
-        def emit(event: dict[str, Any]) -> None:
-            out.write(json.dumps(event) + "\n")
-            out.flush()
-
-        try:
-            from .catalog import EXERCISES
-
-            exercise = EXERCISES.find(exercise_name)
-            seconds = float(os.environ.get("NEURONLAB_CASE_SECONDS") or exercise.timeout)
-            emit({"event": "ready"})
-            function = load_function(path, exercise.function, emit, seconds)
-            if function is not None:
-                run_cases(exercise, function, emit, seconds)
-            emit({"event": "done"})
-        except BaseException as exc:  # reported as a verdict, not a traceback
-            emit({"event": "internal", "message": f"{type(exc).__name__}: {exc}"})
-    return 0
-

@@ -11,7 +11,11 @@ never overwrites a file that is already there. Progress lives in
 
 Every change is a read-modify-write under a lock, saved atomically (a temporary file
 in the same folder, flushed to disk, then ``os.replace``): a crash leaves either the
-old file or the new one, never half of one. A solved exercise stays solved.
+old file or the new one, never half of one. A solved exercise stays solved: each
+first solve is also appended to ``.neuronlab-progress.journal``, and a progress file
+that is missing or broken is rebuilt from it (a broken one is kept as
+``neuronlab-progress.json.broken-N``). A check restores the progress file if the
+learner's code changed it (:meth:`Workspace.check`).
 
 >>> import tempfile
 >>> with tempfile.TemporaryDirectory() as folder:
@@ -37,6 +41,7 @@ from .exercises import Exercise
 from .results import CheckResult
 
 PROGRESS_FILE = "neuronlab-progress.json"
+JOURNAL_FILE = ".neuronlab-progress.journal"  # one line per exercise solved; only appended to
 LOCK_FILE = ".neuronlab-progress.lock"
 DEFAULT_DIR = "neuronlab-exercises"
 ENV_VAR = "NEURONLAB_WORKSPACE"
@@ -148,22 +153,62 @@ class Workspace:
     def path(self, exercise: Exercise) -> Path:
         return self.root / exercise.filename
 
+    @property
+    def journal_path(self) -> Path:
+        return self.root / JOURNAL_FILE
+
+    def journal(self) -> dict[str, str]:
+        """Exercises solved according to the journal, with when (unreadable lines skipped)."""
+        solved: dict[str, str] = {}
+        try:
+            text = self.journal_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return solved
+        for line in text.splitlines():
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(entry, dict) and entry.get("solved") in EXERCISES:
+                solved.setdefault(str(entry["solved"]), str(entry.get("at", "")))
+        return solved
+
+    def _journal_solve(self, name: str, at: str) -> None:
+        with open(self.journal_path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"solved": name, "at": at}) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def _set_aside(self) -> Path:
+        n = 1
+        while (backup := self.progress_path.with_name(f"{PROGRESS_FILE}.broken-{n}")).exists():
+            n += 1
+        os.replace(self.progress_path, backup)
+        return backup
+
     def load(self) -> Progress:
-        """The progress record (an empty one if the file is missing or unreadable)."""
+        """The progress record. A missing or unreadable file starts empty; a broken one
+        is kept as ``.broken-N`` and a fresh one written. Solved exercises in the journal
+        are solved in the record, whatever happened to the file."""
+        fresh = False
         try:
             data = json.loads(self.progress_path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("not a JSON object")
         except FileNotFoundError:
             data = None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            backup = self.progress_path.with_name(f"{PROGRESS_FILE}.broken-{int(time.time())}")
-            with suppress(OSError):
-                os.replace(self.progress_path, backup)
+        except (OSError, UnicodeDecodeError, ValueError):
+            try:
+                backup = self._set_aside().name
+            except OSError:
+                backup = None
+            kept = f"it was kept as {backup}" if backup else "it could not be set aside"
             self.warnings.append(
-                f"{PROGRESS_FILE} could not be read; it was kept as {backup.name} and progress "
-                "starts again from the files (run `neuronlab learn check NAME` to re-mark an "
-                "exercise)."
+                f"{PROGRESS_FILE} could not be read; {kept} and a fresh one was written, "
+                "keeping every exercise the journal records as solved (run `neuronlab learn "
+                "check NAME` to re-mark any other exercise)."
             )
-            data = None
+            data, fresh = None, True
         if not isinstance(data, dict):
             data = {}
         data.setdefault("format", FORMAT)
@@ -171,11 +216,30 @@ class Workspace:
             data["exercises"] = {}
         if not isinstance(data.get("quiz"), dict):
             data["quiz"] = {}
+        for name, at in self.journal().items():
+            record = data["exercises"].get(name)
+            if not isinstance(record, dict):
+                record = data["exercises"][name] = {}
+            if not record.get("solved"):
+                record.update(solved=True, solved_at=record.get("solved_at") or at)
+        if fresh:
+            with suppress(OSError):
+                atomic_write_json(self.progress_path, data)
         return data
+
+    def clean_temporary_files(self) -> list[str]:
+        """Remove temporary files left by a save that was interrupted (call under the lock)."""
+        removed = []
+        for stale in self.root.glob(f".{PROGRESS_FILE}.*.tmp"):
+            with suppress(OSError):
+                stale.unlink()
+                removed.append(stale.name)
+        return removed
 
     def update(self, change: Callable[[Progress], Any]) -> Progress:
         """Apply ``change`` to the progress record and save it atomically, under a lock."""
         with _locked(self.root):
+            self.clean_temporary_files()
             progress = self.load()
             change(progress)
             atomic_write_json(self.progress_path, progress)
@@ -199,9 +263,46 @@ class Workspace:
             record["last_at"] = _now()
             if result.passed and not record.get("solved"):
                 record["solved"], record["solved_at"], newly = True, _now(), True
+                self._journal_solve(exercise.name, record["solved_at"])
 
         self.update(change)
         return newly
+
+    def check(self, exercise: Exercise, timeout: float | None = None) -> tuple[CheckResult, bool]:
+        """Check ``exercise``'s file and record the outcome; ``(result, newly solved)``.
+
+        The learner's code runs with its own scratch folder as working directory, but it
+        could still reach this folder: if the progress file was changed, removed or
+        broken during the run, it is put back as it was before, with a warning.
+        """
+        from .checker import check_file
+
+        try:
+            before: bytes | None = self.progress_path.read_bytes()
+        except OSError:
+            before = None
+        journal = self.journal_path.read_bytes() if self.journal_path.is_file() else None
+        result = check_file(exercise, self.path(exercise), timeout=timeout)
+        with _locked(self.root):
+            try:
+                after: bytes | None = self.progress_path.read_bytes()
+            except OSError:
+                after = None
+            if after != before:
+                if before is None:
+                    with suppress(OSError):
+                        self.progress_path.unlink()
+                else:
+                    tmp = self.progress_path.with_name(f".{PROGRESS_FILE}.restore.tmp")
+                    tmp.write_bytes(before)
+                    os.replace(tmp, self.progress_path)
+                self.warnings.append(f"the code in {exercise.filename} changed {PROGRESS_FILE}; "
+                                     "it was put back as it was before the check.")
+            if journal is not None and (not self.journal_path.is_file()
+                                        or not self.journal_path.read_bytes().startswith(journal)):
+                self.journal_path.write_bytes(journal)
+            self.clean_temporary_files()
+        return result, self.record_check(exercise, result)
 
     def take_hint(self, exercise: Exercise) -> int:
         """Count one more hint for ``exercise``; return which hint to show (1, 2, ...)."""
