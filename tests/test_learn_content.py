@@ -104,7 +104,7 @@ def test_every_lesson_is_one_markdown_file_with_its_example_widget_and_recall():
         assert parsed.meta["title"] == lesson.title
         assert lesson.example == parsed.example and lesson.example in text
         assert "<!-- recall -->" in text
-        assert all(p in lesson.markdown for p in lesson.text.strip().split("\n\n"))
+        assert all(p in lesson.markdown for p in lesson.words.strip().split("\n\n"))
         assert "<!--" not in lesson.text and "```" not in lesson.text
     with_widgets = [lesson.number for lesson in LESSONS if lesson.widgets]
     assert len(with_widgets) >= 10

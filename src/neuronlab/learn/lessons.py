@@ -3,10 +3,11 @@
 Each lesson is a Markdown file in ``content/lessons/`` (its format is described in
 ``content/README.md`` and :mod:`neuronlab.learn.sources`).
 
-Each lesson's text explains one idea in a few paragraphs of Markdown. It states no
-computed figure itself: every number a learner sees comes from the worked example,
-a few lines of Python that call the library and are run when the lesson is shown
-(in the terminal by :func:`run_example`, in a notebook by the kernel).
+Each lesson's text explains one idea in Markdown. It types no computed figure
+itself: a number the words quote is a placeholder such as ``{{ run.final.prediction:.3f }}``,
+filled from the names that the lesson's code (its ``python numbers`` block, then its
+worked example) defines when the lesson is shown, and the worked example prints the
+rest (in the terminal by :func:`run_example`, in a notebook by the kernel).
 
 >>> LESSONS[0].title
 'The neuron'
@@ -19,23 +20,25 @@ from __future__ import annotations
 import contextlib
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import UnknownNameError
 from .catalog import EXERCISES
 from .exercises import Exercise
-from .sources import Block, Widget, lesson_files, parse_lesson
+from .sources import Block, Widget, fill_numbers, lesson_files, parse_lesson
 
 
 @dataclass(frozen=True)
 class Lesson:
-    """One lesson: ``number``, ``slug`` (for file names), ``title``, ``text`` (the words,
-    Markdown), ``example`` (Python source run live), the ``widgets`` and code ``blocks``
-    its file marks, and its exercises."""
+    """One lesson: ``number``, ``slug`` (for file names), ``title``, ``words`` (Markdown,
+    with ``{{ }}`` placeholders for computed numbers), ``example`` (Python source run
+    live), the ``widgets`` and code ``blocks`` its file marks, and its exercises.
+    ``text`` is the words with every number filled in by the library."""
 
     number: int
     slug: str
     title: str
-    text: str
+    words: str
     example: str
     markdown: str = ""  # the whole lesson file after its front matter, markers and all
     widgets: tuple[Widget, ...] = ()
@@ -49,13 +52,44 @@ class Lesson:
     def notebook_name(self) -> str:
         return f"{self.number:02d}-{self.slug}.ipynb"
 
+    @property
+    def numbers_code(self) -> str:
+        """The lesson's hidden ``python numbers`` code ('' if it has none)."""
+        return "".join(block.code for block in self.blocks if block.role == "numbers")
+
+    @property
+    def text(self) -> str:
+        """The words with every ``{{ }}`` placeholder filled in by the library."""
+        if "{{" not in self.words:
+            return self.words
+        if self.number not in _FILLED:
+            _FILLED[self.number] = fill_numbers(self.words, lesson_namespace(self),
+                                                f"lesson {self.number}")
+        return _FILLED[self.number]
+
+
+_FILLED: dict[int, str] = {}
+
+
+def _run(code: str, name: str, namespace: dict[str, Any]) -> str:
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(code, name, "exec"), namespace)
+    return printed.getvalue()
+
 
 def run_example(lesson: Lesson) -> str:
     """Run the lesson's worked example now and return what it printed."""
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        exec(compile(lesson.example, f"<lesson {lesson.number} example>", "exec"), {})
-    return printed.getvalue()
+    return _run(lesson.example, f"<lesson {lesson.number} example>", {})
+
+
+def lesson_namespace(lesson: Lesson) -> dict[str, Any]:
+    """The names a lesson's code defines: its ``python numbers`` block, then its worked
+    example, run now. The words' placeholders are filled from these."""
+    namespace: dict[str, Any] = {}
+    _run(lesson.numbers_code, f"<lesson {lesson.number} numbers>", namespace)
+    _run(lesson.example, f"<lesson {lesson.number} example>", namespace)
+    return namespace
 
 
 def _load() -> list[Lesson]:

@@ -72,8 +72,9 @@ class Widget:
 
 @dataclass(frozen=True)
 class Block:
-    """A fenced code block: ``role`` is ``example``, ``cell`` or ``exercise``; ``name``
-    the exercise it belongs to (``python exercise NAME``)."""
+    """A fenced code block: ``role`` is ``example``, ``cell``, ``exercise`` or ``numbers``
+    (never shown: it computes the numbers the words quote); ``name`` the exercise it
+    belongs to (``python exercise NAME``)."""
 
     role: str
     code: str
@@ -129,9 +130,9 @@ def parse_lesson(text: str, where: str = "lesson") -> LessonFile:
         if words[:1] != ["python"]:
             continue
         role = words[1] if len(words) > 1 else "cell"
-        if role not in ("example", "cell", "exercise"):
+        if role not in ("example", "cell", "exercise", "numbers"):
             raise ContentError(f"{where}: unknown code block role {role!r} (example, cell, "
-                               "exercise NAME)")
+                               "exercise NAME, numbers)")
         blocks.append(Block(role, fence.group("code"), words[2] if len(words) > 2 else ""))
     widgets = []
     for marker in _MARKER.finditer(markdown):
@@ -145,6 +146,49 @@ def parse_lesson(text: str, where: str = "lesson") -> LessonFile:
                                f"({exc})") from None
         widgets.append(Widget(kind, parsed))
     return LessonFile(meta, markdown, tuple(blocks), tuple(widgets))
+
+
+_PLACEHOLDER = re.compile(r"\{\{(?P<body>.+?)\}\}", re.S)
+_FORMAT_SPEC = re.compile(r"^[<>=^]?[+ -]?[#0]?\d*[,_]?(\.\d+)?[bdeEfFgGnosxX%]?$")
+
+
+def split_placeholder(body: str) -> tuple[str, str]:
+    """``(expression, format spec)`` of a ``{{ expression:spec }}`` placeholder.
+
+    The spec is what follows the last ``:`` when it reads as a format spec, so that
+    slices and dictionaries inside the expression keep their colons.
+
+    >>> split_placeholder(" run.final.prediction:.3f ")
+    ('run.final.prediction', '.3f')
+    >>> split_placeholder("values[1:3]")
+    ('values[1:3]', '')
+    """
+    expression, sep, spec = body.strip().rpartition(":")
+    if sep and expression and _FORMAT_SPEC.match(spec.strip()) and spec.strip():
+        return expression.strip(), spec.strip()
+    return body.strip(), ""
+
+
+def fill_numbers(text: str, namespace: dict[str, Any], where: str = "lesson") -> str:
+    """Replace every ``{{ expression }}`` or ``{{ expression:spec }}`` in ``text`` by the
+    value of the expression in ``namespace`` (the names the lesson's code defined),
+    formatted with ``spec``. This is how a lesson's words state a computed number
+    without typing it: the library computes it each time the lesson is shown.
+
+    >>> fill_numbers("z is {{ 0.5 * 2 + 0.19:.2f }}, {{ name }}.", {"name": "ReLU"})
+    'z is 1.19, ReLU.'
+    """
+
+    def value(match: re.Match[str]) -> str:
+        expression, spec = split_placeholder(match.group("body"))
+        try:
+            result = eval(expression, dict(namespace))  # the course's own files only
+            return format(result, spec)
+        except Exception as exc:
+            raise ContentError(f"{where}: the placeholder {{{{{match.group('body')}}}}} "
+                               f"failed: {type(exc).__name__}: {exc}") from None
+
+    return _PLACEHOLDER.sub(value, text)
 
 
 def lesson_files() -> list[tuple[str, str]]:
