@@ -361,7 +361,7 @@ def _read_model(handle: IO[bytes], where: str) -> Sequential:
                 arrays[name] = _read_array(archive, members[name], listing[name], offsets[name],
                                            where)
                 digest.update(_array_prefix(name, *listing[name]))
-                digest.update(arrays[name].tobytes())
+                digest.update(arrays[name].data)  # C-contiguous: its bytes, not a copy
             if digest.hexdigest() != expected:  # the file changed while it was being read
                 raise ModelFileError(f"{where} changed while it was being read; load it again.")
     model = _assemble(model, header, arrays, where)
