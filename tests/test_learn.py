@@ -30,10 +30,12 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
 def function_from(exercise, source: str):
-    """Define the learner's function from ``source`` as a notebook cell would."""
+    """Define the learner's function from ``source`` as a notebook cell would, after the
+    imports of the exercise's file."""
+    imports = "".join(line + "\n" for line in exercise.solution.splitlines()
+                      if line.startswith(("import ", "from ")))
     namespace: dict = {}
-    exec(compile(exercise.imports + "\n" + textwrap.dedent(source), "<learner>", "exec"),
-         namespace)
+    exec(compile(imports + textwrap.dedent(source), "<learner>", "exec"), namespace)
     return namespace[exercise.function]
 
 

@@ -9,7 +9,7 @@ on every run, but not shown in the file.
 ['neuron', 'relu', 'sigmoid', 'layer_forward']
 >>> from neuronlab.learn.values import show
 >>> step = EXERCISES["puzzle_step"]
->>> show(step.expected(step.cases()[0]))     # SPEC §6: new w, new b
+>>> show(step.expected(step.cases()[0]))     # the puzzle's first step: new w, new b
 '(0.93069, 0.62277)'
 """
 
@@ -74,18 +74,6 @@ NEURON = Exercise(
         "products, add the bias, and return the sum passed through ReLU, max(0, z). Plain "
         "Python: two lists and a number in, one number out."
     ),
-    template='''
-def neuron(inputs, weights, bias):
-    """Return relu(w1*x1 + ... + wn*xn + b)."""
-    # TODO: multiply, sum (plus the bias), activate - then delete this line and the raise
-    raise NotImplementedError("TODO: write the neuron")
-''',
-    solution='''
-def neuron(inputs, weights, bias):
-    """Return relu(w1*x1 + ... + wn*xn + b)."""
-    z = sum(x * w for x, w in zip(inputs, weights)) + bias
-    return max(0.0, z)
-''',
     hints=(
         "Three steps: multiply each input by its weight, add up the products and the "
         "bias to get z, then return z if it is positive and 0 otherwise.",
@@ -127,17 +115,6 @@ RELU = Exercise(
     title="ReLU",
     function="relu",
     task="Write relu(z): return z when it is positive, and 0 otherwise.",
-    template='''
-def relu(z):
-    """Return max(0, z)."""
-    # TODO: pass positive z through, silence the rest
-    raise NotImplementedError("TODO: write relu")
-''',
-    solution='''
-def relu(z):
-    """Return max(0, z)."""
-    return z if z > 0 else 0.0
-''',
     hints=(
         "ReLU lets positive numbers through unchanged and turns everything else into 0.",
         "One comparison is enough: is z greater than 0?",
@@ -174,21 +151,6 @@ SIGMOID = Exercise(
         "even z = -1000, where e^-z is far too large for a float: no OverflowError, no "
         "warning, no nan."
     ),
-    imports="import math",
-    template='''
-def sigmoid(z):
-    """Return 1 / (1 + e^-z), in (0, 1), for any float z."""
-    # TODO: compute the sigmoid so that math.exp never overflows
-    raise NotImplementedError("TODO: write sigmoid")
-''',
-    solution='''
-def sigmoid(z):
-    """Return 1 / (1 + e^-z), in (0, 1), for any float z."""
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-''',
     hints=(
         "Start with the formula 1 / (1 + math.exp(-z)) and run the check: which case "
         "breaks, and why?",
@@ -208,10 +170,10 @@ def sigmoid(z):
 
 
 # =========================================================================== lesson 3
-SPEC_WEIGHTS = [[0.20, 0.80, -0.50, 1.00], [0.50, -0.91, 0.26, -0.50],
+LAYER_WEIGHTS = [[0.20, 0.80, -0.50, 1.00], [0.50, -0.91, 0.26, -0.50],
                 [-0.26, -0.27, 0.17, 0.87]]
-SPEC_BIASES = [2.00, 3.00, 0.50]
-SPEC_BATCH = [[1.00, 2.00, 3.00, 2.50], [-0.80, 0.40, 0.10, 1.20], [0.20, 0.90, -0.50, 0.30]]
+LAYER_BIASES = [2.00, 3.00, 0.50]
+LAYER_BATCH = [[1.00, 2.00, 3.00, 2.50], [-0.80, 0.40, 0.10, 1.20], [0.20, 0.90, -0.50, 0.30]]
 
 
 def _layer_ref(inputs: list[float], weights: list[list[float]], biases: list[float]) -> list[float]:
@@ -220,8 +182,8 @@ def _layer_ref(inputs: list[float], weights: list[list[float]], biases: list[flo
 
 def _layer_hidden() -> Hidden:
     rng = _rng(404)
-    cases: Hidden = [("hidden 1 · sample s2", (SPEC_BATCH[1], SPEC_WEIGHTS, SPEC_BIASES)),
-                     ("hidden 2 · sample s3", (SPEC_BATCH[2], SPEC_WEIGHTS, SPEC_BIASES)),
+    cases: Hidden = [("hidden 1 · sample s2", (LAYER_BATCH[1], LAYER_WEIGHTS, LAYER_BIASES)),
+                     ("hidden 2 · sample s3", (LAYER_BATCH[2], LAYER_WEIGHTS, LAYER_BIASES)),
                      ("hidden 3 · a neuron that does not fire",
                       ([1.0, -1.0], [[0.5, 0.25], [-1.0, 0.5]], [0.1, 0.2]))]
     for i in range(4, 8):
@@ -241,30 +203,13 @@ LAYER_FORWARD = Exercise(
         "row per neuron, biases one number per neuron. Every neuron reads the same inputs. "
         "Return a list with one output per neuron."
     ),
-    template='''
-def layer_forward(inputs, weights, biases):
-    """Return [relu(row · inputs + bias) for each neuron's (row, bias)]."""
-    outputs = []
-    # TODO: one neuron per (row, bias) pair: weighted sum, plus bias, ReLU
-    raise NotImplementedError("TODO: write the layer")
-    return outputs
-''',
-    solution='''
-def layer_forward(inputs, weights, biases):
-    """Return [relu(row · inputs + bias) for each neuron's (row, bias)]."""
-    outputs = []
-    for row, bias in zip(weights, biases):
-        z = sum(x * w for x, w in zip(inputs, row)) + bias
-        outputs.append(max(0.0, z))
-    return outputs
-''',
     hints=(
         "A layer is your neuron from exercise 1, run once per row of weights.",
         "Loop over zip(weights, biases): each step gives one neuron's weight row and bias.",
         "for row, bias in zip(weights, biases): z = sum(x * w for x, w in zip(inputs, row)) "
         "+ bias; outputs.append(max(0.0, z))",
     ),
-    examples=((SPEC_BATCH[0], SPEC_WEIGHTS, SPEC_BIASES),),
+    examples=((LAYER_BATCH[0], LAYER_WEIGHTS, LAYER_BIASES),),
     reference=_layer_ref,
     hidden=_layer_hidden,
     mistakes=(
@@ -309,18 +254,6 @@ BATCH_FORWARD = Exercise(
         "sample per row (N, n_inputs), W one neuron per row (units, n_inputs), b one bias "
         "per neuron (units,). Return ReLU(X @ W.T + b), an array of shape (N, units)."
     ),
-    imports="import numpy as np",
-    template='''
-def batch_forward(X, W, b):
-    """Return relu(X @ W.T + b): (N, n_inputs) -> (N, units)."""
-    # TODO: one matrix product, add the biases, then ReLU with np.maximum
-    raise NotImplementedError("TODO: write the batch forward pass")
-''',
-    solution='''
-def batch_forward(X, W, b):
-    """Return relu(X @ W.T + b): (N, n_inputs) -> (N, units)."""
-    return np.maximum(X @ W.T + b, 0.0)
-''',
     hints=(
         "Row i, column j of the answer is neuron j on sample i: the dot product of X's "
         "row i with W's row j. Which matrix product gives all of those at once?",
@@ -328,7 +261,7 @@ def batch_forward(X, W, b):
         "(units,) adds each neuron's bias to its column.",
         "return np.maximum(X @ W.T + b, 0.0)",
     ),
-    examples=((np.array(SPEC_BATCH), np.array(SPEC_WEIGHTS), np.array(SPEC_BIASES)),),
+    examples=((np.array(LAYER_BATCH), np.array(LAYER_WEIGHTS), np.array(LAYER_BIASES)),),
     reference=_batch_ref,
     hidden=_batch_hidden,
     mistakes=(
@@ -385,37 +318,6 @@ GATE = Exercise(
         "if z > 0, else 0) compute the gate: 'and', 'or', 'nand' (two inputs, each 0 or 1) "
         "or 'not' (one input). Any weights that give the right truth table pass."
     ),
-    template='''
-def step_neuron(inputs, weights, bias):
-    """1.0 if w·x + b > 0 else 0.0 - use it to try your weights."""
-    z = sum(x * w for x, w in zip(inputs, weights)) + bias
-    return 1.0 if z > 0 else 0.0
-
-
-def gate(name):
-    """Return (weights, bias) for the gate `name`: "and", "or", "nand" or "not"."""
-    # TODO: return a (weights, bias) pair for each gate name
-    raise NotImplementedError("TODO: choose weights and biases")
-''',
-    solution='''
-def step_neuron(inputs, weights, bias):
-    """1.0 if w·x + b > 0 else 0.0 - use it to try your weights."""
-    z = sum(x * w for x, w in zip(inputs, weights)) + bias
-    return 1.0 if z > 0 else 0.0
-
-
-def gate(name):
-    """Return (weights, bias) for the gate `name`: "and", "or", "nand" or "not"."""
-    if name == "and":
-        return [1.0, 1.0], -1.5
-    if name == "or":
-        return [1.0, 1.0], -0.5
-    if name == "nand":
-        return [-1.0, -1.0], 1.5
-    if name == "not":
-        return [-1.0], 0.5
-    raise ValueError(f"unknown gate {name!r}")
-''',
     hints=(
         "With weights [1, 1] the sum x1 + x2 is 0, 1 or 2. Pick a bias so that only the "
         "sums you want end up above 0.",
@@ -448,31 +350,6 @@ XOR = Exercise(
         "only: a hidden neuron A computing OR, a hidden neuron B computing AND, and an "
         "output neuron computing 'A and not B' from A and B."
     ),
-    template='''
-def step_neuron(inputs, weights, bias):
-    """1.0 if w·x + b > 0 else 0.0."""
-    z = sum(x * w for x, w in zip(inputs, weights)) + bias
-    return 1.0 if z > 0 else 0.0
-
-
-def xor(x1, x2):
-    """Return 1.0 if exactly one of x1, x2 is 1, else 0.0 - with three step neurons."""
-    # TODO: a = OR neuron, b = AND neuron, then one neuron for "a and not b"
-    raise NotImplementedError("TODO: wire the XOR network")
-''',
-    solution='''
-def step_neuron(inputs, weights, bias):
-    """1.0 if w·x + b > 0 else 0.0."""
-    z = sum(x * w for x, w in zip(inputs, weights)) + bias
-    return 1.0 if z > 0 else 0.0
-
-
-def xor(x1, x2):
-    """Return 1.0 if exactly one of x1, x2 is 1, else 0.0 - with three step neurons."""
-    a = step_neuron([x1, x2], [1.0, 1.0], -0.5)   # OR
-    b = step_neuron([x1, x2], [1.0, 1.0], -1.5)   # AND
-    return step_neuron([a, b], [1.0, -1.0], -0.5)  # a and not b
-''',
     hints=(
         "Reuse your gates: a = step_neuron([x1, x2], OR's weights, OR's bias), and the "
         "same for b with AND.",
@@ -519,17 +396,6 @@ MSE = Exercise(
         "Write mse(predictions, targets): the mean of the squared differences "
         "(prediction - target)^2 over all the pairs. Plain Python lists in, one number out."
     ),
-    template='''
-def mse(predictions, targets):
-    """Return mean((p - t)**2) over the pairs (p, t)."""
-    # TODO: square each difference, then average
-    raise NotImplementedError("TODO: write the loss")
-''',
-    solution='''
-def mse(predictions, targets):
-    """Return mean((p - t)**2) over the pairs (p, t)."""
-    return sum((p - t) ** 2 for p, t in zip(predictions, targets)) / len(predictions)
-''',
     hints=(
         "Three words: error, square, mean.",
         "For each pair compute (p - t) ** 2; the mean is the sum divided by how many pairs.",
@@ -557,18 +423,6 @@ MSE_GRADIENT = Exercise(
         "when each prediction grows a little, dL/dp_i = 2 (p_i - t_i) / N for N pairs. "
         "Return a list with one number per prediction."
     ),
-    template='''
-def mse_gradient(predictions, targets):
-    """Return [dL/dp_i for each prediction] for L = mean((p - t)**2)."""
-    # TODO: differentiate (p_i - t_i)**2 / N with respect to p_i
-    raise NotImplementedError("TODO: write the gradient")
-''',
-    solution='''
-def mse_gradient(predictions, targets):
-    """Return [dL/dp_i for each prediction] for L = mean((p - t)**2)."""
-    n = len(predictions)
-    return [2 * (p - t) / n for p, t in zip(predictions, targets)]
-''',
     hints=(
         "Only one term of the sum contains p_i: (p_i - t_i)^2 / N. Differentiate that.",
         "d/dp (p - t)^2 = 2 (p - t). Keep the 1/N from the mean.",
@@ -587,16 +441,6 @@ def mse_gradient(predictions, targets):
 
 
 # =========================================================================== lesson 8
-_SIGMOID_HELPER = '''
-def sigmoid(z):
-    """1 / (1 + e^-z), computed without overflow."""
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-'''
-
-
 def _sigmoid_derivative_hidden() -> Hidden:
     rng = _rng(808)
     cases: Hidden = [("hidden 1 · negative z", (-2.0,)),
@@ -620,21 +464,6 @@ SIGMOID_DERIVATIVE = Exercise(
         "form in terms of the sigmoid's own output s = sigmoid(z): s (1 - s). A stable "
         "sigmoid is given."
     ),
-    imports="import math",
-    template=_SIGMOID_HELPER + '''
-
-def sigmoid_derivative(z):
-    """Return d sigmoid(z) / dz."""
-    # TODO: use s = sigmoid(z)
-    raise NotImplementedError("TODO: write the derivative")
-''',
-    solution=_SIGMOID_HELPER + '''
-
-def sigmoid_derivative(z):
-    """Return d sigmoid(z) / dz."""
-    s = sigmoid(z)
-    return s * (1.0 - s)
-''',
     hints=(
         "The sigmoid is flattest far from 0 and steepest at 0: the answer is largest at "
         "z = 0 and tiny for z = ±1000.",
@@ -690,27 +519,6 @@ NEURON_GRADIENTS = Exercise(
         "neuron_gradients(x, w, b, target) returning (grad_w, grad_b): the list dL/dw_i "
         "and the number dL/db. Chain rule: dL/dw_i = dL/dy · dy/dz · dz/dw_i."
     ),
-    imports="import math",
-    template=_SIGMOID_HELPER + '''
-
-def neuron_gradients(x, w, b, target):
-    """Return ([dL/dw_i for each weight], dL/db) for L = (sigmoid(w·x + b) - target)**2."""
-    z = sum(xi * wi for xi, wi in zip(x, w)) + b
-    y = sigmoid(z)
-    # TODO: dL/dy, then dy/dz, then dz/dw_i = x_i and dz/db = 1
-    raise NotImplementedError("TODO: apply the chain rule")
-''',
-    solution=_SIGMOID_HELPER + '''
-
-def neuron_gradients(x, w, b, target):
-    """Return ([dL/dw_i for each weight], dL/db) for L = (sigmoid(w·x + b) - target)**2."""
-    z = sum(xi * wi for xi, wi in zip(x, w)) + b
-    y = sigmoid(z)
-    dL_dy = 2.0 * (y - target)
-    dy_dz = y * (1.0 - y)
-    dL_dz = dL_dy * dy_dz
-    return [dL_dz * xi for xi in x], dL_dz
-''',
     hints=(
         "Go backwards one link at a time: first dL/dy, then dL/dz = dL/dy · dy/dz, then "
         "each weight.",
@@ -762,21 +570,6 @@ DENSE_BACKWARD = Exercise(
         "grad_z) returning (grad_W, grad_b, grad_x): dL/dW (units, n_inputs) summed over "
         "the batch, dL/db (units,), and dL/dX (N, n_inputs) for the layer before."
     ),
-    imports="import numpy as np",
-    template='''
-def dense_backward(X, W, grad_z):
-    """Return (grad_W, grad_b, grad_x) for z = X @ W.T + b, given grad_z = dL/dz."""
-    # TODO: three matrix expressions; check each shape against the docstring above
-    raise NotImplementedError("TODO: write the backward pass")
-''',
-    solution='''
-def dense_backward(X, W, grad_z):
-    """Return (grad_W, grad_b, grad_x) for z = X @ W.T + b, given grad_z = dL/dz."""
-    grad_W = grad_z.T @ X
-    grad_b = grad_z.sum(axis=0)
-    grad_x = grad_z @ W
-    return grad_W, grad_b, grad_x
-''',
     hints=(
         "Let the shapes guide you: grad_W must be (units, n_inputs), grad_b (units,), "
         "grad_x (N, n_inputs). Which products of X, W and grad_z have those shapes?",
@@ -830,22 +623,6 @@ PUZZLE_STEP = Exercise(
         "e = y - y_hat, gradients dW = -sum(x·e) and dB = -sum(e) (sums, not means), then "
         "w - learning_rate·dW and b - learning_rate·dB. Return (new_w, new_b)."
     ),
-    template='''
-def puzzle_step(w, b, xs, ys, learning_rate):
-    """Return (new_w, new_b) after one gradient-descent step on all pairs (x, y)."""
-    predictions = [w * x + b for x in xs]
-    # TODO: errors, the two gradients, the update
-    raise NotImplementedError("TODO: take one step downhill")
-''',
-    solution='''
-def puzzle_step(w, b, xs, ys, learning_rate):
-    """Return (new_w, new_b) after one gradient-descent step on all pairs (x, y)."""
-    predictions = [w * x + b for x in xs]
-    errors = [y - p for y, p in zip(ys, predictions)]
-    dW = -sum(x * e for x, e in zip(xs, errors))
-    dB = -sum(errors)
-    return w - learning_rate * dW, b - learning_rate * dB
-''',
     hints=(
         "First the errors, one per pair: target minus prediction.",
         "dW adds up x times its error over all pairs, with a minus sign; dB adds up the "
@@ -900,57 +677,6 @@ TRAIN_XOR = Exercise(
         "forward pass and the loss are written; add backpropagation and the update. The "
         "function returns the loss of every epoch, measured before that epoch's update."
     ),
-    imports="import numpy as np",
-    template='''
-X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-Y = np.array([[0.0], [1.0], [1.0], [0.0]])
-
-
-def sigmoid(z):
-    return np.exp(-np.logaddexp(0.0, -z))
-
-
-def train_xor(W1, b1, W2, b2, epochs, learning_rate):
-    """Train on XOR from the given weights; return the loss of every epoch."""
-    W1, b1, W2, b2 = (np.array(a, dtype=float) for a in (W1, b1, W2, b2))
-    losses = []
-    for epoch in range(epochs):
-        h = sigmoid(X @ W1.T + b1)          # (4, hidden)
-        y_hat = sigmoid(h @ W2.T + b2)      # (4, 1)
-        losses.append(float(np.mean((y_hat - Y) ** 2)))
-        # TODO: backward - the chain rule from the loss to W2, b2, then W1, b1
-        # TODO: update - each parameter moves by -learning_rate times its gradient
-        raise NotImplementedError("TODO: finish the training loop")
-    return losses
-''',
-    solution='''
-X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-Y = np.array([[0.0], [1.0], [1.0], [0.0]])
-
-
-def sigmoid(z):
-    return np.exp(-np.logaddexp(0.0, -z))
-
-
-def train_xor(W1, b1, W2, b2, epochs, learning_rate):
-    """Train on XOR from the given weights; return the loss of every epoch."""
-    W1, b1, W2, b2 = (np.array(a, dtype=float) for a in (W1, b1, W2, b2))
-    losses = []
-    for epoch in range(epochs):
-        h = sigmoid(X @ W1.T + b1)          # (4, hidden)
-        y_hat = sigmoid(h @ W2.T + b2)      # (4, 1)
-        losses.append(float(np.mean((y_hat - Y) ** 2)))
-        grad_y = 2.0 * (y_hat - Y) / Y.size
-        grad_z2 = grad_y * y_hat * (1.0 - y_hat)
-        grad_W2, grad_b2 = grad_z2.T @ h, grad_z2.sum(axis=0)
-        grad_z1 = (grad_z2 @ W2) * h * (1.0 - h)
-        grad_W1, grad_b1 = grad_z1.T @ X, grad_z1.sum(axis=0)
-        W2 -= learning_rate * grad_W2
-        b2 -= learning_rate * grad_b2
-        W1 -= learning_rate * grad_W1
-        b1 -= learning_rate * grad_b1
-    return losses
-''',
     hints=(
         "Work backwards exactly as in the lessons: dL/dy_hat, through the output "
         "sigmoid, into the output layer (as in dense_backward), through the hidden sigmoid, into "
@@ -1016,21 +742,6 @@ XOR_MODEL = Exercise(
         "with sigmoid, seed=0, compiled with SGD(learning_rate=1.0) and the mse loss. "
         "The checker trains it for 3000 epochs and reads its predictions."
     ),
-    imports="from neuronlab import SGD, Dense, Sequential",
-    template='''
-def xor_model():
-    """Return a compiled Sequential model for XOR (2 -> 4 sigmoid -> 1 sigmoid)."""
-    # TODO: model = Sequential([...], seed=0); model.compile(...); return model
-    raise NotImplementedError("TODO: build the model")
-''',
-    solution='''
-def xor_model():
-    """Return a compiled Sequential model for XOR (2 -> 4 sigmoid -> 1 sigmoid)."""
-    model = Sequential([Dense(4, activation="sigmoid", input_shape=(2,)),
-                        Dense(1, activation="sigmoid")], seed=0)
-    model.compile(optimizer=SGD(learning_rate=1.0), loss="mse")
-    return model
-''',
     hints=(
         "Sequential takes a list of layers; the first Dense needs input_shape=(2,).",
         "Dense(units, activation=\"sigmoid\") for both layers; then "
@@ -1078,21 +789,6 @@ SOFTMAX = Exercise(
         "the outputs are positive and sum to 1. It must work for scores like 1000, 1001, "
         "1002, where e^1000 overflows: no error, no warning, no nan."
     ),
-    imports="import math",
-    template='''
-def softmax(z):
-    """Return [e^z_i / sum_j e^z_j for each score z_i]."""
-    # TODO: exponentiate (safely!) and normalise
-    raise NotImplementedError("TODO: write softmax")
-''',
-    solution='''
-def softmax(z):
-    """Return [e^z_i / sum_j e^z_j for each score z_i]."""
-    top = max(z)
-    exps = [math.exp(v - top) for v in z]
-    total = sum(exps)
-    return [e / total for e in exps]
-''',
     hints=(
         "Start with the formula and run the check on the large scores: what happens to "
         "math.exp(1000)?",

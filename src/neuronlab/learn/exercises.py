@@ -15,6 +15,7 @@ computed by the neuronlab library itself (the reference), never typed in by hand
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import UnknownNameError
+from .sources import derive, solution_source
 from .values import compare, show
 
 TODO_MARKER = "# TODO"
@@ -30,6 +32,11 @@ TODO_MARKER = "# TODO"
 
 class AnswerError(Exception):
     """A learner's answer has the wrong form (raised by an exercise's ``observe``)."""
+
+
+@functools.cache
+def _derived(name: str) -> tuple[str, str]:
+    return derive(solution_source(name), f"content/exercises/{name}.py")
 
 
 @dataclass(frozen=True)
@@ -82,8 +89,6 @@ class Exercise:
     title: str
     function: str
     task: str
-    template: str
-    solution: str
     hints: tuple[str, ...]
     examples: tuple[tuple[Any, ...], ...]
     reference: Callable[..., Any]
@@ -92,13 +97,28 @@ class Exercise:
     observe: Callable[[Any, Case], Any] | None = None
     parts: tuple[str, ...] = ()
     mistakes: tuple[tuple[str, Callable[..., Any]], ...] = ()
-    imports: str = ""
     timeout: float = 3.0
     rtol: float = 1e-6
     keys: tuple[str, ...] = ()  # cases by key instead of by arguments
     answer_note: str = ""  # how the answer is read, when it is not compared as returned
     error_hints: tuple[tuple[str, str], ...] = ()  # (text in the error line, what to do)
     number: int = 0
+
+    @property
+    def source(self) -> str:
+        """The reference solution file, ``content/exercises/NAME.py``, marked regions and all."""
+        return solution_source(self.name)
+
+    @property
+    def solution(self) -> str:
+        """The reference solution: the solution file without its region markers."""
+        return _derived(self.name)[0]
+
+    @property
+    def template(self) -> str:
+        """What the learner starts from: the solution file with each region replaced by
+        its ``# TODO`` lines and a ``raise NotImplementedError``."""
+        return _derived(self.name)[1]
 
     @property
     def filename(self) -> str:
@@ -165,7 +185,6 @@ class Exercise:
             f"Stuck?     neuronlab learn hint {self.name}\n"
             '"""\n'
         )
-        imports = f"\n{self.imports.strip()}\n" if self.imports.strip() else ""
         body = self.template.strip("\n")
         demo = ""
         if self.examples:
@@ -174,7 +193,8 @@ class Exercise:
                     f"    print({self.function}({args}))\n")
         else:
             demo = "\n"
-        return f"{header}{imports}\n\n{body}{demo}"
+        gap = "\n" if body.startswith(("import ", "from ")) else "\n\n"
+        return f"{header}{gap}{body}{demo}"
 
     def solution_text(self, lesson_title: str = "") -> str:
         """The exercise file with the reference solution in place of the template."""

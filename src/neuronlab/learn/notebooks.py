@@ -34,8 +34,7 @@ def _cell(kind: str, source: str, ident: str) -> dict[str, Any]:
 
 def _exercise_code(exercise: Exercise, solved: bool) -> str:
     body = (exercise.solution if solved else exercise.template).strip("\n")
-    imports = f"{exercise.imports.strip()}\n\n" if exercise.imports.strip() else ""
-    return (f"{imports}{body}\n\n\nfrom neuronlab.learn import check\n\n"
+    return (f"{body}\n\n\nfrom neuronlab.learn import check\n\n"
             f"check({exercise.name!r}, {exercise.function})")
 
 

@@ -10,6 +10,9 @@ Three kinds of question:
 * :class:`Number` - a number computed by the library when asked; ``0.5``, ``.5``,
   ``1/2`` and ``half`` are the same answer.
 
+The questions themselves live in ``content/quiz.json``; a figure or a list of options
+that the library computes is named there and looked up in :data:`COMPUTED`.
+
 >>> q = QUESTIONS[0]
 >>> q.check("Weights times inputs, add them up, apply the activation").right
 True
@@ -22,8 +25,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+
+from .sources import ContentError, quiz_data
 
 Concept = tuple[str, tuple[str, ...]]  # (name shown to the learner, synonym patterns)
 
@@ -199,12 +205,6 @@ class Number(Question):
 
 
 # --------------------------------------------------------------------------- the questions
-MULTIPLY: Concept = ("multiply", ("multipl*", "times", "product*", "weigh*", "scal*"))
-SUM: Concept = ("sum", ("sum*", "add*", "total*", "plus", "accumulat*", "combin*"))
-ACTIVATE: Concept = ("activate", ("activat*", "squash*", "nonlinear*", "non linear*", "relu",
-                                  "sigmoid", "fire*", "f", "threshold*"))
-
-
 def _sigmoid_at_zero() -> float:
     from ..activations import get
 
@@ -253,166 +253,50 @@ def _gate_biases() -> list[str]:
     return [f"{GATES['or'][1]:g}", f"{GATES['and'][1]:g}", f"{GATES['not'][1]:g}"]
 
 
-QUESTIONS: list[Question] = [
-    # 1 the neuron
-    Words(1, "What three operations does a neuron perform, in order?",
-          "Multiply each input by its weight, sum the products and the bias, then pass the "
-          "sum through the activation: y = f(w·x + b).",
-          concepts=(MULTIPLY, SUM, ACTIVATE), ordered=True),
-    Choice(1, "A ReLU neuron's weighted sum z is negative. What does it output?",
-           "ReLU outputs max(0, z): any negative sum becomes zero - the neuron does not fire.",
-           options=("z itself", "zero", "one", "its bias"), answer=2),
-    Words(1, "Which two kinds of numbers does a neuron learn?",
-          "Its weights (one per input) and its bias; the arithmetic never changes.",
-          concepts=(("weights", ("weight*",)), ("bias", ("bias*", "offset*", "intercept*")))),
-    # 2 activations
-    Number(2, "What is sigmoid(0)?",
-           "e^0 is one, so sigmoid(0) = 1 / (1 + 1): one half, the middle of its range.",
-           value=_sigmoid_at_zero),
-    Choice(2, "Why does a network need a non-linear activation?",
-           "Without one, every layer is a linear function, and linear functions of linear "
-           "functions are linear: a deep network would be no better than one layer.",
-           options=("it makes training faster",
-                    "without it, stacked layers collapse into one linear function",
-                    "it keeps every number positive", "it saves memory"), answer=2),
-    Words(2, "Name two activations whose output stays in a fixed range, whatever z is.",
-          "Sigmoid stays in (0, 1), tanh in (-1, 1) and step gives 0 or 1; ReLU and linear "
-          "grow without limit.",
-          concepts=(("sigmoid", ("sigmoid*", "logistic")), ("tanh", ("tanh", "hyperbolic")),
-                    ("step", ("step", "heaviside", "threshold*"))), need=2),
-    # 3 a layer
-    Choice(3, "In a layer's weight matrix W, what does one row hold?",
-           "One row per neuron: the weights that neuron gives to each of the inputs.",
-           options=("one input's weight in every neuron", "one neuron's weights, one per input",
-                    "the biases", "one sample of data"), answer=2),
-    Number(3, "How many weights, not counting biases, does a layer of 3 neurons reading 4 "
-              "inputs have?",
-           "One weight per neuron per input: a 3 × 4 matrix, plus 3 biases.",
-           value=_layer_weight_count),
-    Choice(3, "Do the neurons of one layer read the same inputs?",
-           "Yes: every neuron sees the whole input; only their weights differ.",
-           options=("yes, all of them read the same inputs",
-                    "no, each neuron reads its own input"), answer=1),
-    # 4 a batch
-    Choice(4, "Which formula sends a whole batch X (one sample per row) through a layer?",
-           "X @ W.T pairs every sample (a row of X) with every neuron (a row of W); adding b "
-           "and applying f gives one output row per sample.",
-           options=("Y = f(W @ X + b)", "Y = f(X @ W.T + b)", "Y = f(X + W + b)",
-                    "Y = X @ f(W) + b"), answer=2),
-    Number(4, "X has shape (32, 4) and W has shape (3, 4). How many columns has X @ W.T?",
-           "(32, 4) @ (4, 3) gives (32, 3): one row per sample, one column per neuron.",
-           value=_batch_columns),
-    Choice(4, "What does one row of the output Y = f(X @ W.T + b) hold?",
-           "Row i is sample i seen by every neuron of the layer.",
-           options=("every neuron's output for one sample",
-                    "one neuron's output for every sample"), answer=1),
-    # 5 gates and the boundary
-    Choice(5, "With weights [1, 1] and the step activation, which bias makes the neuron an "
-              "AND gate?",
-           "The sum x1 + x2 is 0, 1 or 2; AND must fire only at 2, so the bias must push 1 "
-           "below zero but leave 2 above it.",
-           options=_gate_biases, answer=2),
-    Words(5, "What shape is the decision boundary of one neuron with two inputs?",
-          "A straight line, w1·x1 + w2·x2 + b = 0: the neuron says yes on one side of it.",
-          concepts=(("a straight line", ("line*", "straight", "linear*", "plane",
-                                         "hyperplane")),)),
-    Choice(5, "Where does a step neuron's output switch from 0 to 1?",
-           "Where w·x + b crosses zero - that is the decision boundary.",
-           options=("where w·x + b crosses zero", "where an input reaches one",
-                    "where the weights are equal"), answer=1),
-    # 6 XOR
-    Words(6, "Why can no single neuron compute XOR?",
-          "XOR is not linearly separable: no straight line puts both yes-points on one side "
-          "and both no-points on the other, and one neuron can only draw a line.",
-          concepts=(("not linearly separable", ("line*", "linear*", "straight", "separab*",
-                                                "separat*")),)),
-    Choice(6, "In the hand-wired XOR network, what do the two hidden neurons compute?",
-           "A = OR and B = AND; the output computes 'A and not B'.",
-           options=("AND and OR", "OR and NOT", "XOR and AND", "NOT and NOT"), answer=1),
-    Number(6, "At best, how many of XOR's four cases does one trained neuron get right?",
-           "One line can put at most three of the four points on their correct sides.",
-           value=_xor_best, tolerance=0.0),
-    # 7 loss
-    Words(7, "How do you compute the mean squared error of some predictions?",
-          "Take each error (prediction minus target), square it, and average the squares.",
-          concepts=(("error", ("error*", "differen*", "subtract*", "minus", "diff")),
-                    ("square", ("squar*",)),
-                    ("mean", ("mean", "average*", "divid*")))),
-    Choice(7, "Why square the errors instead of just adding them up?",
-           "Errors of opposite sign would cancel out; squaring also makes big misses count "
-           "much more than small ones.",
-           options=("so positive and negative errors cannot cancel, and big misses count more",
-                    "to make the loss smaller", "because networks output squares"), answer=1),
-    Number(7, "Predictions [1, 3], targets [0, 1]: what is their mean squared error?",
-           "The errors are 1 and 2, their squares 1 and 4, and the mean of those is the answer.",
-           value=_mse_example),
-    # 8 chain rule
-    Words(8, "Which rule turns the slopes of a chain of computations into one gradient?",
-          "The chain rule: the slope of the whole chain is the product of the slopes of its "
-          "links.",
-          concepts=(("the chain rule", ("chain*",)),)),
-    Choice(8, "For a sigmoid output y = sigmoid(z), what is dy/dz?",
-           "The sigmoid's slope is y (1 - y): largest at z = 0, tiny far from it.",
-           options=("y (1 - y)", "1 - y", "y squared", "e^-z"), answer=1),
-    Words(8, "How can you check a gradient without any calculus?",
-          "With a finite difference: nudge the number up and down by a tiny h and divide the "
-          "change in the loss by 2h.",
-          concepts=(("a finite difference", ("finite", "nudg*", "numeric*", "perturb*", "small",
-                                             "tiny", "wiggl*", "differenc*", "gradcheck*")),)),
-    # 9 backprop through a layer
-    Choice(9, "For Z = X @ W.T + b and G = dL/dZ, what is dL/dW?",
-           "G.T @ X: every weight collects input times gradient, summed over the batch.",
-           options=("G.T @ X", "X @ G", "G @ W", "G.sum(axis=0)"), answer=1),
-    Choice(9, "Which gradient does a layer hand back to the layer before it?",
-           "dL/dX, the gradient with respect to its input, which is the previous layer's "
-           "output.",
-           options=("dL/dW", "dL/db", "dL/dX"), answer=3),
-    Choice(9, "In which order does backpropagation visit the layers?",
-           "Last layer first: each layer needs the gradient of the layer after it.",
-           options=("from the last layer to the first", "from the first layer to the last",
-                    "all at once, in any order"), answer=1),
-    # 10 the training loop
-    Words(10, "Name the four steps of one training iteration, in order.",
-          "Forward (predict), loss (how wrong), backward (gradients), update (a step "
-          "against each gradient); then repeat.",
-          concepts=(("forward", ("forward*", "predict*")),
-                    ("loss", ("loss*", "error*", "cost*")),
-                    ("backward", ("backward*", "backprop*", "gradient*", "chain*")),
-                    ("update", ("updat*", "step*", "adjust*", "descen*", "optimi*", "move*"))),
-          ordered=True),
-    Choice(10, "What happens when the learning rate is far too large?",
-           "Each step overshoots, so the loss jumps about or grows until it overflows.",
-           options=("learning crawls", "the loss jumps about or grows", "nothing changes"),
-           answer=2),
-    Number(10, "The puzzle neuron starts at w = 0.1, b = 0.6 with learning rate 0.0001. What "
-               "is w after the first step (5 decimals)?",
-           "dW = -Σ x·e over the four pairs, and w - learning_rate · dW gives the new weight.",
-           value=_puzzle_first_w, tolerance=1e-5),
-    # 11 the framework view
-    Choice(11, "In the Keras-style API, which call runs the training loop?",
-           "fit runs forward, loss, backward and update for every epoch.",
-           options=("compile", "fit", "predict", "evaluate"), answer=2),
-    Choice(11, "What does compile choose?",
-           "compile picks how to learn: the optimizer and the loss (and metrics to report).",
-           options=("the layers", "the optimizer and the loss", "the training data"), answer=2),
-    Choice(11, "Given the same weights, does the framework compute different numbers from "
-               "the network written by hand?",
-           "No: it runs the same forward pass, so the numbers are the same.",
-           options=("yes", "no"), answer=2),
-    # 12 softmax
-    Number(12, "The softmax outputs of one sample always add up to what?",
-           "Each output is e^z_i divided by the sum of all of them, so together they make "
-           "exactly one whole.",
-           value=_softmax_total),
-    Choice(12, "Why subtract max(z) from every score before exponentiating in softmax?",
-           "e^(z - c) / Σ e^(z - c) equals e^z / Σ e^z for any c; with c = max(z), e only "
-           "sees numbers at or below zero and cannot overflow.",
-           options=("so exp cannot overflow; the result is unchanged",
-                    "to make the outputs add up to one", "to speed up training"), answer=1),
-    Words(12, "Which loss goes with a softmax output for many classes?",
-          "Categorical cross-entropy: -log of the probability given to the true class.",
-          concepts=(("categorical cross-entropy", ("cross*", "entrop*", "cce", "log*")),)),
-]
+#: Functions that compute a question's figure (``"value"``) or options (``"options"``)
+#: when it is asked, by the name ``quiz.json`` uses for them.
+COMPUTED: dict[str, Callable[[], Any]] = {
+    "sigmoid_at_zero": _sigmoid_at_zero, "layer_weight_count": _layer_weight_count,
+    "batch_columns": _batch_columns, "xor_best": _xor_best, "mse_example": _mse_example,
+    "puzzle_first_w": _puzzle_first_w, "softmax_total": _softmax_total,
+    "gate_biases": _gate_biases,
+}
+
+
+def _computed(name: str, where: str) -> Callable[[], Any]:
+    if name not in COMPUTED:
+        raise ContentError(f"quiz.json, {where}: no computed value {name!r} "
+                           f"(known: {', '.join(COMPUTED)})")
+    return COMPUTED[name]
+
+
+def question_from(data: dict[str, Any], where: str = "question") -> Question:
+    """One question from its ``quiz.json`` entry.
+
+    >>> question_from({"kind": "choice", "lesson": 1, "prompt": "2 + 2?", "explanation": "",
+    ...                "options": ["3", "4"], "answer": 2}).check("b").right
+    True
+    """
+    kind = data.get("kind")
+    common = (int(data["lesson"]), str(data["prompt"]), str(data["explanation"]))
+    if kind == "words":
+        concepts = tuple((str(name), tuple(patterns)) for name, patterns in data["concepts"])
+        return Words(*common, concepts=concepts, ordered=bool(data.get("ordered", False)),
+                     need=data.get("need"))
+    if kind == "choice":
+        options = data["options"]
+        return Choice(*common, answer=int(data["answer"]),
+                      options=_computed(options, where) if isinstance(options, str)
+                      else tuple(options))
+    if kind == "number":
+        return Number(*common, value=_computed(data["value"], where),
+                      tolerance=float(data.get("tolerance", 1e-6)))
+    raise ContentError(f"quiz.json, {where}: unknown kind {kind!r} (words, choice, number)")
+
+
+#: Every question, read from ``content/quiz.json``, in lesson order.
+QUESTIONS: list[Question] = [question_from(entry, f"question {i}")
+                             for i, entry in enumerate(quiz_data(), 1)]
 
 
 def questions_for(lesson: int | None) -> list[Question]:

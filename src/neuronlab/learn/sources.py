@@ -1,0 +1,259 @@
+"""Read the course's content files: lessons (Markdown), exercise solutions (.py), the quiz (JSON).
+
+The files live in ``neuronlab/learn/content/`` (see its README.md) and ship with the
+package. A lesson file is front matter, Markdown, marked places and code blocks::
+
+    ---
+    number: 1
+    slug: the-neuron
+    title: The neuron
+    ---
+    A neuron is a very small calculator...
+
+    <!-- widget: neuron {"inputs": [0.5, -0.3, 0.7]} -->
+
+    ```python example
+    print(Neuron([0.5], 0.1).explain([1.0]))
+    ```
+
+    <!-- recall -->
+
+An exercise's reference solution is a Python file whose ``# BEGIN SOLUTION`` /
+``# END SOLUTION`` regions are cut out to make the learner's template.
+
+>>> solution, template = derive('''def f(x):
+...     # BEGIN SOLUTION
+...     # TODO: double x
+...     return 2 * x
+...     # END SOLUTION
+... ''')
+>>> print(solution.strip())
+def f(x):
+    return 2 * x
+>>> print(template.strip())
+def f(x):
+    # TODO: double x
+    raise NotImplementedError("TODO: write your code here")
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from importlib.abc import Traversable
+from typing import Any
+
+BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
+DEFAULT_RAISE = 'raise NotImplementedError("TODO: write your code here")'
+
+_FENCE = re.compile(r"^```(?P<info>[^\n`]*)\n(?P<code>.*?)^```[ \t]*$", re.M | re.S)
+_MARKER = re.compile(r"^<!--\s*(?P<kind>widget|recall)\b(?P<rest>.*?)-->[ \t]*$", re.M | re.S)
+
+
+class ContentError(ValueError):
+    """A content file breaks its format (a bug in the course files, caught by the tests)."""
+
+
+def content() -> Traversable:
+    """The folder of content files inside the installed package."""
+    return resources.files("neuronlab.learn") / "content"
+
+
+# --------------------------------------------------------------------------- lessons
+@dataclass(frozen=True)
+class Widget:
+    """A marked place for a live widget: its kind and its JSON settings."""
+
+    kind: str
+    settings: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A fenced code block: ``role`` is ``example``, ``cell``, ``exercise`` or ``numbers``
+    (never shown: it computes the numbers the words quote); ``name`` the exercise it
+    belongs to (``python exercise NAME``)."""
+
+    role: str
+    code: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class LessonFile:
+    """One parsed lesson file: front matter, the raw Markdown, and what it marks."""
+
+    meta: dict[str, str]
+    markdown: str
+    blocks: tuple[Block, ...] = ()
+    widgets: tuple[Widget, ...] = field(default=())
+
+    @property
+    def prose(self) -> str:
+        """The Markdown with every code block and marker taken out (the words only)."""
+        text = _MARKER.sub("", _FENCE.sub("", self.markdown))
+        return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+    @property
+    def example(self) -> str:
+        found = [b.code for b in self.blocks if b.role == "example"]
+        if len(found) != 1:
+            raise ContentError(f"lesson {self.meta.get('number')} needs exactly one "
+                               f"```python example block, found {len(found)}")
+        return found[0]
+
+
+def parse_lesson(text: str, where: str = "lesson") -> LessonFile:
+    """Parse a lesson file (see the module docstring).
+
+    >>> lesson = parse_lesson('---\\nnumber: 3\\ntitle: T\\n---\\nWords.\\n\\n'
+    ...                       '<!-- widget: layer {"units": 3} -->\\n\\n'
+    ...                       '```python example\\nprint(1)\\n```\\n')
+    >>> lesson.meta["title"], lesson.widgets[0].settings, lesson.example, lesson.prose
+    ('T', {'units': 3}, 'print(1)\\n', 'Words.\\n')
+    """
+    match = re.match(r"---\n(?P<meta>.*?)\n---\n", text, re.S)
+    if not match:
+        raise ContentError(f"{where}: starts without front matter (---, key: value lines, ---)")
+    meta = {}
+    for line in match.group("meta").splitlines():
+        key, sep, value = line.partition(":")
+        if not sep:
+            raise ContentError(f"{where}: front matter line {line!r} is not `key: value`")
+        meta[key.strip()] = value.strip()
+    markdown = text[match.end():]
+    blocks = []
+    for fence in _FENCE.finditer(markdown):
+        words = fence.group("info").split()
+        if words[:1] != ["python"]:
+            continue
+        role = words[1] if len(words) > 1 else "cell"
+        if role not in ("example", "cell", "exercise", "numbers"):
+            raise ContentError(f"{where}: unknown code block role {role!r} (example, cell, "
+                               "exercise NAME, numbers)")
+        blocks.append(Block(role, fence.group("code"), words[2] if len(words) > 2 else ""))
+    widgets = []
+    for marker in _MARKER.finditer(markdown):
+        if marker.group("kind") != "widget":
+            continue
+        kind, _, settings = marker.group("rest").strip().lstrip(":").strip().partition(" ")
+        try:
+            parsed = json.loads(settings) if settings.strip() else {}
+        except json.JSONDecodeError as exc:
+            raise ContentError(f"{where}: widget {kind!r} has settings that are not JSON "
+                               f"({exc})") from None
+        widgets.append(Widget(kind, parsed))
+    return LessonFile(meta, markdown, tuple(blocks), tuple(widgets))
+
+
+_PLACEHOLDER = re.compile(r"\{\{(?P<body>.+?)\}\}", re.S)
+_FORMAT_SPEC = re.compile(r"^[<>=^]?[+ -]?[#0]?\d*[,_]?(\.\d+)?[bdeEfFgGnosxX%]?$")
+
+
+def split_placeholder(body: str) -> tuple[str, str]:
+    """``(expression, format spec)`` of a ``{{ expression:spec }}`` placeholder.
+
+    The spec is what follows the last ``:`` when it reads as a format spec, so that
+    slices and dictionaries inside the expression keep their colons.
+
+    >>> split_placeholder(" run.final.prediction:.3f ")
+    ('run.final.prediction', '.3f')
+    >>> split_placeholder("values[1:3]")
+    ('values[1:3]', '')
+    """
+    expression, sep, spec = body.strip().rpartition(":")
+    if sep and expression and _FORMAT_SPEC.match(spec.strip()) and spec.strip():
+        return expression.strip(), spec.strip()
+    return body.strip(), ""
+
+
+def fill_numbers(text: str, namespace: dict[str, Any], where: str = "lesson") -> str:
+    """Replace every ``{{ expression }}`` or ``{{ expression:spec }}`` in ``text`` by the
+    value of the expression in ``namespace`` (the names the lesson's code defined),
+    formatted with ``spec``. This is how a lesson's words state a computed number
+    without typing it: the library computes it each time the lesson is shown.
+
+    >>> fill_numbers("z is {{ 0.5 * 2 + 0.19:.2f }}, {{ name }}.", {"name": "ReLU"})
+    'z is 1.19, ReLU.'
+    """
+
+    def value(match: re.Match[str]) -> str:
+        expression, spec = split_placeholder(match.group("body"))
+        try:
+            result = eval(expression, dict(namespace))  # the course's own files only
+            return format(result, spec)
+        except Exception as exc:
+            raise ContentError(f"{where}: the placeholder {{{{{match.group('body')}}}}} "
+                               f"failed: {type(exc).__name__}: {exc}") from None
+
+    return _PLACEHOLDER.sub(value, text)
+
+
+def lesson_files() -> list[tuple[str, str]]:
+    """``(file name, text)`` of every lesson file, in order."""
+    folder = content() / "lessons"
+    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".md"))
+    return [(name, (folder / name).read_text(encoding="utf-8")) for name in names]
+
+
+# --------------------------------------------------------------------------- exercises
+def derive(source: str, where: str = "solution") -> tuple[str, str]:
+    """``(solution, template)`` from a solution file with marked regions.
+
+    The solution is the file without the marker lines and without the template-only
+    lines; the template replaces every region by its template-only lines. Template-only
+    lines are the ``# TODO ...`` and ``# raise ...`` comment lines opening a region;
+    ``# raise ...`` is uncommented in the template, and a region without one gets
+    ``raise NotImplementedError("TODO: write your code here")``.
+    """
+    solution: list[str] = []
+    template: list[str] = []
+    inside, opening, raised, indent = False, False, False, ""
+    for number, line in enumerate(source.splitlines(), 1):
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if inside:
+                raise ContentError(f"{where}:{number}: {BEGIN} inside another region")
+            inside, opening, raised = True, True, False
+            indent = line[: len(line) - len(line.lstrip())]
+            continue
+        if stripped == END:
+            if not inside:
+                raise ContentError(f"{where}:{number}: {END} without {BEGIN}")
+            if not raised:
+                template.append(indent + DEFAULT_RAISE)
+            inside = False
+            continue
+        if inside and opening and (stripped.startswith("# TODO") or
+                                   stripped.startswith("# raise ")):
+            if stripped.startswith("# raise "):
+                template.append(indent + stripped[2:])
+                raised = True
+            else:
+                template.append(line)
+            continue
+        opening = False
+        solution.append(line)
+        if not inside:
+            template.append(line)
+    if inside:
+        raise ContentError(f"{where}: {BEGIN} is never closed by {END}")
+    if len(template) == len(solution) and template == solution:
+        raise ContentError(f"{where}: no {BEGIN} / {END} region")
+    return "\n".join(solution) + "\n", "\n".join(template) + "\n"
+
+
+def solution_source(name: str) -> str:
+    """The reference solution file of exercise ``name``, as text."""
+    return (content() / "exercises" / f"{name}.py").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- quiz
+def quiz_data() -> list[dict[str, Any]]:
+    """The quiz questions as stored in ``quiz.json``."""
+    data = json.loads((content() / "quiz.json").read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("format") != 1:
+        raise ContentError("quiz.json: expected {\"format\": 1, \"questions\": [...]}")
+    return list(data["questions"])
