@@ -233,7 +233,7 @@ def test_narrow_window_screenshots(open_page):
 # --------------------------------------------------------------------------- token
 def test_the_token_url_sets_a_cookie_and_the_page_works(browser, live_server, open_page):
     page = open_page("#view=playground&pd=xor")
-    assert page.url.startswith(f"{live_server.url}/explore#view=playground&pd=xor")
+    assert page.url.startswith(f"{live_server.url}/explore#view=playground")
     assert "token" not in page.url  # the redirect left the token out of the history
     cookies = page.context.cookies()
     assert [c["name"] for c in cookies] == [f"neuronlab-lab-{live_server.port}"]

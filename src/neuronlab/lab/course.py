@@ -145,8 +145,8 @@ def _fence(lesson: Lesson, info: str, code: str, cells: list[int]) -> str:
     if role == "example":
         output = example_output(lesson.number)
         return (f'<figure class="code example" data-example="{lesson.number}">'
-                "<figcaption>The worked example, run by the library when this page was "
-                f'served:</figcaption><pre><code class="language-python">{e(code.rstrip())}'
+                "<figcaption>The worked example, run by the library on your machine:"
+                f'</figcaption><pre><code class="language-python">{e(code.rstrip())}'
                 '</code></pre><p class="output-label">It prints:</p>'
                 f'<pre class="output"><samp>{e(output.rstrip())}</samp></pre></figure>')
     if role == "exercise":
@@ -276,8 +276,8 @@ async def index(request: Request) -> Response:
     for lesson in LESSONS:
         progress = _progress_line(store, solved, lesson)
         items.append(
-            f'<li class="lesson-item"><a href="/lessons/{e(lesson.slug)}">'
-            f'<span class="num">{lesson.number}.</span> {e(lesson.title)}</a>'
+            f'<li class="lesson-item"><span class="num">{lesson.number}.</span>'
+            f'<a href="/lessons/{e(lesson.slug)}">{e(lesson.title)}</a>'
             f'<p class="summary">{e(summary(lesson))}</p>'
             + (f'<p class="progress">{e(progress)}</p>' if progress else "") + "</li>")
     warnings = "".join(f'<p class="warning" role="status">{e(w)}</p>' for w in store.warnings)

@@ -3,9 +3,13 @@
 // server's answers. Every number it shows comes from the server.
 
 // An old link to the explorers (/#view=neuron) still opens them at their new place.
-if (location.pathname === "/" && /^#view=/.test(location.hash)) {
-  location.replace(`/explore${location.hash}`);
+function openOldExplorerLink() {
+  if (location.pathname === "/" && /^#view=/.test(location.hash)) {
+    location.replace(`/explore${location.hash}`);
+  }
 }
+openOldExplorerLink();
+window.addEventListener("hashchange", openOldExplorerLink);
 
 async function send(path, options = {}) {
   let response;
