@@ -45,6 +45,7 @@ EXPLORERS = {
     "backprop-stepper": ("/explore#view=playground&pd=xor", "the playground (XOR)"),
     "puzzle": ("/explore#view=playground", "the playground"),
     "softmax": ("/explore#view=playground&pd=blobs", "the playground (blobs)"),
+    "playground": ("/explore#view=playground&pd=xor", "the playground (XOR)"),
 }
 DEFAULT_EXPLORER = ("/explore", "the explorers")
 WIDGET_TITLES = {
@@ -52,6 +53,7 @@ WIDGET_TITLES = {
     "batch": "A batch, live", "gate": "A gate and its boundary", "xor": "XOR, live",
     "mse": "Mean squared error", "backprop-stepper": "Backpropagation, step by step",
     "puzzle": "The number puzzle, trained step by step", "softmax": "Softmax, live",
+    "playground": "This network in the playground",
 }
 NO_MODEL = ("Answers are passages quoted from the lessons, found by matching words on "
             "your machine - no generative model, nothing leaves this computer.")
@@ -97,8 +99,9 @@ def _widget(lesson: Lesson, widget: Any, wid: str) -> str:
             '<div class="widget-body" data-widget-body>'
             '<p class="widget-fallback">The live view appears here when the page\'s '
             "scripts run.</p></div>"
-            '<p class="widget-links"><button type="button" class="widget-reset">Reset to the '
-            f"lesson's numbers</button> <a href=\"{e(href)}\">Open {e(name)}</a></p>"
+            '<p class="widget-links"><button type="button" class="widget-reset" data-reset>'
+            "Reset to the lesson's numbers</button> "
+            f'<a href="{e(href)}" data-explorer>Open {e(name)}</a></p>'
             "</section>")
 
 
