@@ -67,7 +67,7 @@ def bind(host: str, port: int) -> socket.socket:
 
 def choose_token(given: str | None) -> str:
     """``--token``, else ``$NEURONLAB_LAB_TOKEN``, else a fresh random token."""
-    from .lab.app import new_token
+    from ..lab.app import new_token
 
     token = given if given is not None else os.environ.get(TOKEN_VARIABLE)
     if token is None:
@@ -89,7 +89,7 @@ def lab_url(host: str, port: int, token: str) -> str:
 
 
 def cmd_list(console: Any) -> int:
-    from .lab import runtime
+    from ..lab import runtime
 
     labs = runtime.running()
     if not labs:
@@ -108,8 +108,8 @@ def cmd_lab(args: argparse.Namespace, console: Any) -> int:
 
     import uvicorn
 
-    from .lab import create_app, runtime
-    from .lab.server import uvicorn_config
+    from ..lab import create_app, runtime
+    from ..lab.server import uvicorn_config
 
     token = choose_token(args.token)
     sock = bind(args.host, args.port)

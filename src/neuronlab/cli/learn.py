@@ -33,12 +33,12 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from .errors import ConfigError
-from .learn.catalog import EXERCISES
-from .learn.exercises import Exercise
-from .learn.lessons import LESSONS, Lesson, find_lesson, run_example
-from .learn.results import CheckResult
-from .learn.workspace import DEFAULT_DIR, ENV_VAR, PROGRESS_FILE, Workspace
+from ..errors import ConfigError
+from ..learn.catalog import EXERCISES
+from ..learn.exercises import Exercise
+from ..learn.lessons import LESSONS, Lesson, find_lesson, run_example
+from ..learn.results import CheckResult
+from ..learn.workspace import DEFAULT_DIR, ENV_VAR, PROGRESS_FILE, Workspace
 
 MARKS = {"passed": "✓", "failed": "✗", "error": "E", "load-error": "E", "timeout": "T",
          "todo": "·", "missing": "-", "no-function": "?", "crashed": "C"}
@@ -332,7 +332,7 @@ def cmd_watch(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_quiz(args: argparse.Namespace, console: Console) -> int:
-    from .learn.quiz import questions_for, run_quiz
+    from ..learn.quiz import questions_for, run_quiz
 
     workspace = _workspace(args, required=False)
     if args.lesson and args.lesson.lower() == "all":
@@ -363,7 +363,7 @@ def _is_workspace(folder: Path) -> bool:
 
 
 def cmd_grade(args: argparse.Namespace, console: Console) -> int:
-    from .learn.grading import grade, to_csv
+    from ..learn.grading import grade, to_csv
 
     _timeout(args)
     if args.jobs < 1:
@@ -400,7 +400,7 @@ def cmd_grade(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_notebooks(args: argparse.Namespace, console: Console) -> int:
-    from .learn.notebooks import write_notebooks
+    from ..learn.notebooks import write_notebooks
 
     written, kept = write_notebooks(args.directory, solved=args.solved, overwrite=args.force)
     _say(console, f"{len(written)} notebook(s) written to [bold]{Path(args.directory).resolve()}"

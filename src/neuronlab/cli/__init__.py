@@ -8,7 +8,6 @@ import itertools
 import math
 import os
 import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +16,10 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
-from .errors import NeuronlabError
+from .. import __version__
+from ..errors import NeuronlabError
 
-EXTENSIONS = ("plot", "lab", "learn")  # modules neuronlab.cli_<name> that add a command
+EXTENSIONS = ("plot", "lab", "learn")  # modules neuronlab.cli.<name> that add a command
 
 # The largest values the command line accepts: beyond them a run would not finish, or
 # would ask for more memory than a laptop has, so they are refused before any work.
@@ -147,8 +146,8 @@ def interval(low: float, high: float, *, open_low: bool = False,
 def learning_rate(text: str) -> float:
     """An argparse type: the learning rate, checked exactly as the optimizers check it
     (same rule, same words), and at most ``MAX_LEARNING_RATE``."""
-    from .errors import ConfigError
-    from .validation import check_positive
+    from ..errors import ConfigError
+    from ..validation import check_positive
 
     try:
         number = float(text)
@@ -167,7 +166,7 @@ def learning_rate(text: str) -> float:
 
 # --------------------------------------------------------------------------- tour
 def cmd_tour(args: argparse.Namespace, console: Console) -> int:
-    from .tour import run_tour
+    from ..tour import run_tour
 
     run_tour(console, epochs=args.epochs, verbose=0 if args.quiet else 1, plots=args.plots)
     return 0
@@ -175,7 +174,7 @@ def cmd_tour(args: argparse.Namespace, console: Console) -> int:
 
 # --------------------------------------------------------------------------- neuron
 def cmd_neuron(args: argparse.Namespace, console: Console) -> int:
-    from .neuron import Neuron
+    from ..neuron import Neuron
 
     neuron = Neuron(args.weights, args.bias, args.activation)
     explanation = neuron.explain(args.inputs)
@@ -226,7 +225,7 @@ PRESETS: dict[str, Preset] = {
 
 def preset_for(dataset: str) -> Preset:
     """The training defaults for ``dataset``; a data set without its own gets a plain one."""
-    from . import datasets
+    from .. import datasets
 
     name = datasets.DATASETS.canonical(dataset)
     if name in PRESETS:
@@ -245,9 +244,9 @@ def build_for_task(n_inputs: int, y: Any, hidden: list[int], activation: str,
     categorical cross-entropy, real numbers a linear output and MSE; a ``loss`` that
     cannot fit ``y`` is refused with a message naming one that does.
     """
-    from .heads import head_for
-    from .layers import Dense
-    from .model import Sequential
+    from ..heads import head_for
+    from ..layers import Dense
+    from ..model import Sequential
 
     head = head_for(y, loss)
     layers = [Dense(units, activation=activation) for units in hidden] + [head.layer()]
@@ -258,7 +257,7 @@ def build_for_task(n_inputs: int, y: Any, hidden: list[int], activation: str,
 def cmd_train(args: argparse.Namespace, console: Console) -> int:
     import numpy as np
 
-    from . import datasets, optimizers
+    from .. import datasets, optimizers
 
     preset = preset_for(args.dataset)
     dataset = datasets.DATASETS[args.dataset]
@@ -281,7 +280,7 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
                                     args.seed)
     loss = head.loss
     if args.dataset == "puzzle":
-        from .stories import puzzle_model
+        from ..stories import puzzle_model
 
         model = puzzle_model()
     learning_rate = preset.learning_rate if args.learning_rate is None else args.learning_rate
@@ -299,8 +298,8 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     validation = (X_te, y_te) if X_te is not None else None
     callbacks, answers = [], []
     if args.dataset == "puzzle":  # the prediction for 55 after every step, for its table
-        from .callbacks import LambdaCallback
-        from .stories import PUZZLE_QUESTION
+        from ..callbacks import LambdaCallback
+        from ..stories import PUZZLE_QUESTION
 
         def ask(*_: Any) -> None:
             answers.append(float(model.predict(np.array([[PUZZLE_QUESTION]]))[0, 0]))
@@ -322,12 +321,12 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
         pred = model.predict(X)[:, 0]
         console.print("Predictions: " + " / ".join(f"{p:.3f}" for p in pred))
     if save_to is not None:
-        from .io import save_model
+        from ..io import save_model
 
         path = save_model(model, save_to)
         console.print(f"Saved the model to {path}", soft_wrap=True, highlight=False)
     if args.dataset == "puzzle":  # the question the puzzle asks: 11→23, 23→47, ... 55→?
-        from .stories import PUZZLE_QUESTION, report_steps, step_label
+        from ..stories import PUZZLE_QUESTION, report_steps, step_label
 
         steps = Table("w and b", f"ŷ for {PUZZLE_QUESTION:g}", title="The puzzle, step by step")
         steps.add_row(step_label(-1, epochs), f"{answers[0]:.5f}")
@@ -344,7 +343,7 @@ def _save_target(text: str, dataset: str) -> Path:
     A folder (one that exists, or a path ending in ``/``) gets the file inside it, never a
     file beside it; a folder that does not exist is refused before any training.
     """
-    from .errors import ConfigError
+    from ..errors import ConfigError
 
     path = Path(text)
     if not text.strip():
@@ -362,7 +361,7 @@ MAX_PARAMETERS = 20_000_000
 
 def _check_size(n_inputs: int, hidden: list[int]) -> None:
     """Refuse, before anything is allocated, a network too big to train here."""
-    from .errors import ConfigError
+    from ..errors import ConfigError
 
     sizes = [n_inputs, *hidden]
     weights = sum(a * b for a, b in itertools.pairwise(sizes)) + sizes[-1] * 10
@@ -375,7 +374,7 @@ def _check_size(n_inputs: int, hidden: list[int]) -> None:
 # --------------------------------------------------------------------------- main
 def _catalogue() -> str:
     """Every data set, activation, optimizer and loss with its one-line description."""
-    from . import activations, datasets, losses, optimizers
+    from .. import activations, datasets, losses, optimizers
 
     sections = [
         ("data sets", [(d.name, d.description) for d in datasets.DATASETS.values()]),
@@ -392,7 +391,7 @@ def _catalogue() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import activations, datasets, losses, optimizers
+    from .. import activations, datasets, losses, optimizers
 
     parser = Parser(
         prog="neuronlab",
@@ -457,9 +456,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name in EXTENSIONS:
         try:
-            module = importlib.import_module(f"neuronlab.cli_{name}")
+            module = importlib.import_module(f"neuronlab.cli.{name}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"neuronlab.cli_{name}":
+            if exc.name != f"neuronlab.cli.{name}":
                 raise
             continue
         module.register(sub)
@@ -493,6 +492,3 @@ def main(argv: list[str] | None = None) -> int:
         console.print("interrupted")
         return 130
 
-
-if __name__ == "__main__":
-    sys.exit(main())
