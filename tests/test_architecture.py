@@ -16,11 +16,7 @@ ROOT = "neuronlab"
 
 # Known exceptions, in modules being reworked on their own: (module, private name).
 # Remove an entry once its module stops using the name.
-ALLOWED_PRIVATE_USES: set[tuple[str, str]] = {
-    ("neuronlab.cli.plot", "_floats"),  # the number-list parser of neuronlab.cli
-    ("neuronlab.cli.plot", "_finite"),  # the number parser of neuronlab.cli
-    ("neuronlab.cli.plot", "_common"),  # plots._common.DPI, from outside plots/
-}
+ALLOWED_PRIVATE_USES: set[tuple[str, str]] = set()
 
 # Import cycles allowed for the same reason, as sets of module names (none today).
 ALLOWED_CYCLE_MODULES: set[frozenset[str]] = set()

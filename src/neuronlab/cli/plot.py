@@ -34,7 +34,7 @@ def plot_datasets() -> tuple[str, ...]:
 def register(subparsers: Any) -> None:
     """Add the ``plot`` command to ``neuronlab``'s sub-commands."""
     from ..activations import neuron_names
-    from ..cli import MAX_EPOCHS, MAX_SEED, _finite, _floats, count
+    from .args import MAX_EPOCHS, MAX_SEED, count, finite, floats
 
     datasets = plot_datasets()
     plot = subparsers.add_parser(
@@ -54,11 +54,11 @@ def register(subparsers: Any) -> None:
                       help="GIF frames (default: 30)")
     plot.add_argument("--seed", type=count(0, MAX_SEED), default=0,
                       help="seed for data and weights (0)")
-    plot.add_argument("--inputs", type=_floats, default=[0.5, -0.3, 0.7], metavar="X1,X2,...",
+    plot.add_argument("--inputs", type=floats, default=[0.5, -0.3, 0.7], metavar="X1,X2,...",
                       help="neuron: inputs")
-    plot.add_argument("--weights", type=_floats, default=[0.5, -0.3, 0.8], metavar="W1,W2,...",
+    plot.add_argument("--weights", type=floats, default=[0.5, -0.3, 0.8], metavar="W1,W2,...",
                       help="neuron: weights")
-    plot.add_argument("--bias", type=_finite, default=0.1, help="neuron: bias")
+    plot.add_argument("--bias", type=finite, default=0.1, help="neuron: bias")
     plot.add_argument("--activation", default="relu", choices=neuron_names(),
                       help="neuron: activation")
     plot.set_defaults(func=cmd_plot)
@@ -105,7 +105,7 @@ def training_progress(label: str) -> Iterator[Progress]:
 
 
 def _save(fig: Any, path: Path) -> Path:
-    from ..plots._common import DPI
+    from ..plots import DPI
 
     fig.savefig(path, dpi=DPI)
     return path
@@ -179,7 +179,6 @@ def _xor(args: argparse.Namespace, out: Path) -> list[Path]:
 
 def _dataset(args: argparse.Namespace, out: Path) -> list[Path]:
     from .. import datasets, optimizers
-    from ..cli import build_for_task, preset_for
     from ..plots import (
         animate_training,
         plot_decision_boundary,
@@ -187,6 +186,7 @@ def _dataset(args: argparse.Namespace, out: Path) -> list[Path]:
         plot_history,
         plot_network,
     )
+    from .train import build_for_task, preset_for
 
     name, preset = args.what, preset_for(args.what)
     kwargs = dict(preset.kwargs)
