@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
+import re
+import struct
 import tempfile
+import tracemalloc
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import neuronlab
 from neuronlab import (
     SGD,
     Adam,
+    ConfigError,
     Dense,
     Dropout,
     ModelFileError,
+    NeuronlabError,
     NotFittedError,
     RMSprop,
     Sequential,
@@ -200,7 +208,7 @@ def test_file_is_a_plain_npz_with_a_json_entry(saved):
     assert entry.dtype.kind == "U" and entry.ndim == 0
     header = json.loads(str(entry))
     assert header["format"] == "neuronlab-model"
-    assert header["format_version"] == nio.FORMAT_VERSION == 1
+    assert header["format_version"] == nio.FORMAT_VERSION == 2
     assert header["model"] == model.get_config()
     assert header["optimizer"]["iterations"] == 12
     assert len(header["sha256"]) == 64
@@ -424,7 +432,8 @@ def test_json_edited_to_another_architecture_is_caught_even_with_a_fixed_checksu
     arrays = read_npz(path)
     header = header_of(arrays)
     header["model"]["layers"][0]["units"] = 5
-    header["sha256"] = nio._checksum({k: v for k, v in arrays.items() if k != "config.json"})
+    header["sha256"] = nio._checksum(header, {k: v for k, v in arrays.items()
+                                              if k != "config.json"})
     write_npz(path, with_header(arrays, header))
     with pytest.raises(ModelFileError, match=r"does not describe a valid model.*Dense\(5\) "
                                              r"expects W of shape \(5, n_inputs\)"):
@@ -440,14 +449,15 @@ def test_json_that_is_not_json_is_caught(saved):
         load_model(path)
 
 
-@pytest.mark.parametrize("version", [0, 2, 99, None, "1"])
+@pytest.mark.parametrize("version", [0, 3, 99, None, "2", 2.0, True])
 def test_wrong_format_version_is_a_clear_error(saved, version):
     path, _, _ = saved
     arrays = read_npz(path)
     header = header_of(arrays)
     header["format_version"] = version
     write_npz(path, with_header(arrays, header))
-    with pytest.raises(ModelFileError, match=rf"format version {version!r}.*reads version 1"):
+    with pytest.raises(ModelFileError,
+                       match=rf"format version {version!r}.*reads versions 1 and 2"):
         load_model(path)
 
 
@@ -490,3 +500,418 @@ def test_malformed_json_entries_are_model_file_errors(saved, edit):
     write_npz(path, with_header(arrays, header))
     with pytest.raises(ModelFileError):
         load_model(path)
+
+
+# ---------------------------------------------------------------------------
+# the checksum covers the whole file: config.json as well as the arrays
+# ---------------------------------------------------------------------------
+
+
+def square_model() -> tuple[Sequential, np.ndarray]:
+    """Three Dense layers whose weights all have the same shape (4, 4)."""
+    model = Sequential([Dense(4, activation="relu", input_shape=(4,)), Dense(4, activation="tanh"),
+                        Dense(4)], seed=3, dtype="float64")
+    model.compile(SGD(0.1, momentum=0.9), "mse")
+    X, _ = data()
+    model.fit(X, X[:, ::-1], epochs=2, batch_size=16, verbose=0, seed=0)
+    return model, X
+
+
+def swap(items: list, i: int, j: int) -> None:
+    items[i], items[j] = items[j], items[i]
+
+
+CONFIG_EDITS = {
+    "relu-to-sigmoid": lambda h: h["model"]["layers"][0]["activation"].update(name="sigmoid"),
+    "leaky-slope": lambda h: h["model"]["layers"][2]["activation"].update(alpha=0.3),
+    "learning-rate-1000": lambda h: h["model"]["compile"]["optimizer"].update(learning_rate=1000),
+    "adam-beta": lambda h: h["model"]["compile"]["optimizer"].update(beta_1=0.5),
+    "dropout-rate": lambda h: h["model"]["layers"][1].update(rate=0.75),
+    "l2": lambda h: h["model"]["layers"][0].update(l2=0.0),
+    "loss": lambda h: h["model"]["compile"]["loss"].update(name="mse"),
+    "metrics": lambda h: h["model"]["compile"].update(metrics=[]),
+    "step-count": lambda h: h["optimizer"].update(iterations=13),
+    "state-names": lambda h: h["optimizer"]["state"][0].reverse(),
+    "name": lambda h: h["model"].update(name="someone_else"),
+    "seed": lambda h: h["model"].update(seed=7),
+    "version-1": lambda h: h.update(format_version=1),
+    "one-float-digit": lambda h: h["model"]["layers"][0].update(l2=0.0010000000000000002),
+}
+
+
+@pytest.mark.parametrize("edit", CONFIG_EDITS.values(), ids=CONFIG_EDITS.keys())
+def test_an_edited_config_is_refused_as_damaged(saved, edit):
+    path, _, _ = saved
+    arrays = read_npz(path)
+    header = header_of(arrays)
+    edit(header)
+    write_npz(path, with_header(arrays, header))
+    with pytest.raises(ModelFileError, match=r"is damaged: its contents do not match the "
+                                             r"SHA-256 checksum.*Use an intact copy"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("pair", [(0, 2), (2, 4), (1, 3)], ids=["W0-W1", "W1-W2", "b0-b1"])
+def test_same_shaped_weights_swapped_in_the_config_are_refused(tmp_path, pair):
+    model, _ = square_model()
+    path = save_model(model, tmp_path / "square.npz")
+    arrays = read_npz(path)
+    header = header_of(arrays)
+    swap(header["weights"], *pair)
+    write_npz(path, with_header(arrays, header))
+    with pytest.raises(ModelFileError, match=r"damaged.*SHA-256"):
+        load_model(path)
+
+
+def test_same_shaped_arrays_swapped_in_the_archive_are_refused(tmp_path):
+    model, _ = square_model()
+    path = save_model(model, tmp_path / "square.npz")
+    arrays = read_npz(path)
+    arrays["layers.0.W"], arrays["layers.1.W"] = arrays["layers.1.W"], arrays["layers.0.W"]
+    write_npz(path, arrays)
+    with pytest.raises(ModelFileError, match=r"damaged.*SHA-256"):
+        load_model(path)
+
+
+def test_an_unedited_rewrite_of_the_same_config_still_loads(saved):
+    """The checksum covers what the JSON says, not its spacing."""
+    path, model, X = saved
+    arrays = read_npz(path)
+    write_npz(path, with_header(arrays, header_of(arrays)))  # other indentation
+    np.testing.assert_array_equal(load_model(path).predict(X), model.predict(X))
+
+
+def version_1_checksum(arrays: dict[str, np.ndarray]) -> str:
+    """How format 1 computed its checksum: over the arrays only."""
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        array = np.ascontiguousarray(arrays[name])
+        digest.update(f"{name}\0{array.dtype.str}\0{array.shape}\0".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def test_files_of_format_version_1_still_load_with_a_warning(saved):
+    path, model, X = saved
+    arrays = read_npz(path)
+    header = header_of(arrays)
+    header["format_version"] = 1
+    header["sha256"] = version_1_checksum({k: v for k, v in arrays.items() if k != "config.json"})
+    write_npz(path, with_header(arrays, header))
+    with pytest.warns(UserWarning, match=r"format version 1.*Save the model again"):
+        loaded = load_model(path)
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    assert loaded.optimizer.iterations == model.optimizer.iterations
+    resaved = load_model(save_model(loaded, path))  # no warning: version 2 now
+    assert header_of(read_npz(path))["format_version"] == 2
+    np.testing.assert_array_equal(resaved.predict(X), model.predict(X))
+
+
+def test_a_version_1_file_with_changed_weights_is_still_refused(saved):
+    path, _, _ = saved
+    arrays = read_npz(path)
+    header = header_of(arrays)
+    header["format_version"] = 1
+    header["sha256"] = version_1_checksum({k: v for k, v in arrays.items() if k != "config.json"})
+    arrays["layers.0.b"] = arrays["layers.0.b"] + 1
+    write_npz(path, with_header(arrays, header))
+    with pytest.raises(ModelFileError, match="SHA-256"):
+        load_model(path)
+
+
+# ---------------------------------------------------------------------------
+# sizes are checked before anything is unpacked or allocated
+# ---------------------------------------------------------------------------
+
+MEMORY_LIMIT = 50 * 2**20  # far above what refusing a file needs, far below what the bombs ask
+
+
+def refused_with_peak(path: Path) -> tuple[ModelFileError, int]:
+    """The ModelFileError that loading ``path`` raises, and the peak memory it took."""
+    already = tracemalloc.is_tracing()
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    try:
+        with pytest.raises(ModelFileError) as caught:
+            load_model(path)
+        return caught.value, tracemalloc.get_traced_memory()[1] - base
+    finally:
+        if not already:
+            tracemalloc.stop()
+
+
+def deflated(content: bytes) -> tuple[bytes, int, int]:
+    """An archive member: raw deflate bytes, CRC-32 and size of ``content``."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return packer.compress(content) + packer.flush(), zlib.crc32(content), len(content)
+
+
+def zero_bomb(prefix: bytes, mebibytes: int) -> tuple[bytes, int, int]:
+    """A member holding ``prefix`` then ``mebibytes`` MiB of zeros, about 1 kB per MiB packed.
+
+    After a full flush deflate forgets what came before, so one packed MiB of zeros can be
+    repeated: building a 1 GiB bomb takes no more memory or time than building 1 MiB.
+    """
+    zero = bytes(2**20)
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = packer.compress(prefix) + packer.flush(zlib.Z_FULL_FLUSH)
+    block = packer.compress(zero) + packer.flush(zlib.Z_FULL_FLUSH)
+    crc = zlib.crc32(prefix)
+    for _ in range(mebibytes):
+        crc = zlib.crc32(zero, crc)
+    return head + block * mebibytes + packer.flush(), crc, len(prefix) + mebibytes * 2**20
+
+
+def write_zip(path: Path, members: dict | list) -> Path:
+    """A zip archive of already deflated members (name -> (packed, crc, size)), written
+    field by field (a list of pairs may repeat a name)."""
+    entries = list(members.items() if isinstance(members, dict) else members)
+    body, directory = bytearray(), bytearray()
+    for name, (packed, crc, size) in entries:
+        encoded, offset = name.encode(), len(body)
+        body += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(packed),
+                            size, len(encoded), 0) + encoded + packed
+        directory += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc,
+                                 len(packed), size, len(encoded), 0, 0, 0, 0, 0,
+                                 offset) + encoded
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory),
+                      len(body), 0)
+    path.write_bytes(bytes(body + directory + end))
+    return path
+
+
+def npy_bytes(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=array.dtype == object)
+    return buffer.getvalue()
+
+
+def npy_header(shape: tuple[int, ...], dtype: str) -> bytes:
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        buffer, {"descr": dtype, "fortran_order": False, "shape": shape})
+    return buffer.getvalue()
+
+
+def members_of(path: Path) -> dict[str, tuple[bytes, int, int]]:
+    return {f"{name}.npy": deflated(npy_bytes(array)) for name, array in read_npz(path).items()}
+
+
+def test_a_config_asking_for_ten_million_units_allocates_nothing(saved):
+    path, _, _ = saved
+    arrays = read_npz(path)
+    header = header_of(arrays)
+    header["model"]["layers"][0]["units"] = 10_000_000  # today's file: 3.9 kB
+    write_npz(path, with_header(arrays, header))
+    error, peak = refused_with_peak(path)
+    assert peak < MEMORY_LIMIT, f"{peak / 2**20:.0f} MiB"
+    assert "is damaged: its contents do not match the SHA-256 checksum" in str(error)
+
+
+def test_a_zip_bomb_in_a_weight_is_refused_from_the_zip_directory(saved):
+    path, _, _ = saved
+    members = members_of(path)
+    shape = (8, 2**30 // 32)  # 1 GiB of float32 zeros, about 1 MiB packed
+    members["layers.0.W.npy"] = zero_bomb(npy_header(shape, "<f4"), 1024)
+    write_zip(path, members)
+    assert path.stat().st_size < 1.1 * 2**20
+    error, peak = refused_with_peak(path)
+    assert peak < MEMORY_LIMIT, f"{peak / 2**20:.0f} MiB"
+    assert re.search(r"'layers.0.W' unpacks to 1,073,741,952 bytes, but config.json says shape "
+                     r"\(8, 4\).*nothing was unpacked", str(error))
+
+
+def test_a_zip_bomb_in_an_unlisted_entry_is_never_unpacked(saved):
+    path, _, _ = saved
+    members = members_of(path)
+    members["extra.npy"] = zero_bomb(npy_header((2**28,), "<f4"), 1024)
+    write_zip(path, members)
+    error, peak = refused_with_peak(path)
+    assert peak < MEMORY_LIMIT and "unexpected: ['extra']" in str(error)
+
+
+def test_a_bomb_matching_an_edited_config_is_checked_in_pieces(tmp_path):
+    """Config, table of arrays and .npy headers all agree on 320 MiB of weights: the
+    checksum, computed 1 MiB at a time, refuses the file before any array is allocated."""
+    model = Sequential([Dense(1, input_shape=(4,))], seed=0)
+    path = save_model(model, tmp_path / "m.npz")
+    header = header_of(read_npz(path))
+    units = 2**24
+    header["model"]["layers"][0]["units"] = units
+    header["arrays"] = {"layers.0.W": {"shape": [units, 4], "dtype": "<f4"},
+                        "layers.0.b": {"shape": [units], "dtype": "<f4"}}
+    write_zip(path, {
+        "config.json.npy": deflated(npy_bytes(np.array(json.dumps(header)))),
+        "layers.0.W.npy": zero_bomb(npy_header((units, 4), "<f4"), 256),
+        "layers.0.b.npy": zero_bomb(npy_header((units,), "<f4"), 64),
+    })
+    error, peak = refused_with_peak(path)
+    assert peak < MEMORY_LIMIT, f"{peak / 2**20:.0f} MiB"
+    assert "SHA-256" in str(error)
+
+
+def test_a_huge_config_is_refused_from_the_zip_directory(saved):
+    path, _, _ = saved
+    arrays = read_npz(path)
+    header = header_of(arrays)
+    header["model"]["name"] = "x" * (nio.MAX_CONFIG_CHARS + 1)
+    write_npz(path, with_header(arrays, header))
+    error, peak = refused_with_peak(path)
+    assert re.search(r"config.json entry unpacks to [\d,]+ bytes, but a model's configuration "
+                     r"is at most 1,000,000 characters", str(error))
+    assert peak < MEMORY_LIMIT
+
+
+def test_a_config_nested_100000_deep_is_refused_before_parsing(saved):
+    path, _, _ = saved
+    arrays = read_npz(path)
+    header = header_of(arrays)
+    header["model"]["name"] = "NEST"
+    text = json.dumps(header).replace('"NEST"', "[" * 100_000 + "]" * 100_000)
+    arrays["config.json"] = np.array(text)
+    write_npz(path, arrays)
+    with pytest.raises(ModelFileError, match=r"config.json nests lists or objects more than 32 "
+                                             r"deep.*nothing was parsed"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("name", ["[" * 100, '\\"[{' * 50, "]" * 40 + "[" * 40])
+def test_brackets_inside_strings_do_not_count_as_nesting(tmp_path, name):
+    model = Sequential([Dense(2, input_shape=(3,))], seed=0, name=name)
+    loaded = load_model(save_model(model, tmp_path / "m.npz"))
+    assert loaded.name == name
+
+
+@pytest.mark.parametrize(
+    "text, depth",
+    [('{"a": [1, {"b": []}]}', 4), ('["[[[", "\\\\", [["\\"]]"]]]', 3), ("[]", 1), ('"{"', 0)],
+)
+def test_json_depth_counts_brackets_outside_strings(text, depth):
+    json.loads(text)
+    assert nio._json_depth(text) == depth
+
+
+# ---------------------------------------------------------------------------
+# wrong arguments and things that are not model files: clear neuronlab errors
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_dev_zero_is_not_a_model_file():
+    with pytest.raises(ModelFileError, match=r"'/dev/zero' is not a regular file \(a device, "
+                                             r"pipe or socket\).*Give the path of the \.npz"):
+        load_model("/dev/zero")
+
+
+def test_a_directory_is_not_a_model_file(tmp_path):
+    (tmp_path / "models.npz").mkdir()
+    for path in (tmp_path, tmp_path / "models.npz", tmp_path / "models"):
+        with pytest.raises(ModelFileError, match=r"is a directory, not a model file\. Give the "
+                                                 r"path of the \.npz file"):
+            load_model(path)
+
+
+@pytest.mark.parametrize("function", [load_model, lambda p: save_model(trained()[0], p)],
+                         ids=["load", "save"])
+@pytest.mark.parametrize(
+    "path, message",
+    [(None, r"expects a file path \(a str or pathlib.Path such as 'model.npz'\), got NoneType"),
+     (42, r"expects a file path .*got int 42"),
+     ("model\0.npz", r"contains a NUL character .*Remove it from the path"),
+     ("", r"got an empty path; give a file name such as 'model.npz'")],
+    ids=["None", "int", "NUL", "empty"],
+)
+def test_a_path_that_is_not_a_path_is_a_config_error(function, path, message):
+    with pytest.raises(ConfigError, match=message) as caught:
+        function(path)
+    assert isinstance(caught.value, ValueError) and isinstance(caught.value, NeuronlabError)
+
+
+@pytest.mark.parametrize(
+    "thing, message",
+    [({"layers": []}, r"got dict \{'layers': \[\]\}"),
+     (np.ones(3), r"got ndarray"),
+     (None, r"got NoneType None"),
+     ("model.npz", r"got str 'model.npz' \(the arguments are save_model\(model, path\)\)")],
+    ids=["dict", "array", "None", "swapped"],
+)
+def test_saving_something_that_is_not_a_model_is_a_config_error(tmp_path, thing, message):
+    with pytest.raises(ConfigError, match=r"save_model expects a neuronlab Sequential model, "
+                                          + message + r".*save_model\(model, 'model.npz'\)"):
+        save_model(thing, tmp_path / "m.npz")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bytes_that_are_not_bytes_are_a_config_error():
+    with pytest.raises(ConfigError, match="expects the bytes of a model file, got str"):
+        model_from_bytes("model.npz")
+
+
+def test_an_entry_that_is_not_npy_or_appears_twice_is_refused(saved):
+    path, _, _ = saved
+    members = members_of(path)
+    write_zip(path, {**members, "notes.txt": deflated(b"hello")})
+    with pytest.raises(ModelFileError, match=r"'notes.txt' which is not a .npy array"):
+        load_model(path)
+    write_zip(path, [*members.items(), ("layers.0.b.npy", members["layers.0.b.npy"])])
+    with pytest.raises(ModelFileError, match=r"'layers.0.b.npy' twice"):
+        load_model(path)
+
+
+# ---------------------------------------------------------------------------
+# never NumPy's advice to load unsafely
+# ---------------------------------------------------------------------------
+
+
+def test_an_object_array_is_refused_without_advice_to_allow_pickle(saved):
+    path, _, _ = saved
+    arrays = read_npz(path)
+    arrays["layers.0.W"] = np.array([{"weights": 1}, None], dtype=object)
+    with open(path, "wb") as handle:
+        np.savez(handle, allow_pickle=True, **arrays)
+    with pytest.raises(ModelFileError, match=r"'layers.0.W' holds pickled Python objects. "
+                                             r"neuronlab never unpickles") as caught:
+        load_model(path)
+    assert "allow_pickle" not in str(caught.value)
+
+
+def test_the_pickled_config_is_refused_without_advice_to_allow_pickle(saved):
+    path, _, _ = saved
+    arrays = read_npz(path)
+    arrays["config.json"] = np.array([{"format": "neuronlab-model"}], dtype=object)
+    with open(path, "wb") as handle:
+        np.savez(handle, allow_pickle=True, **arrays)
+    with pytest.raises(ModelFileError, match="never unpickles") as caught:
+        load_model(path)
+    assert "allow_pickle" not in str(caught.value)
+
+
+def test_a_huge_npy_header_is_refused_without_advice_to_allow_pickle(saved):
+    path, _, _ = saved
+    members = members_of(path)
+    text = "{'descr': '<U5', 'fortran_order': False, 'shape': (), }" + " " * 20_000 + "\n"
+    header = b"\x93NUMPY\x02\x00" + struct.pack("<I", len(text)) + text.encode()
+    members["config.json.npy"] = deflated(header + "{...}".encode("utf-32-le"))
+    write_zip(path, members)
+    with pytest.raises(ModelFileError, match=r"'config.json' does not start with a readable "
+                                             r"NumPy \(.npy\) header") as caught:
+        load_model(path)
+    assert "allow_pickle" not in str(caught.value)
+
+
+# ---------------------------------------------------------------------------
+# the Keras spelling: model.save(path) and neuronlab.load_model(path)
+# ---------------------------------------------------------------------------
+
+
+def test_model_save_and_neuronlab_load_model(tmp_path):
+    model, X = trained()
+    path = model.save(tmp_path / "keras_style")
+    assert path == tmp_path / "keras_style.npz"
+    loaded = neuronlab.load_model(str(path))
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    assert loaded.optimizer.iterations == model.optimizer.iterations
+    assert neuronlab.load_model is load_model and neuronlab.save_model is save_model
+    with pytest.raises(NotFittedError, match="weights"):
+        Sequential([Dense(2)]).save(tmp_path / "empty")

@@ -45,7 +45,7 @@ def solve(folder: Path, name: str) -> None:
 def test_learn_without_a_workspace_shows_the_path_and_how_to_start(run):
     code, out = run("learn")
     assert code == 0
-    assert "12 lessons, 16 exercises" in out
+    assert "13 lessons, 16 exercises" in out
     assert "The neuron" in out and "Softmax and many classes" in out
     assert "neuronlab learn start" in out
 
@@ -88,7 +88,7 @@ def test_start_check_hint_list_and_the_current_lesson(run, tmp_path):
     assert "You are at lesson 2 (Activations), exercise 02_relu.py" in out
 
     code, out = run("learn", "lesson")
-    assert "Lesson 2 of 12 · Activations" in out and "0.8808" in out
+    assert "Lesson 2 of 13 · Activations" in out and "0.8808" in out
 
 
 def test_hints_without_a_workspace_and_file_errors_are_plain(run, tmp_path):
@@ -104,12 +104,12 @@ def test_hints_without_a_workspace_and_file_errors_are_plain(run, tmp_path):
 def test_lesson_shows_text_live_example_exercises_and_recall(run):
     code, out = run("learn", "lesson", "10")
     assert code == 0
-    assert "Lesson 10 of 12 · The training loop" in out
+    assert "Lesson 10 of 13 · The training loop" in out
     assert "new w = 0.93069, new b = 0.62277" in out
     assert "13_puzzle_step.py" in out and "14_train_xor.py" in out
     assert "neuronlab learn quiz 10" in out
-    code, out = run("learn", "lesson", "13")
-    assert code == 2 and "Lessons are numbered 1-12" in out
+    code, out = run("learn", "lesson", "14")
+    assert code == 2 and "Lessons are numbered 1-13" in out
 
 
 def test_check_by_name_and_all(run, tmp_path):
@@ -162,11 +162,11 @@ def test_grade_prints_a_table_and_csv(run, tmp_path):
 
 def test_notebooks_command_writes_every_lesson_and_keeps_existing(run, tmp_path):
     code, out = run("learn", "notebooks", "nb")
-    assert code == 0 and "12 notebook(s) written" in out
-    assert len(list((tmp_path / "nb").glob("*.ipynb"))) == 12
+    assert code == 0 and "13 notebook(s) written" in out
+    assert len(list((tmp_path / "nb").glob("*.ipynb"))) == 13
     (tmp_path / "nb" / "01-the-neuron.ipynb").write_text("{}", encoding="utf-8")
     code, out = run("learn", "notebooks", "nb")
-    assert "0 notebook(s) written" in out and "12 existing one(s) kept" in out
+    assert "0 notebook(s) written" in out and "13 existing one(s) kept" in out
     assert (tmp_path / "nb" / "01-the-neuron.ipynb").read_text(encoding="utf-8") == "{}"
 
 
@@ -224,7 +224,7 @@ def test_a_learner_in_a_terminal_solves_the_first_three_exercises(tmp_path):
         folder = tmp_path / "neuronlab-exercises"
 
         assert "You are at lesson 1 (The neuron)" in shell.run("neuronlab learn")
-        assert "Lesson 1 of 12 · The neuron" in shell.run("neuronlab learn lesson")
+        assert "Lesson 1 of 13 · The neuron" in shell.run("neuronlab learn lesson")
         out = shell.run("neuronlab learn check")
         assert "✗ neuron: not solved yet" in out and "neuronlab learn hint neuron" in out
         assert "Hint 1 of 3" in shell.run("neuronlab learn hint")
@@ -298,7 +298,11 @@ def test_quiz_in_a_terminal_by_choosing_a_number(tmp_path):
         child.expect("✓ right.")
         child.expect("> ")
         child.sendline("categorical cross-entropy")
-        child.expect("Score: 3 of 3 right.")
+        child.expect("✓ right.")
+        child.expect("punish most")
+        child.expect("> ")
+        child.sendline("2")
+        child.expect("Score: 4 of 4 right.")
         child.expect(pexpect.EOF)
     finally:
         child.close()

@@ -393,6 +393,15 @@ class Sequential:
                           c.get("metrics") or None)
         return model
 
+    def save(self, path: Any) -> Any:
+        """Write this model to one ``.npz`` file, as Keras' ``model.save``; returns the path.
+
+        The same as :func:`neuronlab.save_model`; read it back with ``neuronlab.load_model``.
+        """
+        from .io import save_model
+
+        return save_model(self, path)
+
     def to_torch(self) -> Any:
         """An equivalent ``torch.nn.Sequential`` (needs PyTorch); see :mod:`.torch_bridge`."""
         from .torch_bridge import to_torch

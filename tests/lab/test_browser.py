@@ -55,7 +55,9 @@ def open_page(browser, live_server) -> Iterator[Any]:
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("console", lambda message: errors.append(message.text)
                 if "Content Security Policy" in message.text else None)
-        page.goto(f"{live_server.token_url}{hash_}")  # the URL `neuronlab lab` prints
+        page.goto(live_server.token_url)  # the URL `neuronlab lab` prints: the course
+        page.wait_for_selector("body[data-ready=true]")
+        page.goto(f"{live_server.url}/explore{hash_}")  # the explorers, with their state
         page.wait_for_selector("body[data-ready=true]")
         return page
 
@@ -231,7 +233,7 @@ def test_narrow_window_screenshots(open_page):
 # --------------------------------------------------------------------------- token
 def test_the_token_url_sets_a_cookie_and_the_page_works(browser, live_server, open_page):
     page = open_page("#view=playground&pd=xor")
-    assert page.url.startswith(f"{live_server.url}/#view=playground&pd=xor")
+    assert page.url.startswith(f"{live_server.url}/explore#view=playground")
     assert "token" not in page.url  # the redirect left the token out of the history
     cookies = page.context.cookies()
     assert [c["name"] for c in cookies] == [f"neuronlab-lab-{live_server.port}"]

@@ -9,6 +9,7 @@ import socket
 import sys
 import threading
 import webbrowser
+from pathlib import Path
 from typing import Any
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -29,6 +30,10 @@ def register(subparsers: Any) -> None:
                      help=f"the token the lab asks for (default: ${TOKEN_VARIABLE}, else a "
                           "random one per launch); other users can see command lines, so "
                           "prefer the environment variable")
+    lab.add_argument("--workspace", default=None, metavar="DIR",
+                     help="folder that keeps your course progress (recall answers; solved "
+                          "exercises when it is a `neuronlab learn` workspace). Default: the "
+                          "current folder if it is a learn workspace, else ~/.neuronlab/course")
     lab.add_argument("--list", action="store_true",
                      help="print the URLs (with their tokens) of the labs running now")
     lab.set_defaults(func=cmd_lab)
@@ -80,6 +85,20 @@ def choose_token(given: str | None) -> str:
     return token
 
 
+def choose_workspace(given: str | None) -> Path:
+    """``--workspace DIR`` (a folder, made when the first answer is saved), else the
+    current folder if it is a ``neuronlab learn`` workspace, else ``~/.neuronlab/course``."""
+    from ..lab.recall import default_workspace
+
+    if given is None:
+        return default_workspace()
+    folder = Path(given).expanduser().resolve()
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"--workspace must be a folder, but {folder} is a file. Give a "
+                         "folder (it is created when you first answer a question).")
+    return folder
+
+
 def lab_url(host: str, port: int, token: str) -> str:
     from urllib.parse import quote
 
@@ -112,6 +131,7 @@ def cmd_lab(args: argparse.Namespace, console: Any) -> int:
     from ..lab.server import uvicorn_config
 
     token = choose_token(args.token)
+    workspace = choose_workspace(args.workspace)
     sock = bind(args.host, args.port)
     port = sock.getsockname()[1]
     url = lab_url(args.host, port, token)
@@ -124,7 +144,10 @@ def cmd_lab(args: argparse.Namespace, console: Any) -> int:
     console.print("neuronlab lab: open this URL (it holds the lab's token; "
                   "`neuronlab lab --list` prints it again; Ctrl+C stops the lab):")
     console.print(f"    {url}", soft_wrap=True, markup=False, highlight=False)
-    server = uvicorn.Server(uvicorn_config(create_app(token=token, host=args.host)))
+    console.print(f"Course progress is kept in {workspace}", soft_wrap=True, markup=False,
+                  highlight=False)
+    server = uvicorn.Server(uvicorn_config(create_app(token=token, host=args.host,
+                                                       workspace=workspace)))
     if not args.no_browser:
         def open_when_ready() -> None:
             for _ in range(100):

@@ -463,8 +463,9 @@ def register(subparsers: Any) -> None:
     """Add ``learn`` and its subcommands to the ``neuronlab`` command line."""
     learn = subparsers.add_parser(
         "learn", help="the learning path: lessons, exercises the tool checks, quizzes",
-        description="The learning path: 12 lessons from one neuron to softmax, with "
-                    "exercises checked against neuronlab itself and retrieval questions.")
+        description="The learning path: 12 lessons from one neuron to softmax and a closing "
+                    "page, with exercises checked against neuronlab itself and retrieval "
+                    "questions.")
     learn.add_argument("--dir", dest="top_dir", metavar="DIR", help="the exercise workspace")
     learn.set_defaults(func=_plain_os_errors(cmd_overview))
     sub = learn.add_subparsers(dest="learn_command", metavar="SUBCOMMAND")

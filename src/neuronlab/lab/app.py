@@ -1,6 +1,9 @@
 """The lab's Starlette app: its route table and the guards around it.
 
-Every number the page shows comes from here: ``/api/neuron``, ``/api/layer`` and
+The course is the front page: ``/`` lists the lessons and ``/lessons/{slug}`` shows
+one (:mod:`neuronlab.lab.course`), with ``/api/recall`` checking recall answers and
+``/api/search`` finding passages. The explorers live at ``/explore``.
+Every number the pages show comes from here: ``/api/neuron``, ``/api/layer`` and
 ``/api/batch`` compute the three explorer views (:mod:`neuronlab.lab.explorer`);
 ``/api/sessions`` holds playground sessions (:mod:`neuronlab.lab.playground`), which
 train server-side and stream snapshots over ``/api/sessions/{id}/stream``
@@ -11,13 +14,16 @@ local-only guard (Host and Origin) and the token guard, which asks for the per-l
 token on every page, file, API call and socket.
 
 >>> app = create_app(token="secret")
->>> sorted(route.path for route in app.routes if route.path.startswith("/api/s"))[:2]
+>>> sorted(route.path for route in app.routes if route.path.startswith("/api/sess"))[:2]
 ['/api/sessions', '/api/sessions/{id}']
 """
 
 from __future__ import annotations
 
+import importlib
+import os
 import secrets
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -25,14 +31,30 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from . import explorer, playground
+from . import course, explorer, playground, recall
 from .api import http_error
 from .guard import LOCAL_NAMES, LocalOnly, SecurityHeaders, TokenGuard
 from .sessions import Sessions
 from .stream import stream
 
+
+def widget_routes() -> list[BaseRoute]:
+    """The lesson widgets' API (:mod:`neuronlab.lab.widgets`), when that module is there."""
+    try:
+        module = importlib.import_module(f"{__package__}.widgets")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}.widgets":
+            raise  # the module is there but something it needs is not: say so
+        return []
+    return list(module.ROUTES)
+
+
 ROUTES: list[BaseRoute] = [
-    Route("/", explorer.index, methods=["GET"]),
+    Route("/", course.index, methods=["GET"]),
+    Route("/lessons/{slug}", course.lesson_page, methods=["GET"]),
+    Route("/explore", explorer.index, methods=["GET"]),
+    Route("/api/recall", course.check_recall, methods=["POST"]),
+    Route("/api/search", course.ask, methods=["GET"]),
     Route("/api/meta", explorer.meta, methods=["GET"]),
     Route("/api/neuron", explorer.neuron, methods=["POST"]),
     Route("/api/layer", explorer.layer, methods=["POST"]),
@@ -46,6 +68,7 @@ ROUTES: list[BaseRoute] = [
     Route("/api/sessions/{id}/export", playground.export, methods=["GET"]),
     Route("/api/sessions/{id}/model", playground.model_file, methods=["GET"]),
     WebSocketRoute("/api/sessions/{id}/stream", stream),
+    *widget_routes(),
     Mount("/static", StaticFiles(directory=explorer.STATIC), name="static"),
 ]
 
@@ -56,13 +79,16 @@ def new_token() -> str:
 
 
 def create_app(*, token: str | None = None, testing: bool = False,
-               host: str | None = None) -> Starlette:
+               host: str | None = None,
+               workspace: str | os.PathLike[str] | None = None) -> Starlette:
     """The lab as a Starlette app.
 
     ``token`` is what every request must show (a random one when not given; it is in
     ``app.state.token``). ``host`` is the address it is served on (added to the names
     the Host guard accepts when it is not a loopback name); ``testing=True`` also
-    accepts the ``testserver`` host of Starlette's TestClient.
+    accepts the ``testserver`` host of Starlette's TestClient. ``workspace`` is the
+    folder that keeps the learner's recall results (default: the current folder if it
+    is a ``neuronlab learn`` workspace, else ``~/.neuronlab/course``).
     """
     names = set(LOCAL_NAMES)
     if host and host not in ("0.0.0.0", "::", ""):
@@ -79,4 +105,6 @@ def create_app(*, token: str | None = None, testing: bool = False,
     )
     app.state.sessions = Sessions()
     app.state.token = token
+    app.state.workspace = (Path(workspace).expanduser().resolve() if workspace is not None
+                           else recall.default_workspace())
     return app

@@ -31,7 +31,7 @@ STATIC = Path(__file__).parent / "static"
 
 async def index(request: Request) -> Response:
     """The page (plain JavaScript modules under /static draw everything)."""
-    return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+    return FileResponse(STATIC / "explore.html", headers={"Cache-Control": "no-store"})
 
 
 @endpoint

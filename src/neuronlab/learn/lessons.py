@@ -1,4 +1,4 @@
-"""The twelve lessons of the learning path: a short text, a live worked example, exercises.
+"""The learning path: twelve lessons and a closing page, each words, a live example, exercises.
 
 Each lesson is a Markdown file in ``content/lessons/`` (its format is described in
 ``content/README.md`` and :mod:`neuronlab.learn.sources`).

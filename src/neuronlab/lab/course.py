@@ -1,0 +1,358 @@
+"""The course in the lab: the index at ``/``, one page per lesson, recall and search.
+
+Every lesson page is rendered on the server from its Markdown file
+(:mod:`neuronlab.lab.render`), so it reads without JavaScript; ``/static/lesson.js``
+adds the live parts: the widgets mount into their ``<section data-widget>``, the
+recall forms ask ``POST /api/recall``, the search box asks ``GET /api/search``.
+Every number on a page comes from the library: the words' ``{{ }}`` placeholders are
+filled from the lesson's own code, and each worked example is run once per process
+and shown with what it printed.
+
+The learner's progress is read from the workspace the lab was started with
+(``neuronlab lab --workspace DIR``): recall results in ``neuronlab-recall.json``,
+solved exercises from the ``neuronlab learn`` progress file when there is one.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from ..learn.catalog import EXERCISES
+from ..learn.lessons import LESSONS, Lesson, lesson_namespace, run_example
+from ..learn.quiz import Question
+from . import recall, search
+from .api import endpoint, read_json
+from .render import Rendered, render_markdown
+from .schema import BadRequest
+
+#: Where each widget's full explorer lives (``/explore`` keeps its state in the hash).
+EXPLORERS = {
+    "neuron": ("/explore#view=neuron", "the neuron explorer"),
+    "activation": ("/explore#view=neuron", "the neuron explorer"),
+    "layer": ("/explore#view=layer", "the layer explorer"),
+    "batch": ("/explore#view=batch", "the batch explorer"),
+    "gate": ("/explore#view=playground&pd=and", "the playground (AND)"),
+    "xor": ("/explore#view=playground&pd=xor", "the playground (XOR)"),
+    "mse": ("/explore#view=playground&pd=xor", "the playground (XOR)"),
+    "backprop-stepper": ("/explore#view=playground&pd=xor", "the playground (XOR)"),
+    "puzzle": ("/explore#view=playground", "the playground"),
+    "softmax": ("/explore#view=playground&pd=blobs", "the playground (blobs)"),
+}
+DEFAULT_EXPLORER = ("/explore", "the explorers")
+WIDGET_TITLES = {
+    "neuron": "The neuron, live", "activation": "Activation curves", "layer": "A layer, live",
+    "batch": "A batch, live", "gate": "A gate and its boundary", "xor": "XOR, live",
+    "mse": "Mean squared error", "backprop-stepper": "Backpropagation, step by step",
+    "puzzle": "The number puzzle, trained step by step", "softmax": "Softmax, live",
+}
+NO_MODEL = ("Answers are passages quoted from the lessons, found by matching words on "
+            "your machine - no generative model, nothing leaves this computer.")
+
+e = html.escape
+
+
+def lesson_by_slug(slug: str) -> Lesson | None:
+    return next((lesson for lesson in LESSONS if lesson.slug == slug), None)
+
+
+@functools.cache
+def example_output(number: int) -> str:
+    """What the lesson's worked example printed (run once per process)."""
+    lesson = next(lesson for lesson in LESSONS if lesson.number == number)
+    return run_example(lesson)
+
+
+# --------------------------------------------------------------------------- rendering
+def _code(code: str, attrs: str = "", caption: str = "") -> str:
+    head = f"<figcaption>{caption}</figcaption>" if caption else ""
+    return (f"<figure class=\"code\"{attrs}>{head}<pre><code class=\"language-python\">"
+            f"{e(code.rstrip())}</code></pre></figure>")
+
+
+def _exercise(name: str, code: str) -> str:
+    found = EXERCISES.get(name)
+    title = e(found.title) if found else e(name)
+    task = f"<p>{e(found.task)}</p>" if found else ""
+    return (f'<figure class="code exercise" data-exercise="{e(name)}">'
+            f"<figcaption><strong>Exercise: {title}</strong>{task}<p>Check your answer with "
+            f"<code>neuronlab learn check {e(name)}</code>.</p></figcaption>"
+            f'<pre><code class="language-python">{e(code.rstrip())}</code></pre></figure>')
+
+
+def _widget(lesson: Lesson, widget: Any, wid: str) -> str:
+    href, name = EXPLORERS.get(widget.kind, DEFAULT_EXPLORER)
+    title = WIDGET_TITLES.get(widget.kind, widget.kind.replace("-", " ").capitalize())
+    settings = e(json.dumps(widget.settings, separators=(",", ":")), quote=True)
+    return (f'<section class="widget" id="{wid}" data-widget="{e(widget.kind)}" '
+            f"data-settings='{settings}' aria-labelledby=\"{wid}-h\">"
+            f'<h2 id="{wid}-h" class="widget-title">{e(title)}</h2>'
+            '<div class="widget-body" data-widget-body>'
+            '<p class="widget-fallback">The live view appears here when the page\'s '
+            "scripts run.</p></div>"
+            '<p class="widget-links"><button type="button" class="widget-reset">Reset to the '
+            f"lesson's numbers</button> <a href=\"{e(href)}\">Open {e(name)}</a></p>"
+            "</section>")
+
+
+def question_form(key: str, question: Question, review: bool = False) -> str:
+    """One recall question: its prompt, an answer box (or options) and a Check button."""
+    prefix = "review-" if review else ""
+    qid = f"{prefix}q-{key}"
+    options = recall.choices(question)
+    if options:
+        radios = "".join(
+            f'<label class="option"><input type="radio" name="answer" value="{i}"> '
+            f"{e(text)}</label>" for i, text in enumerate(options, 1))
+        field = (f'<fieldset class="options"><legend id="{qid}-p">{e(question.prompt)}'
+                 f"</legend>{radios}</fieldset>")
+    else:
+        field = (f'<p class="prompt" id="{qid}-p">{e(question.prompt)}</p>'
+                 f'<label for="{qid}">Your answer</label>'
+                 f'<input type="text" id="{qid}" name="answer" autocomplete="off" '
+                 f'maxlength="{recall.MAX_ANSWER}" aria-describedby="{qid}-p">')
+    origin = (f'<p class="from">From lesson {question.lesson}</p>' if review else "")
+    return (f'<form class="question" data-question="{e(key)}" id="{qid}-form">{origin}'
+            f'{field}<button type="submit">Check</button>'
+            '<div class="verdict" aria-live="polite" hidden></div></form>')
+
+
+def recall_html(lesson: Lesson) -> str:
+    questions = recall.lesson_questions(lesson.number)
+    if not questions:
+        return ""
+    forms = "".join(question_form(key, q) for key, q in questions)
+    return ('<section class="recall" id="recall" aria-labelledby="recall-h">'
+            '<h2 id="recall-h">Close your eyes and recall</h2>'
+            "<p>Answer in your own words; the answer and why appear after you check.</p>"
+            f"{forms}</section>")
+
+
+def _fence(lesson: Lesson, info: str, code: str, cells: list[int]) -> str:
+    words = info.split()
+    if words[:1] != ["python"]:
+        return f"<pre><code>{e(code.rstrip())}</code></pre>"
+    role = words[1] if len(words) > 1 else "cell"
+    if role == "numbers":
+        return ""
+    if role == "example":
+        output = example_output(lesson.number)
+        return (f'<figure class="code example" data-example="{lesson.number}">'
+                "<figcaption>The worked example, run by the library on your machine:"
+                f'</figcaption><pre><code class="language-python">{e(code.rstrip())}'
+                '</code></pre><p class="output-label">It prints:</p>'
+                f'<pre class="output"><samp>{e(output.rstrip())}</samp></pre></figure>')
+    if role == "exercise":
+        return _exercise(words[2] if len(words) > 2 else "", code)
+    cells.append(len(cells) + 1)
+    return _code(code, f' data-cell="{cells[-1]}"', "Try it: a cell to edit and run")
+
+
+@functools.cache
+def rendered(number: int) -> Rendered:
+    """A lesson's body, rendered once per process."""
+    lesson = next(lesson for lesson in LESSONS if lesson.number == number)
+    cells: list[int] = []
+
+    def block(kind: str, data: dict[str, Any]) -> str:
+        if kind == "fence":
+            return _fence(lesson, data["info"], data["code"], cells)
+        if kind == "widget":
+            return _widget(lesson, data["widget"], data["id"])
+        return "NLRECALL"  # filled per request: the form is the same, the page is not
+
+    return render_markdown(lesson.markdown, block=block,
+                           namespace=lambda: lesson_namespace(lesson),
+                           where=f"lesson {lesson.number}")
+
+
+def summary(lesson: Lesson) -> str:
+    """The lesson's line in the index: ``summary:`` from its front matter, else its
+    first sentence."""
+    given = _front_matter(lesson).get("summary")
+    if given:
+        return given
+    for passage in rendered(lesson.number).passages:
+        text = re.sub(r"\s+", " ", passage.text).strip()
+        if text:
+            match = re.match(r"(.+?[.!?])(\s|$)", text)
+            return match.group(1) if match else text
+    return ""
+
+
+@functools.cache
+def _front_matter_of(number: int) -> dict[str, str]:
+    from ..learn.sources import lesson_files, parse_lesson
+
+    for name, text in lesson_files():
+        parsed = parse_lesson(text, name)
+        if parsed.meta.get("number") == str(number):
+            return parsed.meta
+    return {}
+
+
+def _front_matter(lesson: Lesson) -> dict[str, str]:
+    return _front_matter_of(lesson.number)
+
+
+# --------------------------------------------------------------------------- page frame
+def page(request: Request, title: str, main: str, *, pager: str = "",
+         active: str = "") -> HTMLResponse:
+    workspace = workspace_of(request)
+    nav = [("/", "Course"), ("/explore", "Explorers"),
+           ("/explore#view=playground", "Playground")]
+    links = "".join(f'<a href="{href}"{" aria-current=page" if label == active else ""}>'
+                    f"{label}</a>" for href, label in nav)
+    return HTMLResponse(f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(title)} - neuronlab</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/static/course.css">
+<script type="module" src="/static/lesson.js"></script>
+</head>
+<body>
+<a class="skip" href="#main">Skip to the content</a>
+<header class="site">
+<p class="brand"><a href="/">neuronlab <span>course</span></a></p>
+<nav aria-label="The lab">{links}</nav>
+<form class="ask" role="search" id="ask" action="/" aria-describedby="ask-note">
+<label for="ask-q">Ask about the lessons</label>
+<span class="ask-row"><input type="search" id="ask-q" name="q" maxlength="{search.MAX_QUERY}"
+autocomplete="off" placeholder="e.g. what does the bias do?">
+<button type="submit">Ask</button></span>
+<p class="note" id="ask-note">{e(NO_MODEL)}</p>
+<div class="ask-results" id="ask-results" aria-live="polite"></div>
+</form>
+</header>
+<main id="main" tabindex="-1">
+{main}
+</main>
+{pager}
+<footer><p>Your progress is kept in the workspace <code>{e(str(workspace))}</code>
+(<code>neuronlab lab --workspace DIR</code> chooses another). Every number on these pages
+is computed by the neuronlab library on your machine.</p></footer>
+</body>
+</html>
+""", headers={"Cache-Control": "no-store"})
+
+
+def workspace_of(request: Request) -> Path:
+    found = getattr(request.app.state, "workspace", None)
+    return Path(found) if found is not None else recall.default_workspace()
+
+
+def _progress_line(store: recall.RecallStore, solved: set[str] | None, lesson: Lesson) -> str:
+    right, tried, total = store.score(lesson.number)
+    parts = []
+    if total:
+        parts.append(f"recall {right} of {total} right" if tried else
+                     f"recall: {total} questions")
+    exercises = lesson.exercises
+    if exercises and solved is not None:
+        done = sum(1 for ex in exercises if ex.name in solved)
+        parts.append(f"exercises {done} of {len(exercises)} solved")
+    elif exercises:
+        parts.append(f"{len(exercises)} exercise{'s' if len(exercises) > 1 else ''}")
+    return " · ".join(parts)
+
+
+# --------------------------------------------------------------------------- routes
+async def index(request: Request) -> Response:
+    """``/``: the course, lesson by lesson, with the learner's progress."""
+    root = workspace_of(request)
+    store = recall.RecallStore(root)
+    solved = recall.solved_exercises(root)
+    items = []
+    for lesson in LESSONS:
+        progress = _progress_line(store, solved, lesson)
+        items.append(
+            f'<li class="lesson-item"><span class="num">{lesson.number}.</span>'
+            f'<a href="/lessons/{e(lesson.slug)}">{e(lesson.title)}</a>'
+            f'<p class="summary">{e(summary(lesson))}</p>'
+            + (f'<p class="progress">{e(progress)}</p>' if progress else "") + "</li>")
+    warnings = "".join(f'<p class="warning" role="status">{e(w)}</p>' for w in store.warnings)
+    first = LESSONS[0]
+    main = (
+        "<h1>Neural networks from one neuron up</h1>"
+        "<p class=\"lead\">A course in small lessons: each has the idea in words, a live "
+        "widget set to the lesson's numbers, the code, exercises and recall questions. "
+        f'Start with <a href="/lessons/{e(first.slug)}">lesson 1, {e(first.title)}</a>.</p>'
+        f"{warnings}"
+        f'<ol class="lessons" aria-label="Lessons">{"".join(items)}</ol>'
+        '<p>The explorers and the playground are also open on their own: '
+        '<a href="/explore">neuron, layer, batch</a> and '
+        '<a href="/explore#view=playground">the playground</a>.</p>')
+    return page(request, "The course", main, active="Course")
+
+
+async def lesson_page(request: Request) -> Response:
+    """``/lessons/<slug>``: one lesson, rendered on the server."""
+    slug = request.path_params["slug"]
+    lesson = lesson_by_slug(slug)
+    if lesson is None:
+        known = ", ".join(x.slug for x in LESSONS)
+        return HTMLResponse(f"<!doctype html><title>No such lesson</title><p>No lesson "
+                            f"{e(slug[:60])!s} here. The lessons are: {e(known)}. "
+                            '<a href="/">Back to the course</a></p>', status_code=404)
+    body = rendered(lesson.number)
+    store = recall.RecallStore(workspace_of(request))
+    missed = store.missed_before(lesson.number)
+    review = ""
+    if missed:
+        review = ('<aside class="review" aria-labelledby="review-h"><h2 id="review-h">Review: '
+                  "questions you missed earlier</h2>"
+                  + "".join(question_form(key, q, review=True) for key, q in missed)
+                  + "</aside>")
+    recall_part = recall_html(lesson)
+    content = (body.body.replace("NLRECALL", recall_part) if body.has_recall
+               else body.body + recall_part)
+    index = LESSONS.index(lesson)
+    before = LESSONS[index - 1] if index > 0 else None
+    after = LESSONS[index + 1] if index + 1 < len(LESSONS) else None
+    pager = ['<nav class="pager" aria-label="Lessons">']
+    pager.append(f'<a rel="prev" href="/lessons/{e(before.slug)}">← {before.number}. '
+                 f"{e(before.title)}</a>" if before else '<a href="/">← The course</a>')
+    pager.append(f'<a rel="next" href="/lessons/{e(after.slug)}">{after.number}. '
+                 f"{e(after.title)} →</a>" if after else '<a href="/">The course →</a>')
+    pager.append("</nav>")
+    progress = _progress_line(store, recall.solved_exercises(workspace_of(request)), lesson)
+    main = (f'<article class="lesson" data-lesson="{lesson.number}">'
+            f'<p class="kicker">Lesson {lesson.number} of {len(LESSONS)}'
+            + (f" · {e(progress)}" if progress else "") + "</p>"
+            f"<h1>{e(lesson.title)}</h1>{review}{content}</article>")
+    return page(request, f"{lesson.number}. {lesson.title}", main, pager="".join(pager))
+
+
+@endpoint
+async def check_recall(request: Request) -> dict[str, Any]:
+    """``POST /api/recall {"question": id, "answer": text}``: right or not, and why."""
+    data = await read_json(request)
+    question, verdict = recall.check(data.get("question"), data.get("answer"))
+    store = recall.RecallStore(workspace_of(request))
+    try:
+        store.record(verdict["question"], question.lesson, verdict["right"])
+    except OSError as exc:
+        raise BadRequest(f"The answer was checked but could not be saved in "
+                         f"{store.path}: {exc.strerror or exc}. Start the lab with "
+                         "`--workspace DIR` on a folder you can write to.", 507) from None
+    return verdict
+
+
+@endpoint
+async def ask(request: Request) -> dict[str, Any]:
+    """``GET /api/search?q=...``: the three passages of the lessons that match best."""
+    query = request.query_params.get("q", "")
+    if len(query) > search.MAX_QUERY:
+        raise BadRequest(f"The question is {len(query)} characters long; keep it under "
+                         f"{search.MAX_QUERY}.", 413)
+    return {"query": query, "results": search.ask(query), "note": NO_MODEL}

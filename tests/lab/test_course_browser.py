@@ -1,0 +1,194 @@
+"""The course in a real browser: chromium through Playwright against uvicorn.
+
+The course is opened the way a learner opens it, through the URL with the lab's token.
+Every request the pages make is recorded: none may leave 127.0.0.1. Screenshots of
+the index and every lesson at 1280 and 390 px land in test-artifacts/course/.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import LiveServer
+
+from neuronlab.lab import recall
+from neuronlab.learn import quiz
+from neuronlab.learn.lessons import LESSONS
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "course"
+
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"Debian chromium is not installed at {CHROMIUM}", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api",
+                               reason="the playwright Python package is not installed")
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[LiveServer]:
+    live = LiveServer()
+    live.app.state.workspace = tmp_path_factory.mktemp("course")
+    live.start()
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def open_course(browser, server) -> Iterator[Any]:
+    """``open_course(path, width)``: a page at ``path``, after the token URL's redirect."""
+    contexts, errors, requests = [], [], []
+
+    def open_path(path: str = "/", width: int = 1280, height: int = 900) -> Any:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        page = context.new_page()
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda message: errors.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        page.goto(server.token_url)  # the URL `neuronlab lab` prints
+        page.wait_for_selector("body[data-ready=true]")
+        if path != "/":
+            page.goto(f"{server.url}{path}")
+            page.wait_for_selector("body[data-ready=true]")
+        return page
+
+    yield open_path
+    for context in contexts:
+        context.close()
+    assert not errors, errors
+    outside = [url for url in requests if not url.startswith(("http://127.0.0.1:", "data:"))]
+    assert requests and outside == [], outside  # nothing leaves this machine
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_the_index_lists_every_lesson_and_opens_one(open_course):
+    page = open_course("/")
+    items = page.locator('ol.lessons > li > a[href^="/lessons/"]')
+    assert items.count() == len(LESSONS)
+    for i, lesson in enumerate(LESSONS):
+        assert lesson.title in items.nth(i).inner_text()
+    items.nth(5).click()
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.url.endswith(f"/lessons/{LESSONS[5].slug}")
+    assert page.locator("h1").inner_text() == LESSONS[5].title
+    assert page.locator("section.widget[data-widget]").count() == len(LESSONS[5].widgets)
+
+
+def test_an_old_explorer_link_opens_the_explorers(open_course, server):
+    page = open_course("/")
+    page.goto(f"{server.url}/#view=layer")
+    page.wait_for_url(f"{server.url}/explore#view=layer*")
+    page.wait_for_selector("body[data-ready=true]")
+    sync_api.expect(page.locator("#tab-layer")).to_have_attribute("aria-selected", "true")
+
+
+def _question(lesson: int, kind: type) -> tuple[str, quiz.Question]:
+    return next((key, q) for key, q in recall.lesson_questions(lesson) if isinstance(q, kind))
+
+
+def test_recall_right_and_wrong_then_review_in_the_next_lesson(open_course):
+    page = open_course(f"/lessons/{LESSONS[0].slug}")
+    key, words = _question(1, quiz.Words)
+    form = page.locator(f"#q-{key}-form")
+    form.locator("input[type=text]").fill("weights times inputs, add them up, then activate")
+    form.locator("button[type=submit]").click()
+    sync_api.expect(form.locator(".verdict")).to_contain_text("Right")
+    assert words.explanation in form.locator(".verdict").inner_text()
+
+    key2, choice = _question(1, quiz.Choice)
+    form2 = page.locator(f"#q-{key2}-form")
+    assert form2.locator(".verdict").is_hidden()  # nothing revealed before an attempt
+    wrong = choice.answer % len(choice.choices()) + 1
+    form2.locator(f"input[value='{wrong}']").check()
+    form2.locator("button[type=submit]").click()
+    sync_api.expect(form2.locator(".verdict")).to_contain_text("Not quite")
+    verdict = form2.locator(".verdict").inner_text()
+    assert choice.explanation in verdict and choice.expected() in verdict
+    shot(page, "recall-answered")
+
+    page.locator("a[rel=next]").click()
+    page.wait_for_selector("body[data-ready=true]")
+    review = page.locator("aside.review")
+    sync_api.expect(review).to_be_visible()
+    assert choice.prompt in review.inner_text()
+    again = review.locator(f"#review-q-{key2}-form")
+    again.locator(f"input[value='{choice.answer}']").check()
+    again.locator("button[type=submit]").click()
+    sync_api.expect(again.locator(".verdict")).to_contain_text("Right")
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.locator("aside.review").count() == 0  # answered right: it stops coming back
+
+
+def test_search_from_the_page(open_course):
+    page = open_course(f"/lessons/{LESSONS[3].slug}")
+    page.locator("#ask-q").fill("why can't one neuron learn XOR")
+    page.locator("#ask-q").press("Enter")
+    first = page.locator("#ask-results .hit").first
+    sync_api.expect(first).to_contain_text(f"Lesson 6: {LESSONS[5].title}")
+    assert first.locator("mark").count() >= 1
+    assert page.locator("#ask-results .hit").count() <= 3
+    first.locator("a.hit-link").click()
+    page.wait_for_url(f"**/lessons/{LESSONS[5].slug}#*")
+
+
+def test_the_keyboard_reaches_skip_link_search_and_recall(open_course):
+    page = open_course(f"/lessons/{LESSONS[1].slug}")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    sync_api.expect(page.locator("a.skip")).to_be_visible()
+    seen = []
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate(
+            "document.activeElement.id || document.activeElement.name || "
+            "document.activeElement.tagName"))
+        if seen[-1].startswith("q-"):
+            break
+    assert "ask-q" in seen, seen
+    assert seen[-1].startswith("q-"), seen  # a recall answer box, reached by Tab
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # the focus shows
+    unlabelled = page.evaluate("""() => Array.from(document.querySelectorAll(
+        'input, select, button, textarea')).filter((el) => !(
+          el.getAttribute('aria-label') || (el.labels && el.labels.length) ||
+          el.textContent.trim())).map((el) => el.outerHTML)""")
+    assert unlabelled == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_screenshots_of_the_index_and_every_lesson(open_course, server, width):
+    page = open_course("/", width=width)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shot(page, f"index-{width}")
+    for lesson in LESSONS:
+        page.goto(f"{server.url}/lessons/{lesson.slug}")
+        page.wait_for_selector("body[data-ready=true]")
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= width, f"lesson {lesson.number} is {wide} px wide at {width} px"
+        shot(page, f"lesson-{lesson.number:02d}-{width}")
