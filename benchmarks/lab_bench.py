@@ -36,7 +36,7 @@ if __package__ in (None, ""):
 
 import uvicorn
 
-from neuronlab.cli_lab import bind
+from neuronlab.cli.lab import bind
 from neuronlab.lab import create_app
 from neuronlab.lab.server import uvicorn_config
 

@@ -15,10 +15,7 @@ ROOT = "neuronlab"
 
 # Known exceptions, in modules being reworked on their own: (module, private name).
 # Remove an entry once its module stops using the name.
-ALLOWED_PRIVATE_USES: set[tuple[str, str]] = {
-    ("neuronlab.cli_plot", "_floats"),  # the number-list parser of neuronlab.cli
-    ("neuronlab.cli_plot", "_common"),  # plots._common.DPI, from outside plots/
-}
+ALLOWED_PRIVATE_USES: set[tuple[str, str]] = set()
 
 # Import cycles allowed, as sets of module names, each with its reason. Only one: the
 # Keras spelling ``model.save(path)`` forwards to ``io.save_model`` through an import

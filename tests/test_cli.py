@@ -210,6 +210,36 @@ def test_import_neuronlab_stays_light_and_submodules_load_on_use():
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
+HEAVY = ("matplotlib", "torch", "starlette", "uvicorn", "neuronlab.learn", "neuronlab.lab")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["learn", "--help"], ["plot", "--help"],
+                                  ["lab", "--help"], ["train", "--help"]])
+def test_help_imports_no_heavy_library(args):
+    """Every command registers itself without importing what only running it needs."""
+    code = ("import runpy, sys\n"
+            f"sys.argv = ['neuronlab', *{args!r}]\n"
+            "try:\n"
+            "    runpy.run_module('neuronlab', run_name='__main__')\n"
+            "except SystemExit as exc:\n"
+            "    assert exc.code == 0, exc.code\n"
+            f"heavy = sorted(m for m in sys.modules if m.startswith({HEAVY!r}))\n"
+            "print('loaded:', heavy)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, env={**os.environ, "COLUMNS": "120"})
+    assert result.returncode == 0, result.stderr
+    assert "usage: neuronlab" in result.stdout
+    assert result.stdout.splitlines()[-1] == "loaded: []"
+
+
+def test_learn_start_help_names_the_default_workspace(capsys):
+    from neuronlab.learn.workspace import DEFAULT_DIR
+
+    with pytest.raises(SystemExit):
+        main(["learn", "start", "--help"])
+    assert f"./{DEFAULT_DIR}" in capsys.readouterr().out
+
+
 def test_plot_animate_says_what_it_is_doing(tmp_path):
     result = subprocess.run([sys.executable, "-m", "neuronlab", "plot", "gates", "--animate",
                              "--epochs", "20", "--snapshots", "3", "--out", str(tmp_path)],

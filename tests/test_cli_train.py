@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from neuronlab import cli, datasets
+from neuronlab import datasets
 from neuronlab import io as nio
-from neuronlab.cli import PRESETS, main
+from neuronlab.cli import build_parser, main
+from neuronlab.cli.train import PRESETS, cmd_train
 
 GENERATED = ("moons", "circles", "spirals", "blobs", "cubic", "sine")
 
@@ -242,9 +243,9 @@ def test_mnist_without_files_says_what_is_missing(capsys, tmp_path):
 
 
 def test_cli_module_exposes_the_train_command():
-    parser = cli.build_parser()
+    parser = build_parser()
     args = parser.parse_args(["train", "digits", "--layers", "32,16"])
-    assert args.func is cli.cmd_train and args.layers == [32, 16]
+    assert args.func is cmd_train and args.layers == [32, 16]
 
 
 # --------------------------------------------------------------------------- numbers and paths

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from neuronlab.cli_lab import bind
+from neuronlab.cli.lab import bind
 from neuronlab.lab import create_app
 from neuronlab.lab.server import uvicorn_config
 

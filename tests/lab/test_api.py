@@ -278,7 +278,7 @@ def test_session_limit(client):
 # --------------------------------------------------------------------------- command
 def test_lab_command_parses_and_explains_a_busy_port():
     from neuronlab.cli import build_parser
-    from neuronlab.cli_lab import bind
+    from neuronlab.cli.lab import bind
 
     args = build_parser().parse_args(["lab", "--port", "0", "--no-browser"])
     assert (args.host, args.port, args.no_browser) == ("127.0.0.1", 0, True)

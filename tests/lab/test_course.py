@@ -217,7 +217,7 @@ def test_the_default_workspace_is_a_learn_workspace_here_or_the_home_course(tmp_
 
 
 def test_lab_workspace_option(tmp_path):
-    from neuronlab.cli_lab import choose_workspace
+    from neuronlab.cli.lab import choose_workspace
 
     assert choose_workspace(str(tmp_path / "new")) == (tmp_path / "new").resolve()
     (tmp_path / "file").write_text("")

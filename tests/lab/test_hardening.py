@@ -153,7 +153,7 @@ def test_the_page_has_no_inline_script():
 
 
 def test_token_from_option_environment_or_random(monkeypatch):
-    from neuronlab.cli_lab import choose_token, lab_url
+    from neuronlab.cli.lab import choose_token, lab_url
 
     monkeypatch.delenv("NEURONLAB_LAB_TOKEN", raising=False)
     first, second = choose_token(None), choose_token(None)

@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+from ._common import DPI
 from .animation import TrainingAnimation, animate_training
 from .boundaries import plot_decision_boundary, plot_hidden_boundaries
 from .curves import plot_activations, plot_history
@@ -36,6 +37,7 @@ from .tour import (
 )
 
 __all__ = [
+    "DPI",
     "TrainingAnimation",
     "animate_training",
     "plot_activations",

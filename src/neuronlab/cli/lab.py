@@ -72,7 +72,7 @@ def bind(host: str, port: int) -> socket.socket:
 
 def choose_token(given: str | None) -> str:
     """``--token``, else ``$NEURONLAB_LAB_TOKEN``, else a fresh random token."""
-    from .lab.app import new_token
+    from ..lab.app import new_token
 
     token = given if given is not None else os.environ.get(TOKEN_VARIABLE)
     if token is None:
@@ -88,7 +88,7 @@ def choose_token(given: str | None) -> str:
 def choose_workspace(given: str | None) -> Path:
     """``--workspace DIR`` (a folder, made when the first answer is saved), else the
     current folder if it is a ``neuronlab learn`` workspace, else ``~/.neuronlab/course``."""
-    from .lab.recall import default_workspace
+    from ..lab.recall import default_workspace
 
     if given is None:
         return default_workspace()
@@ -108,7 +108,7 @@ def lab_url(host: str, port: int, token: str) -> str:
 
 
 def cmd_list(console: Any) -> int:
-    from .lab import runtime
+    from ..lab import runtime
 
     labs = runtime.running()
     if not labs:
@@ -127,8 +127,8 @@ def cmd_lab(args: argparse.Namespace, console: Any) -> int:
 
     import uvicorn
 
-    from .lab import create_app, runtime
-    from .lab.server import uvicorn_config
+    from ..lab import create_app, runtime
+    from ..lab.server import uvicorn_config
 
     token = choose_token(args.token)
     workspace = choose_workspace(args.workspace)

@@ -25,7 +25,7 @@ TOPICS = ("activations", "neuron", "gates", "xor")
 
 def plot_datasets() -> tuple[str, ...]:
     """The data sets ``plot`` trains on: classification sets generated or bundled."""
-    from .datasets import DATASETS
+    from ..datasets import DATASETS
 
     return tuple(d.name for d in DATASETS.values()
                  if d.task == "classification" and d.source in ("generated", "bundled"))
@@ -33,8 +33,8 @@ def plot_datasets() -> tuple[str, ...]:
 
 def register(subparsers: Any) -> None:
     """Add the ``plot`` command to ``neuronlab``'s sub-commands."""
-    from .activations import neuron_names
-    from .cli import MAX_EPOCHS, MAX_SEED, _finite, _floats, count
+    from ..activations import neuron_names
+    from .args import MAX_EPOCHS, MAX_SEED, count, finite, floats
 
     datasets = plot_datasets()
     plot = subparsers.add_parser(
@@ -54,11 +54,11 @@ def register(subparsers: Any) -> None:
                       help="GIF frames (default: 30)")
     plot.add_argument("--seed", type=count(0, MAX_SEED), default=0,
                       help="seed for data and weights (0)")
-    plot.add_argument("--inputs", type=_floats, default=[0.5, -0.3, 0.7], metavar="X1,X2,...",
+    plot.add_argument("--inputs", type=floats, default=[0.5, -0.3, 0.7], metavar="X1,X2,...",
                       help="neuron: inputs")
-    plot.add_argument("--weights", type=_floats, default=[0.5, -0.3, 0.8], metavar="W1,W2,...",
+    plot.add_argument("--weights", type=floats, default=[0.5, -0.3, 0.8], metavar="W1,W2,...",
                       help="neuron: weights")
-    plot.add_argument("--bias", type=_finite, default=0.1, help="neuron: bias")
+    plot.add_argument("--bias", type=finite, default=0.1, help="neuron: bias")
     plot.add_argument("--activation", default="relu", choices=neuron_names(),
                       help="neuron: activation")
     plot.set_defaults(func=cmd_plot)
@@ -105,32 +105,32 @@ def training_progress(label: str) -> Iterator[Progress]:
 
 
 def _save(fig: Any, path: Path) -> Path:
-    from .plots._common import DPI
+    from ..plots import DPI
 
     fig.savefig(path, dpi=DPI)
     return path
 
 
 def _activations(args: argparse.Namespace, out: Path) -> list[Path]:
-    from .plots import plot_activations
+    from ..plots import plot_activations
 
     return [_save(plot_activations(), out / "activations.png")]
 
 
 def _neuron(args: argparse.Namespace, out: Path) -> list[Path]:
-    from .neuron import Neuron
-    from .plots import plot_neuron
+    from ..neuron import Neuron
+    from ..plots import plot_neuron
 
     neuron = Neuron(args.weights, args.bias, args.activation)
     return [_save(plot_neuron(neuron, args.inputs), out / "neuron.png")]
 
 
 def _gates(args: argparse.Namespace, out: Path) -> list[Path]:
-    from . import datasets
-    from .layers import Dense
-    from .model import Sequential
-    from .optimizers import SGD
-    from .plots import animate_training, plot_gates
+    from .. import datasets
+    from ..layers import Dense
+    from ..model import Sequential
+    from ..optimizers import SGD
+    from ..plots import animate_training, plot_gates
 
     paths = [_save(plot_gates(), out / "gates.png")]
     if args.animate:
@@ -147,8 +147,8 @@ def _gates(args: argparse.Namespace, out: Path) -> list[Path]:
 
 
 def _xor(args: argparse.Namespace, out: Path) -> list[Path]:
-    from . import datasets
-    from .plots import (
+    from .. import datasets
+    from ..plots import (
         animate_training,
         plot_hidden_boundaries,
         plot_history,
@@ -178,15 +178,15 @@ def _xor(args: argparse.Namespace, out: Path) -> list[Path]:
 
 
 def _dataset(args: argparse.Namespace, out: Path) -> list[Path]:
-    from . import datasets, optimizers
-    from .cli import build_for_task, preset_for
-    from .plots import (
+    from .. import datasets, optimizers
+    from ..plots import (
         animate_training,
         plot_decision_boundary,
         plot_hidden_boundaries,
         plot_history,
         plot_network,
     )
+    from .train import build_for_task, preset_for
 
     name, preset = args.what, preset_for(args.what)
     kwargs = dict(preset.kwargs)
@@ -237,7 +237,7 @@ PLOTTERS: dict[str, Callable[[argparse.Namespace, Path], list[Path]]] = {
 
 def cmd_plot(args: argparse.Namespace, console: Console) -> int:
     """Write the pictures for ``args.what`` into ``args.out`` and print their paths."""
-    from .errors import ConfigError
+    from ..errors import ConfigError
 
     if args.epochs is not None and args.epochs < 1:
         raise ConfigError(f"--epochs must be at least 1, got {args.epochs}.")

@@ -24,7 +24,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markdown import Markdown
@@ -33,12 +33,13 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from .errors import ConfigError
-from .learn.catalog import EXERCISES
-from .learn.exercises import Exercise
-from .learn.lessons import LESSONS, Lesson, find_lesson, run_example
-from .learn.results import CheckResult
-from .learn.workspace import DEFAULT_DIR, ENV_VAR, PROGRESS_FILE, Workspace
+from ..errors import ConfigError
+
+if TYPE_CHECKING:  # the learning path itself is imported by the commands that run
+    from ..learn.exercises import Exercise
+    from ..learn.lessons import Lesson
+    from ..learn.results import CheckResult
+    from ..learn.workspace import Workspace
 
 MARKS = {"passed": "✓", "failed": "✗", "error": "E", "load-error": "E", "timeout": "T",
          "todo": "·", "missing": "-", "no-function": "?", "crashed": "C"}
@@ -51,6 +52,8 @@ def _say(console: Console, text: str | Text) -> None:
 
 
 def _workspace(args: argparse.Namespace, required: bool = True) -> Workspace | None:
+    from ..learn.workspace import DEFAULT_DIR, Workspace
+
     explicit = getattr(args, "dir", None) or getattr(args, "top_dir", None)
     workspace = Workspace.find(explicit)
     if workspace is None and required:
@@ -94,12 +97,17 @@ def _status(workspace: Workspace | None, exercise: Exercise, progress: dict[str,
 
 
 def _current_lesson(workspace: Workspace | None) -> Lesson:
+    from ..learn.lessons import LESSONS, find_lesson
+
     current = workspace.current() if workspace else None
     return find_lesson(current.lesson if current else (LESSONS[-1].number if workspace else 1))
 
 
 # --------------------------------------------------------------------------- commands
 def cmd_overview(args: argparse.Namespace, console: Console) -> int:
+    from ..learn.catalog import EXERCISES
+    from ..learn.lessons import LESSONS, find_lesson
+
     workspace = _workspace(args, required=False)
     progress = workspace.load() if workspace else {"exercises": {}}
     current = workspace.current(progress) if workspace else None
@@ -130,6 +138,8 @@ def cmd_overview(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_start(args: argparse.Namespace, console: Console) -> int:
+    from ..learn.workspace import DEFAULT_DIR, ENV_VAR, Workspace
+
     workspace, created, kept = Workspace.create(args.directory or DEFAULT_DIR)
     _warn(console, workspace)
     _say(console, f"Workspace [bold]{workspace.root}[/]: {len(created)} exercise file(s) created, "
@@ -150,6 +160,8 @@ def cmd_start(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_lesson(args: argparse.Namespace, console: Console) -> int:
+    from ..learn.lessons import LESSONS, find_lesson, run_example
+
     workspace = _workspace(args, required=False)
     lesson = find_lesson(args.number) if args.number else _current_lesson(workspace)
     console.rule(f"[bold cyan]Lesson {lesson.number} of {len(LESSONS)} · {lesson.title}")
@@ -177,6 +189,9 @@ def cmd_lesson(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_list(args: argparse.Namespace, console: Console) -> int:
+    from ..learn.catalog import EXERCISES
+    from ..learn.lessons import find_lesson
+
     workspace = _workspace(args)
     assert workspace is not None
     progress = workspace.load()
@@ -204,11 +219,15 @@ def cmd_list(args: argparse.Namespace, console: Console) -> int:
 
 
 def _pick(workspace: Workspace, name: str | None) -> Exercise | None:
+    from ..learn.catalog import EXERCISES
+
     return EXERCISES.find(name) if name else workspace.current()
 
 
 def _check_and_record(console: Console, workspace: Workspace, exercise: Exercise,
                       timeout: float | None) -> CheckResult:
+    from ..learn.catalog import EXERCISES
+
     _say(console, Text(f"Checking {exercise.filename} (exercise {exercise.number} of "
                        f"{len(EXERCISES)}, lesson {exercise.lesson}) ...", style="dim"))
     result, newly = workspace.check(exercise, timeout=timeout)
@@ -222,6 +241,9 @@ def _check_and_record(console: Console, workspace: Workspace, exercise: Exercise
 
 
 def _after_pass(console: Console, workspace: Workspace, exercise: Exercise, newly: bool) -> None:
+    from ..learn.catalog import EXERCISES
+    from ..learn.lessons import find_lesson
+
     if newly:
         _say(console, f"[bold green]Solved![/] {exercise.filename} is done.")
     solved = workspace.solved()
@@ -238,6 +260,8 @@ def _after_pass(console: Console, workspace: Workspace, exercise: Exercise, newl
 
 
 def cmd_check(args: argparse.Namespace, console: Console) -> int:
+    from ..learn.catalog import EXERCISES
+
     _timeout(args)
     workspace = _workspace(args)
     assert workspace is not None
@@ -261,6 +285,8 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_hint(args: argparse.Namespace, console: Console) -> int:
+    from ..learn.catalog import EXERCISES
+
     workspace = _workspace(args, required=args.name is None)
     exercise = EXERCISES.find(args.name) if args.name else None
     if exercise is None and workspace is not None:
@@ -300,6 +326,8 @@ def _fingerprint(path: Path) -> str:
 
 
 def cmd_watch(args: argparse.Namespace, console: Console) -> int:
+    from ..learn.catalog import EXERCISES
+
     _timeout(args)
     if not (math.isfinite(args.interval) and args.interval > 0):
         raise ConfigError(f"--interval takes a positive number of seconds, got "
@@ -332,7 +360,8 @@ def cmd_watch(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_quiz(args: argparse.Namespace, console: Console) -> int:
-    from .learn.quiz import questions_for, run_quiz
+    from ..learn.lessons import find_lesson
+    from ..learn.quiz import questions_for, run_quiz
 
     workspace = _workspace(args, required=False)
     if args.lesson and args.lesson.lower() == "all":
@@ -358,12 +387,17 @@ def cmd_quiz(args: argparse.Namespace, console: Console) -> int:
 
 
 def _is_workspace(folder: Path) -> bool:
+    from ..learn.catalog import EXERCISES
+    from ..learn.workspace import PROGRESS_FILE
+
     return (folder / PROGRESS_FILE).is_file() or any(
         (folder / ex.filename).is_file() for ex in EXERCISES.values())
 
 
 def cmd_grade(args: argparse.Namespace, console: Console) -> int:
-    from .learn.grading import grade, to_csv
+    from ..learn.catalog import EXERCISES
+    from ..learn.grading import grade, to_csv
+    from ..learn.workspace import PROGRESS_FILE
 
     _timeout(args)
     if args.jobs < 1:
@@ -400,7 +434,7 @@ def cmd_grade(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_notebooks(args: argparse.Namespace, console: Console) -> int:
-    from .learn.notebooks import write_notebooks
+    from ..learn.notebooks import write_notebooks
 
     written, kept = write_notebooks(args.directory, solved=args.solved, overwrite=args.force)
     _say(console, f"{len(written)} notebook(s) written to [bold]{Path(args.directory).resolve()}"
@@ -446,7 +480,7 @@ def register(subparsers: Any) -> None:
     start = add("start", cmd_start, "create the exercise files in DIR (kept if already there)",
                 workspace=False)
     start.add_argument("directory", nargs="?", metavar="DIR",
-                       help=f"where to put the exercises (default ./{DEFAULT_DIR})")
+                       help="where to put the exercises (default ./neuronlab-exercises)")
     lesson = add("lesson", cmd_lesson, "show a lesson: text, live worked example, exercises")
     lesson.add_argument("number", nargs="?", metavar="N", help="lesson number 1-12")
     add("list", cmd_list, "every exercise and your progress")

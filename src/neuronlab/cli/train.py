@@ -1,0 +1,270 @@
+"""``neuronlab train``: train a network on a data set and report its metrics.
+
+The presets (layers, optimizer, epochs... per data set) and :func:`build_for_task`, which
+sizes a network's output layer and loss for its targets, are shared with ``plot``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from .args import (
+    MAX_BATCH,
+    MAX_EPOCHS,
+    MAX_SAMPLES,
+    MAX_SEED,
+    CatalogueFormatter,
+    count,
+    interval,
+    ints,
+    learning_rate,
+)
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``train`` command to the ``neuronlab`` parser."""
+    from .. import activations, datasets, losses, optimizers
+
+    train = subparsers.add_parser("train", help="train a network on a data set and report",
+                           epilog=_catalogue(), formatter_class=CatalogueFormatter)
+    train.add_argument("dataset", choices=datasets.names(), help="data set to learn")
+    train.add_argument("--layers", type=ints, metavar="N,N,...",
+                       help="hidden layer sizes, e.g. 16,16 (default: the data set's)")
+    train.add_argument("--activation", choices=activations.names(hidden=True),
+                       help="hidden layers' activation (default: the data set's)")
+    train.add_argument("--optimizer", choices=optimizers.names(),
+                       help="how the weights move (default: the data set's)")
+    train.add_argument("--learning-rate", type=learning_rate,
+                       help="step size of each update (default: the data set's)")
+    train.add_argument("--batch-size", type=count(1, MAX_BATCH),
+                       help="samples per update (default: the data set's; none: all at once)")
+    train.add_argument("--epochs", type=count(1, MAX_EPOCHS),
+                       help="passes over the data (default: the data set's)")
+    train.add_argument("--loss", choices=losses.names(),
+                       help="what training minimises (default: chosen from the targets)")
+    train.add_argument("--seed", type=count(0, MAX_SEED), default=0,
+                       help="seed for the data and the first weights")
+    train.add_argument("--samples", type=count(1, MAX_SAMPLES),
+                       help="how many points to generate (default: the data set's)")
+    train.add_argument("--noise", type=interval(0, 10),
+                       help="noise of generated data sets (default: the data set's)")
+    train.add_argument("--test-size", type=interval(0, 1, open_low=True, open_high=True),
+                       default=0.2, help="held-out share")
+    train.add_argument("--no-split", action="store_true", help="train and report on all data")
+    train.add_argument("--save", metavar="PATH",
+                       help="save the trained model to PATH (.npz), or inside PATH if it is "
+                            "a folder (default: not saved)")
+    train.add_argument("--data-dir", metavar="DIR",
+                       help="MNIST: folder with the IDX files (default: the cache folder)")
+    train.add_argument("--download", action="store_true", help="MNIST: download if missing")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.set_defaults(func=cmd_train)
+
+
+def _catalogue() -> str:
+    """Every data set, activation, optimizer and loss with its one-line description."""
+    from .. import activations, datasets, losses, optimizers
+
+    sections = [
+        ("data sets", [(d.name, d.description) for d in datasets.DATASETS.values()]),
+        ("activations", [(n, activations.TABLE[n].description)
+                         for n in activations.names(hidden=True)]),
+        ("optimizers", [(c.name, c.description) for c in optimizers.TABLE.values()]),
+        ("losses", [(c.name, c.description) for c in losses.TABLE.values()]),
+    ]
+    lines = []
+    for title, rows in sections:
+        lines.append(f"{title}:")
+        lines += [f"  {name:<26} {text}" for name, text in rows]
+    return "\n".join(lines)
+
+
+@dataclass
+class Preset:
+    """Sensible defaults for training on one data set from the command line."""
+
+    layers: list[int]
+    activation: str = "relu"
+    optimizer: str = "adam"
+    learning_rate: float = 0.01
+    epochs: int = 200
+    batch_size: int | None = 32
+    loss: str | None = None  # None: chosen from the task
+    scale: float = 1.0
+    split: bool = True
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+PRESETS: dict[str, Preset] = {
+    "and": Preset([], "sigmoid", "sgd", 1.0, 1000, None, "mse", split=False),
+    "or": Preset([], "sigmoid", "sgd", 1.0, 1000, None, "mse", split=False),
+    "not": Preset([], "sigmoid", "sgd", 1.0, 1000, None, "mse", split=False),
+    "xor": Preset([4], "sigmoid", "sgd", 1.0, 3000, None, "mse", split=False),
+    "puzzle": Preset([], "linear", "sgd", 0.0001, 50, None, "sse", split=False),
+    # 1000 points: with the default 200, the 40 test points make accuracy a coin toss
+    "moons": Preset([16, 16], "relu", "adam", 0.01, 200, 32,
+                    kwargs={"noise": 0.2, "n_samples": 1000}),
+    "circles": Preset([16, 16], "relu", "adam", 0.01, 200, 32),
+    "spirals": Preset([64, 64], "relu", "adam", 0.01, 400, 32),
+    "blobs": Preset([16], "relu", "adam", 0.01, 100, 32),
+    "cubic": Preset([32, 32], "tanh", "adam", 0.01, 500, 32, "mse"),
+    "sine": Preset([32, 32], "tanh", "adam", 0.01, 500, 32, "mse"),
+    "digits": Preset([64], "relu", "adam", 0.001, 30, 32, scale=16.0),
+    "mnist": Preset([128], "relu", "adam", 0.001, 5, 128),
+}
+
+
+def preset_for(dataset: str) -> Preset:
+    """The training defaults for ``dataset``; a data set without its own gets a plain one."""
+    from .. import datasets
+
+    name = datasets.DATASETS.canonical(dataset)
+    if name in PRESETS:
+        return PRESETS[name]
+    if datasets.DATASETS[name].task == "regression":
+        return Preset([32, 32], "tanh", "adam", 0.01, 500, 32, "mse")
+    return Preset([16], "relu", "adam", 0.01, 100, 32)
+
+
+def build_for_task(n_inputs: int, y: Any, hidden: list[int], activation: str,
+                   loss: str | None, seed: int | None) -> tuple[Any, Any, Any]:
+    """A Sequential sized for ``y``: returns ``(model, prepared y, head)``.
+
+    The output layer and the loss come from :func:`neuronlab.heads.head_for`: two
+    classes get one sigmoid output and binary cross-entropy, more classes a softmax and
+    categorical cross-entropy, real numbers a linear output and MSE; a ``loss`` that
+    cannot fit ``y`` is refused with a message naming one that does.
+    """
+    from ..heads import head_for
+    from ..layers import Dense
+    from ..model import Sequential
+
+    head = head_for(y, loss)
+    layers = [Dense(units, activation=activation) for units in hidden] + [head.layer()]
+    layers[0].input_shape = (n_inputs,)
+    return Sequential(layers, seed=seed), head.prepare(y), head
+
+
+def cmd_train(args: argparse.Namespace, console: Console) -> int:
+    import numpy as np
+
+    from .. import datasets, optimizers
+
+    preset = preset_for(args.dataset)
+    dataset = datasets.DATASETS[args.dataset]
+    save_to = _save_target(args.save, args.dataset) if args.save is not None else None
+    load_kwargs = dict(preset.kwargs)
+    if dataset.takes("seed"):
+        load_kwargs["seed"] = args.seed
+    if args.samples is not None and dataset.takes("n_samples"):
+        load_kwargs["n_samples"] = args.samples
+    if args.noise is not None and dataset.takes("noise"):
+        load_kwargs["noise"] = args.noise
+    if dataset.takes("download"):
+        load_kwargs.update(directory=args.data_dir, download=args.download)
+    X, y = datasets.load(args.dataset, **load_kwargs)
+    X = X / preset.scale
+    hidden = preset.layers if args.layers is None else args.layers
+    _check_size(X.shape[1], hidden)
+    activation = args.activation or preset.activation
+    model, y, head = build_for_task(X.shape[1], y, hidden, activation, args.loss or preset.loss,
+                                    args.seed)
+    loss = head.loss
+    if args.dataset == "puzzle":
+        from ..stories import puzzle_model
+
+        model = puzzle_model()
+    learning_rate = preset.learning_rate if args.learning_rate is None else args.learning_rate
+    optimizer = optimizers.get(args.optimizer or preset.optimizer, learning_rate=learning_rate)
+    model.compile(optimizer=optimizer, loss=loss, metrics=head.metrics)
+    if preset.split and not args.no_split:
+        X_tr, X_te, y_tr, y_te = datasets.train_test_split(X, y, test_size=args.test_size,
+                                                           seed=args.seed)
+    else:
+        X_tr, X_te, y_tr, y_te = X, None, y, None
+    batch = args.batch_size if args.batch_size is not None else preset.batch_size
+    epochs = preset.epochs if args.epochs is None else args.epochs
+    console.print(f"Training on [bold]{args.dataset}[/] ({len(X_tr)} samples): {model!r}, "
+                  f"{optimizer!r}, loss {loss}, {epochs} epochs")
+    validation = (X_te, y_te) if X_te is not None else None
+    callbacks, answers = [], []
+    if args.dataset == "puzzle":  # the prediction for 55 after every step, for its table
+        from ..callbacks import LambdaCallback
+        from ..stories import PUZZLE_QUESTION
+
+        def ask(*_: Any) -> None:
+            answers.append(float(model.predict(np.array([[PUZZLE_QUESTION]]))[0, 0]))
+
+        ask()
+        callbacks.append(LambdaCallback(on_epoch_end=ask))
+    history = model.fit(X_tr, y_tr, epochs=epochs, batch_size=batch or len(X_tr),
+                        seed=args.seed, verbose=0 if args.quiet else 1,
+                        validation_data=validation, callbacks=callbacks)
+    table = Table("split", "samples", "loss", *model.metrics, title="Final metrics")
+    for name, Xs, ys in (("train", X_tr, y_tr), ("test", X_te, y_te)):
+        if Xs is None:
+            continue
+        scores = model.evaluate(Xs, ys, return_dict=True)
+        table.add_row(name, str(len(Xs)), *[f"{v:.4f}" for v in scores.values()])
+    console.print(table)
+    console.print(f"Epochs run: {len(history.epoch)}")
+    if datasets.DATASETS[args.dataset].source == "table" and head.kind == "binary":
+        pred = model.predict(X)[:, 0]
+        console.print("Predictions: " + " / ".join(f"{p:.3f}" for p in pred))
+    if save_to is not None:
+        from ..io import save_model
+
+        path = save_model(model, save_to)
+        console.print(f"Saved the model to {path}", soft_wrap=True, highlight=False)
+    if args.dataset == "puzzle":  # the question the puzzle asks: 11→23, 23→47, ... 55→?
+        from ..stories import PUZZLE_QUESTION, report_steps, step_label
+
+        steps = Table("w and b", f"ŷ for {PUZZLE_QUESTION:g}", title="The puzzle, step by step")
+        steps.add_row(step_label(-1, epochs), f"{answers[0]:.5f}")
+        for step in report_steps(epochs):
+            steps.add_row(step_label(step, epochs), f"{answers[step + 1]:.5f}")
+        console.print(steps)
+        console.print(f"{PUZZLE_QUESTION:g} → {answers[-1]:.3f}", highlight=False)
+    return 0
+
+
+def _save_target(text: str, dataset: str) -> Path:
+    """Where ``--save`` writes: a file path as given, or ``<dataset>.npz`` inside a folder.
+
+    A folder (one that exists, or a path ending in ``/``) gets the file inside it, never a
+    file beside it; a folder that does not exist is refused before any training.
+    """
+    from ..errors import ConfigError
+
+    path = Path(text)
+    if not text.strip():
+        raise ConfigError("--save needs a file or folder name, e.g. --save models/xor.npz.")
+    if path.is_dir() or text.endswith(("/", os.sep)):
+        path = path / f"{dataset}.npz"
+    if not path.parent.is_dir():
+        raise ConfigError(f"--save {text}: the folder {str(path.parent)!r} does not exist. "
+                          f"Create it first (mkdir -p {path.parent}) or choose another path.")
+    return path
+
+
+MAX_PARAMETERS = 20_000_000
+
+
+def _check_size(n_inputs: int, hidden: list[int]) -> None:
+    """Refuse, before anything is allocated, a network too big to train here."""
+    from ..errors import ConfigError
+
+    sizes = [n_inputs, *hidden]
+    weights = sum(a * b for a, b in itertools.pairwise(sizes)) + sizes[-1] * 10
+    if weights > MAX_PARAMETERS:
+        raise ConfigError(f"--layers {','.join(map(str, hidden))} makes about {weights:,} "
+                          f"weights; at most {MAX_PARAMETERS:,} are trained here. "
+                          "Choose smaller layers.")
