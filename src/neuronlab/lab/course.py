@@ -30,7 +30,7 @@ from ..learn.lessons import LESSONS, Lesson, lesson_namespace, run_example
 from ..learn.quiz import Question
 from . import recall, search
 from .api import endpoint, read_json
-from .render import Rendered, render_markdown
+from .render import Passage, Rendered, render_markdown
 from .schema import BadRequest
 
 #: Where each widget's full explorer lives (``/explore`` keeps its state in the hash).
@@ -174,6 +174,11 @@ def rendered(number: int) -> Rendered:
     return render_markdown(lesson.markdown, block=block,
                            namespace=lambda: lesson_namespace(lesson),
                            where=f"lesson {lesson.number}")
+
+
+def passages_of(number: int) -> list[Passage]:
+    """The passages of a lesson's rendered page, which the search ranks."""
+    return rendered(number).passages
 
 
 def summary(lesson: Lesson) -> str:
@@ -358,4 +363,4 @@ async def ask(request: Request) -> dict[str, Any]:
     if len(query) > search.MAX_QUERY:
         raise BadRequest(f"The question is {len(query)} characters long; keep it under "
                          f"{search.MAX_QUERY}.", 413)
-    return {"query": query, "results": search.ask(query), "note": NO_MODEL}
+    return {"query": query, "results": search.ask(query, passages_of), "note": NO_MODEL}

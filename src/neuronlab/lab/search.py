@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,20 +120,21 @@ class Index:
         return [(self.hits[i], float(scores[i])) for i in order if scores[i] > 0]
 
 
+PassagesOf = Callable[[int], list[Passage]]  # lesson number -> its rendered passages
+
+
 @functools.cache
-def index() -> Index:
-    """The index of the whole course, built on first use (once per process)."""
-    from .course import rendered
-
-    return Index(LESSONS, {lesson.number: rendered(lesson.number).passages
-                           for lesson in LESSONS})
+def index(passages_of: PassagesOf) -> Index:
+    """The index of the whole course, built on first use (once per process for each
+    source of passages; the course pages hand in their renderer's)."""
+    return Index(LESSONS, {lesson.number: passages_of(lesson.number) for lesson in LESSONS})
 
 
-def ask(query: str) -> list[dict[str, Any]]:
+def ask(query: str, passages_of: PassagesOf) -> list[dict[str, Any]]:
     """The best passages for ``query``, as the page shows them."""
     wanted = set(stems(query))
     results = []
-    for hit, score in index().search(query):
+    for hit, score in index(passages_of).search(query):
         lesson, passage = hit.lesson, hit.passage
         base = f"/lessons/{lesson.slug}"
         results.append({
