@@ -96,7 +96,7 @@ def png_ok(path: Path) -> tuple[int, int]:
 # --------------------------------------------------------------------------- fixtures
 @pytest.fixture(scope="module")
 def xor_net() -> Sequential:
-    """The SPEC §5 network, trained as the brief says: seed 0, SGD(1.0), MSE, 3000 epochs."""
+    """The worked example §5 network, trained as the worked example says: seed 0, SGD(1.0), MSE, 3000 epochs."""
     X, y = datasets.xor()
     model = Sequential([Dense(4, "sigmoid", input_shape=(2,)), Dense(1, "sigmoid")], seed=0)
     model.compile(optimizer=SGD(learning_rate=1.0), loss="mse")
@@ -168,14 +168,14 @@ def test_neuron_picture_carries_every_number(label: str, x: list[float], w: list
         assert f"x{i}·w{i} = {p:.3f}".replace("-0.000", "0.000") in texts
     assert f"sum = {sum(products):.3f}" in texts
     assert f"z = {z:.3f}" in texts and f"y = {y:.3f}" in texts
-    assert Neuron(w, b, act).explain(x).z_line() in texts  # SPEC §1's step-by-step line
+    assert Neuron(w, b, act).explain(x).z_line() in texts  # worked example §1's step-by-step line
     assert ("does not fire" in texts) == (label == "does not fire")
 
 
 def test_neuron_picture_of_the_go_running_example() -> None:
     texts = [t.get_text() for t in plot_neuron(Neuron([0.5, 0.7, 0.3], 0.1, "sigmoid"),
                                                [0.8, 0.6, 0.9]).axes[0].texts]
-    assert "z = 1.190" in texts and "y = 0.767" in texts  # SPEC §1's corrected figures
+    assert "z = 1.190" in texts and "y = 0.767" in texts  # worked example §1's corrected figures
 
 
 def test_neuron_picture_with_many_inputs_stays_on_the_page(digits) -> None:

@@ -85,7 +85,7 @@ _GATE_TABLES = {
     "xor": (0.0, 1.0, 1.0, 0.0),
 }
 
-#: The question of the 2x+1 puzzle (SPEC section 6): what does 55 map to? (111)
+#: The question of the 2x+1 puzzle (worked example §6): what does 55 map to? (111)
 PUZZLE_QUESTION = 55.0
 
 
@@ -135,7 +135,7 @@ def xor() -> tuple[np.ndarray, np.ndarray]:
 
 
 def puzzle() -> tuple[np.ndarray, np.ndarray]:
-    """Return the 2x+1 puzzle of SPEC section 6: X float64 (4, 1), y float64 (4, 1).
+    """Return the 2x+1 puzzle of worked example §6: X float64 (4, 1), y float64 (4, 1).
 
     The rule is ``y = 2x + 1``; :data:`PUZZLE_QUESTION` (55) is the value to predict.
 

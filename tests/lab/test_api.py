@@ -1,6 +1,6 @@
 """The lab's JSON API and stream, without a browser (Starlette's TestClient).
 
-Every view's numbers must equal the library's for the SPEC examples; bad requests must
+Every view's numbers must equal the library's for the worked examples; bad requests must
 get a 4xx answer with a message, never a 500.
 """
 
@@ -15,7 +15,7 @@ from neuronlab import Dense, Neuron, Sequential
 from neuronlab.lab.schema import LIMITS
 from neuronlab.lab.views import DEFAULT_BATCH, DEFAULT_LAYER, DEFAULT_NEURON
 
-SPEC_OUTPUTS = [[4.800, 1.210, 2.385], [3.310, 1.662, 1.661], [3.310, 2.001, 0.381]]
+WORKED_OUTPUTS = [[4.800, 1.210, 2.385], [3.310, 1.662, 1.661], [3.310, 2.001, 0.381]]
 
 
 def batch_body(**extra):
@@ -60,7 +60,7 @@ def test_neuron_view_sigmoid_go_running(client):
 
 
 def test_layer_view_is_the_spec_layer(client):
-    for sample, expected in zip(DEFAULT_BATCH, SPEC_OUTPUTS):
+    for sample, expected in zip(DEFAULT_BATCH, WORKED_OUTPUTS):
         body = {**DEFAULT_LAYER, "inputs": sample}
         data = client.post("/api/layer", json=body).json()
         assert [round(y, 3) for y in data["outputs"]] == expected
@@ -82,7 +82,7 @@ def test_layer_view_follows_an_edited_weight(client):
 
 def test_batch_view_is_the_spec_matrix_and_sample_flow(client):
     data = client.post("/api/batch", json=batch_body(sample=1)).json()
-    assert np.round(data["outputs"], 3).tolist() == SPEC_OUTPUTS
+    assert np.round(data["outputs"], 3).tolist() == WORKED_OUTPUTS
     assert data["shape"] == [3, 3]
     assert data["formula"] == "Y = relu(X @ W.T + b)"
     assert data["sample"] == 1

@@ -3,7 +3,7 @@
 ::
 
     neuronlab plot activations --out plots     # every activation and its derivative
-    neuronlab plot neuron --out plots          # SPEC §1's neuron, every number on it
+    neuronlab plot neuron --out plots          # worked example §1's neuron, every number on it
     neuronlab plot gates --out plots           # AND and OR as one neuron each
     neuronlab plot xor --out plots --animate   # one neuron vs a network; watch it learn
     neuronlab plot spirals --out plots         # train a small model, draw what it learned

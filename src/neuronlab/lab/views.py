@@ -35,7 +35,7 @@ from .schema import (
     require,
 )
 
-# The worked examples of SPEC §1 and §3: what each view shows first.
+# The worked examples of worked examples §1 and §3: what each view shows first.
 DEFAULT_NEURON: dict[str, Any] = {
     "inputs": [0.5, -0.3, 0.7], "weights": [0.5, -0.3, 0.8], "bias": 0.1, "activation": "relu",
 }

@@ -1,4 +1,4 @@
-"""Pictures of everything neuronlab computes, drawn with matplotlib (SPEC §9).
+"""Pictures of everything neuronlab computes, drawn with matplotlib (worked example §9).
 
 Every function returns a ``matplotlib.figure.Figure`` built without pyplot, so it
 works in scripts, notebooks (the figure displays itself) and on machines with no

@@ -1,4 +1,4 @@
-"""Watch the network learn: a GIF of training, one frame per snapshot (SPEC §7)."""
+"""Watch the network learn: a GIF of training, one frame per snapshot (worked example §7)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 A model with inputs ``(x1, x2)`` is asked for its output at every point of a fine
 grid; the picture shades each point by that output and draws the line where the
 answer flips (output 0.5, or the largest class changing). For one neuron that line
-is exactly ``w1·x1 + w2·x2 + b = 0`` (SPEC §4), drawn from the weights themselves.
+is exactly ``w1·x1 + w2·x2 + b = 0`` (worked example §4), drawn from the weights themselves.
 """
 
 from __future__ import annotations
@@ -264,7 +264,7 @@ def plot_hidden_boundaries(model: Sequential, X: Any = None, y: Any = None,
     one side (shaded grey, darker = larger output). The next layer combines these
     lines into the network's curved boundary. On 0/1 data each panel also names the
     logic the neuron computes on the four corners - for the hand-wired XOR network
-    (SPEC §5), neuron A is OR and neuron B is AND. Without ``X`` the four XOR points
+    (worked example §5), neuron A is OR and neuron B is AND. Without ``X`` the four XOR points
     are shown. At most ``max_panels`` neurons are drawn.
 
     >>> from neuronlab import stories

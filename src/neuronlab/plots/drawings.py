@@ -28,7 +28,7 @@ def _fmt(value: float) -> str:
 
 
 def _three(value: float) -> str:
-    """Three decimals, as SPEC §1 prints products and sums (never ``-0.000``)."""
+    """Three decimals, as worked example §1 prints products and sums (never ``-0.000``)."""
     text = f"{value:.3f}"
     return "0.000" if text == "-0.000" else text
 
@@ -54,7 +54,7 @@ def plot_neuron(neuron: Neuron, inputs: Sequence[float], ax: Axes | None = None)
     Each input travels along its own lane: ``x_i``, times its weight ``w_i``, gives the
     product ``x_i·w_i``; the lanes meet in the sum ``Σ``, the bias ``b`` is added to
     give ``z``, and the activation ``f`` turns ``z`` into the output ``y``. The
-    step-by-step line of SPEC §1 is printed underneath. Lanes are coloured by the
+    step-by-step line of worked example §1 is printed underneath. Lanes are coloured by the
     weight's sign (blue positive, vermillion negative) and thickened by its size.
     With more than 8 inputs the first 7 get lanes and the rest share one.
 

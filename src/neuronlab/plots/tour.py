@@ -16,12 +16,12 @@ from .boundaries import plot_decision_boundary, plot_hidden_boundaries
 from .curves import plot_activations, plot_history
 from .drawings import plot_network, plot_neuron
 
-#: SPEC §1's default neuron: inputs [0.5, -0.3, 0.7], weights [0.5, -0.3, 0.8], bias 0.1.
+#: worked example §1's default neuron: inputs [0.5, -0.3, 0.7], weights [0.5, -0.3, 0.8], bias 0.1.
 LAB_NEURON = (Neuron([0.5, -0.3, 0.8], bias=0.1, activation="relu"), [0.5, -0.3, 0.7])
 
 
 def xor_network(seed: int = 0) -> Sequential:
-    """The XOR network of SPEC §5/§8, compiled, untrained: 2 → 4 sigmoid → 1 sigmoid,
+    """The XOR network of worked examples §5 and §8, compiled, untrained: 2 → 4 sigmoid → 1 sigmoid,
     MSE, SGD(learning_rate=1.0).
 
     >>> [w.shape for w in xor_network().get_weights()]
@@ -48,7 +48,7 @@ def train_xor(epochs: int = 3000, seed: int = 0) -> Sequential:
 
 @styled
 def plot_gates() -> Figure:
-    """AND and OR as one step neuron each: the same line, moved by the bias (SPEC §4).
+    """AND and OR as one step neuron each: the same line, moved by the bias (worked example §4).
 
     >>> [ax.get_title().splitlines()[0] for ax in plot_gates().axes]
     ['AND: w = [1, 1], b = -1.5', 'OR: w = [1, 1], b = -0.5']
@@ -67,7 +67,7 @@ def plot_gates() -> Figure:
 
 @styled
 def plot_xor_comparison(model: Sequential | None = None) -> Figure:
-    """XOR: one neuron's straight line fails; a network's curved boundary succeeds (SPEC §5).
+    """XOR: one neuron's straight line fails; a network's curved boundary succeeds (worked example §5).
 
     On the left, the best any single neuron can do: a line such as OR's
     (``x1 + x2 = 0.5``) gets 3 of the 4 points right, and no line gets all 4. On the
@@ -96,7 +96,7 @@ def save_tour_figures(directory: str | Path, model: Sequential | None = None) ->
 
     ``model`` is the tour's trained XOR network (2 → 4 → 1); without it one is trained
     (seed 0, 3000 epochs, well under a second). The directory is created if missing.
-    Pictures: the activations, SPEC §1's neuron, the AND/OR gates, one neuron against
+    Pictures: the activations, worked example §1's neuron, the AND/OR gates, one neuron against
     the network on XOR, the hidden neurons of the hand-wired and of the trained
     network, the loss curve and the network diagram.
 

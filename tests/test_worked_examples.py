@@ -1,4 +1,4 @@
-"""Every worked example of SPEC §1-§8, through the pure-Python and the NumPy paths."""
+"""Every worked example of worked examples §1-§8 (docs/worked-examples.md), through the pure-Python and the NumPy paths."""
 
 from __future__ import annotations
 
