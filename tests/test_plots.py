@@ -96,7 +96,8 @@ def png_ok(path: Path) -> tuple[int, int]:
 # --------------------------------------------------------------------------- fixtures
 @pytest.fixture(scope="module")
 def xor_net() -> Sequential:
-    """The worked example §5 network, trained as the worked example says: seed 0, SGD(1.0), MSE, 3000 epochs."""
+    """The XOR network of worked example §5, trained as §8 says: seed 0, SGD(1.0), MSE, 3000
+    epochs."""
     X, y = datasets.xor()
     model = Sequential([Dense(4, "sigmoid", input_shape=(2,)), Dense(1, "sigmoid")], seed=0)
     model.compile(optimizer=SGD(learning_rate=1.0), loss="mse")

@@ -1,4 +1,5 @@
-"""Every worked example of worked examples §1-§8 (docs/worked-examples.md), through the pure-Python and the NumPy paths."""
+"""Every worked example of docs/worked-examples.md §1-§8, through the pure-Python and the
+NumPy paths."""
 
 from __future__ import annotations
 

@@ -67,7 +67,7 @@ def plot_gates() -> Figure:
 
 @styled
 def plot_xor_comparison(model: Sequential | None = None) -> Figure:
-    """XOR: one neuron's straight line fails; a network's curved boundary succeeds (worked example §5).
+    """XOR: one neuron's line fails; a network's curved boundary succeeds (worked example §5).
 
     On the left, the best any single neuron can do: a line such as OR's
     (``x1 + x2 = 0.5``) gets 3 of the 4 points right, and no line gets all 4. On the
