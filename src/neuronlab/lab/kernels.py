@@ -437,8 +437,9 @@ class Kernels:
             self._kill(page)
         for kernel in kernels:
             process = getattr(getattr(kernel.manager, "provisioner", None), "process", None)
-            with contextlib.suppress(Exception):
-                process.wait(timeout=5)
+            if process is not None:
+                with contextlib.suppress(Exception):
+                    process.wait(timeout=5)
             _release(kernel)
 
 
