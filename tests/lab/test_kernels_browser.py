@@ -29,7 +29,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "kernels"
 SRC = Path(__file__).resolve().parents[2] / "src"
-CELL_SECONDS = 4.0
+CELL_SECONDS = 10.0
 
 if not os.path.exists(CHROMIUM):
     pytest.skip(f"Debian chromium is not installed at {CHROMIUM}", allow_module_level=True)
