@@ -31,7 +31,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from . import course, explorer, playground, recall
+from . import code, course, explorer, playground, recall
 from .api import http_error
 from .guard import LOCAL_NAMES, LocalOnly, SecurityHeaders, TokenGuard
 from .sessions import Sessions
@@ -68,6 +68,7 @@ ROUTES: list[BaseRoute] = [
     Route("/api/sessions/{id}/export", playground.export, methods=["GET"]),
     Route("/api/sessions/{id}/model", playground.model_file, methods=["GET"]),
     WebSocketRoute("/api/sessions/{id}/stream", stream),
+    *code.ROUTES,
     *widget_routes(),
     Mount("/static", StaticFiles(directory=explorer.STATIC), name="static"),
 ]

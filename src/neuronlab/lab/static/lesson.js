@@ -131,6 +131,15 @@ function initWidgets() {
   return import("/static/widgets/index.js").then((m) => m.mountAll(document)).catch(() => {});
 }
 
+// --------------------------------------------------------------------------- code cells
+function initCells() {
+  // The editors and the kernel (cells.js); the page reads fine without them.
+  if (!document.querySelector("figure[data-cell], figure[data-exercise]")) return Promise.resolve();
+  return import("/static/cells.js").then((m) => m.mountCells(document)).catch((err) => {
+    console.error("The code cells could not start:", err);
+  });
+}
+
 initSearch();
 initRecall();
-initWidgets().finally(() => { document.body.dataset.ready = "true"; });
+Promise.all([initWidgets(), initCells()]).finally(() => { document.body.dataset.ready = "true"; });

@@ -1,0 +1,218 @@
+"""The lesson pages' code: running cells in a kernel, and checking exercises.
+
+Routes (all need the lab's token, as every route does, and a same-origin request:
+a browser's ``Origin`` that is the lab's own, or a script's ``Authorization`` header;
+see :func:`same_origin`):
+
+* ``GET /api/kernels``: how many kernels run, the most allowed, the time limit;
+* ``POST /api/kernels/{page}/run {"code"}``: run a cell in the page's kernel
+  (:mod:`neuronlab.lab.kernels`), started on first use; its outputs;
+* ``POST /api/kernels/{page}/interrupt``: stop the page's running cell;
+* ``DELETE /api/kernels/{page}``: the page closed, its kernel stops;
+* ``GET /api/exercises/{name}``: the exercise's file in the workspace, solved or not;
+* ``POST /api/exercises/{name}/check {"code"}``: save the code as the exercise's file in
+  the workspace and check it as ``neuronlab learn check NAME`` does (same cases, same
+  verdict, same progress file);
+* ``POST /api/exercises/{name}/hint``: the next hint, counted as ``neuronlab learn hint``
+  counts it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.routing import BaseRoute, Route
+
+from ..learn.catalog import EXERCISES
+from ..learn.exercises import Exercise
+from ..learn.workspace import PROGRESS_FILE, Workspace
+from .api import endpoint, read_json
+from .kernels import CODE_CHARS, Kernels
+from .recall import default_workspace
+from .schema import BadRequest
+
+PAGE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+CHECKS_AT_ONCE = 2
+_checks = threading.BoundedSemaphore(CHECKS_AT_ONCE)  # each check is a process
+
+
+def same_origin(request: Request) -> None:
+    """Refuse a request that a browser did not send from the lab's own page.
+
+    The outer guard has already checked the token, and that an ``Origin``, when there is
+    one, is the lab's. Here a request must also show where it comes from: an ``Origin``
+    (browsers send it with every POST and DELETE from a page) or ``Sec-Fetch-Site:
+    same-origin`` (which a page's script cannot forge), or else carry the token in an
+    ``Authorization`` header, which no other site's page can set on a request to the lab.
+    A ``Sec-Fetch-Site`` that names another site is refused whatever else is sent.
+    """
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site != "same-origin":
+        raise BadRequest(f"This request came from another site ({site}); only the lab's own "
+                         "pages may run code.", 403)
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc.lower() != request.headers.get(
+            "host", "").lower():
+        raise BadRequest(f"Origin {origin[:60]!r} is not the lab's own page; only the lab's "
+                         "own pages may run code.", 403)
+    if origin is None and site is None and "authorization" not in request.headers:
+        raise BadRequest("Only the lab's own pages may run code: the request has no Origin "
+                         "header (a script sends 'Authorization: token ...' instead).", 403)
+
+
+def kernels_of(request: Request) -> Kernels:
+    found = getattr(request.app.state, "kernels", None)
+    if found is None:
+        found = Kernels.from_environment()
+        request.app.state.kernels = found
+    return found
+
+
+def _page(request: Request) -> str:
+    page = request.path_params["page"]
+    if not PAGE_ID.fullmatch(page):
+        raise BadRequest(f"{page[:70]!r} is not a page id: 8 to 64 letters, digits, - or _.")
+    return page
+
+
+async def _code(request: Request) -> str:
+    data = await read_json(request)
+    code = data.get("code")
+    if not isinstance(code, str):
+        raise BadRequest(f"'code' must be the cell's text, got {type(code).__name__}.")
+    if len(code) > CODE_CHARS:
+        raise BadRequest(f"The code is {len(code):,} characters long; at most {CODE_CHARS:,}.",
+                         413)
+    return code
+
+
+# --------------------------------------------------------------------------- kernels
+@endpoint
+async def kernel_status(request: Request) -> dict[str, Any]:
+    same_origin(request)
+    return kernels_of(request).status()
+
+
+@endpoint
+async def run_cell(request: Request) -> dict[str, Any]:
+    same_origin(request)
+    page = _page(request)
+    code = await _code(request)
+    return await kernels_of(request).run(page, code)
+
+
+@endpoint
+async def interrupt(request: Request) -> dict[str, Any]:
+    same_origin(request)
+    return {"interrupted": await kernels_of(request).interrupt(_page(request))}
+
+
+@endpoint
+async def close_kernel(request: Request) -> dict[str, Any]:
+    same_origin(request)
+    return {"closed": await kernels_of(request).close(_page(request))}
+
+
+# --------------------------------------------------------------------------- exercises
+def workspace_root(request: Request) -> Path:
+    found = getattr(request.app.state, "workspace", None)
+    return Path(found) if found is not None else default_workspace()
+
+
+def _exercise(request: Request) -> Exercise:
+    name = request.path_params["name"]
+    found = EXERCISES.get(name)
+    if found is None:
+        raise BadRequest(f"No exercise {name[:40]!r}; the exercises are "
+                         f"{', '.join(EXERCISES)}.", 404)
+    return found
+
+
+def _workspace(request: Request) -> Workspace:
+    """The lab's workspace, made a ``neuronlab learn`` workspace if it is not one yet."""
+    root = workspace_root(request)
+    try:
+        if not (root / PROGRESS_FILE).is_file():
+            return Workspace.create(root)[0]
+        return Workspace(root)
+    except OSError as exc:
+        raise BadRequest(f"The workspace {root} cannot be used: {exc.strerror or exc}. Start "
+                         "the lab with `--workspace DIR` on a folder you can write to.",
+                         507) from None
+
+
+def _about(workspace: Workspace, exercise: Exercise) -> dict[str, Any]:
+    progress = workspace.load()
+    record = progress["exercises"].get(exercise.name)
+    record = record if isinstance(record, dict) else {}
+    return {"exercise": exercise.name, "title": exercise.title,
+            "workspace": str(workspace.root), "file": str(workspace.path(exercise)),
+            "solved": bool(record.get("solved")), "hints_taken": int(record.get("hints", 0)),
+            "hints": len(exercise.hints)}
+
+
+@endpoint
+async def exercise_info(request: Request) -> dict[str, Any]:
+    same_origin(request)
+    exercise = _exercise(request)
+    root = workspace_root(request)
+    workspace = Workspace(root)
+    about = _about(workspace, exercise)
+    about["is_workspace"] = (root / PROGRESS_FILE).is_file()
+    return about
+
+
+def _check(workspace: Workspace, exercise: Exercise, code: str) -> dict[str, Any]:
+    with _checks:
+        return _check_now(workspace, exercise, code)
+
+
+def _check_now(workspace: Workspace, exercise: Exercise, code: str) -> dict[str, Any]:
+    path = workspace.path(exercise)
+    try:
+        path.write_text(code if code.endswith("\n") else code + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise BadRequest(f"Your code could not be saved as {path}: {exc.strerror or exc}.",
+                         507) from None
+    result, newly = workspace.check(exercise)
+    return {**_about(workspace, exercise), "status": result.status, "passed": result.passed,
+            "headline": result.headline, "text": str(result), "newly_solved": newly,
+            "failing": [case.__dict__ for case in result.failing[:1]],
+            "warnings": workspace.warnings}
+
+
+@endpoint
+async def check_exercise(request: Request) -> dict[str, Any]:
+    same_origin(request)
+    exercise = _exercise(request)
+    code = await _code(request)
+    workspace = _workspace(request)
+    return await run_in_threadpool(_check, workspace, exercise, code)
+
+
+@endpoint
+async def hint(request: Request) -> dict[str, Any]:
+    same_origin(request)
+    exercise = _exercise(request)
+    workspace = _workspace(request)
+    level = await run_in_threadpool(workspace.take_hint, exercise)
+    shown = list(exercise.hints[:level])
+    return {**_about(workspace, exercise), "level": min(level, len(exercise.hints)),
+            "shown": shown, "last": level >= len(exercise.hints)}
+
+
+ROUTES: list[BaseRoute] = [
+    Route("/api/kernels", kernel_status, methods=["GET"]),
+    Route("/api/kernels/{page}/run", run_cell, methods=["POST"]),
+    Route("/api/kernels/{page}/interrupt", interrupt, methods=["POST"]),
+    Route("/api/kernels/{page}", close_kernel, methods=["DELETE"]),
+    Route("/api/exercises/{name}", exercise_info, methods=["GET"]),
+    Route("/api/exercises/{name}/check", check_exercise, methods=["POST"]),
+    Route("/api/exercises/{name}/hint", hint, methods=["POST"]),
+]
