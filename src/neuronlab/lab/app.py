@@ -31,6 +31,16 @@ from .guard import LOCAL_NAMES, LocalOnly, SecurityHeaders, TokenGuard
 from .sessions import Sessions
 from .stream import stream
 
+
+def widget_routes() -> list[BaseRoute]:
+    """The lessons' widget endpoints and gallery (:mod:`neuronlab.lab.widgets`), if present."""
+    try:
+        from .widgets import ROUTES as routes
+    except ImportError:
+        return []
+    return list(routes)
+
+
 ROUTES: list[BaseRoute] = [
     Route("/", explorer.index, methods=["GET"]),
     Route("/api/meta", explorer.meta, methods=["GET"]),
@@ -46,6 +56,7 @@ ROUTES: list[BaseRoute] = [
     Route("/api/sessions/{id}/export", playground.export, methods=["GET"]),
     Route("/api/sessions/{id}/model", playground.model_file, methods=["GET"]),
     WebSocketRoute("/api/sessions/{id}/stream", stream),
+    *widget_routes(),
     Mount("/static", StaticFiles(directory=explorer.STATIC), name="static"),
 ]
 
