@@ -161,6 +161,10 @@ def xor_view() -> dict[str, Any]:
         "single": {
             "best_correct": attempt.best_correct,
             "predictions": attempt.predictions,
+            # The lesson's rule: the neuron answers 1 where its output is above 0.5.
+            "answers": [int(p > 0.5) for p in attempt.predictions],
+            "wrong": [k for k, p in enumerate(attempt.predictions)
+                      if int(p > 0.5) != XOR_TARGETS[k]],
             "loss_epochs": list(range(0, len(losses_), every)),
             "loss": losses_[::every],
             "final_loss": losses_[-1],
@@ -181,8 +185,10 @@ async def _xor(request: Request) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- mse
 def _xor_net(hidden: int, seed: int = 0) -> Sequential:
-    return Sequential([Dense(hidden, activation="sigmoid", input_shape=(2,)),
-                       Dense(1, activation="sigmoid")], seed=seed, dtype="float64")
+    model = Sequential([Dense(hidden, activation="sigmoid", input_shape=(2,)),
+                        Dense(1, activation="sigmoid")], seed=seed, dtype="float64")
+    model.build()  # the weights of seed 0, made now rather than at the first forward
+    return model
 
 
 def mse_view(body: dict[str, Any]) -> dict[str, Any]:
@@ -271,11 +277,16 @@ def puzzle_view(body: dict[str, Any]) -> dict[str, Any]:
     low, high = min(flat), max(flat)
     span = (high - low) or 1.0
     bands = [[min(LEVELS - 1, int((v - low) / span * LEVELS)) for v in row] for row in grid]
+    # Only the steps whose numbers stay drawable: a diverging run stops being drawn.
+    shown = [s for s in states if s is not None and all(
+        math.isfinite(v) and abs(v) < 1e6 for v in (s.weight, s.bias))]
     table = [{"step": s.step, "w": s.weight, "b": s.bias, "prediction": s.prediction,
-              "loss": _puzzle_loss(s.weight, s.bias)} for s in states if s is not None]
+              "loss": _puzzle_loss(s.weight, s.bias)} for s in shown]
+    if diverged is None and table[-1]["loss"] > table[0]["loss"]:
+        diverged = (f"The loss grows at learning rate {rate:g}: each step overshoots the "
+                    "valley and lands higher on the other side. Try a smaller learning rate.")
     return {
-        "steps": table if finite else [r for r in table if all(
-            math.isfinite(r[k]) and abs(r[k]) < 1e6 for k in ("w", "b"))],
+        "steps": table,
         "first": {"predictions": run.first_predictions, "errors": run.first_errors,
                   "dW": run.first_dW, "dB": run.first_dB},
         "question": stories.PUZZLE_QUESTION,

@@ -139,7 +139,10 @@ export function mount(section, settings) {
         const k = c - 1;  // the layer of this column (-1: the inputs)
         const active = stage && stage.layer === k && k >= 0;
         const lines = [];
-        if (c === 0) lines.push(one ? `x${i + 1} = ${fmt(r.X[0][i], 2)}` : `x${i + 1}`);
+        if (c === 0) {
+          lines.push(one ? fmt(r.X[0][i], 2) : `x${i + 1}`);
+          if (one) parts.push(s("text", { x: x - 30, y: y + 4, "text-anchor": "end", class: "axis-label", text: `x${i + 1}` }));
+        }
         else {
           if (reached("forward", k) && one) lines.push(`z ${fmt(r.forward[k].z[0][i], 3)}`, `a ${fmt(r.forward[k].a[0][i], 3)}`);
           if (reached("backward", k)) lines.push(one ? `∂z ${fmt(r.backward[k].grad_z[0][i], 3)}`

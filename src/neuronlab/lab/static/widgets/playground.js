@@ -28,7 +28,7 @@ export function mount(section, settings) {
   const rows = Object.keys(KEYS).filter((k) => settings[k] !== undefined);
   const draw = () => {
     replace(view.body, h("div", { class: "widget-card" },
-      h("dl", { class: "settings" }, rows.map((k) => [
+      h("dl", { class: "settings" }, rows.flatMap((k) => [
         h("dt", { text: k.replace("_", " ") }),
         h("dd", { text: Array.isArray(settings[k]) ? `[${settings[k].join(", ")}]` : settings[k] }),
       ])),

@@ -83,7 +83,7 @@ export function mount(section, settings) {
     const sf = run.surface;
     const W = 420;
     const H = 300;
-    const pad = { left: 50, right: 10, top: 10, bottom: 36 };
+    const pad = { left: 54, right: 10, top: 14, bottom: 36 };
     const px = (w) => pad.left + ((w - sf.w[0]) / (sf.w[1] - sf.w[0])) * (W - pad.left - pad.right);
     const py = (b) => H - pad.bottom - ((b - sf.b[0]) / (sf.b[1] - sf.b[0])) * (H - pad.top - pad.bottom);
     map.setAttribute("viewBox", `0 0 ${W} ${H}`);
@@ -99,7 +99,8 @@ export function mount(section, settings) {
       s("text", { x: px(2) - 8, y: py(1) - 8, "text-anchor": "end", class: "answer-label", text: "w = 2, b = 1" }),
       s("circle", { cx: px(row.w), cy: py(row.b), r: 5, class: "marker" }),
       s("text", { x: (W + pad.left) / 2, y: H - 6, "text-anchor": "middle", class: "axis-label", text: "weight w" }),
-      s("text", { x: 4, y: pad.top + 10, class: "axis-label", text: "bias b" }),
+      s("text", { x: 12, y: (H - pad.bottom + pad.top) / 2, class: "axis-label",
+        transform: `rotate(-90 12 ${(H - pad.bottom + pad.top) / 2})`, "text-anchor": "middle", text: "bias b" }),
       [[sf.w[0], "start"], [sf.w[1], "end"]].map(([v, anchor]) => s("text", { x: px(v),
         y: H - pad.bottom + 14, "text-anchor": anchor, class: "tick", text: fmt(v, 2) })),
       [sf.b[0], sf.b[1]].map((v) => s("text", { x: pad.left - 4, y: py(v) + 4,

@@ -41,7 +41,7 @@ export function drawSquare(svg, { view, corners, outputs, lines = [], wrong = []
     }
   });
   corners.forEach(([x1, x2], k) => {
-    const fires = outputs[k] >= 0.5;
+    const fires = outputs[k] > 0.5;  // the outputs here are the network's answers, 0 or 1
     const dot = s("circle", { cx: px(x1), cy: py(x2), r: 9,
       class: fires ? "corner fires" : "corner quiet" });
     dot.append(s("title", { text: `(${x1}, ${x2}) → ${outputs[k]}` }));

@@ -23,10 +23,9 @@ export function mount(section, settings) {
   function draw() {
     if (!data) return;
     const r = data;
-    const wrong = r.single.predictions.map((p, k) => ((p >= 0.5) !== (r.targets[k] >= 0.5) ? k : -1))
-      .filter((k) => k >= 0);
     verdict.textContent = `one neuron: ${r.single.best_correct} of 4 right, loss ${fmt(r.single.final_loss)}`;
-    drawSquare(single, { view: r.view, corners: r.corners, outputs: r.single.predictions, wrong });
+    drawSquare(single, { view: r.view, corners: r.corners, outputs: r.single.answers,
+      wrong: r.single.wrong });
     linePlot(curve, { series: [{ x: r.single.loss_epochs, y: r.single.loss, color: "#b3261e" }],
       xLabel: "epoch", yLabel: "loss (MSE)", yMin: 0, height: 180 });
     const n = r.network;
@@ -55,8 +54,8 @@ export function mount(section, settings) {
       h("p", { class: "hint", text: "Filled: answers 1 (ŷ > 0.5). Ringed: a wrong answer." })),
     h("div", { class: "widget-panel" }, h("h4", { text: "Two hidden neurons, wired by hand" }),
       netVerdict, h("div", { class: "square" }, net),
-      h("div", { class: "field" }, h("label", { for: view.id("lines"),
-        text: "show the hidden boundaries" }), toggle),
+      h("div", { class: "check" }, toggle, h("label", { for: view.id("lines"),
+        text: "show the hidden boundaries" })),
       h("div", { class: "scroll" }, table))));
   load();
   return { reset() { toggle.checked = lesson.lines; draw(); } };
