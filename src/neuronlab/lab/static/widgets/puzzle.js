@@ -63,7 +63,7 @@ export function mount(section, settings) {
     timer = setInterval(() => {
       if (at >= run.steps.length - 1) stop();
       else go(at + 1);
-    }, 120);
+    }, 80);
   }
 
   function go(k) {
