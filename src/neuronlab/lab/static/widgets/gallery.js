@@ -19,7 +19,7 @@ async function main() {
     h("div", { class: "widget-foot" },
       h("button", { type: "button", "data-reset": "", id: `${id}-reset`,
         text: "Reset to the lesson's numbers" }),
-      h("a", { href: "/", "data-explorer": "", text: "Open the full explorer" }),
+      h("a", { href: "/explore", "data-explorer": "", text: "Open the full explorer" }),
       h("span", { class: "hint", text: `widget: ${w.kind}` }))));
   }
   await mountAll(document);
