@@ -830,3 +830,34 @@ def test_load_unknown_keyword():
         ds.load("xor", n_samples=3)
     with pytest.raises(ConfigError, match=r"'moons' does not take 'bogus'.*n_samples, noise"):
         ds.load("moons", bogus=1)
+
+
+def test_absurd_sizes_are_refused_at_once():
+    import time
+
+    start = time.perf_counter()
+    for n in (10**30, 10**9, ds.MAX_SAMPLES + 1):
+        with pytest.raises(ConfigError, match="n_samples must be at most 10,000,000"):
+            ds.make_moons(n)
+    with pytest.raises(ConfigError, match="classes must be a whole number >= 1 and <= 10,000"):
+        ds.make_spirals(10, classes=10**9)
+    with pytest.raises(ConfigError, match="centers must be a whole number >= 1 and <= 10,000"):
+        ds.make_blobs(10, centers=10**12)
+    assert time.perf_counter() - start < 1.0  # refused before any work
+
+
+def test_negative_zero_noise_is_zero_and_bounds_must_be_numbers():
+    X = ds.make_moons(10, noise=-0.0, seed=0)[0]
+    np.testing.assert_array_equal(X, ds.make_moons(10, noise=0.0, seed=0)[0])
+    with pytest.raises(ConfigError, match="low must be a number, got 'a'"):
+        ds.make_cubic(10, low="a")
+    with pytest.raises(ConfigError, match="high must be a finite number, got a number too large"):
+        ds.make_cubic(10, high=10**400)
+    with pytest.raises(ConfigError, match="noise must be a finite number >= 0, got a number too"):
+        ds.load("moons", noise=10**400)
+
+
+@pytest.mark.parametrize("seed", [-1, "x", 1.5, True, [1]])
+def test_bad_seeds_get_neuronlab_errors(seed):
+    with pytest.raises(ConfigError, match=r"seed must be None or a non-negative whole number"):
+        ds.load("moons", n_samples=10, seed=seed)

@@ -7,15 +7,21 @@ import pytest
 
 from neuronlab import (
     SGD,
+    ArgumentError,
     ConfigError,
     DataError,
     Dense,
+    Dropout,
+    EarlyStopping,
+    LambdaCallback,
     NeuronlabError,
+    NeuronlabWarning,
     NotFittedError,
     Sequential,
     ShapeError,
     TrainingDivergedError,
     UnknownNameError,
+    UntrainedModelWarning,
     activations,
     datasets,
     losses,
@@ -112,9 +118,18 @@ def test_one_dimensional_x_gets_a_reshape_hint():
         _model().predict(np.array([1.0, 2.0]))
 
 
-def test_predict_before_compile_or_fit():
-    with pytest.raises(NotFittedError, match="never compiled, fitted or given weights"):
-        _model(compile_=False).predict(datasets.xor()[0])
+def test_predict_before_compile_or_fit_warns_once_and_predicts():
+    # As in Keras, an untrained model predicts (from its random starting weights); it
+    # says so once, in words, with a warning class of its own.
+    model, X = _model(compile_=False), datasets.xor()[0]
+    with pytest.warns(UntrainedModelWarning, match="random starting weights") as record:
+        first = model.predict(X)
+        second = model.predict(X)
+    assert len(record) == 1
+    assert issubclass(UntrainedModelWarning, NeuronlabWarning)
+    assert issubclass(UntrainedModelWarning, UserWarning)
+    np.testing.assert_array_equal(first, second)
+    assert first.shape == (4, 1) and np.isfinite(first).all()
 
 
 def test_fit_before_compile():
@@ -187,3 +202,108 @@ def test_huge_but_finite_data_is_accepted_and_nan_among_it_is_found():
     mixed = np.array([[np.inf, 1.0], [-np.inf, 2.0]])  # inf + -inf sums to NaN
     with pytest.raises(DataError, match=r"contains 2 NaN or infinite"):
         as_float_array(mixed)
+
+
+# --------------------------------------------------------------------------- odd arguments
+HUGE = 10**400
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: Dense(2, l2=HUGE), ConfigError, "l2 must be a finite number >= 0.*too large"),
+    (lambda: SGD(learning_rate=HUGE), ConfigError,
+     "learning_rate must be a finite number > 0, got a number too large for a float"),
+    (lambda: optimizers.Adam(epsilon=HUGE), ConfigError, "epsilon"),
+    (lambda: Dropout("a"), ConfigError, r"Dropout rate must be a number, got 'a' \(str\)"),
+    (lambda: SGD(momentum=None), ConfigError, "SGD momentum must be a number, got None"),
+    (lambda: optimizers.Adam(beta_1="abc"), ConfigError, "Adam beta_1 must be a number"),
+    (lambda: optimizers.RMSprop(rho=[0.9]), ConfigError, "RMSprop rho must be a number"),
+    (lambda: SGD(lr=0.1), ArgumentError, "lr.*neuronlab calls it learning_rate"),
+    (lambda: Sequential(5), ConfigError, r"Sequential takes a list of layers.*got 5 \(int\)"),
+    (lambda: Sequential([Dense(1)], seed=-1), ConfigError,
+     r"seed must be None or a non-negative whole number \(0, 1, 2, ...\), got -1"),
+    (lambda: Sequential([Dense(1)], seed="x"), ConfigError, "seed must be None or a non-neg"),
+    (lambda: Sequential([Dense(1)], seed=1.5), ConfigError, "seed must be None or a non-neg"),
+    (lambda: Sequential([Dense(1)], seed=True), ConfigError, "seed must be None or a non-neg"),
+    (lambda: Sequential([Dense(1)], dtype=[1, 2]), ConfigError, "dtype must be 'float32'"),
+    (lambda: Dense(10**12, input_shape=(2,)), ConfigError, "Dense units must be a whole number"),
+    (lambda: Dense(2, input_shape=2.5), ConfigError, "input_shape must be a tuple such as"),
+    (lambda: EarlyStopping(monitor=5), ConfigError, "monitor must be the name of a logged"),
+    (lambda: EarlyStopping(patience="a"), ConfigError, "patience must be a whole number >= 0"),
+    (lambda: EarlyStopping(min_delta=HUGE), ConfigError, "min_delta"),
+    (lambda: EarlyStopping(restore_best_weights="yes"), ConfigError, "True or False"),
+    (lambda: LambdaCallback(on_epoch_end=5), ConfigError, "on_epoch_end must be a function"),
+    (lambda: activations.from_config({"name": "relu", "alpha": 0.1}), ArgumentError,
+     r"ReLU does not take these arguments \(alpha=0.1\)"),
+    (lambda: activations.from_config(None), ConfigError, "dict with a 'name' key"),
+    (lambda: losses.from_config({"from_logits": True}), ConfigError, "dict with a 'name'"),
+    (lambda: activations.get("leaky_relu", alpha="a"), ConfigError, "alpha must be a number"),
+    (lambda: losses.get("mse", from_logits="yes"), ConfigError, "True or False"),
+])
+def test_odd_arguments_get_neuronlab_errors(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+def test_dense_refuses_a_layer_too_large_for_memory_at_once():
+    with pytest.raises(ConfigError, match="at most 100,000,000 per layer"):
+        Sequential([Dense(100_000, input_shape=(100_000,))]).build()
+
+
+def test_model_methods_refuse_odd_arguments():
+    X, y = datasets.xor()
+    model = _model()
+    cases = [
+        (lambda: model.set_weights("ab"), ShapeError, "expects 4 arrays in a list"),
+        (lambda: model.set_weights(None), ShapeError, "expects 4 arrays in a list"),
+        (lambda: model.set_weights([np.ones((4, 2)), "ab", np.ones((1, 4)), [0.0]]), DataError,
+         "b must be an array of numbers"),
+        (lambda: model.set_weights([np.full((4, 2), HUGE), np.zeros(4), np.ones((1, 4)), [0.0]]),
+         DataError, "W must be an array of numbers"),
+        (lambda: model.set_weights([np.full((4, 2), 1e39), np.zeros(4), np.ones((1, 4)), [0.0]]),
+         DataError, "finite numbers that fit in float32"),
+        (lambda: model.layers[0].set_weights(None), ShapeError, r"expects a list \[W, b\]"),
+        (lambda: model.compile(metrics=5), ConfigError, "metrics must be a list of names"),
+        (lambda: model.fit(X, y, callbacks=[1], verbose=0), ConfigError,
+         "callbacks must be Callback objects"),
+        (lambda: model.fit(X, y, validation_split="a", verbose=0), ConfigError,
+         "validation_split must be a number"),
+        (lambda: model.fit(X, y, seed=-1, verbose=0), ConfigError, "seed must be None or a non-"),
+        (lambda: model.fit(X, y, verbose="loud"), ConfigError, "verbose must be 0"),
+        (lambda: model.evaluate(X, y, verbose=5), ConfigError, "verbose must be 0"),
+        (lambda: model.evaluate(X, y, batch_size=0), ConfigError, "batch_size must be a whole"),
+    ]
+    for call, error, message in cases:
+        with pytest.raises(error, match=message):
+            call()
+
+
+def test_targets_too_large_for_float32_are_refused():
+    X = datasets.xor()[0]
+    with pytest.raises(DataError, match=r"too large for float32.*dtype='float64'"):
+        _model().evaluate(X, np.full(4, 1e39))
+    with pytest.raises(DataError, match="too large for float32"):
+        _model().predict(np.full((4, 2), 1e39))
+
+
+def test_outputs_that_overflow_are_refused_not_returned():
+    model = Sequential([Dense(1, input_shape=(2,))], seed=0)
+    model.compile(optimizer="sgd", loss="mse")
+    model.set_weights([[[1e30, 1e30]], [0.0]])
+    with pytest.raises(DataError, match="outputs are not finite numbers"):
+        model.predict([[1e10, 1e10]])
+    with pytest.raises(DataError, match="not a finite number"):
+        model.evaluate([[1e5, 1e5]], [1.0])
+
+
+def test_weights_that_diverge_on_the_last_step_stop_fit():
+    X, y = datasets.xor()
+    model = Sequential([Dense(4, activation="tanh", input_shape=(2,)), Dense(1)], seed=0)
+    model.compile(optimizer=SGD(learning_rate=0.1), loss="mse")
+    model.fit(X, y, epochs=1, verbose=0)
+    before = model.get_weights()
+    model.compile(optimizer=SGD(learning_rate=1e300), loss="mse")
+    with pytest.raises(TrainingDivergedError, match=r"Epoch 1.*weights became infinite or NaN"):
+        model.fit(X, y, epochs=1, verbose=0)
+    for kept, old in zip(model.get_weights(), before):  # the last finite weights stay
+        np.testing.assert_array_equal(kept, old)
+    assert np.isfinite(model.predict(X)).all()

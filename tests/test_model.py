@@ -210,3 +210,47 @@ def test_count_params_builds_a_model_whose_input_size_is_known():
     model = Sequential([Dense(4, activation="sigmoid", input_shape=(2,)), Dense(1)], seed=0)
     assert model.count_params() == 17 and model.built
     assert Sequential([Dense(3)]).count_params() == 0  # input size unknown: nothing yet
+
+
+# --------------------------------------------------------------------------- Keras habits
+def test_hand_wired_weights_on_each_layer_predict_without_compile_or_fit():
+    model = Sequential([Dense(2, activation="relu", input_shape=(3,)), Dense(1)])
+    W1, b1 = np.array([[1.0, -1.0, 0.5], [0.0, 2.0, -1.0]]), np.array([0.5, -1.0])
+    W2, b2 = np.array([[2.0, -3.0]]), np.array([0.25])
+    model.layers[0].set_weights([W1, b1])
+    model.layers[1].set_weights([W2, b2])
+    X = np.array([[1.0, 2.0, 3.0], [-1.0, 0.5, 0.0]])
+    expected = np.maximum(X @ W1.T + b1, 0) @ W2.T + b2
+    out = model.predict(X)  # no warning: pytest turns warnings into errors
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, expected, rtol=1e-6)
+
+
+def test_evaluate_takes_keras_arguments(capsys):
+    model = _xor_model()
+    X, y = datasets.xor()
+    loss, accuracy = model.evaluate(X, y, verbose=0)
+    assert capsys.readouterr().out == ""
+    scores = model.evaluate(X, y, batch_size=2, verbose=0, return_dict=True)
+    assert scores == {"loss": loss, "accuracy": accuracy}
+    model.evaluate(X, y, verbose=1)
+    assert capsys.readouterr().out.strip() == f"loss: {loss:.4f} - accuracy: {accuracy:.4f}"
+
+
+def test_fit_verbose_2_prints_one_line_per_epoch(capsys):
+    model = _xor_model()
+    X, y = datasets.xor()
+    history = model.fit(X, y, epochs=3, verbose=2)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split(" - ")[0] for line in lines] == ["Epoch 1/3", "Epoch 2/3", "Epoch 3/3"]
+    last = history.history
+    assert lines[-1] == (f"Epoch 3/3 - loss: {last['loss'][-1]:.4f} - accuracy: "
+                         f"{last['accuracy'][-1]:.4f}")
+
+
+def test_calling_the_model_is_predict_bit_for_bit():
+    model = _xor_model()
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    assert model(X).tobytes() == model.predict(X).tobytes()
+    model.fit(*datasets.xor(), epochs=2, verbose=0)
+    assert model(X).tobytes() == model.predict(X).tobytes()

@@ -117,3 +117,27 @@ def test_activation_names_as_the_lessons_write_them():
     for key, shown in names.items():
         assert Neuron([1.0], 0.0, key).explain([-2.0]).y_line().startswith(f"ŷ = {shown}(")
     assert Neuron([1.0], 0.0, "leaky_relu")([-2.0]) == pytest.approx(-0.02)
+
+
+def test_numbers_too_large_for_a_float_are_refused_by_neuron_py():
+    with pytest.raises(ValueError, match="weights\\[0\\] is too large to be a float"):
+        Neuron([10**400])
+    neuron = Neuron([2.0], bias=0.0, activation="linear")
+    with pytest.raises(ValueError, match=r"weighted sum .*not a finite number.*Scale them down"):
+        neuron([1e308])
+    with pytest.raises(ValueError, match="not a finite number"):
+        neuron.explain([1e308])
+
+
+def test_odd_layers_and_networks_get_clear_errors():
+    with pytest.raises(TypeError, match="weights \\(one row per neuron\\) must be a list, got 5"):
+        Layer(5, 5)
+    with pytest.raises(TypeError, match=r"layers must be Layer objects.*layer 0 is 5"):
+        Network([5])
+    with pytest.raises(TypeError, match="takes a list of layers, got 5"):
+        Network(5)
+    first, second = Layer([[1, 1]], [0], "relu"), Layer([[1, 1, 1]], [0], "relu")
+    with pytest.raises(ValueError, match="Layer 1 reads 3 inputs but layer 0 has 1 neurons"):
+        Network([first, second])
+    with pytest.raises(TypeError, match="inputs must be a list of numbers, got 3"):
+        Network([first])(3)

@@ -15,14 +15,17 @@ from ._version import __version__
 from .callbacks import Callback, EarlyStopping, History, LambdaCallback
 from .diagrams import register_notebook_display
 from .errors import (
+    ArgumentError,
     ConfigError,
     DataError,
     ModelFileError,
     NeuronlabError,
+    NeuronlabWarning,
     NotFittedError,
     ShapeError,
     TrainingDivergedError,
     UnknownNameError,
+    UntrainedModelWarning,
 )
 from .io import load_model, save_model
 from .layers import Dense, Dropout, Layer
@@ -57,6 +60,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "SGD",
     "Adam",
+    "ArgumentError",
     "BinaryCrossentropy",
     "Callback",
     "CategoricalCrossentropy",
@@ -72,6 +76,7 @@ __all__ = [
     "ModelFileError",
     "Neuron",
     "NeuronlabError",
+    "NeuronlabWarning",
     "NotFittedError",
     "PyLayer",
     "PyNetwork",
@@ -80,6 +85,7 @@ __all__ = [
     "ShapeError",
     "TrainingDivergedError",
     "UnknownNameError",
+    "UntrainedModelWarning",
     "__version__",
     "activations",
     "callbacks",

@@ -14,12 +14,15 @@ array([0., 2.])
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from .errors import ConfigError
 from .tables import Table
+from .validation import check_call, check_config, check_number
+
+A = TypeVar("A", bound="Activation")
 
 
 class Activation:
@@ -46,6 +49,11 @@ class Activation:
     kink = False
     elementwise = True
     hidden = True
+
+    def __new__(cls: type[A], *args: Any, **kwargs: Any) -> A:
+        if args or kwargs:  # (copy and pickle call __new__ with none)
+            check_call(cls.__name__, cls.__init__, args, kwargs)  # a wrong argument's clear error
+        return super().__new__(cls)
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
         return self.forward(z)
@@ -119,9 +127,7 @@ class LeakyReLU(Activation):
     kink = True
 
     def __init__(self, alpha: float = 0.01) -> None:
-        if not 0 <= alpha < 1:
-            raise ConfigError(f"LeakyReLU alpha must be in [0, 1), got {alpha!r}.")
-        self.alpha = float(alpha)
+        self.alpha = check_number(alpha, "LeakyReLU alpha", 0, 1, below_maximum=True)
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         return np.where(z > 0, z, self.alpha * z)
@@ -284,8 +290,9 @@ def neuron_names() -> tuple[str, ...]:
     return tuple(name for name in ACTIVATIONS if name in names(elementwise=True))
 
 
-def get(identifier: str | Activation | None) -> Activation:
-    """Return the activation called ``identifier`` (``None`` means linear).
+def get(identifier: str | Activation | None, **kwargs: Any) -> Activation:
+    """Return the activation called ``identifier`` (``None`` means linear), built with
+    ``kwargs`` (e.g. ``get("leaky_relu", alpha=0.1)``).
 
     >>> get("tanh")
     Tanh()
@@ -295,14 +302,16 @@ def get(identifier: str | Activation | None) -> Activation:
     neuronlab.errors.UnknownNameError: Unknown activation 'swish'. Valid names: linear, step, ...
     """
     if identifier is None:
-        return Linear()
+        return Linear(**kwargs)
     if isinstance(identifier, Activation):
+        if kwargs:
+            raise ConfigError(f"get() builds an activation from a name; {identifier!r} is "
+                              f"already built, so it takes no settings ({', '.join(kwargs)}).")
         return identifier
-    return TABLE[identifier]()
+    return TABLE[identifier](**kwargs)
 
 
 def from_config(config: dict[str, Any]) -> Activation:
     """Rebuild an activation from :meth:`Activation.get_config`."""
-    params = {k: v for k, v in config.items() if k != "name"}
-    activation = get(config["name"])
-    return type(activation)(**params) if params else activation
+    params = check_config(config, "activation")
+    return get(params.pop("name"), **params)

@@ -43,7 +43,14 @@ import numpy as np
 
 from .errors import ConfigError, DataError, ShapeError, UnknownNameError
 from .tables import Table
-from .validation import as_float_array, check_int, check_positive
+from .validation import (
+    as_float_array,
+    check_bool,
+    check_int,
+    check_number,
+    check_positive,
+    check_seed,
+)
 
 __all__ = [
     "DATASETS",
@@ -154,20 +161,18 @@ def puzzle() -> tuple[np.ndarray, np.ndarray]:
 # ---------------------------------------------------------------------------
 
 
+#: The most samples a generated data set may have (10 million, 160 MB of 2-D points);
+#: larger requests are refused at once instead of running out of memory.
+MAX_SAMPLES = 10_000_000
+#: The most classes (spiral arms) or blobs a generated data set may have.
+MAX_CLASSES = 10_000
+
+
 def _rng(seed: Any) -> np.random.Generator:
     """Return ``np.random.default_rng(seed)``, turning a bad seed into :class:`ConfigError`."""
-    if isinstance(seed, (bool, float)):
-        raise ConfigError(
-            f"seed must be None or a non-negative whole number, got {seed!r}. "
-            f"Use e.g. seed=0 for repeatable data or seed=None for fresh data."
-        )
-    try:
-        return np.random.default_rng(seed)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(
-            f"seed must be None or a non-negative whole number, got {seed!r} ({exc}). "
-            f"Use e.g. seed=0 for repeatable data or seed=None for fresh data."
-        ) from None
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(check_seed(seed))
 
 
 def _split_counts(total: int, parts: int) -> list[int]:
@@ -182,10 +187,15 @@ def _split_counts(total: int, parts: int) -> list[int]:
 def _check_samples(n_samples: Any, minimum: int, why: str) -> int:
     """Return ``n_samples`` as an int, raising :class:`ConfigError` below ``minimum``."""
     if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)):
-        raise ConfigError(f"n_samples must be a whole number, got {n_samples!r}.")
+        raise ConfigError(f"n_samples must be a whole number, got {repr(n_samples)[:60]}.")
     if n_samples < minimum:
         raise ConfigError(
             f"n_samples must be at least {minimum} ({why}), got {n_samples}. Ask for more samples."
+        )
+    if n_samples > MAX_SAMPLES:
+        raise ConfigError(
+            f"n_samples must be at most {MAX_SAMPLES:,} (the largest generated data set), got "
+            f"{str(n_samples)[:30]}. Ask for fewer samples."
         )
     return int(n_samples)
 
@@ -290,7 +300,7 @@ def make_spirals(
     >>> X.shape, np.bincount(y).tolist()
     ((10, 2), [4, 3, 3])
     """
-    k = check_int(classes, "classes", minimum=1)
+    k = check_int(classes, "classes", minimum=1, maximum=MAX_CLASSES)
     n = _check_samples(n_samples, k, "one point per spiral arm")
     noise = check_positive(noise, "noise", allow_zero=True)
     rng = _rng(seed)
@@ -320,7 +330,7 @@ def make_blobs(
     cluster_std = check_positive(cluster_std, "cluster_std", allow_zero=True)
     rng = _rng(seed)
     if isinstance(centers, (int, np.integer)) and not isinstance(centers, bool):
-        k = check_int(centers, "centers", minimum=1)
+        k = check_int(centers, "centers", minimum=1, maximum=MAX_CLASSES)
         points = rng.uniform(-10.0, 10.0, size=(k, 2))
     else:
         points = as_float_array(centers, name="centers")
@@ -401,8 +411,8 @@ def make_cubic(
     """
     n = _check_samples(n_samples, 1, "a data set needs a sample")
     noise = check_positive(noise, "noise", allow_zero=True)
-    low, high = float(low), float(high)
-    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+    low, high = check_number(low, "low"), check_number(high, "high")
+    if not low < high:
         raise ConfigError(
             f"low must be smaller than high (both finite), got low={low}, high={high}. "
             f"Try low=-2.0, high=2.0."
@@ -597,7 +607,7 @@ def _default_cache_dir() -> Path:
 
 def _mnist_names(kind: str) -> tuple[str, str]:
     """Return the (images, labels) base file names for ``kind`` "train" or "test"."""
-    if kind not in _MNIST_PREFIX:
+    if not isinstance(kind, str) or kind not in _MNIST_PREFIX:
         raise ConfigError(
             f"kind must be 'train' or 'test', got {kind!r}. Use kind='test' for the "
             f"10,000-image test set."
@@ -749,6 +759,10 @@ def load_mnist(
     neuronlab.errors.DataError: MNIST train files missing: ...
     """
     names = _mnist_names(kind)
+    for value, what in ((directory, "directory"), (cache_dir, "cache_dir")):
+        if value is not None and not isinstance(value, (str, os.PathLike)):
+            raise ConfigError(f"{what} must be a folder path (a string), got {repr(value)[:60]}.")
+    download = check_bool(download, "download")
     image_path, label_path = _resolve_mnist_files(
         names, directory, download, cache_dir, base_url, checksums, kind
     )

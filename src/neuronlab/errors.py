@@ -31,6 +31,10 @@ class ConfigError(NeuronlabError, ValueError):
     """An argument has an invalid value, e.g. a negative learning rate."""
 
 
+class ArgumentError(NeuronlabError, TypeError):
+    """A function or class was called with arguments it does not take (or without one it needs)."""
+
+
 class NotFittedError(NeuronlabError, RuntimeError):
     """A model was used before it was compiled or given weights."""
 
@@ -69,3 +73,11 @@ class TrainingDivergedError(NeuronlabError, FloatingPointError):
 
 class ModelFileError(NeuronlabError, ValueError):
     """A saved model file is missing, truncated, tampered with or of another version."""
+
+
+class NeuronlabWarning(UserWarning):
+    """Base class of every warning neuronlab gives."""
+
+
+class UntrainedModelWarning(NeuronlabWarning):
+    """A model predicted with weights nobody set: random starting weights, not learned ones."""

@@ -8,15 +8,38 @@ with respect to its output into gradients for its parameters and its input.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from . import activations, initializers
-from .errors import ConfigError, NotFittedError, ShapeError
-from .validation import check_int, check_positive
+from .errors import ConfigError, DataError, NotFittedError, ShapeError
+from .validation import check_call, check_int, check_number, check_positive
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
+L = TypeVar("L", bound="Layer")
+
+#: The most weights one Dense layer may hold (units x inputs): 100 million, 400 MB in
+#: float32. Larger layers are refused at once instead of filling the memory.
+MAX_WEIGHTS = 100_000_000
+
+
+def weight_array(value: Any, what: str, dtype: Any) -> np.ndarray:
+    """``value`` as a finite array of ``dtype``, or a :class:`DataError` saying why not."""
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            array = np.array(value, dtype=np.float64).astype(dtype)
+    except (TypeError, ValueError, OverflowError):
+        raise DataError(
+            f"{what} must be an array of numbers (nested lists of equal length work), got "
+            f"{repr(value)[:60]}."
+        ) from None
+    if not np.isfinite(array).all():
+        raise DataError(
+            f"{what} must hold finite numbers that fit in {np.dtype(dtype).name}, got NaN, "
+            f"infinity or a value too large. Use smaller weights."
+        )
+    return array
 
 
 class Layer:
@@ -24,8 +47,17 @@ class Layer:
 
     n_inputs: int | None = None
     input_shape: tuple[int, ...] | None = None
+    dtype: Any = None  # the model's dtype, set when the layer joins a model
+    weights_given = False  # True once set_weights gave it weights
+
+    def __new__(cls: type[L], *args: Any, **kwargs: Any) -> L:
+        if args or kwargs:  # (copy and pickle call __new__ with none)
+            check_call(cls.__name__, cls.__init__, args, kwargs)  # a wrong argument's clear error
+        return super().__new__(cls)
 
     def __init__(self, name: str | None = None) -> None:
+        if name is not None and not isinstance(name, str):
+            raise ConfigError(f"A layer's name must be a string, got {repr(name)[:60]}.")
         self.name = name
         self.built = False
 
@@ -54,8 +86,8 @@ class Layer:
         return [value.copy() for value, _ in self.parameters()]
 
     def set_weights(self, weights: list[Any]) -> None:
-        if weights:
-            raise ShapeError(f"{self!r} has no weights, got {len(weights)} array(s).")
+        if not isinstance(weights, (list, tuple)) or weights:
+            raise ShapeError(f"{self!r} has no weights; give it [], got {repr(weights)[:60]}.")
 
     def count_params(self) -> int:
         return sum(value.size for value, _ in self.parameters())
@@ -94,16 +126,22 @@ class Dense(Layer):
         name: str | None = None,
     ) -> None:
         super().__init__(name)
-        self.units = check_int(units, "Dense units")
+        self.units = check_int(units, "Dense units", maximum=MAX_WEIGHTS)
         self.activation = activations.get(activation)
         if input_shape is not None:
-            shape = (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)
+            if isinstance(input_shape, (int, np.integer)) and not isinstance(input_shape, bool):
+                shape: tuple[Any, ...] = (input_shape,)
+            elif isinstance(input_shape, (tuple, list)):
+                shape = tuple(input_shape)
+            else:
+                raise ConfigError(f"Dense input_shape must be a tuple such as (4,), got "
+                                  f"{repr(input_shape)[:60]}.")
             if len(shape) != 1:
                 raise ShapeError(
                     f"Dense takes a flat input_shape like (4,), got {input_shape!r}; "
                     "flatten images to one row of features first."
                 )
-            self.input_shape = (check_int(shape[0], "input_shape[0]"),)
+            self.input_shape = (check_int(shape[0], "input_shape[0]", maximum=MAX_WEIGHTS),)
         self.kernel_initializer = kernel_initializer
         self.bias_initializer = bias_initializer
         initializers.get(kernel_initializer)
@@ -111,6 +149,12 @@ class Dense(Layer):
         self.l2 = check_positive(l2, "l2", allow_zero=True)
 
     def build(self, n_inputs: int, rng: np.random.Generator, dtype: Any = np.float32) -> None:
+        if self.units * n_inputs > MAX_WEIGHTS:
+            raise ConfigError(
+                f"Dense({self.units}) on {n_inputs:,} inputs would hold "
+                f"{self.units * n_inputs:,} weights; neuronlab allows at most "
+                f"{MAX_WEIGHTS:,} per layer. Use fewer units or fewer input features."
+            )
         shape = (self.units, n_inputs)
         self.W = initializers.get(self.kernel_initializer)(shape, rng, dtype)
         self.b = initializers.get(self.bias_initializer)((self.units,), rng, dtype)
@@ -174,13 +218,14 @@ class Dense(Layer):
 
     def set_weights(self, weights: list[Any]) -> None:
         """Set ``[W, b]``: ``W`` of shape ``(units, n_inputs)``, ``b`` of shape ``(units,)``."""
-        if len(weights) != 2:
-            raise ShapeError(
-                f"Dense.set_weights expects [W, b] (2 arrays), got {len(weights)} array(s)."
-            )
-        dtype = self.W.dtype if self.built else np.float64
-        W = np.array(weights[0], dtype=dtype)
-        b = np.array(weights[1], dtype=dtype).reshape(-1) if np.ndim(weights[1]) else None
+        if not isinstance(weights, (list, tuple)) or len(weights) != 2:
+            got = f"{len(weights)} array(s)" if isinstance(weights, (list, tuple)) \
+                else repr(weights)[:60]
+            raise ShapeError(f"Dense.set_weights expects a list [W, b] (2 arrays), got {got}.")
+        dtype = self.W.dtype if self.built else (self.dtype or np.float64)
+        W = weight_array(weights[0], f"Dense({self.units}) W", dtype)
+        b_given = weight_array(weights[1], f"Dense({self.units}) b", dtype)
+        b = b_given.reshape(-1) if b_given.ndim else None
         if W.ndim != 2 or W.shape[0] != self.units:
             raise ShapeError(
                 f"Dense({self.units}) expects W of shape ({self.units}, n_inputs) - one row "
@@ -197,13 +242,12 @@ class Dense(Layer):
                 f"Dense({self.units}) expects W with {expected} columns (one per input), got "
                 f"shape {W.shape}."
             )
-        if not (np.isfinite(W).all() and np.isfinite(b).all()):
-            raise ConfigError("Dense.set_weights: weights must be finite numbers.")
         if not self.built:
             self.input_shape = (W.shape[1],)
             self.build(W.shape[1], np.random.default_rng(0), dtype)
         self.W[...] = W
         self.b[...] = b
+        self.weights_given = True
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()
@@ -236,9 +280,7 @@ class Dropout(Layer):
 
     def __init__(self, rate: float, name: str | None = None) -> None:
         super().__init__(name)
-        if not 0 <= rate < 1:
-            raise ConfigError(f"Dropout rate must be in [0, 1), got {rate!r}.")
-        self.rate = float(rate)
+        self.rate = check_number(rate, "Dropout rate", 0, 1, below_maximum=True)
         self.rng = np.random.default_rng()  # draws the masks
 
     def build(self, n_inputs: int, rng: np.random.Generator, dtype: Any = np.float32) -> None:
@@ -275,12 +317,13 @@ LAYERS: dict[str, type[Layer]] = {"Dense": Dense, "Dropout": Dropout}
 
 def from_config(config: dict[str, Any]) -> Layer:
     """Rebuild a layer from :meth:`Layer.get_config`."""
+    if not isinstance(config, dict):
+        raise ConfigError(f"A layer config is a dict from get_config(), got {repr(config)[:60]}.")
     config = dict(config)
-    cls = LAYERS.get(config.pop("class_name", ""))
+    kind = config.pop("class_name", "")
+    cls = LAYERS.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        raise ConfigError(f"Unknown layer class in config: {config!r}.")
-    if cls is Dense:
+        raise ConfigError(f"Unknown layer class {kind!r} in config; known: {', '.join(LAYERS)}.")
+    if cls is Dense and isinstance(config.get("activation"), dict):
         config["activation"] = activations.from_config(config["activation"])
-        if config.get("input_shape") is not None:
-            config["input_shape"] = tuple(config["input_shape"])
     return cls(**config)

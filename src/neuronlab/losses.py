@@ -13,13 +13,16 @@ trust them (the training loop has already checked).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from .activations import Sigmoid, Softmax
 from .errors import ConfigError, DataError, ShapeError
 from .tables import Table
+from .validation import check_bool, check_call, check_config
+
+LossT = TypeVar("LossT", bound="Loss")
 
 
 def _eps(dtype: Any) -> float:
@@ -50,8 +53,13 @@ class Loss:
     torch: str | None = None
     fits: tuple[str, ...] = ("binary", "multiclass", "regression")
 
+    def __new__(cls: type[LossT], *args: Any, **kwargs: Any) -> LossT:
+        if args or kwargs:  # (copy and pickle call __new__ with none)
+            check_call(cls.__name__, cls.__init__, args, kwargs)  # a wrong argument's clear error
+        return super().__new__(cls)
+
     def __init__(self, from_logits: bool = False) -> None:
-        self.from_logits = bool(from_logits)
+        self.from_logits = check_bool(from_logits, f"{self.name} from_logits")
 
     def value(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
         raise NotImplementedError
@@ -74,8 +82,12 @@ class Loss:
         return int(y_pred.shape[0])
 
     def __call__(self, y_pred: Any, y_true: Any) -> float:
-        y_pred = np.asarray(y_pred, dtype=float)
-        y_true = np.asarray(y_true, dtype=float)
+        try:
+            y_pred = np.asarray(y_pred, dtype=float)
+            y_true = np.asarray(y_true, dtype=float)
+        except (TypeError, ValueError, OverflowError):
+            raise DataError(f"{self.name}: predictions and targets must be arrays of numbers "
+                            f"of the same shape.") from None
         if y_pred.shape != y_true.shape:
             raise ShapeError(
                 f"{self.name}: predictions have shape {y_pred.shape} but targets have shape "
@@ -284,8 +296,8 @@ def names() -> tuple[str, ...]:
     return TABLE.names()
 
 
-def get(identifier: str | Loss) -> Loss:
-    """Return the loss called ``identifier``.
+def get(identifier: str | Loss, **kwargs: Any) -> Loss:
+    """Return the loss called ``identifier``, built with ``kwargs`` (e.g. ``from_logits=True``).
 
     ``sparse_categorical_crossentropy`` is accepted as a name: the model turns integer
     labels into one-hot rows, so it is categorical cross-entropy.
@@ -298,11 +310,14 @@ def get(identifier: str | Loss) -> Loss:
     neuronlab.errors.UnknownNameError: Unknown loss 'hinge'. Valid names: mse, sse, mae, ...
     """
     if isinstance(identifier, Loss):
+        if kwargs:
+            raise ConfigError(f"get() builds a loss from a name; {identifier!r} is already "
+                              f"built, so it takes no settings ({', '.join(kwargs)}).")
         return identifier
-    return TABLE[identifier]()
+    return TABLE[identifier](**kwargs)
 
 
 def from_config(config: dict[str, Any]) -> Loss:
     """Rebuild a loss from :meth:`Loss.get_config`."""
-    loss = get(config["name"])
-    return type(loss)(from_logits=bool(config.get("from_logits", False)))
+    params = check_config(config, "loss")
+    return get(params.pop("name"), **params)

@@ -18,6 +18,7 @@ forward and backward passes, ``predict``, ``evaluate``, ``summary`` and its conf
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -25,12 +26,12 @@ import numpy as np
 
 from . import losses, optimizers
 from . import metrics as metric_table
-from .errors import ConfigError, NotFittedError, ShapeError
-from .layers import Dense, Layer, Parameters
+from .errors import ConfigError, DataError, NotFittedError, ShapeError, UntrainedModelWarning
+from .layers import Dense, Layer, Parameters, weight_array
 from .layers import from_config as layer_from_config
-from .training import data, fast, trainer
+from .training import data, fast, progress, trainer
 from .training.callbacks import Callback, History
-from .validation import check_int
+from .validation import all_finite, check_bool, check_int, check_seed
 
 
 class Sequential:
@@ -48,19 +49,33 @@ class Sequential:
                  dtype: str | Any = "float32", name: str = "sequential",
                  fast: bool = True) -> None:
         self.layers: list[Layer] = []
-        self.seed = seed
+        self.seed = check_seed(seed)
+        try:
+            ok = isinstance(dtype, (str, type, np.dtype)) and np.dtype(dtype) in (np.float32,
+                                                                                np.float64)
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise ConfigError(f"Sequential dtype must be 'float32' or 'float64', got "
+                              f"{repr(dtype)[:60]}.")
         self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise ConfigError(f"Sequential dtype must be 'float32' or 'float64', got {dtype!r}.")
+        if not isinstance(name, str):
+            raise ConfigError(f"Sequential name must be a string, got {repr(name)[:60]}.")
         self.name = name
         self.optimizer: optimizers.Optimizer | None = None
         self.loss: losses.Loss | None = None
         self.metrics: list[str] = []
         self.history = History()
         self.stop_training = False
-        self.fast = bool(fast)
+        self.fast = check_bool(fast, "Sequential fast")
         self.last_output: np.ndarray | None = None  # predictions of the latest train_step
         self._ready = False  # compiled, fitted, or given weights: predictions mean something
+        self._warned_untrained = False
+        if layers is not None and not isinstance(layers, (list, tuple)):
+            raise ConfigError(
+                f"Sequential takes a list of layers, e.g. Sequential([Dense(4, input_shape=(2,)), "
+                f"Dense(1)]), got {repr(layers)[:60]} ({type(layers).__name__})."
+            )
         for layer in layers or []:
             self.add(layer)
 
@@ -72,6 +87,8 @@ class Sequential:
                 f"Sequential takes layers such as Dense(4), got {layer!r} "
                 f"({type(layer).__name__})."
             )
+        if not layer.built:
+            layer.dtype = self.dtype  # weights given with set_weights take the model's dtype
         self.layers.append(layer)
 
     @property
@@ -137,18 +154,23 @@ class Sequential:
 
     def set_weights(self, weights: Sequence[Any]) -> None:
         """Set ``[W1, b1, W2, b2, ...]`` (each ``W`` of shape ``(units, n_inputs)``)."""
-        weights = list(weights)
         expected = sum(2 if isinstance(layer, Dense) else 0 for layer in self.layers)
-        if len(weights) != expected:
+        if not isinstance(weights, (list, tuple)) or len(weights) != expected:
+            got = f"{len(weights)}" if isinstance(weights, (list, tuple)) else repr(weights)[:60]
             raise ShapeError(
-                f"set_weights expects {expected} arrays ([W, b] per Dense layer), got "
-                f"{len(weights)}."
+                f"set_weights expects {expected} arrays in a list ([W, b] per Dense layer, as "
+                f"get_weights returns), got {got}."
             )
+        weights = list(weights)
         for layer in self.layers:
             if isinstance(layer, Dense):
-                W = np.asarray(weights.pop(0))
-                if not layer.built and layer.n_inputs is None:
-                    layer.build(W.shape[1], np.random.default_rng(0), self.dtype)
+                W = weight_array(weights.pop(0), f"{layer!r} W", self.dtype)
+                if not layer.built:
+                    if W.ndim != 2:
+                        raise ShapeError(f"{layer!r} expects W of shape ({layer.units}, "
+                                         f"n_inputs), one row per neuron, got {W.shape}.")
+                    n = layer.input_shape[0] if layer.input_shape else W.shape[1]
+                    layer.build(n, np.random.default_rng(0), self.dtype)
                 layer.set_weights([W, weights.pop(0)])
         if not self.built:
             self.build()
@@ -165,6 +187,9 @@ class Sequential:
         self.optimizer = optimizers.get(optimizer)
         self.optimizer.attach(self)
         self.loss = losses.get(loss)
+        if metrics is not None and not isinstance(metrics, (str, list, tuple)):
+            raise ConfigError(f"compile metrics must be a list of names such as ['accuracy'], "
+                              f"got {repr(metrics)[:60]}.")
         names = [metrics] if isinstance(metrics, str) else list(metrics or [])
         self.metrics = [metric_table.canonical_name(m) for m in names]
         self.check_loss_matches_output()
@@ -295,8 +320,10 @@ class Sequential:
         epoch. ``validation_split`` holds out the last fraction of the samples
         (before shuffling); ``validation_data=(X_val, y_val)`` gives them directly.
         If the loss turns NaN or infinite, training stops with
-        :class:`~neuronlab.errors.TrainingDivergedError`; the history so far stays in
-        ``model.history``. The loop is :func:`neuronlab.training.trainer.fit`.
+        :class:`~neuronlab.errors.TrainingDivergedError` (so do weights that become
+        infinite or NaN); the history so far stays in ``model.history`` and the model
+        keeps the weights it had when the diverging epoch began, the last finite ones.
+        The loop is :func:`neuronlab.training.trainer.fit`.
         """
         return trainer.fit(self, X, y, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
                            verbose=verbose, seed=seed, validation_split=validation_split,
@@ -304,19 +331,42 @@ class Sequential:
 
     # ----------------------------------------------------------------- predict / evaluate
     def predict(self, X: Any, batch_size: int | None = None) -> np.ndarray:
-        """Outputs for every row of ``X``: ``(N, n_inputs) -> (N, outputs)``."""
-        if not self._ready:
-            raise NotFittedError(
-                "predict was called on a model that was never compiled, fitted or given "
-                "weights, so its answers would be random. Call model.compile(...) and "
-                "model.fit(X, y) first, or set weights with model.set_weights(...)."
-            )
+        """Outputs for every row of ``X``: ``(N, n_inputs) -> (N, outputs)``.
+
+        As in Keras, a model that was never compiled, fitted or given weights (with
+        ``set_weights``, on the model or on each Dense layer) still predicts, from its
+        random starting weights; it says so once with an :class:`UntrainedModelWarning`.
+        Outputs that overflow to infinity or NaN raise :class:`DataError`.
+        """
         X = data.prepare_inputs(self, X)
-        size = check_int(batch_size, "batch_size") if batch_size else 4096
+        size = check_int(batch_size, "batch_size") if batch_size is not None else 4096
+        self._warn_if_untrained()
         forward = functools.partial(fast.forward, self) if self.fast else self.forward
-        if len(X) <= size:
-            return forward(X)
-        return np.concatenate([forward(X[i:i + size]) for i in range(0, len(X), size)])
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if len(X) <= size:
+                out = forward(X)
+            else:
+                out = np.concatenate([forward(X[i:i + size]) for i in range(0, len(X), size)])
+        if not all_finite(out):
+            raise DataError(
+                "The model's outputs are not finite numbers (they overflowed to infinity or "
+                f"NaN in {self.dtype.name}): the inputs or the weights are too large. Scale "
+                "the inputs to around -1..1, or train with a smaller learning rate."
+            )
+        return out
+
+    def _warn_if_untrained(self) -> None:
+        """Say once per model when its weights are the random ones it started with."""
+        given = all(layer.weights_given for layer in self.layers if isinstance(layer, Dense))
+        if self._ready or given or self._warned_untrained:
+            return
+        self._warned_untrained = True
+        warnings.warn(
+            f"{self.name} predicts with random starting weights: it was never compiled, "
+            "fitted or given weights, so its answers mean nothing yet. Train it with "
+            "compile(...) and fit(X, y), or set weights with set_weights(...).",
+            UntrainedModelWarning, stacklevel=3,
+        )
 
     def __call__(self, X: Any) -> np.ndarray:
         return self.predict(X)
@@ -324,17 +374,39 @@ class Sequential:
     def compute_metrics(self, X: np.ndarray, Y: np.ndarray) -> dict[str, float]:
         """``{"loss": ..., metric: ...}`` on prepared arrays ``X, Y`` (no checks)."""
         assert self.loss is not None
-        y_pred = fast.forward(self, X) if self.fast else self.forward(X)
-        scores = {"loss": trainer.compute_loss(self, y_pred, Y)}
-        for name in self.metrics:
-            scores[name] = metric_table.get(name)(y_pred, Y)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            y_pred = fast.forward(self, X) if self.fast else self.forward(X)
+            scores = {"loss": trainer.compute_loss(self, y_pred, Y)}
+            for name in self.metrics:
+                scores[name] = metric_table.get(name)(y_pred, Y)
         return scores
 
-    def evaluate(self, X: Any, y: Any, return_dict: bool = False) -> Any:
-        """The loss (and metrics) on ``X, y``: a float, ``[loss, *metrics]``, or a dict."""
+    def evaluate(self, X: Any, y: Any, batch_size: int | None = None, verbose: int | str = 0,
+                 return_dict: bool = False) -> Any:
+        """The loss (and metrics) on ``X, y``: a float, ``[loss, *metrics]``, or a dict.
+
+        The arguments are Keras's: ``verbose`` 1 or 2 prints the scores on one line (0,
+        the default, prints nothing); ``batch_size`` is checked but the scores are always
+        computed over all the samples at once, so it does not change them.
+        Scores that are not finite (outputs too large for the model's dtype) raise
+        :class:`DataError`.
+        """
         self.require_compiled("evaluate")
+        if batch_size is not None:
+            check_int(batch_size, "batch_size")
+        verbose = progress.check_verbose(verbose)
+        return_dict = check_bool(return_dict, "return_dict")
         X = data.prepare_inputs(self, X)
         scores = self.compute_metrics(X, data.prepare_targets(self, y, len(X)))
+        bad = [name for name, value in scores.items() if not np.isfinite(value)]
+        if bad:
+            raise DataError(
+                f"evaluate: the {bad[0]} came out as {scores[bad[0]]} (not a finite number): the "
+                f"predictions or targets are too large for {self.dtype.name}. Scale the data to "
+                f"around -1..1, or use Sequential(..., dtype='float64')."
+            )
+        if verbose:
+            print(progress.format_logs(scores))
         if return_dict:
             return scores
         return scores["loss"] if not self.metrics else list(scores.values())

@@ -88,23 +88,34 @@ def get_activation(name: str | None) -> Callable[[float], float]:
 
 
 def _number(value: object, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        try:
-            value = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            raise TypeError(f"{what} must be a number, got {value!r}.") from None
-    number = float(value)
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        raise ValueError(f"{what} is too large to be a float, got {str(value)[:20]}...; "
+                         f"give a number below about 1.8e308.") from None
+    except (TypeError, ValueError):
+        raise TypeError(f"{what} must be a number, got {repr(value)[:60]}.") from None
     if not math.isfinite(number):
         raise ValueError(f"{what} must be a finite number, got {value!r}.")
     return number
 
 
 def _numbers(values: Sequence[object], what: str) -> list[float]:
-    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
-        raise TypeError(f"{what} must be a list of numbers, got {values!r}.")
+    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__len__"):
+        raise TypeError(f"{what} must be a list of numbers, got {repr(values)[:60]}.")
     if len(values) == 0:
         raise ValueError(f"{what} is empty; give at least one number.")
     return [_number(v, f"{what}[{i}]") for i, v in enumerate(values)]
+
+
+def _finite_sum(z: float) -> float:
+    """``z``, unless the weighted sum overflowed (a ValueError that says so)."""
+    if not math.isfinite(z):
+        raise ValueError(
+            f"The weighted sum z = w·x + b came out as {z} (not a finite number): the inputs "
+            f"or weights are too large for a float. Scale them down (e.g. to around -1..1)."
+        )
+    return z
 
 
 def _fmt(value: float) -> str:
@@ -160,7 +171,7 @@ class Explanation:
         self.activation = activation
         self.products = [x * w for x, w in zip(inputs, weights)]
         self.sum = sum(self.products)
-        self.z = self.sum + bias
+        self.z = _finite_sum(self.sum + bias)
         self.y = get_activation(activation)(self.z)
 
     def _plus_bias(self) -> str:
@@ -237,7 +248,7 @@ class Neuron:
     def weighted_sum(self, inputs: Sequence[float]) -> float:
         """``z = w·x + b``, the sum before the activation."""
         xs = self._check(inputs)
-        return sum(x * w for x, w in zip(xs, self.weights)) + self.bias
+        return _finite_sum(sum(x * w for x, w in zip(xs, self.weights)) + self.bias)
 
     def __call__(self, inputs: Sequence[float]) -> float:
         return self._f(self.weighted_sum(inputs))
@@ -275,6 +286,12 @@ class Layer:
 
     def __init__(self, weights: Sequence[Sequence[float]], biases: Sequence[float],
                  activation: str | None = "relu") -> None:
+        for value, what in ((weights, "weights (one row per neuron)"),
+                            (biases, "biases (one per neuron)")):
+            if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__"):
+                raise TypeError(f"A layer's {what} must be a list, got {repr(value)[:60]}.")
+        if len(weights) == 0:
+            raise ValueError("A layer needs at least one neuron: give one row of weights.")
         if len(weights) != len(biases):
             raise ValueError(
                 f"A layer needs one bias per neuron: got {len(weights)} weight rows and "
@@ -313,12 +330,25 @@ class Network:
     """
 
     def __init__(self, layers: Sequence[Layer]) -> None:
+        if not isinstance(layers, (list, tuple)):
+            raise TypeError(f"A network takes a list of layers, got {repr(layers)[:60]}.")
         if not layers:
             raise ValueError("A network needs at least one layer.")
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(
+                    f"A network's layers must be Layer objects, e.g. Layer([[1, 1]], [0]); "
+                    f"layer {i} is {repr(layer)[:60]}."
+                )
+            if i and layer.n_inputs != len(layers[i - 1].neurons):
+                raise ValueError(
+                    f"Layer {i} reads {layer.n_inputs} inputs but layer {i - 1} has "
+                    f"{len(layers[i - 1].neurons)} neurons; they must match."
+                )
         self.layers = list(layers)
 
     def __call__(self, inputs: Sequence[float]) -> list[float]:
-        values = list(inputs)
+        values = _numbers(inputs, "inputs")
         for layer in self.layers:
             values = layer(values)
         return values

@@ -14,16 +14,17 @@ array([0.95])
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from .errors import ConfigError
 from .tables import Table
-from .validation import check_positive
+from .validation import check_bool, check_call, check_config, check_number, check_positive
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
 FlatParameters = tuple[np.ndarray, np.ndarray]
+OptimizerT = TypeVar("OptimizerT", bound="Optimizer")
 
 
 class Optimizer:
@@ -37,6 +38,11 @@ class Optimizer:
     aliases: tuple[str, ...] = ()
     description = ""
     torch: str | None = None
+
+    def __new__(cls: type[OptimizerT], *args: Any, **kwargs: Any) -> OptimizerT:
+        if args or kwargs:  # (copy and pickle call __new__ with none)
+            check_call(cls.__name__, cls.__init__, args, kwargs)  # e.g. lr= gets a clear error
+        return super().__new__(cls)
 
     def __init__(self, learning_rate: float = 0.01) -> None:
         self.learning_rate = check_positive(learning_rate, "learning_rate")
@@ -109,12 +115,10 @@ class SGD(Optimizer):
     def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0,
                  nesterov: bool = False) -> None:
         super().__init__(learning_rate)
-        if not 0 <= momentum < 1:
-            raise ConfigError(f"SGD momentum must be in [0, 1), got {momentum!r}.")
-        if nesterov and momentum == 0:
+        self.momentum = check_number(momentum, "SGD momentum", 0, 1, below_maximum=True)
+        self.nesterov = check_bool(nesterov, "SGD nesterov")
+        if self.nesterov and self.momentum == 0:
             raise ConfigError("SGD(nesterov=True) needs a momentum > 0, e.g. momentum=0.9.")
-        self.momentum = float(momentum)
-        self.nesterov = bool(nesterov)
 
     @property
     def elementwise(self) -> bool:
@@ -158,9 +162,7 @@ class RMSprop(Optimizer):
     def __init__(self, learning_rate: float = 0.001, rho: float = 0.9,
                  epsilon: float = 1e-8) -> None:
         super().__init__(learning_rate)
-        if not 0 <= rho < 1:
-            raise ConfigError(f"RMSprop rho must be in [0, 1), got {rho!r}.")
-        self.rho = float(rho)
+        self.rho = check_number(rho, "RMSprop rho", 0, 1, below_maximum=True)
         self.epsilon = check_positive(epsilon, "epsilon")
 
     def _new_state(self, value: np.ndarray) -> dict[str, np.ndarray]:
@@ -193,11 +195,8 @@ class Adam(Optimizer):
     def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9,
                  beta_2: float = 0.999, epsilon: float = 1e-8) -> None:
         super().__init__(learning_rate)
-        for label, beta in (("beta_1", beta_1), ("beta_2", beta_2)):
-            if not 0 <= beta < 1:
-                raise ConfigError(f"Adam {label} must be in [0, 1), got {beta!r}.")
-        self.beta_1 = float(beta_1)
-        self.beta_2 = float(beta_2)
+        self.beta_1 = check_number(beta_1, "Adam beta_1", 0, 1, below_maximum=True)
+        self.beta_2 = check_number(beta_2, "Adam beta_2", 0, 1, below_maximum=True)
         self.epsilon = check_positive(epsilon, "epsilon")
 
     def _new_state(self, value: np.ndarray) -> dict[str, np.ndarray]:
@@ -258,11 +257,11 @@ def get(identifier: str | Optimizer, **kwargs: Any) -> Optimizer:
             raise ConfigError(f"get() builds an optimizer from a name; {identifier!r} is "
                               f"already built, so it takes no settings ({', '.join(kwargs)}).")
         return identifier
-    return TABLE[identifier](**kwargs)
+    cls = TABLE[identifier]
+    return cls(**kwargs)
 
 
 def from_config(config: dict[str, Any]) -> Optimizer:
     """Rebuild an optimizer from :meth:`Optimizer.get_config`."""
-    config = dict(config)
-    name = config.pop("name")
-    return TABLE[name](**config)
+    config = check_config(config, "optimizer")
+    return get(config.pop("name"), **config)

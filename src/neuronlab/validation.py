@@ -7,12 +7,14 @@ broadcasting error or a silent NaN.
 
 from __future__ import annotations
 
+import inspect
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
-from .errors import ConfigError, DataError, ShapeError, UnknownNameError
+from .errors import ArgumentError, ConfigError, DataError, ShapeError, UnknownNameError
 
 
 def as_float_array(
@@ -26,16 +28,8 @@ def as_float_array(
     >>> as_float_array([[1, 2], [3, 4]]).shape
     (2, 2)
     """
-    if isinstance(data, np.ndarray) and data.dtype.kind in "fiub":
-        arr = data
-    else:
-        try:
-            arr = np.asarray(data)
-        except ValueError as exc:  # ragged nested lists
-            raise DataError(
-                f"{name} must be a rectangular table of numbers, but its rows have different "
-                f"lengths ({exc}). Give every row the same number of values."
-            ) from None
+    arr = data if isinstance(data, np.ndarray) and data.dtype.kind in "fiub" \
+        else as_array(data, name)
     if arr.dtype.kind not in "fiub":
         raise DataError(
             f"{name} must contain numbers, got values of type {arr.dtype} "
@@ -55,17 +49,37 @@ def as_float_array(
             f"{name} must have {ndim} dimensions (samples, features), got shape "
             f"{arr.shape}; {hint}."
         )
-    arr = arr.astype(dtype, copy=False)
-    if not _all_finite(arr):
-        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        cast = arr.astype(dtype, copy=False)
+    if not all_finite(cast):
+        if arr.dtype.kind == "f" and not all_finite(arr):
+            bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+            raise DataError(
+                f"{name} contains {bad} NaN or infinite value(s); neuronlab needs finite "
+                f"numbers. Drop or fill the missing values first (e.g. np.nan_to_num)."
+            )
+        largest = float(np.finfo(dtype).max)
         raise DataError(
-            f"{name} contains {bad} NaN or infinite value(s); neuronlab needs finite numbers. "
-            f"Drop or fill the missing values first (e.g. np.nan_to_num)."
+            f"{name} holds values too large for {np.dtype(dtype).name} (largest magnitude "
+            f"{np.abs(arr).max():.3g}; the most {np.dtype(dtype).name} holds is {largest:.3g}). "
+            f"Scale the data down (e.g. divide by its largest value), or use "
+            f"Sequential(..., dtype='float64')."
         )
-    return arr
+    return cast
 
 
-def _all_finite(arr: np.ndarray) -> bool:
+def as_array(data: Any, name: str = "X") -> np.ndarray:
+    """``np.asarray(data)``, with a :class:`DataError` for ragged nested lists."""
+    try:
+        return np.asarray(data)
+    except (ValueError, TypeError, OverflowError) as exc:  # ragged nested lists
+        raise DataError(
+            f"{name} must be a rectangular table of numbers, but its rows have different "
+            f"lengths ({exc}). Give every row the same number of values."
+        ) from None
+
+
+def all_finite(arr: np.ndarray) -> bool:
     """True if no value is NaN or infinite.
 
     The sum of finite numbers is finite unless it overflows, so the exact, element by
@@ -95,21 +109,137 @@ def canonical_name(kind: str, identifier: Any, names: Iterable[str],
     raise UnknownNameError(f"Unknown {kind} {identifier!r}. Valid names: {', '.join(valid)}.")
 
 
-def check_positive(value: Any, name: str, allow_zero: bool = False) -> float:
-    """Return ``value`` as a float, raising :class:`ConfigError` unless it is > 0 (or >= 0)."""
+def check_number(value: Any, name: str, minimum: float | None = None,
+                 maximum: float | None = None, *, below_maximum: bool = False,
+                 above_minimum: bool = False) -> float:
+    """Return ``value`` as a finite float within the bounds, else :class:`ConfigError`.
+
+    ``minimum <= value <= maximum`` by default; ``above_minimum`` makes the lower bound
+    strict (``>``), ``below_maximum`` the upper one (``<``). ``-0.0`` comes back as ``0.0``.
+
+    >>> check_number(0.5, "rate", 0, 1, below_maximum=True)
+    0.5
+    >>> check_number("a", "rate", 0, 1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    neuronlab.errors.ConfigError: rate must be a number, got 'a' (str); give a number in [0, 1], ...
+    """
+    if minimum is not None and maximum is not None:
+        rule = (f"in {'(' if above_minimum else '['}{minimum:g}, {maximum:g}"
+                f"{')' if below_maximum else ']'}")
+        wanted = rule
+    else:
+        bound = (f"{'>' if above_minimum else '>='} {minimum:g}" if minimum is not None else
+                 f"{'<' if below_maximum else '<='} {maximum:g}" if maximum is not None else "")
+        rule, wanted = bound, f"a finite number {bound}".rstrip()
+    example = f"{minimum:g}" if minimum is not None and not above_minimum else "0.5"
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, np.number)):
+        raise ConfigError(f"{name} must be a number, got {_short(value)} "
+                          f"({type(value).__name__}); give a number {rule}, e.g. {example}.")
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{name} must be a number, got {value!r}.") from None
-    ok = number >= 0 if allow_zero else number > 0
-    if not ok or not np.isfinite(number):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ConfigError(f"{name} must be a finite number {bound}, got {value!r}.")
+        number = float(value) + 0.0  # + 0.0 turns -0.0 into 0.0
+    except OverflowError:
+        raise ConfigError(f"{name} must be {wanted}, got a number too large for a float "
+                          f"({str(value)[:20]}...). Give a smaller number.") from None
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {_short(value)} "
+                          f"({type(value).__name__}); give a number {rule}, e.g. "
+                          f"{example}.") from None
+    ok = math.isfinite(number)
+    if ok and minimum is not None:
+        ok = number > minimum if above_minimum else number >= minimum
+    if ok and maximum is not None:
+        ok = number < maximum if below_maximum else number <= maximum
+    if not ok:
+        raise ConfigError(f"{name} must be {wanted}, got {_short(value)}.")
     return number
 
 
-def check_int(value: Any, name: str, minimum: int = 1) -> int:
-    """Return ``value`` as an int, raising :class:`ConfigError` unless it is >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ConfigError(f"{name} must be a whole number >= {minimum}, got {value!r}.")
+def _short(value: Any) -> str:
+    """``repr(value)``, cut to 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_positive(value: Any, name: str, allow_zero: bool = False) -> float:
+    """Return ``value`` as a float, raising :class:`ConfigError` unless it is > 0 (or >= 0)."""
+    return check_number(value, name, 0, above_minimum=not allow_zero)
+
+
+def check_int(value: Any, name: str, minimum: int = 1, maximum: int | None = None) -> int:
+    """Return ``value`` as an int, raising :class:`ConfigError` unless it is a whole number
+    ``>= minimum`` (and ``<= maximum``, when given)."""
+    if (isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum
+            or (maximum is not None and value > maximum)):
+        upper = f" and <= {maximum:,}" if maximum is not None else ""
+        raise ConfigError(f"{name} must be a whole number >= {minimum}{upper}, got "
+                          f"{_short(value)}.")
     return int(value)
+
+
+def check_seed(value: Any, name: str = "seed") -> int | None:
+    """Return ``value`` if it is None or a whole number >= 0 (what NumPy can seed with).
+
+    >>> check_seed(-1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    neuronlab.errors.ConfigError: seed must be None or a non-negative whole number ...
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ConfigError(
+            f"{name} must be None or a non-negative whole number (0, 1, 2, ...), got "
+            f"{_short(value)}. Use e.g. {name}=0 for repeatable results or {name}=None for "
+            f"fresh ones."
+        )
+    return int(value)
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """Return ``value`` if it is True or False (NumPy's bools too), else :class:`ConfigError`."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ConfigError(f"{name} must be True or False, got {_short(value)}.")
+    return bool(value)
+
+
+def check_call(what: str, function: Any, args: tuple[Any, ...] = (),
+               kwargs: Mapping[str, Any] | None = None, method: bool = True) -> None:
+    """Raise :class:`ArgumentError` unless ``function(*args, **kwargs)`` matches its
+    signature (``method``: ``function`` is an ``__init__``, its ``self`` comes first).
+
+    >>> check_call("ReLU", object.__init__, (), {"alpha": 0.1})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    neuronlab.errors.ArgumentError: ReLU does not take these arguments (alpha=0.1); ...
+    """
+    kwargs = dict(kwargs or {})
+    if function is object.__init__:
+        params: list[inspect.Parameter] = []
+        ok = not args and not kwargs
+    else:
+        signature = inspect.signature(function)
+        params = list(signature.parameters.values())[1 if method else 0:]
+        try:
+            signature.bind(*((None,) if method else ()), *args, **kwargs)
+            ok = True
+        except TypeError:
+            ok = False
+    if ok:
+        return
+    names = [p.name for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    given = [repr(a)[:20] for a in args] + [f"{k}={repr(v)[:20]}" for k, v in kwargs.items()]
+    hint = " (neuronlab calls it learning_rate)" if "lr" in kwargs else ""
+    takes = f"it takes: {', '.join(names)}" if names else "it takes no arguments"
+    raise ArgumentError(f"{what} does not take these arguments ({', '.join(given)}){hint}; "
+                        f"{takes}.")
+
+
+def check_config(config: Any, kind: str) -> dict[str, Any]:
+    """``config`` as a dict with a ``"name"`` key (what every ``get_config`` returns)."""
+    if not isinstance(config, Mapping) or "name" not in config:
+        raise ConfigError(
+            f"A {kind} config must be a dict with a 'name' key, as get_config() returns "
+            f"(e.g. {{'name': ...}}), got {_short(config)}."
+        )
+    return dict(config)

@@ -20,22 +20,29 @@ the current epoch.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
 from ..errors import ConfigError
+from ..validation import check_bool, check_call, check_int, check_number
 
 if TYPE_CHECKING:
     from ..model import Sequential
 
 Logs = dict[str, float]
+CallbackT = TypeVar("CallbackT", bound="Callback")
 
 
 class Callback:
     """Base class; every hook does nothing until overridden."""
 
     model: Sequential
+
+    def __new__(cls: type[CallbackT], *args: Any, **kwargs: Any) -> CallbackT:
+        if args or kwargs:  # (copy and pickle call __new__ with none)
+            check_call(cls.__name__, cls.__init__, args, kwargs)  # a wrong argument's error
+        return super().__new__(cls)
 
     def set_model(self, model: Sequential) -> None:
         self.model = model
@@ -90,6 +97,13 @@ class LambdaCallback(Callback):
         on_train_begin: Callable[[Logs], Any] | None = None,
         on_train_end: Callable[[Logs], Any] | None = None,
     ) -> None:
+        hooks = {"on_epoch_begin": on_epoch_begin, "on_epoch_end": on_epoch_end,
+                 "on_batch_end": on_batch_end, "on_train_begin": on_train_begin,
+                 "on_train_end": on_train_end}
+        for name, hook in hooks.items():
+            if hook is not None and not callable(hook):
+                raise ConfigError(f"LambdaCallback {name} must be a function (or None), got "
+                                  f"{repr(hook)[:60]}.")
         self._epoch_begin = on_epoch_begin
         self._epoch_end = on_epoch_end
         self._batch_end = on_batch_end
@@ -127,15 +141,20 @@ class EarlyStopping(Callback):
 
     def __init__(self, monitor: str = "val_loss", patience: int = 0, min_delta: float = 0.0,
                  mode: str = "auto", restore_best_weights: bool = False) -> None:
+        if not isinstance(monitor, str) or not monitor:
+            raise ConfigError(f"EarlyStopping monitor must be the name of a logged value such "
+                              f"as 'val_loss' or 'loss', got {repr(monitor)[:60]}.")
         if mode not in ("auto", "min", "max"):
-            raise ConfigError(f"EarlyStopping mode must be 'auto', 'min' or 'max', got {mode!r}.")
+            raise ConfigError(f"EarlyStopping mode must be 'auto', 'min' or 'max', got "
+                              f"{repr(mode)[:60]}.")
         if mode == "auto":
             mode = "max" if ("acc" in monitor) else "min"
         self.monitor = monitor
-        self.patience = int(patience)
-        self.min_delta = abs(float(min_delta))
+        self.patience = check_int(patience, "EarlyStopping patience", minimum=0)
+        self.min_delta = abs(check_number(min_delta, "EarlyStopping min_delta"))
         self.mode = mode
-        self.restore_best_weights = restore_best_weights
+        self.restore_best_weights = check_bool(restore_best_weights,
+                                               "EarlyStopping restore_best_weights")
         self.stopped_epoch: int | None = None
         self.best_epoch: int | None = None
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import losses
 from ..errors import ConfigError, DataError, ShapeError
-from ..validation import as_float_array, check_int
+from ..validation import as_array, as_float_array, check_int, check_number
 
 if TYPE_CHECKING:
     from ..model import Sequential
@@ -85,7 +85,7 @@ def prepare_targets(model: Sequential, y: Any, n_samples: int, name: str = "y") 
     """Targets as ``(N, outputs)`` in the model's dtype: a column of class labels
     becomes one-hot rows; widths, counts and cross-entropy's 0..1 range are checked."""
     k = model.output_units
-    Y = np.asarray(y) if not isinstance(y, np.ndarray) else y
+    Y = as_array(y, name) if not isinstance(y, np.ndarray) else y
     if Y.ndim == 1:
         Y = Y.reshape(-1, 1)
     Y = as_float_array(Y, name, dtype=np.float64)
@@ -111,7 +111,7 @@ def prepare_targets(model: Sequential, y: Any, n_samples: int, name: str = "y") 
             f"{loss.name} needs targets between 0 and 1, got {name} values from "
             f"{Y.min():g} to {Y.max():g}. Use 0/1 labels (or one-hot rows)."
         )
-    return Y.astype(model.dtype, copy=False)
+    return as_float_array(Y, name, dtype=model.dtype)  # refuses values too large for it
 
 
 def labels_to_one_hot(labels: np.ndarray, k: int, name: str = "y") -> np.ndarray:
@@ -144,10 +144,9 @@ def split_validation(
             raise ConfigError("validation_data must be a pair (X_val, y_val).")
         X_val = prepare_inputs(model, data[0], "X_val")
         return X, Y, X_val, prepare_targets(model, data[1], len(X_val), "y_val")
+    split = check_number(split, "validation_split", 0, 1, below_maximum=True)
     if not split:
         return X, Y, None, None
-    if not 0 < split < 1:
-        raise ConfigError(f"validation_split must be between 0 and 1, got {split!r}.")
     n_val = round(len(X) * split)
     if n_val < 1 or n_val >= len(X):
         raise DataError(

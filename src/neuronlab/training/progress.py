@@ -19,6 +19,7 @@ import time
 from html import escape
 from typing import Any
 
+from ..errors import ConfigError
 from .callbacks import Callback, Logs
 
 
@@ -38,6 +39,18 @@ class Silent(Callback):
 
     def close(self) -> None:
         """Finish the display (also when training stopped with an error)."""
+
+
+def check_verbose(verbose: Any) -> int:
+    """``verbose`` as 0, 1 or 2 (Keras's ``"auto"`` is 1); anything else is a ConfigError."""
+    if verbose == "auto":
+        return 1
+    if isinstance(verbose, bool) or not isinstance(verbose, int) or verbose not in (0, 1, 2):
+        raise ConfigError(
+            f"verbose must be 0 (silent), 1 (a progress bar), 2 (one line per epoch) or "
+            f"'auto', got {repr(verbose)[:60]}."
+        )
+    return verbose
 
 
 def display(verbose: int, epochs: int) -> Silent:

@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import metrics as metric_table
-from ..errors import TrainingDivergedError
+from ..errors import ConfigError, TrainingDivergedError
 from ..layers import Dropout
-from ..validation import check_int
+from ..validation import all_finite, check_bool, check_int, check_seed
 from . import data, fast, progress
 from .callbacks import Callback, History
 
@@ -65,6 +65,60 @@ def train_step(model: Sequential, X: np.ndarray, Y: np.ndarray) -> tuple[float, 
     return loss, y_pred
 
 
+def check_callbacks(callbacks: Any) -> list[Callback]:
+    """``callbacks`` as a list of :class:`Callback` objects, or a ConfigError."""
+    if callbacks is None:
+        return []
+    if not isinstance(callbacks, (list, tuple)):
+        callbacks = [callbacks]
+    for cb in callbacks:
+        if not isinstance(cb, Callback):
+            raise ConfigError(
+                f"fit callbacks must be Callback objects such as EarlyStopping(...) or "
+                f"LambdaCallback(on_epoch_end=...), got {repr(cb)[:60]} "
+                f"({type(cb).__name__})."
+            )
+    return list(callbacks)
+
+
+def restore(model: Sequential, weights: list[np.ndarray]) -> None:
+    """Put ``weights`` (copies of every parameter, first layer first) back in place."""
+    for (value, _), saved in zip(model.parameters(), weights):
+        value[...] = saved
+
+
+def check_weights(model: Sequential, epoch: int, start: list[np.ndarray]) -> None:
+    """Raise :class:`TrainingDivergedError` if an update left a weight infinite or NaN
+    (the loss is checked before each step; this catches the last step of an epoch),
+    putting back the weights the epoch started with."""
+    assert model.optimizer is not None
+    if not all(all_finite(value) for value, _ in model.parameters()):
+        restore(model, start)
+        rate = model.optimizer.learning_rate
+        raise TrainingDivergedError(
+            f"Epoch {epoch}: the weights became infinite or NaN after an update: they grew "
+            f"too large. Training stopped. Try a smaller learning rate (now {rate:g}; e.g. "
+            f"{rate / 10:g}) or scale your inputs to around -1..1.",
+            epoch=epoch,
+        )
+
+
+def check_logs(model: Sequential, logs: dict[str, float], epoch: int,
+               start: list[np.ndarray]) -> None:
+    """Raise :class:`TrainingDivergedError` if a logged score is not a finite number,
+    putting back the weights the epoch started with."""
+    assert model.optimizer is not None
+    for key, value in logs.items():
+        if not math.isfinite(value):
+            restore(model, start)
+            raise TrainingDivergedError(
+                f"Epoch {epoch}: {key} became {value} (not a finite number): the predictions "
+                f"grew too large. Training stopped. Try a smaller learning rate (now "
+                f"{model.optimizer.learning_rate:g}) or scale your data to around -1..1.",
+                epoch=epoch, loss=value,
+            )
+
+
 def fit(
     model: Sequential,
     X: Any,
@@ -82,6 +136,10 @@ def fit(
     model.require_compiled("fit")
     assert model.optimizer is not None
     epochs = check_int(epochs, "epochs")
+    seed = check_seed(seed)
+    verbose = progress.check_verbose(verbose)
+    shuffle = check_bool(shuffle, "shuffle")
+    callbacks = check_callbacks(callbacks)
     X = data.prepare_inputs(model, X, seed=seed)
     Y = data.prepare_targets(model, y, len(X))
     model.check_loss_matches_output()
@@ -115,6 +173,7 @@ def fit(
         for cb in every:
             cb.on_train_begin({})
         for epoch in range(epochs):
+            start = [value.copy() for value, _ in model.parameters()]  # kept if it diverges
             for cb in every:
                 cb.on_epoch_begin(epoch, {})
             order = rng.permutation(n) if shuffled else None
@@ -123,6 +182,7 @@ def fit(
                 try:
                     loss, y_pred = step(xb, yb)  # forward, loss, backward, update
                 except TrainingDivergedError as exc:
+                    restore(model, start)
                     raise TrainingDivergedError.from_loss(
                         exc.loss if exc.loss is not None else math.nan,
                         model.optimizer.learning_rate, epoch=epoch + 1, batch=b + 1,
@@ -133,12 +193,14 @@ def fit(
                 if callbacks:
                     for cb in callbacks:
                         cb.on_batch_end(b, {"loss": loss})
+            check_weights(model, epoch + 1, start)
             logs = {"loss": loss_total / n}
             for (name, _), total in zip(metric_fns, metric_totals):
                 logs[name] = total / n
             if X_val is not None and Y_val is not None:
                 for key, value in model.compute_metrics(X_val, Y_val).items():
                     logs["val_" + key] = value
+            check_logs(model, logs, epoch + 1, start)
             for cb in every:
                 cb.on_epoch_end(epoch, logs)
             if model.stop_training:
