@@ -782,6 +782,8 @@ ALL_NAMES = {
     "or",
     "not",
     "xor",
+    "plane",
+    "bump",
     "puzzle",
     "moons",
     "circles",
@@ -830,3 +832,15 @@ def test_load_unknown_keyword():
         ds.load("xor", n_samples=3)
     with pytest.raises(ConfigError, match=r"'moons' does not take 'bogus'.*n_samples, noise"):
         ds.load("moons", bogus=1)
+
+
+@pytest.mark.parametrize("name", ["plane", "bump"])
+def test_2d_regression_sets_are_in_the_table(name):
+    dataset = ds.DATASETS[name]
+    assert dataset.task == "regression" and dataset.points is not None
+    X, y = dataset.points(50, 0.0, 3)
+    assert X.shape == (50, 2) and y.shape == (50,) and y.dtype == np.float64
+    assert np.array_equal(X, dataset.points(50, 0.0, 3)[0])  # the seed decides
+    assert len(np.unique(np.round(y, 6))) > 10  # real numbers, not labels
+    with pytest.raises(ds.UnknownNameError):
+        ds.make_classification_2d(name)  # not a classification set
