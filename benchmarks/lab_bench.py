@@ -10,7 +10,8 @@ drives Debian chromium through Playwright. It reports:
 * the median time from a neuron slider's ``input`` event to the page showing the new
   z (the page asks the server, the library computes, the page draws); goal <= 30 ms;
 * the frames per second the playground receives while the server trains a 2-8-8-1
-  network on XOR; goal >= 10;
+  network on XOR; goal >= 10; and the mean bytes of one frame on the WebSocket;
+* the median time from pressing "step" (a control) to the page drawing the new frame;
 * how responsive the server stays while it trains: ``neuronlab lab`` runs in its own
   process, 8 WebSocket clients play 8 sessions of the heaviest network the lab allows
   (spirals, 2,000 samples, batch 1, six hidden layers of 8), and ``POST /api/neuron``
@@ -47,6 +48,23 @@ TOKEN = "lab-bench-token"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+# Runs in the page: press "step" `presses` times, each time timing the click to the
+# moment the next frame has been drawn (labStats.frames counts drawn frames).
+STEP_LATENCY_JS = """async (presses) => {
+  const step = document.querySelector('#pg-step');
+  const times = [];
+  for (let i = 0; i < presses; i++) {
+    const before = window.labStats.frames;
+    const t0 = performance.now();
+    step.click();
+    while (window.labStats.frames === before) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    times.push(window.labStats.lastFrameAt - t0);
+  }
+  return times;
+}"""
 
 # Runs in the page: move slider x1 `moves` times, each time timing the input event to
 # the moment the new z is in the DOM (a MutationObserver sees it as soon as it lands).
@@ -212,9 +230,15 @@ def main(argv: list[str] | None = None) -> int:
 
         page.close()
         page = browser.new_page(viewport={"width": 1280, "height": 800})
+        sizes: list[int] = []
+        page.on("websocket", lambda ws: ws.on(
+            "framereceived", lambda payload: sizes.append(len(payload))))
         page.goto(f"{server.token_url}#view=playground&pd=xor&ph=8,8&pa=tanh&pl=0.1&po=sgd")
         page.wait_for_selector("body[data-ready=true]")
         page.wait_for_function("() => document.querySelector('#pg-epoch').textContent === '0'")
+        page.evaluate(STEP_LATENCY_JS, 3)  # warm up
+        steps = page.evaluate(STEP_LATENCY_JS, 20)
+        sizes.clear()
         page.click("#pg-play")
         page.wait_for_function(
             "() => document.querySelector('#pg-play').textContent.includes('pause')")
@@ -223,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(args.seconds)
         last = page.evaluate("[window.labStats.frames, performance.now()]")
         epochs = page.locator("#pg-epoch").inner_text()
+        frame_bytes = statistics.mean(sizes) if sizes else 0.0
         page.click("#pg-play")
         browser.close()
 
@@ -234,6 +259,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{'ok' if median <= 30 else 'MISSED'}")
     print(f"training frames, 2-8-8-1 on XOR: {rate:.1f} frames/s over {args.seconds:g} s, "
           f"epoch {epochs} at the end (goal >= 10/s): {'ok' if rate >= 10 else 'MISSED'}")
+    print(f"bytes per frame on the WebSocket while playing: mean {frame_bytes:,.0f} "
+          f"over {len(sizes)} frames")
+    print(f"step button -> new frame drawn, chromium: median {statistics.median(steps):.1f} ms, "
+          f"90th percentile {statistics.quantiles(steps, n=10)[-1]:.1f} ms over {len(steps)}")
     report_busy()
     print("repeat with: python benchmarks/lab_bench.py"
           + (f" --moves {args.moves}" if args.moves != 60 else "")

@@ -48,3 +48,17 @@ def test_dense_forward_backward_shapes_and_formulas():
     np.testing.assert_allclose(layer.grad_W, g.T @ x)
     np.testing.assert_allclose(layer.grad_b, g.sum(0))
     np.testing.assert_allclose(gx, g @ layer.W)
+
+
+def test_l1_penalty_gradient_and_saved_config():
+    layer = Dense(3, activation="tanh", input_shape=(4,), l1=0.05, l2=0.01)
+    result = gradcheck.check_layer(layer)
+    assert result.passed, str(result)
+    W = layer.W
+    assert layer.penalty() == pytest.approx(0.05 * np.abs(W).sum() + 0.01 * (W * W).sum(),
+                                            rel=1e-6)
+    from neuronlab.layers import from_config
+
+    again = from_config(layer.get_config())
+    assert isinstance(again, Dense) and again.l1 == 0.05 and again.l2 == 0.01
+    assert "l1" not in Dense(2).get_config()  # files without L1 keep their old form

@@ -16,8 +16,8 @@ never touched.
 >>> X, y = load("xor")
 >>> X.shape, y.ravel().tolist()
 ((4, 2), [0.0, 1.0, 1.0, 0.0])
->>> sorted(DATASETS)[:3]
-['and', 'blobs', 'circles']
+>>> sorted(DATASETS)[:2]
+['and', 'blobs']
 """
 
 from __future__ import annotations
@@ -63,10 +63,12 @@ __all__ = [
     "load_digits",
     "load_mnist",
     "make_blobs",
+    "make_bump",
     "make_circles",
     "make_classification_2d",
     "make_cubic",
     "make_moons",
+    "make_plane",
     "make_sine",
     "make_spirals",
     "names",
@@ -374,10 +376,12 @@ def make_classification_2d(
     >>> sorted(zip(X.tolist(), y.tolist()))[:2]
     [([0.0, 0.0], 0), ([0.0, 0.0], 0)]
     """
-    points = DATASETS[name].points if name in DATASETS else None
+    known = name in DATASETS and DATASETS[name].task == "classification"
+    points = DATASETS[name].points if known else None
     if points is None:
         raise UnknownNameError(
-            f"Unknown 2-D data set {name!r}. Valid names: {', '.join(names(points=True))}."
+            f"Unknown 2-D data set {name!r}. Valid names: "
+            f"{', '.join(names('classification', points=True))}."
         )
     return points(n_samples, noise, seed)
 
@@ -439,6 +443,42 @@ def make_sine(
     rng = _rng(seed)
     X = _uniform_column(rng, n, -np.pi, np.pi)
     return X, np.sin(X) + rng.normal(scale=noise, size=X.shape)
+
+
+def make_plane(
+    n_samples: int = 200, noise: float = 0.0, seed: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return a tilted plane y = (x1 + 2 x2) / 3 over [-1, 1]²: X float64 (n, 2), y (n,).
+
+    ``noise`` is gaussian noise added to y. One linear neuron fits it exactly.
+
+    >>> X, y = make_plane(5, seed=0)
+    >>> bool(np.allclose(y, (X[:, 0] + 2 * X[:, 1]) / 3))
+    True
+    """
+    n = _check_samples(n_samples, 1, "a data set needs a sample")
+    noise = check_positive(noise, "noise", allow_zero=True)
+    rng = _rng(seed)
+    X = rng.uniform(-1.0, 1.0, size=(n, 2))
+    return X, (X[:, 0] + 2.0 * X[:, 1]) / 3.0 + rng.normal(scale=noise, size=n)
+
+
+def make_bump(
+    n_samples: int = 200, noise: float = 0.0, seed: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return a bump y = exp(-2 (x1² + x2²)) over [-1, 1]²: X float64 (n, 2), y (n,).
+
+    ``noise`` is gaussian noise added to y. A plane cannot fit it; a hidden layer can.
+
+    >>> X, y = make_bump(5, seed=0)
+    >>> bool(np.allclose(y, np.exp(-2 * (X**2).sum(axis=1))))
+    True
+    """
+    n = _check_samples(n_samples, 1, "a data set needs a sample")
+    noise = check_positive(noise, "noise", allow_zero=True)
+    rng = _rng(seed)
+    X = rng.uniform(-1.0, 1.0, size=(n, 2))
+    return X, np.exp(-2.0 * (X**2).sum(axis=1)) + rng.normal(scale=noise, size=n)
 
 
 # ---------------------------------------------------------------------------
@@ -928,8 +968,9 @@ class Dataset:
     ``task`` is "classification" or "regression"; ``source`` says where the data comes
     from ("table": a fixed truth table, "generated", "bundled", "download");
     ``small`` are ``load`` arguments giving a small sample (for quick checks);
-    ``points(n_samples, noise, seed)``, when given, makes noisy 2-D points with integer
-    labels for the lab's playground and :func:`make_classification_2d`.
+    ``points(n_samples, noise, seed)``, when given, makes noisy 2-D points for the lab's
+    playground: integer labels for a classification set (then also
+    :func:`make_classification_2d`), real targets for a regression set.
     """
 
     name: str
@@ -1003,6 +1044,12 @@ for _dataset in (
             "regression: y = x^3 + 2x + 1 on [-2, 2] (generated)", _SMALL),
     Dataset("sine", make_sine, "regression", "generated",
             "regression: y = sin(x) on [-pi, pi] (generated)", _SMALL),
+    Dataset("plane", make_plane, "regression", "generated",
+            "regression: y = (x1 + 2 x2) / 3 over [-1, 1]^2, 2-D (generated)", _SMALL,
+            lambda n, noise, seed: make_plane(n, noise=noise, seed=seed)),
+    Dataset("bump", make_bump, "regression", "generated",
+            "regression: y = exp(-2 (x1^2 + x2^2)) over [-1, 1]^2, 2-D (generated)", _SMALL,
+            lambda n, noise, seed: make_bump(n, noise=noise, seed=seed)),
     Dataset("digits", load_digits, "classification", "bundled",
             "8x8 handwritten digits: 1,797 images, 64 pixels 0..16, labels 0..9 (bundled)"),
     Dataset("mnist", load_mnist, "classification", "download",

@@ -124,6 +124,7 @@ class Dense(Layer):
         bias_initializer: str = "zeros",
         l2: float = 0.0,
         name: str | None = None,
+        l1: float = 0.0,
     ) -> None:
         super().__init__(name)
         self.units = check_int(units, "Dense units", maximum=MAX_WEIGHTS)
@@ -147,6 +148,7 @@ class Dense(Layer):
         initializers.get(kernel_initializer)
         initializers.get(bias_initializer)
         self.l2 = check_positive(l2, "l2", allow_zero=True)
+        self.l1 = check_positive(l1, "l1", allow_zero=True)
 
     def build(self, n_inputs: int, rng: np.random.Generator, dtype: Any = np.float32) -> None:
         if self.units * n_inputs > MAX_WEIGHTS:
@@ -204,6 +206,8 @@ class Dense(Layer):
         self.grad_b = grad_z.sum(0)  # (units,)
         if self.l2:
             self.grad_W += 2 * self.l2 * W  # the gradient of the penalty l2 * sum(W^2)
+        if self.l1:
+            self.grad_W += self.l1 * np.sign(W)  # the gradient of the penalty l1 * sum(|W|)
         if not need_input_grad:
             return grad_y
         return grad_z @ W  # (N, n_inputs), handed to the layer before
@@ -214,7 +218,8 @@ class Dense(Layer):
         return [(self.W, self.grad_W), (self.b, self.grad_b)]
 
     def penalty(self) -> float:
-        return float(self.l2 * np.sum(self.W * self.W)) if self.l2 and self.built else 0.0
+        l2 = float(self.l2 * np.sum(self.W * self.W)) if self.l2 and self.built else 0.0
+        return l2 + (float(self.l1 * np.sum(np.abs(self.W))) if self.l1 and self.built else 0.0)
 
     def set_weights(self, weights: list[Any]) -> None:
         """Set ``[W, b]``: ``W`` of shape ``(units, n_inputs)``, ``b`` of shape ``(units,)``."""
@@ -259,6 +264,8 @@ class Dense(Layer):
             bias_initializer=self.bias_initializer,
             l2=self.l2,
         )
+        if self.l1:  # only when used, so saved files without L1 keep their old config
+            config["l1"] = self.l1
         return config
 
     def __repr__(self) -> str:

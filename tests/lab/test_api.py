@@ -99,7 +99,8 @@ def test_meta_gives_the_spec_defaults_and_limits(client):
     assert meta["limits"]["inputs"] == 6 and meta["limits"]["neurons"] == 8
     assert meta["limits"]["hidden_layers"] == 6 and meta["limits"]["points"] == 2000
     assert meta["limits"]["sessions"] == 8
-    assert set(meta["datasets"]) == {"and", "or", "xor", "circles", "moons", "spirals", "blobs"}
+    assert set(meta["datasets"]) == {"and", "or", "xor", "circles", "moons", "spirals", "blobs",
+                                    "plane", "bump"}  # the last two: regression
 
 
 def test_page_and_static_files_are_served(client):

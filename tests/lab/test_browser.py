@@ -166,7 +166,8 @@ def test_xor_training_reaches_full_test_accuracy(open_page):
     sync_api.expect(page.locator("#pg-play")).to_have_text("▶ play")
     loss = float(page.locator("#pg-train-loss").inner_text())
     assert loss < start_loss / 2, (start_loss, loss)
-    assert page.locator("#pg-network image").count() == 8  # a heatmap per hidden neuron
+    assert page.locator("#pg-network image.neuron-map").count() == 8  # one per hidden neuron
+    assert page.locator("#pg-network image.feature-map").count() == 2  # one per input
     assert page.locator("#pg-curves path.series").count() == 2
     shot(page, "playground")
     with page.expect_download() as download:

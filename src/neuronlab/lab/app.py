@@ -65,6 +65,8 @@ ROUTES: list[BaseRoute] = [
     Route("/api/sessions/{id}/step", playground.step, methods=["POST"]),
     Route("/api/sessions/{id}/reset", playground.reset, methods=["POST"]),
     Route("/api/sessions/{id}/config", playground.configure, methods=["POST"]),
+    Route("/api/sessions/{id}/weight", playground.set_weight, methods=["POST"]),
+    Route("/api/playground/csv", playground.read_csv, methods=["POST"]),
     Route("/api/sessions/{id}/export", playground.export, methods=["GET"]),
     Route("/api/sessions/{id}/model", playground.model_file, methods=["GET"]),
     WebSocketRoute("/api/sessions/{id}/stream", stream),

@@ -15,7 +15,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from .api import endpoint, read_json
-from .schema import LIMITS, integer, only
+from .schema import LIMITS, integer, only, parse_csv
 from .sessions import PlaygroundConfig, Session, Sessions
 
 MODEL_SUFFIX = ".npz"  # the save format of neuronlab.io: JSON config + arrays in one .npz
@@ -69,13 +69,16 @@ async def state(request: Request, session: Session) -> dict[str, Any]:
 @endpoint
 async def create_session(request: Request) -> Response:
     body = await read_json(request)
-    only(body, ("config", "epochs"))
+    only(body, ("config", "epochs", "weights", "epoch"))
     config = PlaygroundConfig.parse(body.get("config", {}))
     sessions = sessions_of(request)
     session = sessions.create(config)
     try:
         async with session.lock:
-            await train(request, session, _epochs(body, session, 0))
+            if "weights" in body:  # a shared link: its network as it was, at its epoch
+                session.restore(body["weights"], body.get("epoch", 0))
+            else:
+                await train(request, session, _epochs(body, session, 0))
             result = await state(request, session)
     except BaseException:
         sessions.remove(session.id)
@@ -120,6 +123,24 @@ async def configure(request: Request) -> dict[str, Any]:
         await sessions_of(request).run(session.configure, config)
         await train(request, session, _epochs(body, session, 0))
         return await state(request, session)
+
+
+@endpoint
+async def set_weight(request: Request) -> dict[str, Any]:
+    """Set one weight or bias of the live network: ``{layer, neuron, input, value}``."""
+    session = session_of(request)
+    body = await read_json(request)
+    async with session.lock:
+        session.set_weight(body)
+        return await sessions_of(request).run(session.frame)
+
+
+@endpoint
+async def read_csv(request: Request) -> dict[str, Any]:
+    """Points from CSV text ``{"text": "x1,x2,label\\n..."}``, or a message naming the bad row."""
+    body = await read_json(request)
+    only(body, ("text",))
+    return {"points": [list(p) for p in parse_csv(body.get("text"))]}
 
 
 @endpoint

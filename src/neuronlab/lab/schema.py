@@ -40,6 +40,8 @@ class Limits:
     hidden_layers: int = 6
     batch_rows: int = 32
     points: int = 2000  # samples of a playground data set
+    own_points: int = 300  # points a learner adds by hand or from a CSV file
+    csv_bytes: int = 16 * 1024
     sessions: int = 8  # playground sessions alive at once
     epochs_per_request: int = 2000
     value: float = 1000.0  # |input|, |weight|, |bias| in the neuron, layer and batch views
@@ -144,6 +146,68 @@ def matrix(value: Any, field: str, rows: int, columns: int) -> list[list[float]]
             f"{sorted(widths)}."
         )
     return result
+
+
+def points_list(value: Any, field: str) -> list[tuple[float, float, float]]:
+    """Up to ``LIMITS.own_points`` points ``[x1, x2, label]`` (a class 0..3, or a target)."""
+    if not isinstance(value, list) or len(value) > LIMITS.own_points:
+        count = len(value) if isinstance(value, list) else _show(value)
+        raise BadRequest(f"'{field}' must be a list of at most {LIMITS.own_points} points "
+                         f"[x1, x2, label], got {count}.")
+    points = []
+    for i, point in enumerate(value):
+        x1, x2, label = numbers(point, f"{field}[{i}]", 3, 3, bound=100.0)
+        points.append((x1, x2, label))
+    return points
+
+
+def parse_csv(text: Any) -> list[tuple[float, float, float]]:
+    """Points from CSV text ``x1,x2,label`` per row (a header row is allowed).
+
+    >>> parse_csv("x1,x2,label\\n0.5,1,0\\n-1,2,1\\n")
+    [(0.5, 1.0, 0.0), (-1.0, 2.0, 1.0)]
+    >>> parse_csv("1,2,0\\n3,four,1")
+    Traceback (most recent call last):
+    ...
+    neuronlab.lab.schema.BadRequest: Row 2 of the CSV: 'four' is not a number. Each row ...
+    """
+    if not isinstance(text, str) or len(text) > LIMITS.csv_bytes:
+        raise BadRequest(f"The CSV must be text of at most {LIMITS.csv_bytes} bytes.")
+    points: list[tuple[float, float, float]] = []
+    for number_, line in enumerate(text.splitlines(), start=1):
+        cells = [cell.strip() for cell in line.split(",")]
+        if cells == [""]:
+            continue
+        hint = "Each row is x1,x2,label, e.g. 0.5,-1.2,1 (a header row x1,x2,label may come first)."
+        if len(cells) != 3:
+            raise BadRequest(f"Row {number_} of the CSV has {len(cells)} value(s), not 3: "
+                             f"{line[:40]!r}. {hint}")
+        try:
+            values = [float(cell) for cell in cells]
+        except ValueError:
+            if number_ == 1 and not points:
+                continue  # a header row
+            bad = next(c for c in cells if not _is_number(c))
+            raise BadRequest(f"Row {number_} of the CSV: {bad[:20]!r} is not a number. "
+                             f"{hint}") from None
+        if not all(math.isfinite(v) and abs(v) <= 100 for v in values):
+            raise BadRequest(f"Row {number_} of the CSV: every value must be a finite number "
+                             f"between -100 and 100, got {line[:40]!r}.")
+        points.append((values[0], values[1], values[2]))
+        if len(points) > LIMITS.own_points:
+            raise BadRequest(f"The CSV has more than {LIMITS.own_points} rows (row "
+                             f"{number_}); keep at most {LIMITS.own_points} points.")
+    if not points:
+        raise BadRequest("The CSV has no rows of numbers; each row is x1,x2,label.")
+    return points
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def choice(value: Any, field: str, options: Collection[str]) -> str:

@@ -36,6 +36,7 @@ class TimedH11Protocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._deadline: asyncio.TimerHandle | None = None
+        self._upgraded = False
         super().connection_made(transport)
         self._watch()
 
@@ -51,9 +52,19 @@ class TimedH11Protocol(H11Protocol):
         self._disarm()
         super().connection_lost(exc)
 
+    def handle_websocket_upgrade(self, event: h11.Request) -> None:
+        """The connection becomes a WebSocket: no request deadline applies to it any more.
+
+        h11 still thinks the upgrade request's body is arriving, so without this the
+        deadline would write a 408 into the socket's frames a few seconds later.
+        """
+        self._upgraded = True
+        self._disarm()
+        super().handle_websocket_upgrade(event)
+
     def _watch(self) -> None:
         """Arm the deadline while a request is still arriving; disarm once it is in."""
-        if self.transport.is_closing():
+        if self._upgraded or self.transport.is_closing():
             self._disarm()
         elif self.conn.their_state in (h11.IDLE, h11.SEND_BODY):
             if self._deadline is None:
@@ -68,7 +79,8 @@ class TimedH11Protocol(H11Protocol):
 
     def _expired(self) -> None:
         self._deadline = None
-        if self.transport.is_closing() or self.conn.their_state not in (h11.IDLE, h11.SEND_BODY):
+        if self._upgraded or self.transport.is_closing() \
+                or self.conn.their_state not in (h11.IDLE, h11.SEND_BODY):
             return
         answered = (self.conn.their_state is h11.SEND_BODY and self.cycle is not None
                     and self.cycle.response_started)

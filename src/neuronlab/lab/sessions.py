@@ -39,7 +39,7 @@ import anyio.to_thread
 import numpy as np
 
 from .. import datasets, optimizers
-from ..errors import TrainingDivergedError
+from ..errors import NeuronlabError, TrainingDivergedError
 from ..heads import head_for
 from ..layers import Dense
 from ..model import Sequential
@@ -54,6 +54,7 @@ from .schema import (
     number,
     obj,
     only,
+    points_list,
 )
 
 BOUNDARY_SIZE = 40  # cells per side of the decision-boundary heatmap
@@ -64,6 +65,34 @@ PARAMETER_STEPS = 2_000_000  # and parameters x steps: a bigger network gets few
 UNWATCHED_SECONDS = 10.0  # a session no page watches ends this long after its last use
 TRAINING_THREADS = 2  # trainings running at once (the rest wait); the event loop stays free
 T = TypeVar("T")
+OWN_DATA = "custom"  # the data set of only the learner's own points
+
+
+
+@dataclass(frozen=True)
+class Feature:
+    """An input the network can see, computed from the point ``(x1, x2)``."""
+
+    label: str
+    code: str  # the same as Python, for the exported code
+    compute: Callable[[np.ndarray], np.ndarray]
+
+
+FEATURES: dict[str, Feature] = {
+    "x1": Feature("x1", "X[:, 0]", lambda X: X[:, 0]),
+    "x2": Feature("x2", "X[:, 1]", lambda X: X[:, 1]),
+    "x1sq": Feature("x1²", "X[:, 0] ** 2", lambda X: X[:, 0] ** 2),
+    "x2sq": Feature("x2²", "X[:, 1] ** 2", lambda X: X[:, 1] ** 2),
+    "x1x2": Feature("x1·x2", "X[:, 0] * X[:, 1]", lambda X: X[:, 0] * X[:, 1]),
+    "sinx1": Feature("sin(x1)", "np.sin(X[:, 0])", lambda X: np.sin(X[:, 0])),
+    "sinx2": Feature("sin(x2)", "np.sin(X[:, 1])", lambda X: np.sin(X[:, 1])),
+}
+LOSSES = ("auto", "mse", "mae")  # auto: what neuronlab.heads picks for the targets
+
+
+def features(X: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+    """The columns ``names`` (keys of :data:`FEATURES`) computed from 2-D points ``X``."""
+    return np.column_stack([FEATURES[name].compute(X) for name in names])
 
 
 @dataclass(frozen=True)
@@ -81,6 +110,10 @@ class PlaygroundConfig:
     optimizer: str = "sgd"
     l2: float = 0.0
     seed: int = 1
+    features: tuple[str, ...] = ("x1", "x2")
+    l1: float = 0.0
+    loss: str = "auto"
+    points: tuple[tuple[float, float, float], ...] = ()  # the learner's own points
 
     @classmethod
     def parse(cls, body: Any) -> PlaygroundConfig:
@@ -94,8 +127,18 @@ class PlaygroundConfig:
                 f"'hidden' must be a list of 0 to {LIMITS.hidden_layers} layer sizes, got "
                 f"{hidden!r}."
             )
+        names = body.get("features", list(d.features))
+        if not isinstance(names, list) or not names:
+            raise BadRequest(f"'features' must be a non-empty list of feature names "
+                             f"({', '.join(FEATURES)}), got {names!r}.")
+        chosen = {choice(name, f"features[{i}]", FEATURES) for i, name in enumerate(names)}
         return cls(
-            dataset=choice(body.get("dataset", d.dataset), "dataset", DATASETS),
+            features=tuple(name for name in FEATURES if name in chosen),
+            l1=number(body.get("l1", d.l1), "l1", 0.0, LIMITS.l2),
+            loss=choice(body.get("loss", d.loss), "loss", LOSSES),
+            points=tuple(points_list(body.get("points", []), "points")),
+            dataset=choice(body.get("dataset", d.dataset), "dataset",
+                           (*DATASETS, OWN_DATA)),
             samples=integer(body.get("samples", d.samples), "samples", 8, LIMITS.points),
             noise=number(body.get("noise", d.noise), "noise", 0.0, LIMITS.noise),
             train_fraction=number(body.get("train_fraction", d.train_fraction),
@@ -116,6 +159,8 @@ class PlaygroundConfig:
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["hidden"] = list(self.hidden)
+        data["features"] = list(self.features)
+        data["points"] = [list(p) for p in self.points]
         return data
 
     @property
@@ -164,24 +209,49 @@ class Session:
     def configure(self, config: PlaygroundConfig) -> None:
         """Make the data set and a fresh network for ``config``."""
         c = config
-        X, y = datasets.make_classification_2d(c.dataset, c.samples, c.noise, seed=c.seed)
-        self.classes = max(2, int(y.max()) + 1)
-        self.head = head_for(y)
-        X_tr, X_te, y_tr, y_te = datasets.train_test_split(
-            X, y, test_size=c.test_size, seed=c.seed, stratify=True)
+        task = "classification" if c.dataset == OWN_DATA else datasets.DATASETS[c.dataset].task
+        if c.dataset == OWN_DATA:
+            X, y = np.zeros((0, 2)), np.zeros(0, dtype=np.int64)
+        else:
+            points = datasets.DATASETS[c.dataset].points
+            assert points is not None
+            X, y = points(c.samples, c.noise, c.seed)
+        if c.points:  # the learner's own points join the data set
+            own = np.array(c.points, dtype=np.float64)
+            if task == "classification" and not np.isin(own[:, 2], (0, 1, 2, 3)).all():
+                raise BadRequest("The labels of your own points must be classes 0, 1, 2 or 3 "
+                                 "on a classification data set.")
+            X = np.concatenate([X, own[:, :2]])
+            y = np.concatenate([y, own[:, 2].astype(y.dtype)])
+        if len(X) < 4 or (task == "classification" and len(np.unique(y)) < 2):
+            raise BadRequest("Your own data needs at least 4 points of at least 2 classes; "
+                             f"it has {len(X)} point(s) of {len(np.unique(y))} class(es). "
+                             "Click on the plot to add points.")
+        self.task = task
+        try:
+            self.head = head_for(y, None if c.loss == "auto" else c.loss)
+        except NeuronlabError as exc:
+            raise BadRequest(f"'loss' {c.loss!r} does not fit this data set: {exc}") from None
+        self.classes = max(2, int(y.max()) + 1) if task == "classification" else 0
+        stratify = task == "classification" and int(np.bincount(y).min(initial=2)) >= 2
+        try:
+            X_tr, X_te, y_tr, y_te = datasets.train_test_split(
+                X, y, test_size=c.test_size, seed=c.seed, stratify=stratify)
+        except NeuronlabError as exc:
+            raise BadRequest(f"These points cannot be split into train and test: {exc}") \
+                from None
         self.config = config
         self.X_train, self.X_test = X_tr, X_te
         self.labels_train, self.labels_test = y_tr, y_te
-        if self.classes == 2:
-            self.y_train, self.y_test = y_tr.reshape(-1, 1), y_te.reshape(-1, 1)
-        else:
-            self.y_train, self.y_test = y_tr, y_te
+        self.y_train, self.y_test = self.head.prepare(y_tr), self.head.prepare(y_te)
+        self.F_train, self.F_test = features(X_tr, c.features), features(X_te, c.features)
         low, high = X.min(axis=0), X.max(axis=0)
         center, half = (low + high) / 2, float(max(high - low)) / 2 * 1.15 + 0.1
         self.extent = [float(center[0] - half), float(center[0] + half),
                        float(center[1] - half), float(center[1] + half)]
-        self.grid = self._grid(BOUNDARY_SIZE)
-        self.small_grid = self._grid(NEURON_SIZE)
+        self.target_range = (float(y.min()), float(y.max())) if task == "regression" else (0, 1)
+        self.grid = features(self._grid(BOUNDARY_SIZE), c.features)
+        self.small_grid = features(self._grid(NEURON_SIZE), c.features)
         self.generation += 1
         self.reset()
 
@@ -195,9 +265,9 @@ class Session:
 
     def build_model(self) -> Sequential:
         c = self.config
-        layers = [Dense(units, activation=c.activation, l2=c.l2) for units in c.hidden]
-        layers.append(self.head.layer(l2=c.l2))
-        layers[0].input_shape = (2,)
+        layers = [Dense(units, activation=c.activation, l2=c.l2, l1=c.l1) for units in c.hidden]
+        layers.append(self.head.layer(l2=c.l2, l1=c.l1))
+        layers[0].input_shape = (len(c.features),)
         model = Sequential(layers, seed=c.seed)
         optimizer = optimizers.get(c.optimizer, learning_rate=c.learning_rate)
         model.compile(optimizer=optimizer, loss=self.head.loss, metrics=self.head.metrics)
@@ -210,11 +280,72 @@ class Session:
         self.epoch = 0
         self.playing = False
         self.diverged: str | None = None
+        self.edited = False  # a weight was set by hand: replaying the seed no longer gives it
         self.curves: dict[str, list[float]] = {"train": [], "test": []}
+        self.curve_start = 0  # the epoch the curves start after (a restored run: its epoch)
+        self.evaluate()
+
+    def evaluate(self) -> None:
+        """The scores of the network as it is now."""
         with np.errstate(all="ignore"):
-            train = self.model.evaluate(self.X_train, self.y_train, return_dict=True)
-            test = self.model.evaluate(self.X_test, self.y_test, return_dict=True)
+            train = self.model.evaluate(self.F_train, self.y_train, return_dict=True)
+            test = self.model.evaluate(self.F_test, self.y_test, return_dict=True)
         self.scores = {"train": train, "test": test}
+
+    @property
+    def metric(self) -> str:
+        return self.head.metrics[0]
+
+    # ------------------------------------------------------------------ weights
+    def dense_layers(self) -> list[Dense]:
+        return [layer for layer in self.model.layers if isinstance(layer, Dense)]
+
+    def params(self) -> str:
+        """Every weight and bias, layer by layer (W row by row, then b), as base64 float32."""
+        flat = np.concatenate([np.concatenate([layer.W.ravel(), layer.b.ravel()])
+                               for layer in self.dense_layers()]).astype("<f4")
+        return base64.b64encode(flat.tobytes()).decode("ascii")
+
+    def restore(self, params: Any, epoch: Any) -> None:
+        """Set every weight from :meth:`params` text and the epoch they were taken at."""
+        epoch = integer(epoch, "epoch", 0, 10**9)
+        if not isinstance(params, str) or len(params) > 4 * LIMITS.body_bytes // 3:
+            raise BadRequest("'weights' must be the base64 text of the weights a link carries.")
+        try:
+            flat = np.frombuffer(base64.b64decode(params, validate=True), dtype="<f4")
+        except ValueError:
+            raise BadRequest("The link's weights are damaged (not base64 float32 numbers); "
+                             "it may have been cut short when it was copied.") from None
+        expected = self.parameters()
+        if flat.size != expected or not np.isfinite(flat).all():
+            shape = "-".join(map(str, self.data()["layers"]))
+            raise BadRequest(
+                f"The link's weights do not fit this network: it carries {flat.size} numbers"
+                f"{'' if np.isfinite(flat).all() else ' (some not finite)'}, a {shape} network "
+                f"has {expected}. The link was cut short or edited; the network starts afresh.")
+        at = 0
+        for layer in self.dense_layers():
+            W, b = flat[at:at + layer.W.size], flat[at + layer.W.size:at + layer.W.size
+                                                    + layer.b.size]
+            layer.set_weights([W.reshape(layer.W.shape), b])
+            at += layer.W.size + layer.b.size
+        self.epoch = self.curve_start = epoch
+        self.evaluate()
+
+    def set_weight(self, body: dict[str, Any]) -> None:
+        """Set one weight (``input`` given) or bias (``input`` null) of one neuron."""
+        only(body, ("layer", "neuron", "input", "value"))
+        layers = self.dense_layers()
+        layer = layers[integer(body.get("layer"), "layer", 0, len(layers) - 1)]
+        j = integer(body.get("neuron"), "neuron", 0, layer.units - 1)
+        value = number(body.get("value"), "value", -LIMITS.value, LIMITS.value)
+        if body.get("input") is None:
+            layer.b[j] = value
+        else:
+            layer.W[j, integer(body["input"], "input", 0, layer.W.shape[1] - 1)] = value
+        self.edited = True
+        self.diverged = None
+        self.evaluate()
 
     # ------------------------------------------------------------------ training
     def steps_per_epoch(self) -> int:
@@ -262,8 +393,8 @@ class Session:
             while done < epochs and not (stop is not None and stop.is_set()):
                 try:
                     logs = self.model.fit(
-                        self.X_train, self.y_train, epochs=1, batch_size=self.config.batch_size,
-                        seed=self.epoch, verbose=0, validation_data=(self.X_test, self.y_test),
+                        self.F_train, self.y_train, epochs=1, batch_size=self.config.batch_size,
+                        seed=self.epoch, verbose=0, validation_data=(self.F_test, self.y_test),
                     ).history
                 except TrainingDivergedError as exc:
                     self._diverge(exc)
@@ -272,18 +403,21 @@ class Session:
                 done += 1
                 self.curves["train"].append(logs["loss"][0])
                 self.curves["test"].append(logs["val_loss"][0])
-                self.scores = {
-                    "train": {"loss": logs["loss"][0], "accuracy": logs["accuracy"][0]},
-                    "test": {"loss": logs["val_loss"][0], "accuracy": logs["val_accuracy"][0]},
-                }
                 if seconds is not None and time.perf_counter() - start >= seconds:
                     break
+        if done and not self.diverged:
+            # The numbers shown describe the weights as they are now (fit reports the
+            # train loss averaged over the epoch's batches), as a restored link does.
+            self.evaluate()
         self.touched = time.monotonic()
         return done
 
     def _diverge(self, exc: TrainingDivergedError) -> None:
         c = self.config
         self.playing = False
+        # No stale numbers: the scores of the last good epoch do not describe these weights.
+        self.scores = {side: {"loss": math.nan, self.metric: math.nan}
+                       for side in ("train", "test")}
         where = f", batch {exc.batch}" if exc.batch is not None else ""
         self.diverged = (
             f"Training diverged in epoch {self.epoch + 1}{where}: the loss became NaN (not a "
@@ -299,14 +433,23 @@ class Session:
             "generation": self.generation,
             "config": self.config.as_dict(),
             "classes": self.classes,
+            "task": self.task,
+            "metric": self.metric,
+            "loss": self.head.loss,
+            "features": [FEATURES[name].label for name in self.config.features],
+            "target_range": list(self.target_range),
             "extent": self.extent,
             "train": {"X": _finite_list(self.X_train), "y": self.labels_train.tolist()},
             "test": {"X": _finite_list(self.X_test), "y": self.labels_test.tolist()},
-            "layers": [2, *self.config.hidden, 1 if self.classes == 2 else self.classes],
+            "layers": [len(self.config.features), *self.config.hidden, self.head.units],
         }
 
     def _boundary(self) -> dict[str, Any]:
         p = self.model.predict(self.grid).astype(np.float64)
+        if self.task == "regression":  # the prediction on the targets' scale, 0..255
+            low, high = self.target_range
+            return {"size": BOUNDARY_SIZE, "low": low, "high": high,
+                    "value": _quantize((p[:, 0] - low) / ((high - low) or 1.0))}
         p = np.nan_to_num(p, nan=0.5, posinf=1.0, neginf=0.0)
         if self.classes == 2:
             label = (p[:, 0] > 0.5).astype(np.uint8)
@@ -321,11 +464,15 @@ class Session:
         }
 
     def _hidden(self) -> list[list[dict[str, Any]]]:
-        """Each hidden neuron's output over the small grid, scaled to [-1, 1] -> 0..255."""
+        """Each input feature's and hidden neuron's value over the small grid -> 0..255.
+
+        The first column is the input features; each map is scaled by its largest
+        absolute value, so 128 is 0.
+        """
         layers: list[list[dict[str, Any]]] = []
         out = self.small_grid.astype(self.model.dtype)
-        for layer in self.model.layers[:-1]:
-            out = layer.forward(out)
+        for layer in [None, *self.model.layers[:-1]]:
+            out = out if layer is None else layer.forward(out)
             column = []
             for j in range(out.shape[1]):
                 values = np.nan_to_num(out[:, j].astype(np.float64), posinf=1e30, neginf=-1e30)
@@ -339,14 +486,22 @@ class Session:
             layers.append(column)
         return layers
 
-    def frame(self) -> dict[str, Any]:
-        """One snapshot of the training for the page."""
+    def frame(self, since: int | None = None) -> dict[str, Any]:
+        """One snapshot of the training for the page.
+
+        ``since``: the curves hold only the points after the first ``since`` (a stream
+        sends each point once, the page appends them); ``None``: the whole curves,
+        thinned to at most :data:`CURVE_POINTS` points.
+        """
         with np.errstate(all="ignore"):
             boundary, hidden = self._boundary(), self._hidden()
-        epochs, train = _thin(self.curves["train"])
-        _, test = _thin(self.curves["test"])
-        weights = [{"W": _finite_list(layer.W), "b": _finite_list(layer.b)}
-                   for layer in self.model.layers if isinstance(layer, Dense)]
+        if since is None:
+            epochs, train = _thin(self.curves["train"])
+            _, test = _thin(self.curves["test"])
+        else:
+            epochs = list(range(since + 1, len(self.curves["train"]) + 1))
+            train = [_finite(v) for v in self.curves["train"][since:]]
+            test = [_finite(v) for v in self.curves["test"][since:]]
         return {
             "type": "frame",
             "generation": self.generation,
@@ -354,12 +509,64 @@ class Session:
             "playing": self.playing,
             "scores": {side: {k: _finite(v) for k, v in scores.items()}
                        for side, scores in self.scores.items()},
-            "curves": {"epoch": epochs, "train": train, "test": test},
+            "curves": {"append": since is not None,
+                       "epoch": [self.curve_start + e for e in epochs],
+                       "train": train, "test": test},
             "boundary": boundary,
-            "hidden": hidden,
-            "weights": weights,
+            "inputs": hidden[0],  # each input feature over the plane
+            "hidden": hidden[1:],
+            "params": self.params(),  # exact: the page draws from these and keeps them
+            # readable lists too in a whole frame (a stream's frames leave them out)
+            **({"weights": [{"W": _finite_list(layer.W), "b": _finite_list(layer.b)}
+                            for layer in self.dense_layers()]} if since is None else {}),
             "diverged": self.diverged,
+            "status": self.status(),
         }
+
+    def status(self) -> dict[str, str] | None:
+        """What is going wrong, in words, and what to try; ``None`` while all is well."""
+        c, curve = self.config, self.curves["train"]
+        if self.diverged:
+            return {"kind": "diverged", "text": self.diverged}
+        recent = [v for v in curve[-20:] if math.isfinite(v)]
+        if len(recent) >= 6 and recent[-1] > 3 * min(curve) and recent[-1] > recent[-5]:
+            return {"kind": "exploding", "text": (
+                f"The loss is exploding: {recent[-1]:.3g} now, {min(curve):.3g} at best. The "
+                f"steps overshoot; try a smaller learning rate (now {c.learning_rate:g}).")}
+        if len(recent) >= 20:
+            steps = np.diff(recent)
+            turns = int(np.sum(np.sign(steps[1:]) != np.sign(steps[:-1])))
+            if turns >= 10 and (max(recent) - min(recent)) > 0.2 * abs(np.mean(recent)):
+                return {"kind": "oscillating", "text": (
+                    f"The loss oscillates: it went up and down {turns} times in the last 20 "
+                    f"epochs. Try a smaller learning rate (now {c.learning_rate:g}) or a "
+                    f"larger batch (now {c.batch_size}).")}
+        dead = self._dead_relus()
+        if dead is not None:
+            return {"kind": "dead", "text": (
+                f"{dead[0]} of {dead[1]} ReLU neurons are dead: they output 0 for every "
+                "training point, so no gradient reaches them and they never learn again. "
+                "Try a smaller learning rate, leaky_relu, or press reset.")}
+        accuracy = self.scores["train"].get("accuracy")
+        if self.task == "classification" and self.epoch - self.curve_start >= 50 \
+                and accuracy is not None and accuracy <= 1 / self.classes + 0.05:
+            return {"kind": "chance", "text": (
+                f"The accuracy sits at chance ({accuracy:.0%}; guessing gives "
+                f"{1 / self.classes:.0%}): the network has not learned anything. Try another "
+                "learning rate, more neurons, or other input features.")}
+        return None
+
+    def _dead_relus(self) -> tuple[int, int] | None:
+        """(dead, all) hidden ReLU neurons when most are dead, else ``None``."""
+        if self.config.activation != "relu" or not self.config.hidden:
+            return None
+        out, dead, total = self.F_train.astype(self.model.dtype), 0, 0
+        with np.errstate(all="ignore"):
+            for layer in self.model.layers[:-1]:
+                out = layer.forward(out)
+                dead += int(np.sum(np.all(out <= 0, axis=0)))
+                total += out.shape[1]
+        return (dead, total) if dead > total / 2 else None
 
     # ------------------------------------------------------------------ export
     def filename(self, suffix: str) -> str:
@@ -368,40 +575,67 @@ class Session:
     def python_code(self, filename: str) -> str:
         """Python that rebuilds this network and trains it exactly as the lab did."""
         c = self.config
+        n_in = len(c.features)
+        reg = (f", l2={c.l2!r}" if c.l2 else "") + (f", l1={c.l1!r}" if c.l1 else "")
         hidden = [f'Dense({u}, activation="{c.activation}"'
-                  + (", input_shape=(2,)" if i == 0 else "")
-                  + (f", l2={c.l2!r}" if c.l2 else "") + ")"
+                  + (f", input_shape=({n_in},)" if i == 0 else "") + reg + ")"
                   for i, u in enumerate(c.hidden)]
-        units, out = self.head.units, self.head.activation
-        last = f'Dense({units}, activation="{out}"' + (", input_shape=(2,)" if not c.hidden
-                                                        else "")
-        last += (f", l2={c.l2!r}" if c.l2 else "") + ")"
-        loss = self.head.loss
-        reshape = ("y_train, y_test = y_train.reshape(-1, 1), y_test.reshape(-1, 1)\n"
-                   if self.classes == 2 else "")
+        last = (f'Dense({self.head.units}, activation="{self.head.activation}"'
+                + ("" if c.hidden else f", input_shape=({n_in},)") + reg + ")")
         layer_lines = "".join(f"    {line},\n" for line in [*hidden, last])
+        if c.dataset == OWN_DATA:
+            data = "X, y = np.zeros((0, 2)), np.zeros(0, dtype=np.int64)\n"
+        elif self.task == "classification":
+            data = (f'X, y = datasets.make_classification_2d("{c.dataset}", n_samples='
+                    f"{c.samples}, noise={c.noise!r}, seed={c.seed})\n")
+        else:
+            data = (f"X, y = datasets.make_{c.dataset}(n_samples={c.samples}, "
+                    f"noise={c.noise!r}, seed={c.seed})\n")
+        if c.points:
+            rows = ",\n".join(f"    {list(p)!r}" for p in c.points)
+            data += (f"own = np.array([\n{rows},\n])  # your own points: x1, x2, label\n"
+                     "X = np.concatenate([X, own[:, :2]])\n"
+                     "y = np.concatenate([y, own[:, 2].astype(y.dtype)])\n")
+        columns = ", ".join(FEATURES[name].code for name in c.features)
+        labels = ", ".join(FEATURES[name].label for name in c.features)
+        stratify = self.task == "classification" and \
+            int(np.bincount(np.concatenate([self.labels_train, self.labels_test])).min()) >= 2
+        prepare = ("y_train, y_test = y_train.reshape(-1, 1), y_test.reshape(-1, 1)\n"
+                   if self.head.units == 1 else "")
+        edited = ("# Some weights were set by hand in the lab: the loop below does not redo\n"
+                  "# that, the model file holds them.\n" if self.edited else "")
+        start = (f"# The lab restored this network at epoch {self.curve_start} from a link;\n"
+                 "# the model file holds its weights.\n" if self.curve_start else "")
         return (
             '"""Rebuild and train the network of the neuronlab playground."""\n'
+            "import numpy as np\n"
+            "\n"
             "from neuronlab import Dense, Sequential, datasets, optimizers\n"
             "\n"
-            f'X, y = datasets.make_classification_2d("{c.dataset}", n_samples={c.samples}, '
-            f"noise={c.noise!r}, seed={c.seed})\n"
+            f"{data}"
             "X_train, X_test, y_train, y_test = datasets.train_test_split(\n"
-            f"    X, y, test_size={c.test_size!r}, seed={c.seed}, stratify=True)\n"
-            f"{reshape}"
+            f"    X, y, test_size={c.test_size!r}, seed={c.seed}, stratify={stratify})\n"
+            f"{prepare}"
             "\n"
+            "def features(X):\n"
+            f'    """The inputs the network sees: {labels}."""\n'
+            f"    return np.column_stack([{columns}])\n"
+            "\n"
+            "\n"
+            "F_train, F_test = features(X_train), features(X_test)\n"
             "model = Sequential([\n"
             f"{layer_lines}"
             f"], seed={c.seed})\n"
             f"model.compile(optimizer=optimizers.{type(self.model.optimizer).__name__}"
             f"(learning_rate={c.learning_rate!r}),\n"
-            f'              loss="{loss}", metrics=["accuracy"])\n'
+            f'              loss="{self.head.loss}", metrics=["{self.metric}"])\n'
             "\n"
+            f"{edited}{start}"
             "# One fit call per epoch, shuffled with the epoch number as seed, as the lab does.\n"
             f"for epoch in range({self.epoch}):\n"
-            f"    model.fit(X_train, y_train, epochs=1, batch_size={c.batch_size}, seed=epoch,\n"
-            "              verbose=0, validation_data=(X_test, y_test))\n"
-            'print("test:", model.evaluate(X_test, y_test, return_dict=True))\n'
+            f"    model.fit(F_train, y_train, epochs=1, batch_size={c.batch_size}, seed=epoch,\n"
+            "              verbose=0, validation_data=(F_test, y_test))\n"
+            'print("test:", model.evaluate(F_test, y_test, return_dict=True))\n'
             "\n"
             "# The exported file holds the same trained weights:\n"
             "# from neuronlab.io import load_model\n"

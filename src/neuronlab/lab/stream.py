@@ -73,6 +73,7 @@ class Watcher:
         self.send_lock = asyncio.Lock()
         self.stop = threading.Event()  # set when the page leaves: training stops
         self.player: asyncio.Task[None] | None = None
+        self.sent: tuple[int, int] | None = None  # (generation, curve points) the page has
 
     async def send_frame(self, epochs: int = 0, seconds: float | None = None) -> dict[str, Any]:
         session = self.session
@@ -80,7 +81,12 @@ class Watcher:
         def work() -> dict[str, Any]:
             if epochs:
                 session.train(epochs, seconds, self.stop)
-            return session.frame()
+            # Send each curve point once: the page appends them to what it has.
+            same = self.sent is not None and self.sent[0] == session.generation \
+                and self.sent[1] <= len(session.curves["train"])
+            frame = session.frame(self.sent[1] if same and self.sent else None)
+            self.sent = (session.generation, len(session.curves["train"]))
+            return frame
 
         async with session.lock:
             frame = await self.sessions.run(work)

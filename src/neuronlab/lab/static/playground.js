@@ -10,7 +10,35 @@ const CLASS_COLORS = [[232, 113, 10], [8, 119, 189], [44, 160, 44], [148, 103, 1
 const CLASS_NAMES = ["orange", "blue", "green", "purple"];
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const L2_RATES = [0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
+const FEATURES = [["x1", "x1"], ["x2", "x2"], ["x1sq", "x1²"], ["x2sq", "x2²"],
+  ["x1x2", "x1·x2"], ["sinx1", "sin(x1)"], ["sinx2", "sin(x2)"]];
+const OWN_DATA = "custom";
 const BOUNDARY_PX = 360;
+
+/** Base64 float32 weights -> [{W: rows, b}] for a network of `sizes` (W row by row, then b). */
+function unpack(params, sizes) {
+  const raw = bytes(params);
+  const flat = new Float32Array(raw.buffer, 0, raw.length / 4);
+  const layers = [];
+  let at = 0;
+  for (let c = 1; c < sizes.length; c++) {
+    const W = [];
+    for (let j = 0; j < sizes[c]; j++) {
+      W.push(Array.from(flat.subarray(at, at + sizes[c - 1])));
+      at += sizes[c - 1];
+    }
+    const b = Array.from(flat.subarray(at, at + sizes[c]));
+    at += sizes[c];
+    layers.push({ W, b });
+  }
+  return layers;
+}
+
+/** A continuous colour for t in [0, 1]: orange (low) through white to blue (high). */
+function ramp(t) {
+  const v = 2 * Math.min(1, Math.max(0, t)) - 1;
+  return mix(v >= 0 ? CLASS_COLORS[1] : CLASS_COLORS[0], Math.abs(v));
+}
 
 // Counters the benchmark reads: how many frames arrived, and when.
 window.labStats = { frames: 0, lastFrameAt: 0 };
@@ -43,6 +71,10 @@ function paint(size, colorAt) {
 
 /** The boundary: each cell coloured by its class label, stronger where the model is surer. */
 function boundaryImage(boundary) {
+  if (boundary.value) {  // regression: the prediction on a continuous colour map
+    const values = bytes(boundary.value);
+    return paint(boundary.size, (k) => ramp(values[k] / 255));
+  }
   const labels = bytes(boundary.label);
   const strength = bytes(boundary.strength);
   return paint(boundary.size, (k) =>
@@ -66,6 +98,7 @@ export function initPlayground(root, app) {
   let socket = null;
   let lastFrame = null;
   let starting = null;
+  let curve = { epoch: [], train: [], test: [] };
 
   const controls = h("div", { class: "pg-controls" });
   const playButton = button("▶ play", "Play: train continuously", () => togglePlay(),
@@ -84,12 +117,31 @@ export function initPlayground(root, app) {
   const canvas = h("canvas", { id: "pg-boundary", width: BOUNDARY_PX, height: BOUNDARY_PX,
     role: "img", "aria-label": "Decision boundary with the training and test points" });
   const diverged = h("div", { id: "pg-diverged", class: "diverged", role: "alert", hidden: true });
+  const statusLine = h("p", { id: "pg-status", class: "pg-status", role: "status",
+    "aria-live": "polite" });
+  const weightEdit = h("form", { id: "pg-weight-form", class: "weight-edit", hidden: true });
   const legend = h("p", { class: "hint", id: "pg-legend" });
   const network = figure("pg-network", "The network: each hidden neuron's output over the " +
     "plane, weights on the links, biases under the neurons");
   const curves = figure("pg-curves", "Train and test loss by epoch");
   const weightsBox = h("div", { id: "pg-weights" });
   const exportBox = h("div", { id: "pg-export-box", hidden: true });
+
+  let ownLabel = 0;
+  const csvInput = h("input", { type: "file", id: "pg-csv", accept: ".csv,text/csv",
+    "aria-label": "Upload a CSV file of points x1,x2,label" });
+  csvInput.addEventListener("change", async () => {
+    const file = csvInput.files[0];
+    if (!file) return;
+    try {
+      const { points } = await post("/api/playground/csv", { text: await file.text() });
+      cfg.points = points;
+      reconfigure();
+    } catch (err) {
+      // The message (naming the bad row) is in the status bar.
+    }
+    csvInput.value = "";
+  });
 
   // ---------------------------------------------------------------- controls
   function buildControls() {
@@ -110,7 +162,8 @@ export function initPlayground(root, app) {
     replace(controls,
       h("fieldset", {}, h("legend", { text: "Data" }),
         selectRow({ id: "pg-dataset", label: "data set", value: cfg.dataset,
-          options: app.meta.datasets, onChange: (v) => { cfg.dataset = v; reconfigure(); } }),
+          options: [...app.meta.datasets, [OWN_DATA, "custom (only your points)"]],
+          onChange: (v) => { cfg.dataset = v; reconfigure(); } }),
         numberRow({ id: "pg-samples", label: "points", value: cfg.samples, min: 8,
           max: lim.points, onChange: (v) => { cfg.samples = v; reconfigure(); } }),
         sliderRow({ id: "pg-noise", label: "noise", value: cfg.noise, min: 0, max: 1,
@@ -122,6 +175,35 @@ export function initPlayground(root, app) {
           max: lim.points, onChange: (v) => { cfg.batch_size = v; reconfigure(); } }),
         numberRow({ id: "pg-seed", label: "seed", value: cfg.seed, min: 0,
           max: lim.seed, onChange: (v) => { cfg.seed = v; reconfigure(); } })),
+      h("fieldset", { class: "features" }, h("legend", { text: "Input features" }),
+        FEATURES.map(([name, label]) => {
+          const box = h("input", { type: "checkbox", id: `pg-feature-${name}`,
+            checked: cfg.features.includes(name) });
+          box.addEventListener("change", () => {
+            const chosen = FEATURES.map(([n]) => n).filter((n) =>
+              n === name ? box.checked : cfg.features.includes(n));
+            if (!chosen.length) {
+              box.checked = true;
+              showError("The network needs at least one input feature.");
+              return;
+            }
+            cfg.features = chosen;
+            reconfigure();
+          });
+          return h("label", { class: "check", for: `pg-feature-${name}` }, box, label);
+        })),
+      h("fieldset", {}, h("legend", { text: "Your own data" }),
+        h("p", { class: "hint", text: "Click on the plot to add a point of this label:" }),
+        selectRow({ id: "pg-own-label", label: "label of new points", value: ownLabel,
+          options: data && data.task === "regression" ? [-1, -0.5, 0, 0.5, 1]
+            : [[0, "class 0 orange"], [1, "class 1 blue"], [2, "class 2 green"],
+              [3, "class 3 purple"]],
+          onChange: (v) => { ownLabel = Number(v); } }),
+        h("div", { class: "field" }, h("label", { for: "pg-csv", text: "CSV x1,x2,label" }),
+          csvInput),
+        button(`clear my points (${cfg.points.length})`, "Remove the points you added",
+          () => { cfg.points = []; reconfigure(); },
+          { id: "pg-clear-points", disabled: !cfg.points.length })),
       h("fieldset", {}, h("legend", { text: "Network" }),
         h("div", { class: "layer-size" },
           h("span", { text: `hidden layers: ${cfg.hidden.length}` }),
@@ -143,7 +225,13 @@ export function initPlayground(root, app) {
         selectRow({ id: "pg-optimizer", label: "optimizer", value: cfg.optimizer,
           options: app.meta.optimizers, onChange: (v) => { cfg.optimizer = v; reconfigure(); } }),
         selectRow({ id: "pg-l2", label: "L2 regularization", value: cfg.l2, options: l2s,
-          onChange: (v) => { cfg.l2 = Number(v); reconfigure(); } })));
+          onChange: (v) => { cfg.l2 = Number(v); reconfigure(); } }),
+        selectRow({ id: "pg-l1", label: "L1 regularization", value: cfg.l1,
+          options: L2_RATES.includes(cfg.l1) ? L2_RATES : [...L2_RATES, cfg.l1],
+          onChange: (v) => { cfg.l1 = Number(v); reconfigure(); } }),
+        selectRow({ id: "pg-loss", label: "loss", value: cfg.loss,
+          options: [["auto", "auto (what the targets need)"], ["mse", "mse"], ["mae", "mae"]],
+          onChange: (v) => { cfg.loss = v; reconfigure(); } })));
   }
 
   // ---------------------------------------------------------------- session
@@ -166,12 +254,19 @@ export function initPlayground(root, app) {
 
   async function start() {
     let state;
+    const restore = pg.weights && pg.epoch ? { weights: pg.weights, epoch: pg.epoch }
+      : { epochs: pg.epoch || 0 };
     try {
-      state = await post("/api/sessions", { config: cfg, epochs: pg.epoch || 0 });
+      state = await post("/api/sessions", { config: cfg, ...restore });
     } catch (err) {
       if (err.status !== 400 || !pg.epoch) throw err;
-      pg.epoch = 0; // e.g. too many epochs to replay: start from epoch 0 instead
+      // Say why the link's network could not be restored, then start from epoch 0.
+      const why = `This link's network could not be restored at epoch ${pg.epoch}: ` +
+        `${err.message} Starting from epoch 0.`;
+      pg.epoch = 0;
+      pg.weights = null;
       state = await post("/api/sessions", { config: cfg, epochs: 0 });
+      showError(why);
     }
     session = state.id;
     useState(state);
@@ -181,6 +276,7 @@ export function initPlayground(root, app) {
   function useState(state) {
     data = state.data;
     Object.assign(cfg, data.config);
+    curve = { epoch: [], train: [], test: [] };
     buildControls();
     exportBox.hidden = true;
     drawFrame(state.frame);
@@ -195,6 +291,7 @@ export function initPlayground(root, app) {
   async function reconfigure() {
     clearTimeout(reconfigureTimer);
     pg.epoch = 0;
+    pg.weights = null;
     app.save();
     if (!session) {
       buildControls();
@@ -225,6 +322,38 @@ export function initPlayground(root, app) {
     drawFrame(await post(`/api/sessions/${session}/reset`, {}));
   }
 
+  function editWeight(c, j, i, value, what) {
+    const box = h("input", { type: "number", id: "pg-weight-value", step: "any", value,
+      class: "num", "aria-label": `New value of the ${what}` });
+    replace(weightEdit, h("label", { for: "pg-weight-value", text: `${what}: ` }), box,
+      h("button", { type: "submit", id: "pg-weight-apply", text: "set" }),
+      button("cancel", "Close the weight editor", () => { weightEdit.hidden = true; }));
+    weightEdit.onsubmit = async (event) => {
+      event.preventDefault();
+      if (box.value === "" || Number.isNaN(Number(box.value))) return;
+      try {
+        drawFrame(await post(`/api/sessions/${session}/weight`,
+          { layer: c, neuron: j, input: i, value: Number(box.value) }));
+        weightEdit.hidden = true;
+      } catch (err) {
+        // the message is in the status bar; the box stays open to fix the value
+      }
+    };
+    weightEdit.hidden = false;
+    box.focus();
+    box.select();
+  }
+
+  canvas.addEventListener("click", (event) => {
+    if (!data) return;
+    const rect = canvas.getBoundingClientRect();
+    const [x0, x1, y0, y1] = data.extent;
+    const x = x0 + ((event.clientX - rect.left) / rect.width) * (x1 - x0);
+    const y = y1 - ((event.clientY - rect.top) / rect.height) * (y1 - y0);
+    cfg.points = [...cfg.points, [Number(x.toFixed(3)), Number(y.toFixed(3)), ownLabel]];
+    reconfigure();
+  });
+
   async function exportModel() {
     if (!session) return;
     const info = await get(`/api/sessions/${session}/export`);
@@ -251,19 +380,24 @@ export function initPlayground(root, app) {
       X.forEach(([a, b], k) => {
         ctx.beginPath();
         ctx.arc(px(a), py(b), 3.5, 0, 2 * Math.PI);
-        ctx.fillStyle = `rgb(${CLASS_COLORS[y[k] % CLASS_COLORS.length].join(",")})`;
+        const color = data.task === "regression"
+          ? ramp((y[k] - data.target_range[0]) / ((data.target_range[1] - data.target_range[0]) || 1))
+          : CLASS_COLORS[y[k] % CLASS_COLORS.length];
+        ctx.fillStyle = `rgb(${color.join(",")})`;
         ctx.fill();
         ctx.lineWidth = width;
         ctx.strokeStyle = stroke;
         ctx.stroke();
       });
     }
-    const classes = Array.from({ length: data.classes }, (_, k) => `class ${k} ${CLASS_NAMES[k]}`);
-    legend.textContent = `${classes.join(", ")}. Points with a white ring are training ` +
+    const classes = data.task === "regression"
+      ? [`targets from ${fmt(data.target_range[0])} (orange) to ${fmt(data.target_range[1])} (blue)`]
+      : Array.from({ length: data.classes }, (_, k) => `class ${k} ${CLASS_NAMES[k]}`);
+    legend.textContent = `${classes.join(", ")}. Click to add a point. Points with a white ring are training ` +
       `points (${data.train.y.length}), with a black ring test points (${data.test.y.length}).`;
   }
 
-  function drawNetwork(frame) {
+  function drawNetwork(frame, weights) {
     const sizes = data.layers;
     const cols = sizes.length;
     const node = 40;
@@ -276,16 +410,25 @@ export function initPlayground(root, app) {
     const links = [];
     const labels = [];
     const nodes = [];
-    frame.weights.forEach((layer, c) => {
+    const inputName = (i) => data.features[i];
+    weights.forEach((layer, c) => {
       const few = sizes[c] * sizes[c + 1] <= 16;
       layer.W.forEach((row, j) => {
         const [bx, by] = pos(c + 1, j);
         row.forEach((w, i) => {
           const [ax, ay] = pos(c, i);
+          const what = `weight from ${c === 0 ? inputName(i) : `L${c} n${i + 1}`} to ` +
+            `${c + 1 === cols - 1 ? "output" : `L${c + 1} n${j + 1}`}`;
           const line = s("line", { x1: ax + node / 2, y1: ay, x2: bx - node / 2, y2: by,
-            stroke: signColor(w), "stroke-width": weightWidth(w), class: "link" });
-          line.append(s("title", { text: `weight from ${c === 0 ? `x${i + 1}` :
-            `L${c} n${i + 1}`} to ${c + 1 === cols - 1 ? "output" : `L${c + 1} n${j + 1}`}: ${fmt(w)}` }));
+            stroke: signColor(w), "stroke-width": weightWidth(w), class: "link",
+            tabindex: 0, role: "button", id: `pg-link-${c}-${j}-${i}`,
+            "aria-label": `${what}: ${fmt(w)}. Press Enter to edit` });
+          line.append(s("title", { text: `${what}: ${fmt(w)} (click to edit)` }));
+          const open = () => editWeight(c, j, i, w, what);
+          line.addEventListener("click", open);
+          line.addEventListener("keydown", (e) => {
+            if (e.key === "Enter" || e.key === " ") { e.preventDefault(); open(); }
+          });
           links.push(line);
           if (few) {
             const t = 0.3 + 0.4 * ((i + j) % 2);
@@ -297,12 +440,18 @@ export function initPlayground(root, app) {
           class: "link-label bias", text: `b ${short(layer.b[j])}` }));
       });
     });
-    for (let i = 0; i < sizes[0]; i++) {
+    frame.inputs.forEach((feature, i) => {
       const [x, y] = pos(0, i);
-      nodes.push(s("rect", { x: x - node / 2, y: y - node / 2, width: node, height: node,
-        class: "input-node" }), s("text", { x, y: y + 5, "text-anchor": "middle",
-        class: "node-text", text: `x${i + 1}` }));
-    }
+      const image = s("image", { x: x - node / 2, y: y - node / 2, width: node, height: node,
+        href: neuronImage(feature.grid, feature.size), class: "feature-map",
+        preserveAspectRatio: "none" });
+      image.append(s("title", { text: `input ${inputName(i)}: from ${fmt(feature.low)} to ` +
+        `${fmt(feature.high)} over the plane` }));
+      nodes.push(s("rect", { x: x - node / 2 - 1, y: y - node / 2 - 1, width: node + 2,
+        height: node + 2, class: "input-node" }), image,
+      s("text", { x: x - node / 2 - 4, y: y + 4, "text-anchor": "end", class: "node-text",
+        text: inputName(i) }));
+    });
     frame.hidden.forEach((layer, c) => {
       layer.forEach((neuron, j) => {
         const [x, y] = pos(c + 1, j);
@@ -324,8 +473,8 @@ export function initPlayground(root, app) {
     replace(network, links, labels, nodes);
   }
 
-  function drawWeights(frame) {
-    replace(weightsBox, frame.weights.map((layer, c) => h("table", { class: "matrix small" },
+  function drawWeights(weights) {
+    replace(weightsBox, weights.map((layer, c) => h("table", { class: "matrix small" },
       h("caption", { text: `layer ${c + 1}: W (${layer.W.length}×${layer.W[0].length}) and b` }),
       h("tbody", {}, layer.W.map((row, j) => h("tr", {},
         h("th", { scope: "row", text: `n${j + 1}` }),
@@ -338,12 +487,19 @@ export function initPlayground(root, app) {
     lastFrame = frame;
     window.labStats.frames += 1;
     window.labStats.lastFrameAt = performance.now();
-    const percent = (v) => (v === null ? "—" : `${fmt(v * 100, 1)}%`);
+    const percent = data.metric === "accuracy"
+      ? (v) => (v === null ? "—" : `${fmt(v * 100, 1)}%`)
+      : (v) => (v === null ? "—" : fmt(v, 4));
+    const weights = unpack(frame.params, data.layers);
     document.getElementById("pg-epoch").textContent = frame.epoch;
     document.getElementById("pg-train-loss").textContent = fmt(frame.scores.train.loss, 4);
     document.getElementById("pg-test-loss").textContent = fmt(frame.scores.test.loss, 4);
-    document.getElementById("pg-train-acc").textContent = percent(frame.scores.train.accuracy);
-    document.getElementById("pg-test-acc").textContent = percent(frame.scores.test.accuracy);
+    document.getElementById("pg-train-acc").textContent = percent(frame.scores.train[data.metric]);
+    document.getElementById("pg-test-acc").textContent = percent(frame.scores.test[data.metric]);
+    for (const side of ["train", "test"]) {
+      document.getElementById(`pg-${side}-acc`).previousElementSibling.textContent =
+        `${side} ${data.metric === "accuracy" ? "accuracy" : data.metric.toUpperCase()}`;
+    }
     playButton.textContent = frame.playing ? "❚❚ pause" : "▶ play";
     playButton.setAttribute("aria-label", frame.playing ? "Pause training" :
       "Play: train continuously");
@@ -351,18 +507,30 @@ export function initPlayground(root, app) {
     stepButton.disabled = Boolean(frame.diverged) || frame.playing;
     diverged.hidden = !frame.diverged;
     diverged.textContent = frame.diverged || "";
+    const st = frame.status;
+    statusLine.textContent = st && st.kind !== "diverged" ? st.text : "";
+    statusLine.dataset.kind = st ? st.kind : "ok";
     drawBoundary(frame);
-    drawNetwork(frame);
-    drawWeights(frame);
+    drawNetwork(frame, weights);
+    drawWeights(weights);
+    const got = frame.curves;
+    if (!got.append) curve = { epoch: [], train: [], test: [] };
+    curve.epoch.push(...got.epoch);
+    curve.train.push(...got.train);
+    curve.test.push(...got.test);
+    const n = curve.epoch.length;
+    const every = Math.max(1, Math.ceil(n / 400));  // draw at most ~400 points
+    const pick = (list) => list.filter((_, k) => k % every === 0 || k === n - 1);
     linePlot(curves, {
       series: [
-        { x: frame.curves.epoch, y: frame.curves.train, color: "#0877bd", label: "train loss" },
-        { x: frame.curves.epoch, y: frame.curves.test, color: "#e8710a", label: "test loss" },
+        { x: pick(curve.epoch), y: pick(curve.train), color: "#0877bd", label: "train loss" },
+        { x: pick(curve.epoch), y: pick(curve.test), color: "#e8710a", label: "test loss" },
       ],
       xLabel: "epoch", yLabel: "loss", yMin: 0, height: 200,
     });
     if (!frame.playing) {
       pg.epoch = frame.epoch;
+      pg.weights = frame.params;
       app.save();
     }
   }
@@ -374,9 +542,10 @@ export function initPlayground(root, app) {
       h("div", { class: "pg-main" },
         h("div", { class: "buttons" }, playButton, stepButton, resetButton, exportButton),
         stats,
+        statusLine,
         h("div", { class: "pg-pictures" },
           h("div", { class: "boundary-box" }, canvas, diverged),
-          h("div", { class: "network-box" }, network)),
+          h("div", { class: "network-box" }, network, weightEdit)),
         legend,
         h("h3", { text: "Loss by epoch" }),
         curves)),

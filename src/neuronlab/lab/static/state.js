@@ -10,7 +10,8 @@ const PLAYGROUND = {
   dataset: ["pd", String], samples: ["pn", Number], noise: ["pz", Number],
   train_fraction: ["pt", Number], batch_size: ["pb", Number], hidden: ["ph", list],
   activation: ["pa", String], learning_rate: ["pl", Number], optimizer: ["po", String],
-  l2: ["pr", Number], seed: ["ps", Number],
+  l2: ["pr", Number], seed: ["ps", Number], features: ["pf", (t) => t.split(",")],
+  l1: ["pq", Number], loss: ["pm", String], points: ["pp", rows],
 };
 
 /** Read the state from `location.hash` on top of `defaults` (a deep copy is returned). */
@@ -40,6 +41,7 @@ export function readState(defaults) {
     take(key, parse, (v) => { state.playground.config[field] = v; });
   }
   take("pe", Number, (v) => { state.playground.epoch = v; });
+  take("pw", String, (v) => { state.playground.weights = v; });
   return state;
 }
 
@@ -61,9 +63,12 @@ export function encodeState(state) {
   }
   for (const [field, [key]] of Object.entries(PLAYGROUND)) {
     const value = state.playground.config[field];
-    p.set(key, Array.isArray(value) ? value.join(",") : value);
+    if (field === "points") p.set(key, joinRows(value || []));
+    else p.set(key, Array.isArray(value) ? value.join(",") : value);
   }
   p.set("pe", state.playground.epoch || 0);
+  // The weights as they are (base64 float32): a link reopens this very network.
+  if (state.playground.weights && state.playground.epoch) p.set("pw", state.playground.weights);
   return "#" + p.toString().replaceAll("%2C", ",").replaceAll("%3B", ";");
 }
 
