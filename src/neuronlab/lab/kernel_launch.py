@@ -67,8 +67,7 @@ def install_short_tracebacks(shell: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from ..learn._child import set_limits
-    from ..learn.sandbox import limits
+    from ..learn.sandbox import limits, set_limits
 
     settings = limits(0.0)
     settings.pop("RLIMIT_CPU", None)  # a kernel lives as long as its page

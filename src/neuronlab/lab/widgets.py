@@ -109,8 +109,8 @@ def boundary_segment(w1: float, w2: float, b: float,
     if len(unique) < 2:
         return None
     # The two points farthest apart (a line through a corner of the square finds it twice).
-    a, c = max(((p, q) for p in unique for q in unique),
-               key=lambda pq: (pq[0][0] - pq[1][0]) ** 2 + (pq[0][1] - pq[1][1]) ** 2)
+    a, c = sorted(max(((p, q) for p in unique for q in unique),
+                      key=lambda pq: (pq[0][0] - pq[1][0]) ** 2 + (pq[0][1] - pq[1][1]) ** 2))
     return [[round(a[0], 12) + 0.0, round(a[1], 12) + 0.0],
             [round(c[0], 12) + 0.0, round(c[1], 12) + 0.0]]
 
@@ -350,10 +350,15 @@ def backprop_view(body: dict[str, Any]) -> dict[str, Any]:
     before = [w.tolist() for w in model.get_weights()]
     y_pred = model.forward(X)
     forward = []
+    zs, ys, x = [], [], X  # each layer's z = x @ W.T + b and y = f(z), as its forward computes
     for layer in model.layers:
         assert isinstance(layer, Dense)
+        z = x @ layer.W.T + layer.b
+        x = layer.activation.forward(z)
+        zs.append(z)
+        ys.append(x)
         forward.append({"activation": layer.activation.name, "W": layer.W.tolist(),
-                        "b": layer.b.tolist(), "z": layer._z.tolist(), "a": layer._y.tolist()})
+                        "b": layer.b.tolist(), "z": z.tolist(), "a": x.tolist()})
     loss = model.loss(y_pred, y)
     # The chain, last layer first: the same calls Sequential.backward makes.
     assert not model.output_gradient_is_fused
@@ -363,7 +368,7 @@ def backprop_view(body: dict[str, Any]) -> dict[str, Any]:
     for i in range(len(model.layers) - 1, -1, -1):
         layer = model.layers[i]
         assert isinstance(layer, Dense)
-        grad_z = layer.activation.backward(grad, layer._z, layer._y)
+        grad_z = layer.activation.backward(grad, zs[i], ys[i])
         grad_in = layer.backward(grad, need_input_grad=i > 0)
         backward[i] = {"grad_a": grad.tolist(), "grad_z": grad_z.tolist(),
                        "grad_W": layer.grad_W.tolist(), "grad_b": layer.grad_b.tolist()}

@@ -22,6 +22,8 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from ..errors import UnknownNameError
 from .catalog import EXERCISES
 from .exercises import Exercise
@@ -72,8 +74,10 @@ _FILLED: dict[int, str] = {}
 
 
 def _run(code: str, name: str, namespace: dict[str, Any]) -> str:
+    """Run a lesson's code and return what it printed. NumPy's print options that the
+    code sets (a lesson may turn scientific notation off) are put back afterwards."""
     printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
+    with contextlib.redirect_stdout(printed), np.printoptions():
         exec(compile(code, name, "exec"), namespace)
     return printed.getvalue()
 

@@ -27,6 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._child import set_limits
+
+__all__ = ["set_limits"]  # with the names below: the limits a kernel also runs under
+
 STARTUP_SECONDS = 30.0  # for the child to import neuronlab, even on a busy machine
 GRACE_SECONDS = 2.0  # beyond the cases' own time limits, before the child is stopped
 OUTPUT_LIMIT = 4000  # characters of printed output kept
