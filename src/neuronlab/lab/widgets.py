@@ -87,7 +87,7 @@ def boundary_segment(w1: float, w2: float, b: float,
     """Where the line ``w1*x1 + w2*x2 + b = 0`` crosses the square ``[low, high]²``.
 
     >>> boundary_segment(1.0, 1.0, -1.5)
-    [[0.0, 1.5], [1.5, 0.0]]
+    [[1.5, 0.0], [0.0, 1.5]]
     >>> boundary_segment(0.0, 0.0, 1.0) is None
     True
     """
@@ -109,8 +109,8 @@ def boundary_segment(w1: float, w2: float, b: float,
     if len(unique) < 2:
         return None
     # The two points farthest apart (a line through a corner of the square finds it twice).
-    a, c = sorted(max(((p, q) for p in unique for q in unique),
-                      key=lambda pq: (pq[0][0] - pq[1][0]) ** 2 + (pq[0][1] - pq[1][1]) ** 2))
+    a, c = max(((p, q) for p in unique for q in unique),
+               key=lambda pq: (pq[0][0] - pq[1][0]) ** 2 + (pq[0][1] - pq[1][1]) ** 2)
     return [[round(a[0], 12) + 0.0, round(a[1], 12) + 0.0],
             [round(c[0], 12) + 0.0, round(c[1], 12) + 0.0]]
 
