@@ -322,7 +322,7 @@ class Sequential:
         If the loss turns NaN or infinite, training stops with
         :class:`~neuronlab.errors.TrainingDivergedError` (so do weights that become
         infinite or NaN); the history so far stays in ``model.history`` and the model
-        keeps the weights it had when the diverging epoch began, the last finite ones.
+        keeps the last finite weights it saved (every ten epochs), not the broken ones.
         The loop is :func:`neuronlab.training.trainer.fit`.
         """
         return trainer.fit(self, X, y, epochs=epochs, batch_size=batch_size, shuffle=shuffle,

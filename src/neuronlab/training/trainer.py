@@ -81,6 +81,9 @@ def check_callbacks(callbacks: Any) -> list[Callback]:
     return list(callbacks)
 
 
+SAVE_EVERY = 10  # epochs between copies of the weights kept in case training diverges
+
+
 def restore(model: Sequential, weights: list[np.ndarray]) -> None:
     """Put ``weights`` (copies of every parameter, first layer first) back in place."""
     for (value, _), saved in zip(model.parameters(), weights):
@@ -90,7 +93,7 @@ def restore(model: Sequential, weights: list[np.ndarray]) -> None:
 def check_weights(model: Sequential, epoch: int, start: list[np.ndarray]) -> None:
     """Raise :class:`TrainingDivergedError` if an update left a weight infinite or NaN
     (the loss is checked before each step; this catches the last step of an epoch),
-    putting back the weights the epoch started with."""
+    putting back the last finite weights saved (at most SAVE_EVERY epochs back)."""
     assert model.optimizer is not None
     if not all(all_finite(value) for value, _ in model.parameters()):
         restore(model, start)
@@ -106,7 +109,7 @@ def check_weights(model: Sequential, epoch: int, start: list[np.ndarray]) -> Non
 def check_logs(model: Sequential, logs: dict[str, float], epoch: int,
                start: list[np.ndarray]) -> None:
     """Raise :class:`TrainingDivergedError` if a logged score is not a finite number,
-    putting back the weights the epoch started with."""
+    putting back the last finite weights saved (at most SAVE_EVERY epochs back)."""
     assert model.optimizer is not None
     for key, value in logs.items():
         if not math.isfinite(value):
@@ -173,7 +176,8 @@ def fit(
         for cb in every:
             cb.on_train_begin({})
         for epoch in range(epochs):
-            start = [value.copy() for value, _ in model.parameters()]  # kept if it diverges
+            if epoch % SAVE_EVERY == 0:  # the last finite weights, put back if training diverges
+                start = [value.copy() for value, _ in model.parameters()]
             for cb in every:
                 cb.on_epoch_begin(epoch, {})
             order = rng.permutation(n) if shuffled else None
@@ -193,7 +197,6 @@ def fit(
                 if callbacks:
                     for cb in callbacks:
                         cb.on_batch_end(b, {"loss": loss})
-            check_weights(model, epoch + 1, start)
             logs = {"loss": loss_total / n}
             for (name, _), total in zip(metric_fns, metric_totals):
                 logs[name] = total / n
@@ -205,6 +208,9 @@ def fit(
                 cb.on_epoch_end(epoch, logs)
             if model.stop_training:
                 break
+        # Each step checks the loss it starts from, so only the very last update can have
+        # left a weight infinite or NaN unseen: check once, when training ends.
+        check_weights(model, epoch + 1, start)
     for cb in every:
         cb.on_train_end({})
     return history
