@@ -115,6 +115,7 @@ def test_each_lesson_page_has_its_words_widget_code_and_recall(course, lesson):
     assert "{{" not in text and "}}" not in text  # every number filled by the library
     assert 'class="skip" href="#main"' in html and 'id="main"' in html
     assert '<script type="module" src="/static/lesson.js"></script>' in html
+    assert '<link rel="stylesheet" href="/static/widgets.css">' in html  # widgets styled
     assert re.search(r"<script(?![^>]*\bsrc=)", html) is None  # no inline script
     assert not re.search(r"\sstyle\s*=", html) and not re.search(r"\son[a-z]+\s*=", html)
     index = LESSONS.index(lesson)

@@ -226,6 +226,7 @@ def page(request: Request, title: str, main: str, *, pager: str = "",
 <title>{e(title)} - neuronlab</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/course.css">
+<link rel="stylesheet" href="/static/widgets.css">
 <script type="module" src="/static/lesson.js"></script>
 </head>
 <body>
