@@ -296,7 +296,7 @@ def test_puzzle_widget(gallery):
 def test_playground_card_opens_the_playground_with_the_lesson_settings(gallery, live_server):
     page = gallery()
     href = page.locator("#w-playground-open").get_attribute("href")
-    assert href.startswith(f"{live_server.url}/#view=playground&")
+    assert href.startswith(f"{live_server.url}/explore#view=playground&")
     for part in ("pd=xor", "ph=4", "pa=sigmoid", "po=sgd", "pl=1", "ps=0"):
         assert part in href.split("#")[1].split("&")
     page.click("#w-playground-open")

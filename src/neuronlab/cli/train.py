@@ -117,6 +117,8 @@ PRESETS: dict[str, Preset] = {
     "blobs": Preset([16], "relu", "adam", 0.01, 100, 32),
     "cubic": Preset([32, 32], "tanh", "adam", 0.01, 500, 32, "mse"),
     "sine": Preset([32, 32], "tanh", "adam", 0.01, 500, 32, "mse"),
+    "plane": Preset([8], "tanh", "adam", 0.01, 200, 32, "mse"),
+    "bump": Preset([16], "tanh", "adam", 0.01, 300, 32, "mse"),
     "digits": Preset([64], "relu", "adam", 0.001, 30, 32, scale=16.0),
     "mnist": Preset([128], "relu", "adam", 0.001, 5, 128),
 }
