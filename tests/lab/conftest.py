@@ -7,10 +7,12 @@ Both use the lab's token as a learner's browser does: the client opens the URL w
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +29,42 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 TOKEN = "test-token-0123456789abcdef"
+
+# The browser tests: Debian's chromium driven by Playwright, never a downloaded browser.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def needs_browser() -> Any:
+    """Skip the calling test module unless chromium and Playwright are here.
+
+    Returns ``playwright.sync_api``; call it at module level.
+    """
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Debian chromium is not installed at {CHROMIUM}", allow_module_level=True)
+    return pytest.importorskip("playwright.sync_api",
+                               reason="the playwright Python package is not installed")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One chromium per test module."""
+    sync_api = needs_browser()
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def screenshot(page: Any, folder: str, name: str) -> None:
+    """A full-page screenshot in test-artifacts/<folder>/<name>.png, to look at."""
+    (ARTIFACTS / folder).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / folder / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -101,3 +139,32 @@ def live_server() -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def open_page(browser, live_server) -> Iterator[Any]:
+    """``open_page(hash, width, height)``: the explorer page after the token URL's redirect.
+
+    The test fails if a page throws or breaks the Content Security Policy.
+    """
+    contexts = []
+    errors: list[str] = []
+
+    def open_view(hash_: str, width: int = 1280, height: int = 800) -> Any:
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda message: errors.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        page.goto(live_server.token_url)  # the URL `neuronlab lab` prints: the course
+        page.wait_for_selector("body[data-ready=true]")
+        page.goto(f"{live_server.url}/explore{hash_}")  # the explorers, with their state
+        page.wait_for_selector("body[data-ready=true]")
+        return page
+
+    yield open_view
+    for context in contexts:
+        context.close()
+    assert not errors, errors

@@ -7,65 +7,23 @@ page is opened the way a learner opens it: through the URL with the lab's token 
 
 from __future__ import annotations
 
-import os
 import re
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from conftest import ARTIFACTS as ARTIFACTS_ROOT
+from conftest import needs_browser
 
 from neuronlab import Dense, Neuron
 from neuronlab.lab.views import DEFAULT_LAYER
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "lab"
+ARTIFACTS = ARTIFACTS_ROOT / "lab"
 
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"Debian chromium is not installed at {CHROMIUM}", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="the playwright Python package is not installed")
+sync_api = needs_browser()
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def open_page(browser, live_server) -> Iterator[Any]:
-    contexts = []
-    errors: list[str] = []
-
-    def open_view(hash_: str, width: int = 1280, height: int = 800) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      accept_downloads=True)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda message: errors.append(message.text)
-                if "Content Security Policy" in message.text else None)
-        page.goto(live_server.token_url)  # the URL `neuronlab lab` prints: the course
-        page.wait_for_selector("body[data-ready=true]")
-        page.goto(f"{live_server.url}/explore{hash_}")  # the explorers, with their state
-        page.wait_for_selector("body[data-ready=true]")
-        return page
-
-    yield open_view
-    for context in contexts:
-        context.close()
-    assert not errors, errors
 
 
 def shot(page: Any, name: str) -> None:

@@ -7,27 +7,20 @@ the index and every lesson at 1280 and 390 px land in test-artifacts/course/.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LiveServer
+from conftest import ARTIFACTS as ARTIFACTS_ROOT
+from conftest import LiveServer, needs_browser
 
 from neuronlab.lab import recall
 from neuronlab.learn import quiz
 from neuronlab.learn.lessons import LESSONS
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "course"
+ARTIFACTS = ARTIFACTS_ROOT / "course"
 
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"Debian chromium is not installed at {CHROMIUM}", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="the playwright Python package is not installed")
+sync_api = needs_browser()
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
@@ -41,16 +34,6 @@ def server(tmp_path_factory) -> Iterator[LiveServer]:
         yield live
     finally:
         live.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

@@ -19,22 +19,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LiveServer
+from conftest import ARTIFACTS as ARTIFACTS_ROOT
+from conftest import LiveServer, needs_browser
 
 from neuronlab.learn.catalog import EXERCISES
 from neuronlab.learn.lessons import LESSONS
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "kernels"
+ARTIFACTS = ARTIFACTS_ROOT / "kernels"
 SRC = Path(__file__).resolve().parents[2] / "src"
 CELL_SECONDS = 10.0
 
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"Debian chromium is not installed at {CHROMIUM}", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="the playwright Python package is not installed")
+sync_api = needs_browser()
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(400)]
 RUN_MS = 120_000  # a cold kernel on a busy machine
@@ -69,16 +64,6 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

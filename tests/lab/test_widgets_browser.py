@@ -9,13 +9,13 @@ Screenshots at 1280 and 390 px land in test-artifacts/widgets/.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from conftest import ARTIFACTS as ARTIFACTS_ROOT
+from conftest import needs_browser
 
 from neuronlab import activations, losses, stories
 from neuronlab.lab.views import DEFAULT_BATCH, DEFAULT_LAYER
@@ -23,27 +23,11 @@ from neuronlab.lab.widgets import mse_view
 from neuronlab.layers import Dense
 from neuronlab.neuron import Neuron
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "widgets"
+ARTIFACTS = ARTIFACTS_ROOT / "widgets"
 
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"Debian chromium is not installed at {CHROMIUM}", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="the playwright Python package is not installed")
+sync_api = needs_browser()
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture
