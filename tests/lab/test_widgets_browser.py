@@ -153,7 +153,7 @@ def test_gate_widget(gallery):
     page.click("#w-gate-preset-or")
     text(page, "#w-gate-out2", "1")
     assert outputs(page) == ["0", "1", "1", "1"]
-    text(page, "#w-gate-equation", "boundary: 1·x1 + 1·x2 + -0.5 = 0")
+    text(page, "#w-gate-equation", "boundary: x1 + x2 = 0.5")
     press(page, "#w-gate-b-range", "ArrowLeft", 60)  # b from -0.5 to -1.1: AND again
     b = float(page.locator("#w-gate-b-range").input_value())
     neuron = Neuron([1.0, 1.0], b, "step")
@@ -162,7 +162,7 @@ def test_gate_widget(gallery):
     assert outputs(page) == expected
     assert page.locator("#w-gate-square line.boundary").count() == 1
     reset(page, "w-gate")
-    text(page, "#w-gate-equation", "boundary: 1·x1 + 1·x2 + -1.5 = 0")
+    text(page, "#w-gate-equation", "boundary: x1 + x2 = 1.5")
 
 
 def test_xor_widget(gallery):

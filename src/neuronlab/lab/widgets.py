@@ -35,7 +35,7 @@ from starlette.routing import BaseRoute, Route
 from .. import activations, losses, stories
 from ..layers import Dense
 from ..model import Sequential
-from ..neuron import Neuron
+from ..neuron import Neuron, boundary_text
 from ..optimizers import SGD
 from .api import endpoint, read_json
 from .explorer import STATIC
@@ -118,7 +118,7 @@ def boundary_segment(w1: float, w2: float, b: float,
 def _line(weights: list[float], bias: float) -> dict[str, Any]:
     w1, w2 = [*weights, 0.0][:2]
     return {"weights": [w1, w2], "bias": bias, "segment": boundary_segment(w1, w2, bias),
-            "equation": f"{w1:g}·x1 + {w2:g}·x2 + {bias:g} = 0"}
+            "equation": boundary_text(w1, w2, bias)}
 
 
 def gate_view(body: dict[str, Any]) -> dict[str, Any]:
