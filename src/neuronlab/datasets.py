@@ -456,11 +456,7 @@ def make_plane(
     >>> bool(np.allclose(y, (X[:, 0] + 2 * X[:, 1]) / 3))
     True
     """
-    n = _check_samples(n_samples, 1, "a data set needs a sample")
-    noise = check_positive(noise, "noise", allow_zero=True)
-    rng = _rng(seed)
-    X = rng.uniform(-1.0, 1.0, size=(n, 2))
-    return X, (X[:, 0] + 2.0 * X[:, 1]) / 3.0 + rng.normal(scale=noise, size=n)
+    return _surface(lambda X: (X[:, 0] + 2.0 * X[:, 1]) / 3.0, n_samples, noise, seed)
 
 
 def make_bump(
@@ -474,11 +470,18 @@ def make_bump(
     >>> bool(np.allclose(y, np.exp(-2 * (X**2).sum(axis=1))))
     True
     """
+    return _surface(lambda X: np.exp(-2.0 * (X**2).sum(axis=1)), n_samples, noise, seed)
+
+
+def _surface(
+    height: Callable[[np.ndarray], np.ndarray], n_samples: int, noise: float, seed: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sample points uniformly over [-1, 1]² and return them with ``height(X)`` + noise."""
     n = _check_samples(n_samples, 1, "a data set needs a sample")
     noise = check_positive(noise, "noise", allow_zero=True)
     rng = _rng(seed)
     X = rng.uniform(-1.0, 1.0, size=(n, 2))
-    return X, np.exp(-2.0 * (X**2).sum(axis=1)) + rng.normal(scale=noise, size=n)
+    return X, height(X) + rng.normal(scale=noise, size=n)
 
 
 # ---------------------------------------------------------------------------
