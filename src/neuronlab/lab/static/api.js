@@ -14,40 +14,51 @@ export function clearError() {
   showError("");
 }
 
-async function send(method, path, body) {
-  const options = { method, headers: {} };
-  if (body !== undefined) {
-    options.headers["Content-Type"] = "application/json";
-    options.body = JSON.stringify(body);
-  }
+/**
+ * POST (or GET when `body` is undefined) JSON to the lab and return the answer; throw
+ * an Error carrying the server's own message (and `status`) when it refuses.
+ */
+export async function request(path, body) {
+  const options = body === undefined ? { method: "GET" }
+    : { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body) };
   let response;
   try {
     response = await fetch(path, options);
   } catch (err) {
-    const message = "The lab server does not answer; is `neuronlab lab` still running?";
-    showError(message);
-    throw new Error(message);
+    throw new Error("The lab server does not answer; is `neuronlab lab` still running?");
   }
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const message = data.error || `The server answered ${response.status}.`;
-    showError(message);
-    const error = new Error(message);
+    const error = new Error(data.error || `The server answered ${response.status}.`);
     error.status = response.status;
     throw error;
   }
-  clearError();
   return data;
 }
 
-export const get = (path) => send("GET", path);
-export const post = (path, body) => send("POST", path, body ?? {});
+/** `request`, with its refusal (or none) shown in the explorer's status bar. */
+async function send(path, body) {
+  try {
+    const data = await request(path, body);
+    clearError();
+    return data;
+  } catch (err) {
+    showError(err.message);
+    throw err;
+  }
+}
+
+export const get = (path) => send(path);
+export const post = (path, body) => send(path, body ?? {});
 
 /**
  * Run `task` for the latest state only: while one request is in flight, later calls
  * are merged into one follow-up request, so a fast slider never queues stale work.
+ * `view` (optional) hears the outcome: `ok()`, `fail(err)`, and `ready()` at the end;
+ * without it a refusal is left to the status bar.
  */
-export function latest(task) {
+export function latest(task, view = null) {
   let running = false;
   let again = false;
   return async function run() {
@@ -61,12 +72,14 @@ export function latest(task) {
         again = false;
         try {
           await task();
+          view?.ok();
         } catch (err) {
-          // The message is already in the status bar.
+          view?.fail(err);
         }
       } while (again);
     } finally {
       running = false;
+      view?.ready();
     }
   };
 }

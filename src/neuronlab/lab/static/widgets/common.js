@@ -2,23 +2,12 @@
 // widget itself, and a unique id prefix per widget (a page may hold several).
 // The numbers all come from the server; these helpers only fetch and draw them.
 
+import { latest, request } from "../api.js";
 import { h } from "../dom.js";
 
-/** POST (or GET when `body` is undefined) JSON to the lab; throws with the server's message. */
-export async function request(path, body) {
-  const options = body === undefined ? { method: "GET" }
-    : { method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body) };
-  let response;
-  try {
-    response = await fetch(path, options);
-  } catch (err) {
-    throw new Error("The lab server does not answer; is `neuronlab lab` still running?");
-  }
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.error || `The server answered ${response.status}.`);
-  return data;
-}
+// The widgets ask the server as the explorer does; `latest(task, view)` reports to the
+// widget's own area instead of the explorer's status bar.
+export { latest, request };
 
 let metaPromise = null;
 
@@ -61,36 +50,6 @@ export function frame(section) {
     ready() {
       section.dataset.ready = "true";
     },
-  };
-}
-
-/**
- * Run `task` for the latest state only: calls that arrive while one runs merge into a
- * single follow-up, so a fast slider never queues stale requests. Errors go to `fail`.
- */
-export function latest(task, view) {
-  let running = false;
-  let again = false;
-  return async function run() {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    try {
-      do {
-        again = false;
-        try {
-          await task();
-          view.ok();
-        } catch (err) {
-          view.fail(err);
-        }
-      } while (again);
-    } finally {
-      running = false;
-      view.ready();
-    }
   };
 }
 
