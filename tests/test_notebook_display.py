@@ -28,6 +28,9 @@ def test_fit_in_a_notebook_shows_a_finished_html_progress_bar():
     assert len(html) == 1
     assert '<progress value="300" max="300"' in html[0]
     assert "Epoch 300/300" in html[0] and "accuracy:" in html[0]
+    # Places that show only text (the lab's code cells, a terminal frontend) get the bar too.
+    text = [o["data"]["text/plain"] for o in outputs if "text/html" in o.get("data", {})]
+    assert text[0].startswith("Epoch 300/300 " + "━" * 20) and "accuracy:" in text[0]
     streams = "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")
     assert "Warning" not in streams and "ipywidgets" not in str(outputs)
     result = [o for o in outputs if o["output_type"] == "execute_result"]

@@ -32,6 +32,7 @@ SAME_ORIGIN = {"Origin": "http://testserver"}
 CODE_ROUTES = [
     ("GET", "/api/kernels", None),
     ("POST", f"/api/kernels/{PAGE}/run", {"code": "print(1)"}),
+    ("GET", f"/api/kernels/{PAGE}/outputs", None),
     ("POST", f"/api/kernels/{PAGE}/interrupt", {}),
     ("DELETE", f"/api/kernels/{PAGE}", None),
     ("GET", "/api/exercises/neuron", None),
@@ -157,6 +158,50 @@ def test_run_interrupt_and_close(lab) -> None:
     assert pid not in kernel_processes()
     assert len(kernels) == 0 and kernels.pids() == []
     assert lab.delete(f"/api/kernels/{PAGE}", headers=SAME_ORIGIN).json() == {"closed": False}
+
+
+FIT_CELL = """
+print("training", flush=True)
+import time
+time.sleep(1.5)
+from neuronlab import Dense, Sequential, datasets
+X, y = datasets.xor()
+model = Sequential([Dense(4, activation="tanh", input_shape=(2,)),
+                    Dense(1, activation="sigmoid")], seed=0)
+model.compile(optimizer="sgd", loss="mse")
+history = model.fit(X, y, epochs=50)
+"""
+
+
+def test_a_running_cell_shows_its_output_as_it_goes(lab) -> None:
+    idle = lab.get(f"/api/kernels/{PAGE}/outputs", headers=SAME_ORIGIN).json()
+    assert idle == {"running": False, "outputs": []}
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        result.update(lab.post(f"/api/kernels/{PAGE}/run", json={"code": FIT_CELL},
+                               headers=SAME_ORIGIN).json())
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    seen: dict[str, Any] = {}
+    deadline = time.monotonic() + 120
+    while runner.is_alive() and time.monotonic() < deadline:
+        live = lab.get(f"/api/kernels/{PAGE}/outputs", headers=SAME_ORIGIN).json()
+        if live["running"] and live["outputs"]:
+            seen = live
+            break
+        time.sleep(0.05)
+    runner.join(timeout=120)
+    # While the cell slept, its first print was already there to show.
+    assert seen["outputs"][0] == {"type": "stream", "name": "stdout", "text": "training\n"}
+    # The progress bar was updated in place: one line, at its last epoch, as text.
+    assert result["status"] == "ok", result
+    bars = [o for o in result["outputs"] if o["type"] == "display"]
+    assert len(bars) == 1 and bars[0]["text"].startswith("Epoch 50/50 ━"), result["outputs"]
+    assert "IPython.core.display" not in str(result["outputs"])
+    after = lab.get(f"/api/kernels/{PAGE}/outputs", headers=SAME_ORIGIN).json()
+    assert after == {"running": False, "outputs": []}
 
 
 def test_bad_requests_get_messages(lab) -> None:

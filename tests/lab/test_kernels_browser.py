@@ -168,10 +168,14 @@ def test_stop_and_the_time_limit_end_an_endless_loop(lesson, server) -> None:
     second = page.locator("figure[data-cell]").nth(1)
     _run(page, first, "kept = 'still here'")
     # Stop
-    _replace(page, second.locator(".cm-content"), "n = 0\nwhile True:\n    n += 1")
+    _replace(page, second.locator(".cm-content"),
+             "print('counting', flush=True)\nn = 0\nwhile True:\n    n += 1")
     second.evaluate("f => { delete f.dataset.status; }")
     second.locator("button.cell-run").click()
     _wait(page, second, "f.dataset.running === 'true'")
+    # what the cell printed shows while it still runs
+    _wait(page, second, "f.dataset.running === 'true' && "
+                        "f.querySelector('.cell-output').textContent.includes('counting')")
     stop = second.locator("button.cell-stop")
     assert stop.is_enabled()
     began = time.monotonic()

@@ -7,6 +7,8 @@ see :func:`same_origin`):
 * ``GET /api/kernels``: how many kernels run, the most allowed, the time limit;
 * ``POST /api/kernels/{page}/run {"code"}``: run a cell in the page's kernel
   (:mod:`neuronlab.lab.kernels`), started on first use; its outputs;
+* ``GET /api/kernels/{page}/outputs``: what the page's running cell has shown so far
+  (the page asks while it waits, so a long cell's prints and progress bar appear live);
 * ``POST /api/kernels/{page}/interrupt``: stop the page's running cell;
 * ``DELETE /api/kernels/{page}``: the page closed, its kernel stops;
 * ``GET /api/exercises/{name}``: the exercise's file in the workspace, solved or not;
@@ -105,6 +107,12 @@ async def run_cell(request: Request) -> dict[str, Any]:
     page = _page(request)
     code = await _code(request)
     return await kernels_of(request).run(page, code)
+
+
+@endpoint
+async def outputs_so_far(request: Request) -> dict[str, Any]:
+    same_origin(request)
+    return kernels_of(request).so_far(_page(request))
 
 
 @endpoint
@@ -210,6 +218,7 @@ async def hint(request: Request) -> dict[str, Any]:
 ROUTES: list[BaseRoute] = [
     Route("/api/kernels", kernel_status, methods=["GET"]),
     Route("/api/kernels/{page}/run", run_cell, methods=["POST"]),
+    Route("/api/kernels/{page}/outputs", outputs_so_far, methods=["GET"]),
     Route("/api/kernels/{page}/interrupt", interrupt, methods=["POST"]),
     Route("/api/kernels/{page}", close_kernel, methods=["DELETE"]),
     Route("/api/exercises/{name}", exercise_info, methods=["GET"]),

@@ -103,20 +103,44 @@ class Outputs:
         else:
             self.items.append({"type": "stream", "name": name, "text": text})
 
-    def data(self, kind: str, bundle: dict[str, Any]) -> None:
+    def data(self, kind: str, bundle: dict[str, Any], display_id: str | None = None) -> None:
+        """A result or a display; ``display_id`` names one a later update replaces."""
+        item = self._item(kind, bundle)
+        if item is None:
+            return
+        if display_id:
+            item["display_id"] = display_id
+        self.items.append(item)
+
+    def update(self, bundle: dict[str, Any], display_id: str) -> None:
+        """A display updated in place (a progress bar): the new one takes the old's place."""
+        for k, old in enumerate(self.items):
+            if old.get("display_id") == display_id:
+                if old["type"] == "image":
+                    self.images -= 1
+                else:
+                    self.chars -= len(old.get("text", ""))
+                new = self._item(old["type"], bundle)
+                if new is None:
+                    del self.items[k]
+                else:
+                    self.items[k] = {**new, "display_id": display_id}
+                return
+
+    def _item(self, kind: str, bundle: dict[str, Any]) -> dict[str, Any] | None:
         png = bundle.get("image/png")
         if isinstance(png, str):
             if self.images >= MAX_IMAGES or len(png) > IMAGE_CHARS:
                 self.cut = True
-                return
+                return None
             self.images += 1
-            self.items.append({"type": "image", "png": png.replace("\n", "")})
-            return
+            return {"type": "image", "png": png.replace("\n", "")}
         text = bundle.get("text/plain")
         if isinstance(text, str):
             text = self._text(strip_ansi(text))
             if text:
-                self.items.append({"type": kind, "text": text})
+                return {"type": kind, "text": text}
+        return None
 
     def error(self, content: dict[str, Any]) -> None:
         lines = [strip_ansi(str(line)) for line in content.get("traceback", [])]
@@ -131,11 +155,12 @@ class Outputs:
         self.items, self.chars, self.images = [], 0, 0
 
     def to_list(self) -> list[dict[str, Any]]:
+        items = [{k: v for k, v in item.items() if k != "display_id"} for item in self.items]
         if self.cut:
-            return [*self.items, {"type": "note", "text": (
+            return [*items, {"type": "note", "text": (
                 f"The output was cut: a cell shows at most {OUTPUT_CHARS:,} characters and "
                 f"{MAX_IMAGES} images.")}]
-        return self.items
+        return items
 
 
 @dataclass
@@ -151,6 +176,7 @@ class Kernel:
     running: bool = False
     stop_at: float | None = None  # when an interrupt asked for gives way to a restart
     stopped_by: str = ""  # "you" (Stop) or "the time limit"
+    outputs: Outputs | None = None  # what the running cell has shown so far
 
     @property
     def pid(self) -> int | None:
@@ -287,6 +313,7 @@ class Kernels:
 
     async def _execute(self, kernel: Kernel, code: str) -> dict[str, Any]:
         client, outputs = kernel.client, Outputs()
+        kernel.outputs = outputs  # read by `so_far` while the cell runs
         began = time.monotonic()
         msg_id = client.execute(code, store_history=True, allow_stdin=False,
                                 stop_on_error=False)
@@ -318,8 +345,13 @@ class Kernels:
             if kind == "stream":
                 outputs.stream(str(content.get("name", "stdout")), str(content.get("text", "")))
             elif kind in ("execute_result", "display_data"):
+                display_id = (content.get("transient") or {}).get("display_id")
                 outputs.data("result" if kind == "execute_result" else "display",
-                             content.get("data", {}))
+                             content.get("data", {}), display_id)
+            elif kind == "update_display_data":
+                display_id = (content.get("transient") or {}).get("display_id")
+                if display_id:
+                    outputs.update(content.get("data", {}), display_id)
             elif kind == "error":
                 outputs.error(content)
                 status = "error"
@@ -348,6 +380,13 @@ class Kernels:
                     break
         return {"status": status, "outputs": outputs.to_list(), "execution_count": count,
                 "restarted": restarted, "seconds": round(time.monotonic() - began, 3)}
+
+    def so_far(self, page: str) -> dict[str, Any]:
+        """What the page's running cell has shown so far (a page shows it while it waits)."""
+        kernel = self._kernels.get(page)
+        if kernel is None or not kernel.running or kernel.outputs is None:
+            return {"running": False, "outputs": []}
+        return {"running": True, "outputs": kernel.outputs.to_list()}
 
     async def _interrupt(self, kernel: Kernel) -> None:
         kernel.stop_at = time.monotonic() + GRACE_SECONDS

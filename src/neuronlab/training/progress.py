@@ -109,17 +109,22 @@ class NotebookBar:
     """An HTML progress bar in a Jupyter cell, redrawn at most 10 times a second."""
 
     def __init__(self, epochs: int) -> None:
-        from IPython.display import HTML
         from IPython.display import display as show
 
         self.epochs, self.done, self.text, self.shown_at = epochs, 0, "", 0.0
-        self.html = HTML
-        self.handle = show(HTML(self.render()), display_id=True)
+        self.handle = show(self.render(), raw=True, display_id=True)
 
-    def render(self) -> str:
-        return (f'<progress value="{self.done}" max="{self.epochs}" style="width:16em">'
-                f"</progress> <b>Epoch {self.done}/{self.epochs}</b> "
-                f"<code>{escape(self.text)}</code>")
+    def render(self) -> dict[str, str]:
+        """The bar as HTML for Jupyter, and as text for places that show only text."""
+        filled = round(20 * self.done / self.epochs) if self.epochs else 20
+        return {
+            "text/html": (f'<progress value="{self.done}" max="{self.epochs}" '
+                          f'style="width:16em"></progress> '
+                          f"<b>Epoch {self.done}/{self.epochs}</b> "
+                          f"<code>{escape(self.text)}</code>"),
+            "text/plain": (f"Epoch {self.done}/{self.epochs} "
+                           f"{'━' * filled}{'╌' * (20 - filled)} {self.text}").rstrip(),
+        }
 
     def update(self, done: int, text: str, force: bool = False) -> None:
         self.done, self.text = done, text
@@ -127,4 +132,4 @@ class NotebookBar:
         if force or done == self.epochs or now - self.shown_at >= 0.1:
             self.shown_at = now
             if self.handle is not None:
-                self.handle.update(self.html(self.render()))
+                self.handle.update(self.render(), raw=True)

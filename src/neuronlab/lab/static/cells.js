@@ -8,6 +8,7 @@
 import {
   EditorView, EditorState, Prec, basicSetup, keymap, python,
 } from "./vendor/codemirror.js";
+import { request } from "./api.js";
 
 function newPageId() {
   const bytes = new Uint8Array(16);
@@ -27,24 +28,23 @@ function element(tag, className, text) {
   return node;
 }
 
-async function send(path, options = {}) {
-  let response;
-  try {
-    response = await fetch(path, options);
-  } catch (err) {
-    throw new Error("The lab server does not answer; is `neuronlab lab` still running?");
-  }
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.error || `The lab answered ${response.status}.`);
-  return data;
-}
+const postJson = (path, body) => request(path, body ?? {});
 
-function postJson(path, body) {
-  return send(path, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body || {}),
-  });
+/** Every `ms`, show what the running cell has printed so far, until `done` settles. */
+async function watchOutputs(region, done, ms = 400) {
+  let finished = false;
+  const stop = () => { finished = true; };
+  done.then(stop, stop);
+  while (!finished) {
+    await new Promise((resolve) => { setTimeout(resolve, ms); });
+    if (finished) break;
+    try {
+      const live = await request(`/api/kernels/${PAGE}/outputs`);
+      if (!finished && live.running && live.outputs.length) showOutputs(region, live);
+    } catch (err) {
+      break; // the run's own answer says what went wrong
+    }
+  }
 }
 
 // --------------------------------------------------------------------------- outputs
@@ -191,7 +191,9 @@ class Cell {
   async runNow() {
     this.busy(true);
     try {
-      const data = await postJson(`/api/kernels/${PAGE}/run`, { code: this.code() });
+      const running = postJson(`/api/kernels/${PAGE}/run`, { code: this.code() });
+      watchOutputs(this.output, running);
+      const data = await running;
       kernelStarted = true;
       if (data.started && ran.size) ran.clear(); // a fresh kernel knows nothing yet
       if (data.restarted) ran.clear();
@@ -224,7 +226,7 @@ class Cell {
 
   async describe() {
     try {
-      const info = await send(`/api/exercises/${encodeURIComponent(this.exercise)}`);
+      const info = await request(`/api/exercises/${encodeURIComponent(this.exercise)}`);
       this.where.textContent = `Check saves your code as ${info.file} in the workspace ` +
         `${info.workspace} and checks it as \`neuronlab learn check ${info.exercise}\` does.` +
         (info.solved ? " ✓ Solved already." : "");
