@@ -158,3 +158,105 @@ def test_a_whole_batch_of_few_points_is_not_shuffled_and_shows_at_most_eight(cli
     assert r["samples"] == len(train) == 20 and r["shown"] == 8
     close(r["X"], np.array(train)[:8], rtol=1e-4, atol=1e-4)
     assert len(r["forward"][0]["a"]) == len(r["backward"][0]["grad_z"]) == 8
+
+
+# --------------------------------------------------------------------------- in the browser
+def _browser():
+    from conftest import needs_browser
+
+    return needs_browser()
+
+
+def _library_gradients(session: Session) -> list[np.ndarray]:
+    """grad_W of every layer for the session's next batch, from Sequential.backward."""
+    model = copy.deepcopy(session.model)
+    X, Y = first_batch(session)
+    model.backward(model.forward(X, training=True), Y)
+    return [layer.grad_W.copy() for layer in model.layers]
+
+
+def _open_stepper(page, live_server):
+    """Click the slow-motion button; the server's session it traced."""
+    with page.expect_response(lambda answer: answer.url.endswith("/backprop")) as answer:
+        page.click("#pg-slow")
+    session_id = answer.value.url.split("/api/sessions/")[1].split("/")[0]
+    return live_server.app.state.sessions.get(session_id)
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(120)
+def test_slow_motion_step_walks_every_stage_and_takes_the_step(open_page, live_server):
+    from conftest import screenshot
+
+    expect = _browser().expect
+    page = open_page("#view=playground&pd=xor&pf=x1,x2,x1sq&pr=0.001")
+    expect(page.locator("#pg-epoch")).to_have_text("0")
+    page.click("#pg-step")  # one epoch of training first
+    expect(page.locator("#pg-epoch")).to_have_text("1")
+    expect(page.locator("#pg-slow")).to_be_enabled()
+    weights_before = page.locator("#pg-weights").inner_text()
+    session = _open_stepper(page, live_server)
+    grads = _library_gradients(session)
+    stage = page.locator("#pg-stepper-stage")
+    expect(stage).to_have_text("0 of 8 · ready: press Next stage")
+    expect(page.locator("#pg-stepper-apply")).to_be_disabled()
+    names = []
+    for _ in range(8):
+        page.locator("#pg-stepper-next").press("Enter") if names else page.click("#pg-stepper-next")
+        names.append(stage.inner_text().split("· ")[1])
+        if names[-1] == "loss":
+            expect(page.locator("#pg-stepper-loss")).to_contain_text("L = ")
+        if names[-1] == "backward: hidden layer 1":
+            for j in range(4):
+                for i in range(3):  # x1, x2, x1²: the library's ∂L/∂w of every first-layer link
+                    expect(page.locator(f"#pg-stepper-gw-0-{j}-{i}")).to_have_text(
+                        f"{grads[0][j, i]:.5f}")
+        if names[-1] == "backward: the output layer":
+            expect(page.locator("#pg-stepper-gw-2-0-1")).to_have_text(f"{grads[2][0, 1]:.5f}")
+    assert names == ["forward: hidden layer 1", "forward: hidden layer 2",
+                     "forward: the output layer", "loss", "backward: the output layer",
+                     "backward: hidden layer 2", "backward: hidden layer 1", "update"]
+    expect(page.locator("#pg-stepper-rule")).to_contain_text("w ← w − η·∂L/∂w")
+    expect(page.locator("#pg-stepper-next")).to_be_disabled()
+    page.keyboard.press("ArrowLeft")  # the keyboard walks back too
+    expect(stage).to_contain_text("7 of 8 · backward: hidden layer 1")
+    page.click("#pg-stepper-next")
+    screenshot(page, "lab", "playground-stepper")
+    expected = copy.deepcopy(session.model)
+    expected.train_step(*first_batch(session))
+    new = expected.layers[0].W
+    page.click("#pg-stepper-apply")
+    expect(page.locator("#pg-stepper-note")).to_contain_text("Done")
+    expect(page.locator("#pg-epoch")).to_have_text("1")  # the epoch counter stays
+    # the next frame shows the new weights: the table of all weights changed to them
+    expect(page.locator("#pg-weights")).not_to_have_text(weights_before)
+    first_cell = page.locator("#pg-weights table").first.locator("td").first
+    expect(first_cell).to_have_text(f"{new[0, 0]:.3f}")
+    np.testing.assert_allclose(session.model.layers[0].W, new, rtol=0, atol=1e-7)
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_big_network_gets_tables_and_the_layer_at_work(open_page, live_server, width):
+    from conftest import ARTIFACTS, screenshot
+
+    expect = _browser().expect
+    page = open_page("#view=playground&pd=bump&ph=8,8,8,8,8,8&po=adam&pl=0.003",
+                     width=width, height=900)
+    expect(page.locator("#pg-epoch")).to_have_text("0")
+    expect(page.locator("#pg-slow")).to_be_enabled()
+    session = _open_stepper(page, live_server)
+    grads = _library_gradients(session)
+    expect(page.locator("#pg-stepper-diagram")).to_be_hidden()
+    for _ in range(13):  # forward x 7, loss, then backward: output, L6 ... L3
+        page.click("#pg-stepper-next")
+    expect(page.locator("#pg-stepper-stage")).to_have_text("13 of 16 · backward: hidden layer 3")
+    expect(page.locator("#pg-stepper-layers li.current")).to_have_text("L3 (8)")
+    expect(page.locator("#pg-stepper-gw-2-7-5")).to_have_text(f"{grads[2][7, 5]:.5f}")
+    page.locator("#pg-stepper").scroll_into_view_if_needed()
+    screenshot(page, "lab", f"playground-stepper-big-{width}")
+    page.locator("#pg-stepper").screenshot(path=str(ARTIFACTS / "lab" /
+                                                    f"playground-stepper-panel-{width}.png"))
+    box = page.locator("#pg-stepper").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
