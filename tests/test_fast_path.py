@@ -95,6 +95,21 @@ def test_dropout_l2_momentum_and_adam_train_to_the_same_weights(optimizer):
     assert max_difference(fast_model, plain_model) < 1e-6
 
 
+def test_l1_is_in_the_fast_loss_and_gradient_as_in_the_plain_ones():
+    X, y = datasets.make_moons(60, noise=0.2, seed=3)
+
+    def make():
+        model = Sequential([Dense(6, activation="tanh", input_shape=(2,), l1=0.01),
+                            Dense(1, activation="sigmoid", l1=0.01)], seed=4)
+        model.compile(optimizer=SGD(learning_rate=0.1), loss="binary_crossentropy")
+        return model
+
+    fast_model, plain_model = trained_pair(make, X, y, epochs=5, batch_size=16, seed=5)
+    assert max_difference(fast_model, plain_model) < 1e-6
+    np.testing.assert_allclose(fast_model.history.history["loss"],
+                               plain_model.history.history["loss"], rtol=1e-5)
+
+
 def test_without_the_sums_as_products_the_arithmetic_is_the_same_bit_for_bit():
     """A net with one output and mean squared error: the only reordered sum is ``grad_b``
     of each layer, which is a sum over a batch of one row here."""

@@ -7,7 +7,8 @@ Every number the pages show comes from here: ``/api/neuron``, ``/api/layer`` and
 ``/api/batch`` compute the three explorer views (:mod:`neuronlab.lab.explorer`);
 ``/api/sessions`` holds playground sessions (:mod:`neuronlab.lab.playground`), which
 train server-side and stream snapshots over ``/api/sessions/{id}/stream``
-(:mod:`neuronlab.lab.stream`) while the page watches.
+(:mod:`neuronlab.lab.stream`) while the page watches; ``/api/sessions/{id}/backprop``
+shows one step of training stage by stage (:mod:`neuronlab.lab.stepper`).
 
 Around the routes (:mod:`neuronlab.lab.guard`): security headers on every answer, the
 local-only guard (Host and Origin) and the token guard, which asks for the per-launch
@@ -31,7 +32,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from . import code, course, explorer, playground, recall
+from . import code, course, explorer, playground, recall, stepper
 from .api import http_error
 from .guard import LOCAL_NAMES, LocalOnly, SecurityHeaders, TokenGuard
 from .sessions import Sessions
@@ -66,6 +67,8 @@ ROUTES: list[BaseRoute] = [
     Route("/api/sessions/{id}/reset", playground.reset, methods=["POST"]),
     Route("/api/sessions/{id}/config", playground.configure, methods=["POST"]),
     Route("/api/sessions/{id}/weight", playground.set_weight, methods=["POST"]),
+    Route("/api/sessions/{id}/backprop", stepper.backprop, methods=["POST"]),
+    Route("/api/sessions/{id}/backprop/apply", stepper.backprop_apply, methods=["POST"]),
     Route("/api/playground/csv", playground.read_csv, methods=["POST"]),
     Route("/api/sessions/{id}/export", playground.export, methods=["GET"]),
     Route("/api/sessions/{id}/model", playground.model_file, methods=["GET"]),

@@ -38,6 +38,7 @@ from ..model import Sequential
 from ..neuron import Neuron, boundary_text
 from ..optimizers import SGD
 from .api import endpoint, read_json
+from .backprop import trace_step
 from .explorer import STATIC
 from .schema import (
     LIMITS,
@@ -337,59 +338,14 @@ def backprop_view(body: dict[str, Any]) -> dict[str, Any]:
 
     Forward: each layer's ``z`` and activation ``a``. Loss: mean squared error.
     Backward: the model's own chain, last layer first, exactly as
-    :meth:`Sequential.backward` runs it - ``∂L/∂ŷ`` from the loss, then each
-    :meth:`Dense.backward` (which fills ``grad_W`` and ``grad_b`` and hands ``∂L/∂x``
-    to the layer before); ``∂L/∂z`` is the activation's own backward of the gradient
-    at the layer's output. Update: :class:`~neuronlab.optimizers.SGD`,
-    ``w ← w − η·∂L/∂w``.
+    :meth:`Sequential.backward` runs it. Update: :class:`~neuronlab.optimizers.SGD`,
+    ``w ← w − η·∂L/∂w``. The numbers come from :func:`~neuronlab.lab.backprop.trace_step`,
+    which the playground's slow-motion step shows too.
     """
     network = choice(body.get("network", "one-neuron"), "network", ("one-neuron", "xor"))
     model, X, y, rate = _one_neuron(body) if network == "one-neuron" else _xor_network(body)
     model.compile(optimizer=SGD(learning_rate=rate), loss="mse")
-    assert model.loss is not None and model.optimizer is not None
-    before = [w.tolist() for w in model.get_weights()]
-    y_pred = model.forward(X)
-    forward = []
-    zs, ys, x = [], [], X  # each layer's z = x @ W.T + b and y = f(z), as its forward computes
-    for layer in model.layers:
-        assert isinstance(layer, Dense)
-        z = x @ layer.W.T + layer.b
-        x = layer.activation.forward(z)
-        zs.append(z)
-        ys.append(x)
-        forward.append({"activation": layer.activation.name, "W": layer.W.tolist(),
-                        "b": layer.b.tolist(), "z": z.tolist(), "a": x.tolist()})
-    loss = model.loss(y_pred, y)
-    # The chain, last layer first: the same calls Sequential.backward makes.
-    assert not model.output_gradient_is_fused
-    grad = model.loss.gradient(y_pred, y)
-    grad_output = grad.tolist()
-    backward: list[dict[str, Any]] = [{} for _ in model.layers]
-    for i in range(len(model.layers) - 1, -1, -1):
-        layer = model.layers[i]
-        assert isinstance(layer, Dense)
-        grad_z = layer.activation.backward(grad, zs[i], ys[i])
-        grad_in = layer.backward(grad, need_input_grad=i > 0)
-        backward[i] = {"grad_a": grad.tolist(), "grad_z": grad_z.tolist(),
-                       "grad_W": layer.grad_W.tolist(), "grad_b": layer.grad_b.tolist()}
-        grad = grad_in
-    model.optimizer.step(model.parameters())
-    after = [w.tolist() for w in model.get_weights()]
-    return {
-        "network": network,
-        "sizes": [X.shape[1], *(len(layer["b"]) for layer in forward)],
-        "X": X.tolist(),
-        "y": y.tolist(),
-        "forward": forward,
-        "prediction": y_pred.tolist(),
-        "loss": loss,
-        "loss_formula": model.loss.formula,
-        "grad_output": grad_output,
-        "backward": backward,
-        "learning_rate": rate,
-        "before": [{"W": before[2 * k], "b": before[2 * k + 1]} for k in range(len(forward))],
-        "after": [{"W": after[2 * k], "b": after[2 * k + 1]} for k in range(len(forward))],
-    }
+    return {"network": network, **trace_step(model, X, y)}
 
 
 # --------------------------------------------------------------------------- gallery

@@ -189,7 +189,8 @@ class Step:
                                 for layer in self.layers)
         self.params = model.parameters()
         self.use_flat = self.flat is not None and self.optimizer.elementwise
-        self.penalized = [layer for layer in self.layers if getattr(layer, "l2", 0)]
+        self.penalized = [layer for layer in self.layers
+                          if getattr(layer, "l2", 0) or getattr(layer, "l1", 0)]
         self.fused = model.output_gradient_is_fused
         self.plain = [is_plain_dense(layer) for layer in self.layers]
         self.cache: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -232,13 +233,15 @@ class Step:
             column_sums(grad_z, out=layer.grad_b)  # grad_b = grad_z.sum(0)
             if layer.l2:
                 layer.grad_W += (2 * layer.l2) * layer.W
+            if layer.l1:
+                layer.grad_W += layer.l1 * np.sign(layer.W)
             if i > 0:
                 grad = np.dot(grad_z, layer.W)  # grad_x = grad_z @ W
 
     def __call__(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
         y_pred = self.forward(X)
         loss = loss_value(self.loss, y_pred, Y)
-        for layer in self.penalized:  # the L2 terms; usually none
+        for layer in self.penalized:  # the L2 and L1 terms; usually none
             loss += layer.penalty()
         if not math.isfinite(loss):
             raise TrainingDivergedError.from_loss(loss, self.optimizer.learning_rate)

@@ -5,6 +5,7 @@ import { get, post, showError } from "./api.js";
 import { button, numberRow, selectRow, sliderRow } from "./controls.js";
 import { linePlot } from "./diagrams.js";
 import { figure, fmt, h, replace, s, short, signColor, weightWidth } from "./dom.js";
+import { slowMotion } from "./pg-stepper.js";
 
 const CLASS_COLORS = [[232, 113, 10], [8, 119, 189], [44, 160, 44], [148, 103, 189]];
 const CLASS_NAMES = ["orange", "blue", "green", "purple"];
@@ -108,6 +109,7 @@ export function initPlayground(root, app) {
     () => reset(), { id: "pg-reset" });
   const exportButton = button("export", "Download the model and show its Python code",
     () => exportModel(), { id: "pg-export" });
+  const stepper = slowMotion({ session: () => session, onFrame: (frame) => drawFrame(frame) });
   const stat = (id, label) => h("div", { class: "stat" }, h("span", { text: label }),
     h("output", { id, text: "—" }));
   const stats = h("div", { class: "stats", "aria-live": "off" },
@@ -513,6 +515,7 @@ export function initPlayground(root, app) {
     drawBoundary(frame);
     drawNetwork(frame, weights);
     drawWeights(weights);
+    stepper.update(frame);
     const got = frame.curves;
     if (!got.append) curve = { epoch: [], train: [], test: [] };
     curve.epoch.push(...got.epoch);
@@ -540,12 +543,14 @@ export function initPlayground(root, app) {
     h("div", { class: "pg-grid" },
       controls,
       h("div", { class: "pg-main" },
-        h("div", { class: "buttons" }, playButton, stepButton, resetButton, exportButton),
+        h("div", { class: "buttons" }, playButton, stepButton, stepper.button, resetButton,
+          exportButton),
         stats,
         statusLine,
         h("div", { class: "pg-pictures" },
           h("div", { class: "boundary-box" }, canvas, diverged),
           h("div", { class: "network-box" }, network, weightEdit)),
+        stepper.panel,
         legend,
         h("h3", { text: "Loss by epoch" }),
         curves)),

@@ -11,13 +11,83 @@ const SAMPLES = [["all", "all four (the batch)"], ["0", "(0, 0)"], ["1", "(0, 1)
   ["3", "(1, 1)"]];
 
 /** The stages of one step for a network of `layers` layers. */
-function stagesFor(layers) {
+export function stagesFor(layers) {
   const out = [];
   for (let k = 0; k < layers; k++) out.push({ kind: "forward", layer: k });
   out.push({ kind: "loss", layer: layers - 1 });
   for (let k = layers - 1; k >= 0; k--) out.push({ kind: "backward", layer: k });
   out.push({ kind: "update", layer: -1 });
   return out;
+}
+
+/**
+ * Draw the network of a traced step `r` (from /api/widgets/backprop or the playground's
+ * /api/sessions/{id}/backprop) into the <svg> `diagram` at `stage`: weights, then ∂L/∂w
+ * on the links once the backward pass reached their layer, then the new weights after
+ * the update. `reached(kind, layer)` says whether a stage was reached. The neurons show
+ * z and a (and ∂L/∂z) of sample `sample` of the batch; with no sample (a batch of
+ * several), ∂L/∂b.
+ */
+export function drawNetwork(diagram, r, stage, reached, sample = r.X.length === 1 ? 0 : null) {
+  const sizes = r.sizes;
+  const one = sample !== null;
+  const W = 640;
+  const tallest = Math.max(...sizes);
+  const gap = 92;
+  const H = Math.max(220, tallest * gap + 40);
+  const colX = (c) => 60 + c * ((W - 200) / (sizes.length - 1));
+  const nodeY = (c, i) => H / 2 + (i - (sizes[c] - 1) / 2) * gap;
+  diagram.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  const parts = [];
+  const updated = reached("update");
+  r.forward.forEach((f, k) => {
+    const active = stage && stage.layer === k;
+    const back = reached("backward", k);
+    f.W.forEach((row, j) => row.forEach((w, i) => {
+      const [x1, y1, x2, y2] = [colX(k) + 24, nodeY(k, i), colX(k + 1) - 30, nodeY(k + 1, j)];
+      parts.push(s("line", { x1, y1, x2, y2, class: `link step-link${active ? " current" : ""}` }));
+      const t = 0.3 + 0.4 * ((i + j) % 3) / 2;  // stagger the labels so that they do not meet
+      const text = updated ? `w ${fmt(r.after[k].W[j][i], 3)}`
+        : back ? `∂w ${fmt(r.backward[k].grad_W[j][i], 3)}` : `w ${fmt(w, 2)}`;
+      parts.push(s("text", { x: x1 + (x2 - x1) * t, y: y1 + (y2 - y1) * t - 5, "text-anchor": "middle",
+        class: `link-label${back && !updated ? " grad" : ""}`, text }));
+    }));
+  });
+  sizes.forEach((n, c) => {
+    for (let i = 0; i < n; i++) {
+      const x = colX(c);
+      const y = nodeY(c, i);
+      const k = c - 1;  // the layer of this column (-1: the inputs)
+      const active = stage && stage.layer === k && k >= 0;
+      const lines = [];
+      if (c === 0) {
+        const input = r.features ? r.features[i] : `x${i + 1}`;
+        lines.push(one ? fmt(r.X[sample][i], 2) : input);
+        if (one) parts.push(s("text", { x: x - 30, y: y + 4, "text-anchor": "end", class: "axis-label", text: input }));
+      }
+      else {
+        if (reached("forward", k) && one) lines.push(`z ${fmt(r.forward[k].z[sample][i], 3)}`, `a ${fmt(r.forward[k].a[sample][i], 3)}`);
+        if (reached("backward", k)) lines.push(one ? `∂z ${fmt(r.backward[k].grad_z[sample][i], 3)}`
+          : `∂b ${fmt(r.backward[k].grad_b[i], 3)}`);
+        if (!lines.length) lines.push(`N${i + 1}`);
+      }
+      const g = s("g", { class: `node ${c === 0 ? "input" : "neuron"}${active ? " current" : ""}` });
+      g.append(s("circle", { cx: x, cy: y, r: c === 0 ? 24 : 34 }));
+      lines.forEach((line, m) => g.append(s("text", { x, y: y + 4 + (m - (lines.length - 1) / 2) * 14,
+        "text-anchor": "middle", text: line })));
+      parts.push(g);
+    }
+  });
+  const last = sizes.length - 1;
+  const lossOn = reached("loss");
+  parts.push(s("line", { x1: colX(last) + 34, y1: H / 2, x2: W - 112, y2: H / 2, class: "out-link" }));
+  const box = s("g", { class: `loss-box${stage && stage.kind === "loss" ? " current" : ""}` });
+  box.append(s("rect", { x: W - 110, y: H / 2 - 30, width: 104, height: 60, rx: 8 }));
+  box.append(s("text", { x: W - 58, y: H / 2 - 6, "text-anchor": "middle", text: "loss L" }));
+  box.append(s("text", { x: W - 58, y: H / 2 + 14, "text-anchor": "middle",
+    text: lossOn ? fmt(r.loss, 4) : "?" }));
+  parts.push(box);
+  replace(diagram, parts);
 }
 
 const rows = (m) => m.map((r) => `[${r.map((v) => fmt(v, 4)).join(", ")}]`).join("\n    ");
@@ -104,68 +174,7 @@ export function mount(section, settings) {
     const reached = (kind, layer) => stages.slice(0, at + 1).some((st2) => st2.kind === kind &&
       (layer === undefined || st2.layer === layer));
     gradOut.textContent = reached("backward", 0) ? fmt(r.backward[0].grad_W[0][0], 4) : "—";
-    drawNetwork(stage, reached);
-  }
-
-  function drawNetwork(stage, reached) {
-    const sizes = r.sizes;
-    const one = r.X.length === 1;
-    const W = 640;
-    const tallest = Math.max(...sizes);
-    const gap = 92;
-    const H = Math.max(220, tallest * gap + 40);
-    const colX = (c) => 60 + c * ((W - 200) / (sizes.length - 1));
-    const nodeY = (c, i) => H / 2 + (i - (sizes[c] - 1) / 2) * gap;
-    diagram.setAttribute("viewBox", `0 0 ${W} ${H}`);
-    const parts = [];
-    const updated = reached("update");
-    r.forward.forEach((f, k) => {
-      const active = stage && stage.layer === k;
-      const back = reached("backward", k);
-      f.W.forEach((row, j) => row.forEach((w, i) => {
-        const [x1, y1, x2, y2] = [colX(k) + 24, nodeY(k, i), colX(k + 1) - 30, nodeY(k + 1, j)];
-        parts.push(s("line", { x1, y1, x2, y2, class: `link step-link${active ? " current" : ""}` }));
-        const t = 0.3 + 0.4 * ((i + j) % 3) / 2;  // stagger the labels so that they do not meet
-        const text = updated ? `w ${fmt(r.after[k].W[j][i], 3)}`
-          : back ? `∂w ${fmt(r.backward[k].grad_W[j][i], 3)}` : `w ${fmt(w, 2)}`;
-        parts.push(s("text", { x: x1 + (x2 - x1) * t, y: y1 + (y2 - y1) * t - 5, "text-anchor": "middle",
-          class: `link-label${back && !updated ? " grad" : ""}`, text }));
-      }));
-    });
-    sizes.forEach((n, c) => {
-      for (let i = 0; i < n; i++) {
-        const x = colX(c);
-        const y = nodeY(c, i);
-        const k = c - 1;  // the layer of this column (-1: the inputs)
-        const active = stage && stage.layer === k && k >= 0;
-        const lines = [];
-        if (c === 0) {
-          lines.push(one ? fmt(r.X[0][i], 2) : `x${i + 1}`);
-          if (one) parts.push(s("text", { x: x - 30, y: y + 4, "text-anchor": "end", class: "axis-label", text: `x${i + 1}` }));
-        }
-        else {
-          if (reached("forward", k) && one) lines.push(`z ${fmt(r.forward[k].z[0][i], 3)}`, `a ${fmt(r.forward[k].a[0][i], 3)}`);
-          if (reached("backward", k)) lines.push(one ? `∂z ${fmt(r.backward[k].grad_z[0][i], 3)}`
-            : `∂b ${fmt(r.backward[k].grad_b[i], 3)}`);
-          if (!lines.length) lines.push(`N${i + 1}`);
-        }
-        const g = s("g", { class: `node ${c === 0 ? "input" : "neuron"}${active ? " current" : ""}` });
-        g.append(s("circle", { cx: x, cy: y, r: c === 0 ? 24 : 34 }));
-        lines.forEach((line, m) => g.append(s("text", { x, y: y + 4 + (m - (lines.length - 1) / 2) * 14,
-          "text-anchor": "middle", text: line })));
-        parts.push(g);
-      }
-    });
-    const last = sizes.length - 1;
-    const lossOn = reached("loss");
-    parts.push(s("line", { x1: colX(last) + 34, y1: H / 2, x2: W - 112, y2: H / 2, class: "out-link" }));
-    const box = s("g", { class: `loss-box${stage && stage.kind === "loss" ? " current" : ""}` });
-    box.append(s("rect", { x: W - 110, y: H / 2 - 30, width: 104, height: 60, rx: 8 }));
-    box.append(s("text", { x: W - 58, y: H / 2 - 6, "text-anchor": "middle", text: "loss L" }));
-    box.append(s("text", { x: W - 58, y: H / 2 + 14, "text-anchor": "middle",
-      text: lossOn ? fmt(r.loss, 4) : "?" }));
-    parts.push(box);
-    replace(diagram, parts);
+    drawNetwork(diagram, r, stage, reached);
   }
 
   const load = latest(async () => {
