@@ -28,6 +28,8 @@ export function stagesFor(layers) {
  * z and a (and ∂L/∂z) of sample `sample` of the batch; with no sample (a batch of
  * several), ∂L/∂b.
  */
+const LABELLED_LINKS = 8;
+
 export function drawNetwork(diagram, r, stage, reached, sample = r.X.length === 1 ? 0 : null) {
   const sizes = r.sizes;
   const one = sample !== null;
@@ -43,12 +45,18 @@ export function drawNetwork(diagram, r, stage, reached, sample = r.X.length === 
   r.forward.forEach((f, k) => {
     const active = stage && stage.layer === k;
     const back = reached("backward", k);
+    // Up to LABELLED_LINKS links between two columns carry their number on the line;
+    // more would pile up, so those show it on hover (and the tables list them all).
+    const labelled = f.W.length * f.W[0].length <= LABELLED_LINKS;
     f.W.forEach((row, j) => row.forEach((w, i) => {
       const [x1, y1, x2, y2] = [colX(k) + 24, nodeY(k, i), colX(k + 1) - 30, nodeY(k + 1, j)];
-      parts.push(s("line", { x1, y1, x2, y2, class: `link step-link${active ? " current" : ""}` }));
-      const t = 0.3 + 0.4 * ((i + j) % 3) / 2;  // stagger the labels so that they do not meet
       const text = updated ? `w ${fmt(r.after[k].W[j][i], 3)}`
         : back ? `∂w ${fmt(r.backward[k].grad_W[j][i], 3)}` : `w ${fmt(w, 2)}`;
+      const line = s("line", { x1, y1, x2, y2, class: `link step-link${active ? " current" : ""}` });
+      if (!labelled) line.append(s("title", { text: `x${i + 1} → N${j + 1}: ${text}` }));
+      parts.push(line);
+      if (!labelled) return;
+      const t = 0.3 + 0.4 * ((i + j) % 3) / 2;  // stagger the labels so that they do not meet
       parts.push(s("text", { x: x1 + (x2 - x1) * t, y: y1 + (y2 - y1) * t - 5, "text-anchor": "middle",
         class: `link-label${back && !updated ? " grad" : ""}`, text }));
     }));
