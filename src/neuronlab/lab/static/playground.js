@@ -4,7 +4,8 @@
 import { get, post, showError } from "./api.js";
 import { button, numberRow, selectRow, sliderRow } from "./controls.js";
 import { linePlot } from "./diagrams.js";
-import { figure, fmt, h, replace, s, short, signColor, weightWidth } from "./dom.js";
+import { figure, fmt, h, replace } from "./dom.js";
+import { networkView } from "./pg-network.js";
 import { slowMotion } from "./pg-stepper.js";
 
 const CLASS_COLORS = [[232, 113, 10], [8, 119, 189], [44, 160, 44], [148, 103, 189]];
@@ -123,8 +124,8 @@ export function initPlayground(root, app) {
     "aria-live": "polite" });
   const weightEdit = h("form", { id: "pg-weight-form", class: "weight-edit", hidden: true });
   const legend = h("p", { class: "hint", id: "pg-legend" });
-  const network = figure("pg-network", "The network: each hidden neuron's output over the " +
-    "plane, weights on the links, biases under the neurons");
+  const network = networkView({ heatmap: neuronImage,
+    onEdit: (c, j, i, w, what) => editWeight(c, j, i, w, what) });
   const curves = figure("pg-curves", "Train and test loss by epoch");
   const weightsBox = h("div", { id: "pg-weights" });
   const exportBox = h("div", { id: "pg-export-box", hidden: true });
@@ -400,79 +401,7 @@ export function initPlayground(root, app) {
   }
 
   function drawNetwork(frame, weights) {
-    const sizes = data.layers;
-    const cols = sizes.length;
-    const node = 40;
-    const gapY = 62;
-    const gapX = 150;
-    const width = 70 + (cols - 1) * gapX + 90;
-    const height = Math.max(...sizes) * gapY + 40;
-    const pos = (c, j) => [50 + c * gapX, height / 2 + (j - (sizes[c] - 1) / 2) * gapY];
-    network.setAttribute("viewBox", `0 0 ${width} ${height}`);
-    const links = [];
-    const labels = [];
-    const nodes = [];
-    const inputName = (i) => data.features[i];
-    weights.forEach((layer, c) => {
-      const few = sizes[c] * sizes[c + 1] <= 16;
-      layer.W.forEach((row, j) => {
-        const [bx, by] = pos(c + 1, j);
-        row.forEach((w, i) => {
-          const [ax, ay] = pos(c, i);
-          const what = `weight from ${c === 0 ? inputName(i) : `L${c} n${i + 1}`} to ` +
-            `${c + 1 === cols - 1 ? "output" : `L${c + 1} n${j + 1}`}`;
-          const line = s("line", { x1: ax + node / 2, y1: ay, x2: bx - node / 2, y2: by,
-            stroke: signColor(w), "stroke-width": weightWidth(w), class: "link",
-            tabindex: 0, role: "button", id: `pg-link-${c}-${j}-${i}`,
-            "aria-label": `${what}: ${fmt(w)}. Press Enter to edit` });
-          line.append(s("title", { text: `${what}: ${fmt(w)} (click to edit)` }));
-          const open = () => editWeight(c, j, i, w, what);
-          line.addEventListener("click", open);
-          line.addEventListener("keydown", (e) => {
-            if (e.key === "Enter" || e.key === " ") { e.preventDefault(); open(); }
-          });
-          links.push(line);
-          if (few) {
-            const t = 0.3 + 0.4 * ((i + j) % 2);
-            labels.push(s("text", { class: "link-label weight", "text-anchor": "middle",
-              x: ax + node / 2 + (bx - ax - node) * t, y: ay + (by - ay) * t - 3, text: short(w) }));
-          }
-        });
-        nodes.push(s("text", { x: bx, y: by + node / 2 + 12, "text-anchor": "middle",
-          class: "link-label bias", text: `b ${short(layer.b[j])}` }));
-      });
-    });
-    frame.inputs.forEach((feature, i) => {
-      const [x, y] = pos(0, i);
-      const image = s("image", { x: x - node / 2, y: y - node / 2, width: node, height: node,
-        href: neuronImage(feature.grid, feature.size), class: "feature-map",
-        preserveAspectRatio: "none" });
-      image.append(s("title", { text: `input ${inputName(i)}: from ${fmt(feature.low)} to ` +
-        `${fmt(feature.high)} over the plane` }));
-      nodes.push(s("rect", { x: x - node / 2 - 1, y: y - node / 2 - 1, width: node + 2,
-        height: node + 2, class: "input-node" }), image,
-      s("text", { x: x - node / 2 - 4, y: y + 4, "text-anchor": "end", class: "node-text",
-        text: inputName(i) }));
-    });
-    frame.hidden.forEach((layer, c) => {
-      layer.forEach((neuron, j) => {
-        const [x, y] = pos(c + 1, j);
-        const image = s("image", { x: x - node / 2, y: y - node / 2, width: node, height: node,
-          href: neuronImage(neuron.grid, neuron.size),
-          class: "neuron-map", preserveAspectRatio: "none" });
-        image.append(s("title", { text: `hidden layer ${c + 1}, neuron ${j + 1}: output ` +
-          `from ${fmt(neuron.low)} to ${fmt(neuron.high)} over the plane` }));
-        nodes.push(s("rect", { x: x - node / 2 - 1, y: y - node / 2 - 1, width: node + 2,
-          height: node + 2, class: "neuron-frame" }), image);
-      });
-    });
-    for (let j = 0; j < sizes[cols - 1]; j++) {
-      const [x, y] = pos(cols - 1, j);
-      nodes.push(s("circle", { cx: x, cy: y, r: node / 2, class: "output-node" }),
-        s("text", { x, y: y + 4, "text-anchor": "middle", class: "node-text",
-          text: sizes[cols - 1] === 1 ? "out" : `c${j}` }));
-    }
-    replace(network, links, labels, nodes);
+    network.draw(frame, weights, data);
   }
 
   function drawWeights(weights) {
@@ -549,7 +478,7 @@ export function initPlayground(root, app) {
         statusLine,
         h("div", { class: "pg-pictures" },
           h("div", { class: "boundary-box" }, canvas, diverged),
-          h("div", { class: "network-box" }, network, weightEdit)),
+          h("div", { class: "network-box" }, network.element, weightEdit)),
         stepper.panel,
         legend,
         h("h3", { text: "Loss by epoch" }),
