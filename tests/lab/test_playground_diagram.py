@@ -66,6 +66,23 @@ def fmt(value: float) -> str:
     return "0.000" if text == "-0.000" else text
 
 
+def assert_readable(page: Any) -> list[str]:
+    """No two labels overlap, no label covers a heatmap, no text under 10 px; the labels."""
+    boxes = page.evaluate(BOXES)
+    texts, maps = boxes["texts"], boxes["maps"]
+    assert min(t["px"] for t in texts) >= 10, "text smaller than 10 px"
+    for k, a in enumerate(texts):
+        for b in texts[k + 1:]:
+            assert not intersect(a, b), f"labels overlap: {a} and {b}"
+        for m in maps:
+            assert not intersect(a, m), f"label {a} covers a heatmap at {m}"
+    for k, a in enumerate(maps):  # every heatmap visible and apart from the others
+        assert a["w"] >= 19 and a["h"] >= 19, a
+        for b in maps[k + 1:]:
+            assert not intersect(a, b), (a, b)
+    return [t["text"] for t in texts]
+
+
 def session_after_one_epoch(features: list[str]) -> Session:
     """The network the page trains, computed here by the library: same config, 1 epoch."""
     session = Session(PlaygroundConfig.parse({"dataset": "moons", "hidden": HIDDEN,
@@ -95,21 +112,9 @@ def test_six_layers_of_eight_stay_readable(open_page, width, features):
     assert network.locator(".pg-node").count() == 48 + len(features) + 1
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
-    boxes = page.evaluate(BOXES)
-    texts, maps = boxes["texts"], boxes["maps"]
-    names = [t["text"] for t in texts]
+    names = assert_readable(page)
     for header in ["inputs", "output", *(f"layer {k}" for k in range(1, 7))]:
         assert header in names, (header, names)
-    assert min(t["px"] for t in texts) >= 10, "text smaller than 10 px"
-    for k, a in enumerate(texts):
-        for b in texts[k + 1:]:
-            assert not intersect(a, b), f"labels overlap: {a} and {b}"
-        for m in maps:
-            assert not intersect(a, m), f"label {a} covers a heatmap at {m}"
-    for k, a in enumerate(maps):  # every heatmap visible and apart from the others
-        assert a["w"] >= 19 and a["h"] >= 19, a
-        for b in maps[k + 1:]:
-            assert not intersect(a, b), (a, b)
 
     # Hover a neuron: its heatmap enlarged, with its name, beside (not over) the neuron.
     node = page.locator("#pg-node-3-4")
@@ -173,3 +178,36 @@ def test_clicking_a_link_still_edits_its_weight(open_page):
         "() => Number(document.getElementById('pg-link-3-2-6').dataset.weight) === 1.25")
     page.locator("#pg-link-3-2-6").focus()
     sync_api.expect(page.locator("#pg-tip")).to_contain_text("weight 1.250")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_weights_written_on_a_small_network_collide_with_nothing(open_page, width):
+    page = open_page("#view=playground&pd=xor", width=width, height=900)  # 2-4-4-1
+    wait_text(page, "#pg-epoch", "0")
+    page.click("#pg-step")
+    wait_text(page, "#pg-epoch", "1")
+    names = assert_readable(page)
+    written = page.locator("#pg-network text.weight").count()
+    assert written > 0, names  # room for some weights on the links of so few
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, "playground", f"diagram-small-{width}")
+
+
+def test_the_enlarged_heatmap_follows_the_training(open_page):
+    page = open_big_network(open_page, 1280, ALL_FEATURES[:2])
+    node = page.locator("#pg-node-6-0")
+    node.hover()
+    zoom = page.locator("#pg-zoom")
+    sync_api.expect(zoom).to_be_visible()
+    first = zoom.locator("img").get_attribute("src")
+    page.evaluate("() => { window.seen = window.labStats.frames; }")
+    page.evaluate("() => document.querySelector('#pg-play').click()")
+    page.wait_for_function("() => window.labStats.frames > window.seen + 5")
+    page.evaluate("() => document.querySelector('#pg-play').click()")  # pause
+    sync_api.expect(page.locator("#pg-play")).to_have_text("▶ play")
+    sync_api.expect(zoom).to_be_visible()  # redrawn frames keep it open, with their map
+    now = zoom.locator("img").get_attribute("src")
+    assert now == node.locator("image").get_attribute("href") and now != first
+    assert "L6 n1" in zoom.inner_text()
+    page.keyboard.press("Escape")  # dismissible without moving the pointer
+    sync_api.expect(zoom).to_be_hidden()

@@ -17,14 +17,19 @@ const BIAS_ROW = 13;   // the bias label under a neuron
 const ZOOM_PX = 180;   // side of the enlarged heatmap
 
 let measureContext = null;
+const measured = new Map();
 
 /** Width in px of `text` at font size `size` and `weight` in the page's font. */
 function textWidth(text, [size, weight]) {
-  if (!measureContext) measureContext = document.createElement("canvas").getContext("2d");
-  const family = getComputedStyle(document.documentElement).fontFamily || "sans-serif";
-  measureContext.font = `${weight} ${size}px ${family}`;
-  // A margin for the difference between canvas and SVG text rendering.
-  return Math.ceil(measureContext.measureText(text).width * 1.08) + 2;
+  const key = `${weight} ${size} ${text}`;
+  if (!measured.has(key)) {
+    if (!measureContext) measureContext = document.createElement("canvas").getContext("2d");
+    const family = getComputedStyle(document.documentElement).fontFamily || "sans-serif";
+    measureContext.font = `${weight} ${size}px ${family}`;
+    // A margin for the difference between canvas and SVG text rendering.
+    measured.set(key, Math.ceil(measureContext.measureText(text).width * 1.08) + 2);
+  }
+  return measured.get(key);
 }
 
 /** Column `c`'s header: the inputs, hidden layers 1..n, the output. */
@@ -95,7 +100,10 @@ export function networkView({ heatmap, onEdit }) {
   let nodes = new Map();  // key "c:j" -> { element, name, text, image }
   let links = new Map();  // key "c:j:i" -> { element, text, from, to }
 
-  new ResizeObserver(() => { if (last) draw(...last); }).observe(scroller);
+  let drawnWidth = 0;
+  new ResizeObserver(() => {
+    if (last && scroller.clientWidth !== drawnWidth) draw(...last);
+  }).observe(scroller);
 
   // ---------------------------------------------------------------- popups
   /** Show `box` beside `target` (or the pointer `point`): right, left, below or above it. */
@@ -172,6 +180,9 @@ export function networkView({ heatmap, onEdit }) {
     clearMarks();
   }
 
+  // Escape closes the enlarged map or the tooltip (until the pointer or focus moves on).
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape" && active) hide(); });
+
   let redrawing = false;
   function hover(target, show) {
     target.addEventListener("mouseenter", show);
@@ -213,7 +224,8 @@ export function networkView({ heatmap, onEdit }) {
     fitBox(sizes, widths);
     // In a narrow box the bias labels make way, so the whole network fits (a neuron's
     // bias is still in its enlarged view); if it fits in no way, the box scrolls.
-    const room = scroller.clientWidth || 600;
+    drawnWidth = scroller.clientWidth;
+    const room = drawnWidth || 600;
     let L = layout(sizes, room, widths, true);
     if (L.width > room) {
       const bare = layout(sizes, room, widths, false);
