@@ -191,6 +191,30 @@ def test_weights_written_on_a_small_network_collide_with_nothing(open_page, widt
     assert written > 0, names  # room for some weights on the links of so few
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(page, "playground", f"diagram-small-{width}")
+    zoom = page.locator("#pg-zoom")
+    page.hover("#pg-node-0-1")
+    sync_api.expect(zoom).to_contain_text("input x2")
+    assert zoom.locator("img").get_attribute("src") == \
+        page.locator("#pg-node-0-1 image").get_attribute("href")
+    page.hover("#pg-node-3-0")  # the output: its bias; its map is the big picture
+    sync_api.expect(zoom).to_contain_text("bias")
+    assert zoom.locator("img").count() == 0
+
+
+def test_keyboard_focus_survives_the_redraws_of_training(open_page):
+    page = open_big_network(open_page, 1280, ALL_FEATURES[:2])
+    page.locator("#pg-node-2-3").focus()
+    zoom = page.locator("#pg-zoom")
+    sync_api.expect(zoom).to_contain_text("L2 n4")
+    page.evaluate("() => { window.seen = window.labStats.frames; }")
+    page.evaluate("() => document.querySelector('#pg-play').click()")
+    page.wait_for_function("() => window.labStats.frames > window.seen + 5")
+    assert page.evaluate("document.activeElement.id") == "pg-node-2-3"
+    sync_api.expect(zoom).to_contain_text("L2 n4")
+    page.keyboard.press("Tab")  # on to the next focusable element, the next neuron
+    assert page.evaluate("document.activeElement.id") == "pg-node-2-4"
+    page.evaluate("() => document.querySelector('#pg-play').click()")  # pause
+    sync_api.expect(page.locator("#pg-play")).to_have_text("▶ play")
 
 
 def test_the_enlarged_heatmap_follows_the_training(open_page):

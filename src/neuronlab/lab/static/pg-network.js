@@ -150,7 +150,7 @@ export function networkView({ heatmap, onEdit }) {
       if (link.from === key || link.to === key) link.element.classList.add("near");
     }
     replace(zoom,
-      h("img", { src: item.image, width: ZOOM_PX, height: ZOOM_PX, alt: "" }),
+      item.image && h("img", { src: item.image, width: ZOOM_PX, height: ZOOM_PX, alt: "" }),
       h("strong", { text: item.name }),
       item.text.map((line) => h("span", { text: line })));
     place(zoom, item.element);
