@@ -111,7 +111,9 @@ def test_six_layers_of_eight_stay_readable(open_page, width, features):
     assert network.locator(".output-node").count() == 1  # moons: one sigmoid output
     assert network.locator(".pg-node").count() == 48 + len(features) + 1
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-
+    # Even at 390 px the whole network fits its box, without scrolling inside it.
+    assert page.evaluate("(() => { const box = document.querySelector('.pg-net-scroll');"
+                         "return box.scrollWidth <= box.clientWidth; })()")
     names = assert_readable(page)
     for header in ["inputs", "output", *(f"layer {k}" for k in range(1, 7))]:
         assert header in names, (header, names)

@@ -92,7 +92,9 @@ export function networkView({ heatmap, onEdit }) {
   const scroller = h("div", { class: "pg-net-scroll" }, svg);
   const zoom = h("div", { class: "pg-zoom", id: "pg-zoom", role: "tooltip", hidden: true });
   const tip = h("div", { class: "pg-tip", id: "pg-tip", role: "tooltip", hidden: true });
-  const element = h("div", { class: "pg-net" }, scroller, zoom, tip);
+  const help = h("p", { class: "hint", id: "pg-network-help", text: "Point at (or tab to) a " +
+    "neuron to enlarge its map, at a link to read its weight; click a link to edit it." });
+  const element = h("div", { class: "pg-net" }, scroller, zoom, tip, help);
   let last = null;        // the last [frame, weights, data] drawn
   let active = null;      // { kind: "node" | "link", key, at?: [x, y] } under the pointer
   let biasWidth = 0;      // grows only, so the layout does not jump while training
