@@ -54,7 +54,9 @@ def test_neuron_slider_moves_z_and_y(open_page):
     wait_text(page, "#neuron-z", f"{expected.z:.3f}")
     wait_text(page, "#neuron-y", f"{expected.y:.3f}")
     wait_text(page, "#neuron-steps", str(expected))  # the three step-by-step lines
-    assert page.locator("#neuron-x1-num").input_value() == slider.input_value()
+    # The box and the slider agree; the box shows the diagram's 2 decimals ("0.60").
+    box = page.locator("#neuron-x1-num").input_value()
+    assert float(box) == float(slider.input_value()) and box == f"{x1:.2f}"
 
     page.locator("#neuron-b-num").fill("-2")  # the number box moves z below zero
     dark = Neuron([0.5, -0.3, 0.8], -2.0, "relu").explain([x1, -0.3, 0.7])

@@ -5,7 +5,9 @@ import { initBatch } from "./batch.js";
 import { initLayer } from "./layer.js";
 import { initNeuron } from "./neuron.js";
 import { initPlayground } from "./playground.js";
-import { readState, saveState } from "./state.js";
+import { button } from "./controls.js";
+import { h } from "./dom.js";
+import { readState, repairState, saveState } from "./state.js";
 
 const VIEWS = ["neuron", "layer", "batch", "playground"];
 
@@ -21,11 +23,46 @@ async function main() {
   };
   const state = readState(defaults);
   if (!VIEWS.includes(state.view)) state.view = "neuron";
+  const notes = repairState(state, defaults, meta.limits);
+  for (const part of ["neuron", "layer"]) {
+    if (!meta.neuron_activations.includes(state[part].activation)) {
+      notes.push(`the ${part}'s activation '${state[part].activation}' is not one of `
+        + `${meta.neuron_activations.join(", ")}: it is ${defaults[part].activation} again`);
+      state[part].activation = defaults[part].activation;
+    }
+  }
+  const note = document.getElementById("note");
+  if (notes.length) {
+    note.querySelector("span").textContent = `This link did not fit together, so the page `
+      + `repaired it: ${notes.join("; ")}.`;
+    note.hidden = false;
+  }
+  note.querySelector("button").addEventListener("click", () => { note.hidden = true; });
 
   const app = {
     meta,
     state,
     save: () => saveState(state),
+    /**
+     * The view's heading with a "Reset to the lesson's numbers" button: it puts the
+     * view's numbers (for the batch: its samples and the layer) back to the lesson's and
+     * calls `redraw()`.
+     */
+    heading(name, title, redraw) {
+      const parts = name === "batch" ? ["batch", "layer"] : [name];
+      const reset = button("Reset to the lesson's numbers",
+        `Reset the ${name} view to the lesson's numbers`, () => {
+          for (const part of parts) {
+            const target = state[part];
+            for (const key of Object.keys(target)) delete target[key];
+            Object.assign(target, structuredClone(defaults[part]));
+          }
+          note.hidden = true;
+          redraw();
+          app.save();
+        }, { id: `${name}-lesson-reset`, class: "lesson-reset" });
+      return h("div", { class: "view-head" }, h("h2", { text: title }), reset);
+    },
     /** Give the shared layer `neurons` rows and `inputs` columns (new cells are 0). */
     resizeLayer(neurons, inputs) {
       const layer = state.layer;
@@ -65,9 +102,13 @@ async function main() {
     tabs[name] = document.getElementById(`tab-${name}`);
     tabs[name].addEventListener("click", () => show(name));
     tabs[name].addEventListener("keydown", (event) => {
-      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-      if (!step) return;
-      const next = VIEWS[(VIEWS.indexOf(name) + step + VIEWS.length) % VIEWS.length];
+      // The tabs pattern: arrows move to the next tab (round), Home/End to the ends.
+      const at = VIEWS.indexOf(name);
+      const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: VIEWS.length - 1 }[
+        event.key];
+      if (to === undefined) return;
+      event.preventDefault();
+      const next = VIEWS[(to + VIEWS.length) % VIEWS.length];
       show(next);
       tabs[next].focus();
     });

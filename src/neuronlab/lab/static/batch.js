@@ -4,7 +4,7 @@
 import { latest, post } from "./api.js";
 import { button } from "./controls.js";
 import { drawLayer } from "./diagrams.js";
-import { figure, fmt, h, replace } from "./dom.js";
+import { SET_DIGITS, figure, fmt, h, replace } from "./dom.js";
 import { cell } from "./layer.js";
 
 export function initBatch(root, app) {
@@ -48,12 +48,31 @@ export function initBatch(root, app) {
     for (const [k, row] of Array.from(xTable.querySelectorAll("tbody tr")).entries()) {
       row.classList.toggle("selected", k === st.sample);
     }
+    rowButtons().forEach((b, k) => {
+      b.setAttribute("aria-pressed", String(k === st.sample));
+      b.tabIndex = k === (st.sample ?? 0) ? 0 : -1;
+    });
     app.save();
   });
 
   function select(k) {
     st.sample = k;
     update();
+  }
+
+  const rowButtons = () => Array.from(xTable.querySelectorAll(".row-button"));
+
+  /** The sample buttons are one group: arrows and Home/End move and choose. */
+  function rowKey(event, k) {
+    const last = st.X.length - 1;
+    const to = { ArrowDown: k + 1, ArrowUp: k - 1, Home: 0, End: last }[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    const next = Math.min(last, Math.max(0, to));
+    select(next);
+    const target = rowButtons()[next];
+    rowButtons().forEach((b, i) => { b.tabIndex = i === next ? 0 : -1; });
+    target.focus();
   }
 
   function build() {
@@ -70,10 +89,13 @@ export function initBatch(root, app) {
       h("th", { scope: "row" }, h("button", {
         type: "button", class: "row-button", id: `batch-row${k + 1}`,
         "aria-label": `Show sample s${k + 1} flowing through the layer`,
+        "aria-pressed": String(k === st.sample), tabindex: k === (st.sample ?? 0) ? 0 : -1,
         onclick: (e) => { e.stopPropagation(); select(k); },
+        onkeydown: (e) => rowKey(e, k),
       }, `s${k + 1}`)),
       row.map((x, i) => h("td", {}, cell(`batch-x${k + 1}-${i + 1}`,
-        `sample s${k + 1} input x${i + 1}`, x, (v) => { st.X[k][i] = v; update(); })))))));
+        `sample s${k + 1} input x${i + 1}`, x, (v) => { st.X[k][i] = v; update(); },
+        SET_DIGITS)))))));
     replace(controls,
       button("+ sample", "Add a sample row", () => {
         st.X.push(Array.from({ length: n }, () => 0));
@@ -86,11 +108,15 @@ export function initBatch(root, app) {
         build();
         update();
       }, { id: "batch-remove", disabled: st.X.length <= 1 }),
-      h("span", { class: "hint", text: "The weights are the Layer view's; edit them there." }));
+      h("span", { class: "hint", text: "The weights are the Layer view's; edit them there. "
+        + "Choose a sample with its s button (arrow keys, Home and End move between them)." }));
   }
 
   replace(root,
-    h("h2", { text: "A batch: the whole layer as one matrix product" }),
+    app.heading("batch", "A batch: the whole layer as one matrix product", () => {
+      build();
+      update();
+    }),
     controls,
     formula,
     h("div", { class: "columns wide-left" },

@@ -1,7 +1,111 @@
 // SVG pictures: one neuron, one layer, line plots. They draw numbers the server sent.
 
-import { fmt, replace, s, short, signColor, weightWidth } from "./dom.js";
+import { computedText, fmt, replace, s, setText, signColor, textColor,
+  weightWidth } from "./dom.js";
 
+// ------------------------------------------------------------------ fitting the page
+// A diagram's picture is as wide (in its own units) as it is on screen, between a
+// narrow form for phones and a wide form: its 11-14 px text stays 11-14 px.
+
+const drawn = new WeakMap();  // svg -> { redraw, width } of its last drawing
+const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver((entries) => {
+  for (const entry of entries) {
+    const last = drawn.get(entry.target);
+    if (last && entry.contentRect.width > 0 && widthFor(entry.target, last.least, last.most)
+        !== last.width) {
+      last.redraw();
+    }
+  }
+});
+
+/** The viewBox width for `svg`: its width on screen, kept within [least, most]. */
+function widthFor(svg, least, most) {
+  const onScreen = svg.getBoundingClientRect().width;
+  if (!onScreen) return most;
+  return Math.round(Math.min(most, Math.max(least, onScreen)));
+}
+
+/** Remember how to draw `svg` again when its width on screen changes. */
+function watch(svg, least, most, width, redraw) {
+  if (!drawn.has(svg) && observer) observer.observe(svg);
+  drawn.set(svg, { least, most, width, redraw });
+}
+
+/** Do the boxes a and b (x, y, width, height) overlap? */
+function overlaps(a, b) {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height
+    && b.y < a.y + a.height;
+}
+
+/** Does the box touch the circle {cx, cy, r}? */
+function touchesCircle(box, c) {
+  const nx = Math.max(box.x, Math.min(c.cx, box.x + box.width));
+  const ny = Math.max(box.y, Math.min(c.cy, box.y + box.height));
+  return (nx - c.cx) ** 2 + (ny - c.cy) ** 2 < c.r ** 2;
+}
+
+function padded(box, pad) {
+  return { x: box.x - pad, y: box.y - pad, width: box.width + 2 * pad,
+    height: box.height + 2 * pad };
+}
+
+/**
+ * Put each label at the first of its spots where it overlaps no label placed before,
+ * no circle and no fixed box, and stays inside the picture; a label with no free spot
+ * is hidden (its link's tooltip and the step-by-step lines still give the number).
+ */
+function placeLabels(svg, labels, circles, fixed, width, height) {
+  const taken = fixed.map((el) => padded(el.getBBox(), 1));
+  for (const { el, spots } of labels) {
+    let free = false;
+    for (const [x, y] of spots) {
+      el.setAttribute("x", x.toFixed(1));
+      el.setAttribute("y", y.toFixed(1));
+      const box = padded(el.getBBox(), 2);
+      if (box.width <= 4) return;  // not laid out (the view is hidden): leave as is
+      free = box.x >= 0 && box.x + box.width <= width && box.y >= 0
+        && box.y + box.height <= height
+        && !taken.some((other) => overlaps(box, other))
+        && !circles.some((c) => touchesCircle(box, c));
+      if (free) {
+        taken.push(box);
+        break;
+      }
+    }
+    if (!free) el.setAttribute("visibility", "hidden");
+  }
+}
+
+/** Shrink the text of each node until it fits inside the node's circle. */
+function fitNodes(svg) {
+  for (const group of svg.querySelectorAll("g.node")) {
+    const circle = group.querySelector("circle");
+    const cy = Number(circle.getAttribute("cy"));
+    const r = Number(circle.getAttribute("r"));
+    for (const text of group.querySelectorAll("text")) {
+      for (let tries = 0; tries < 4; tries++) {
+        const box = text.getBBox();
+        if (!box.width) break;
+        const dy = Math.max(Math.abs(box.y - cy), Math.abs(box.y + box.height - cy));
+        const room = 2 * Math.sqrt(Math.max(0, r * r - dy * dy)) - 6;
+        if (box.width <= room) break;
+        const size = parseFloat(getComputedStyle(text).fontSize);
+        text.style.fontSize = `${size * Math.max(0.5, room / box.width) * 0.97}px`;
+      }
+    }
+  }
+}
+
+/** Shrink a text until its right end is inside the picture. */
+function fitRight(text, width) {
+  const box = text.getBBox();
+  if (box.width && box.x + box.width > width - 2) {
+    const size = parseFloat(getComputedStyle(text).fontSize);
+    text.style.fontSize = `${(size * (width - 2 - box.x)) / box.width}px`;
+  }
+}
+
+// ------------------------------------------------------------------ pieces
 function node(x, y, r, cls, lines, title) {
   const group = s("g", { class: cls });
   group.append(s("circle", { cx: x, cy: y, r }));
@@ -24,34 +128,84 @@ function label(x, y, text, cls = "link-label") {
   return s("text", { x, y, class: cls, "text-anchor": "middle", text });
 }
 
-/** One neuron: inputs on the left, weights and products on the links, z and y. */
+/** Spots along the segment (x1, y1) -> (x2, y2) at fractions `ts`, shifted by dy. */
+function along(x1, y1, x2, y2, ts, dy) {
+  return ts.map((t) => [x1 + (x2 - x1) * t, y1 + (y2 - y1) * t + dy]);
+}
+
+// ------------------------------------------------------------------ the diagrams
+/**
+ * One neuron: inputs on the left, weights and products along the links, z and y.
+ * Narrow (a phone): the output y sits under the neuron, so the links keep their room.
+ */
 export function drawNeuron(svg, r) {
+  const width = widthFor(svg, 380, 600);
+  watch(svg, 380, 600, width, () => drawNeuron(svg, r));
+  const narrow = width < 520;
   const n = r.inputs.length;
   const gap = 64;
-  const height = Math.max(240, n * gap + 50);
-  const cy = height / 2;
-  const nx = 360;
-  svg.setAttribute("viewBox", `0 0 600 ${height}`);
+  const base = Math.max(240, n * gap + 50);
+  const cy = base / 2;
+  const rIn = narrow ? 22 : 24;
+  const xIn = narrow ? 50 : 60;
+  const rN = 46;
+  const rOut = narrow ? 32 : 38;
+  const nx = narrow ? width - rN - 10 : 360;
+  const [ox, oy] = narrow ? [nx, cy + rN + 44 + rOut] : [540, cy];
+  const height = narrow ? Math.max(base, oy + rOut + 8) : base;
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
   const parts = [];
+  const labels = [];
+  const weightLabels = [];
+  const productLabels = [];
+  const circles = [];
+  const fixed = [];
+  const x0 = xIn + rIn + 2;
+  const x1 = nx - rN;
   r.inputs.forEach((x, i) => {
     const y = cy + (i - (n - 1) / 2) * gap;
-    parts.push(link(84, y, nx - 46, cy, r.weights[i]));
-    const at = (f) => [84 + (nx - 46 - 84) * f, y + (cy - y) * f];
-    const [wx, wy] = at(0.22);
-    const [px, py] = at(0.7);
-    parts.push(label(wx, wy - 7, `w${i + 1} = ${short(r.weights[i])}`));
-    parts.push(label(px, py + 15, `x·w = ${fmt(r.products[i])}`, "link-label product"));
-    parts.push(node(60, y, 24, "node input", [short(x)], `input x${i + 1} = ${x}`));
-    parts.push(s("text", { x: 20, y: y + 4, class: "axis-label", text: `x${i + 1}` }));
+    parts.push(link(x0, y, x1, cy, r.weights[i]));
+    const w = label(0, 0, `w${i + 1} = ${setText(r.weights[i])}`);
+    const p = label(0, 0, `x·w = ${computedText(r.products[i])}`, "link-label product");
+    parts.push(w, p);
+    weightLabels.push({ el: w, spots: along(x0, y, x1, cy, [0.25, 0.15, 0.35, 0.45], -6) });
+    productLabels.push({ el: p,
+      spots: along(x0, y, x1, cy, [0.6, 0.5, 0.7, 0.4, 0.8, 0.3], 15) });
+    parts.push(node(xIn, y, rIn, "node input", [setText(x)], `input x${i + 1} = ${setText(x)}`));
+    circles.push({ cx: xIn, cy: y, r: rIn });
+    const name = s("text", { x: xIn - rIn - 5, y: y + 4, "text-anchor": "end",
+      class: "axis-label", text: `x${i + 1}` });
+    parts.push(name);
+    fixed.push(name);
   });
-  parts.push(s("line", { x1: nx, y1: 22, x2: nx, y2: cy - 46, class: "bias-link" }));
-  parts.push(label(nx, 16, `bias b = ${short(r.bias)}`, "link-label bias"));
-  parts.push(node(nx, cy, 46, "node neuron", [`Σ = ${fmt(r.sum)}`, `z = ${fmt(r.z)}`],
-    "sum of the products plus the bias"));
-  parts.push(s("line", { x1: nx + 46, y1: cy, x2: 500, y2: cy, class: "out-link" }));
-  parts.push(label((nx + 46 + 500) / 2, cy - 8, `${r.activation}(z)`, "link-label"));
-  parts.push(node(540, cy, 38, "node output", ["y =", fmt(r.y)], "the neuron's output"));
+  labels.push(...weightLabels, ...productLabels);
+  parts.push(s("line", { x1: nx, y1: 22, x2: nx, y2: cy - rN, class: "bias-link" }));
+  const bias = s("text", { x: nx, y: 16, class: "link-label bias",
+    "text-anchor": narrow ? "end" : "middle", text: `bias b = ${setText(r.bias)}` });
+  if (narrow) bias.setAttribute("x", nx + rN);
+  parts.push(bias);
+  fixed.push(bias);
+  parts.push(node(nx, cy, rN, "node neuron", [`Σ = ${computedText(r.sum)}`,
+    `z = ${computedText(r.z)}`], "sum of the products plus the bias"));
+  circles.push({ cx: nx, cy, r: rN }, { cx: ox, cy: oy, r: rOut });
+  const activation = `${r.activation}(z)`;
+  if (narrow) {
+    parts.push(s("line", { x1: nx, y1: cy + rN, x2: ox, y2: oy - rOut, class: "out-link" }));
+    const f = s("text", { x: nx - 8, y: (cy + rN + oy - rOut) / 2 + 4, class: "link-label",
+      "text-anchor": "end", text: activation });
+    parts.push(f);
+    fixed.push(f);
+  } else {
+    parts.push(s("line", { x1: nx + rN, y1: cy, x2: ox - rOut, y2: cy, class: "out-link" }));
+    const f = label((nx + rN + ox - rOut) / 2, cy - 8, activation);
+    parts.push(f);
+    fixed.push(f);
+  }
+  parts.push(node(ox, oy, rOut, "node output", ["y =", computedText(r.y)],
+    "the neuron's output"));
   replace(svg, parts);
+  fitNodes(svg);
+  placeLabels(svg, labels, circles, fixed, width, height);
 }
 
 /**
@@ -59,48 +213,79 @@ export function drawNeuron(svg, r) {
  * right. `flow` is the list of per-neuron computations the server sent.
  */
 export function drawLayer(svg, { inputs, flow, animate = false, caption = "" }) {
+  const width = widthFor(svg, 380, 620);
+  watch(svg, 380, 620, width, () => drawLayer(svg, { inputs, flow, animate, caption }));
+  const narrow = width < 520;
   const n = inputs.length;
   const m = flow.length;
   const rows = Math.max(n, m);
   const gap = 74;
-  const height = Math.max(240, rows * gap + 40);
-  const yIn = (i) => height / 2 + (i - (n - 1) / 2) * gap;
-  const yOut = (j) => height / 2 + (j - (m - 1) / 2) * gap;
-  const x0 = 70;
-  const x1 = 390;
+  const top = caption ? 16 : 0;
+  const height = Math.max(240, rows * gap + 40) + top;
+  const yIn = (i) => top + (height - top) / 2 + (i - (n - 1) / 2) * gap;
+  const yOut = (j) => top + (height - top) / 2 + (j - (m - 1) / 2) * gap;
+  const rIn = 22;
+  const rN = 30;
+  const x0 = narrow ? 50 : 70;
+  const x1 = narrow ? width - 142 : 390;
+  const xEnd = narrow ? x1 + rN + 22 : 490;
   const few = n * m <= 8;
-  svg.setAttribute("viewBox", `0 0 620 ${height}`);
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
   const parts = [];
-  if (caption) parts.push(s("text", { x: 10, y: 16, class: "caption", text: caption }));
+  const labels = [];
+  const circles = [];
+  const fixed = [];
+  if (caption) {
+    const c = s("text", { x: 10, y: 16, class: "caption", text: caption });
+    parts.push(c);
+    fixed.push(c);
+  }
   flow.forEach((neuron, j) => {
     neuron.weights.forEach((w, i) => {
-      const line = link(x0 + 22, yIn(i), x1 - 30, yOut(j), w,
-        { class: animate ? "link flowing" : "link" });
+      const [ax, ay, bx, by] = [x0 + rIn, yIn(i), x1 - rN, yOut(j)];
+      const line = link(ax, ay, bx, by, w, { class: animate ? "link flowing" : "link" });
       line.append(s("title", {
-        text: `N${j + 1}: x${i + 1} × w = ${short(inputs[i])} × ${short(w)} = ${fmt(neuron.products[i])}`,
+        text: `N${j + 1}: x${i + 1} × w = ${setText(inputs[i])} × ${setText(w)} = ` +
+          `${computedText(neuron.products[i])}`,
       }));
       parts.push(line);
       if (few) {
-        const t = 0.72;
-        parts.push(label(x0 + 22 + (x1 - 30 - x0 - 22) * t, yIn(i) + (yOut(j) - yIn(i)) * t - 4,
-          fmt(neuron.products[i], 2), "link-label product"));
+        const p = label(0, 0, computedText(neuron.products[i]), "link-label product");
+        parts.push(p);
+        labels.push({ el: p,
+          spots: along(ax, ay, bx, by, [0.7, 0.55, 0.4, 0.8, 0.3, 0.62, 0.48], -4) });
       }
     });
   });
   inputs.forEach((x, i) => {
-    parts.push(node(x0, yIn(i), 22, "node input", [short(x)], `input x${i + 1} = ${x}`));
-    parts.push(s("text", { x: 14, y: yIn(i) + 4, class: "axis-label", text: `x${i + 1}` }));
+    parts.push(node(x0, yIn(i), rIn, "node input", [setText(x)],
+      `input x${i + 1} = ${setText(x)}`));
+    circles.push({ cx: x0, cy: yIn(i), r: rIn });
+    const name = s("text", { x: x0 - rIn - 5, y: yIn(i) + 4, "text-anchor": "end",
+      class: "axis-label", text: `x${i + 1}` });
+    parts.push(name);
+    fixed.push(name);
   });
+  const outs = [];
   flow.forEach((neuron, j) => {
-    parts.push(node(x1, yOut(j), 30, "node neuron", [`N${j + 1}`, `z ${short(neuron.z)}`],
-      neuron.z_line));
-    parts.push(s("text", { x: x1 + 36, y: yOut(j) - 8, class: "link-label bias",
-      text: `b ${short(neuron.bias)}` }));
-    parts.push(s("line", { x1: x1 + 30, y1: yOut(j), x2: 490, y2: yOut(j), class: "out-link" }));
-    parts.push(s("text", { x: 498, y: yOut(j) + 5, class: "out-value",
-      text: `y${j + 1} = ${fmt(neuron.y)}` }));
+    parts.push(node(x1, yOut(j), rN, "node neuron",
+      [`N${j + 1}`, `z ${computedText(neuron.z)}`], neuron.z_line));
+    circles.push({ cx: x1, cy: yOut(j), r: rN });
+    const b = s("text", { x: x1 + rN + 4, y: yOut(j) - 8, class: "link-label bias",
+      text: `b ${setText(neuron.bias)}` });
+    parts.push(b);
+    fixed.push(b);
+    parts.push(s("line", { x1: x1 + rN, y1: yOut(j), x2: xEnd, y2: yOut(j), class: "out-link" }));
+    const out = s("text", { x: xEnd + 6, y: yOut(j) + 5, class: "out-value",
+      text: `y${j + 1} = ${computedText(neuron.y)}` });
+    parts.push(out);
+    outs.push(out);
+    fixed.push(out);
   });
   replace(svg, parts);
+  fitNodes(svg);
+  for (const out of outs) fitRight(out, width);
+  placeLabels(svg, labels, circles, fixed, width, height);
 }
 
 /**
@@ -158,7 +343,7 @@ export function linePlot(svg, { series, marker = null, width = 420, height = 220
     parts.push(s("path", { d, class: "series", stroke: se.color, fill: "none" }));
     if (se.label) {
       parts.push(s("text", { x: width - pad.right - 6, y: pad.top + 14 + k * 14,
-        "text-anchor": "end", class: "legend", fill: se.color, text: se.label }));
+        "text-anchor": "end", class: "legend", fill: textColor(se.color), text: se.label }));
     }
   });
   if (marker) {

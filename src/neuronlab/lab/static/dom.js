@@ -40,10 +40,71 @@ export function short(value) {
   return fmt(value, 2);
 }
 
+// One precision per quantity, shared by the number boxes and the diagrams: what the
+// learner sets (inputs, weights, biases) moves in steps of 0.01 and shows 2 decimals;
+// what the library computes from it (products, sums, z, y) shows 3.
+export const SET_DIGITS = 2;
+export const SET_STEP = 0.01;
+export const COMPUTED_DIGITS = 3;
+
+/** An input, weight or bias as the boxes and the diagrams show it: "0.50". */
+export function setText(value) {
+  return fmt(value, SET_DIGITS);
+}
+
+/** A computed number (product, sum, z, y) as every view shows it: "2.385". */
+export function computedText(value) {
+  return fmt(value, COMPUTED_DIGITS);
+}
+
+/** `value` rounded to `digits` decimals (what a box with that precision holds). */
+export function roundTo(value, digits) {
+  const scale = 10 ** digits;
+  return Math.round(Number(value) * scale) / scale;
+}
+
+/** The decimals a step like 0.01 (2), 0.05 (2) or 1 (0) allows. */
+export function stepDigits(step) {
+  const text = String(step);
+  return text.includes(".") ? text.split(".")[1].length : 0;
+}
+
 /** Replace every child of `node`. */
 export function replace(node, ...children) {
   node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
   return node;
+}
+
+/** "#e8710a" or "rgb(232, 113, 10)" -> [232, 113, 10]. */
+export function parseColor(color) {
+  const text = String(color).trim();
+  if (text.startsWith("#")) {
+    const hex = text.length === 4 ? text.slice(1).replace(/./g, "$&$&") : text.slice(1, 7);
+    return [0, 2, 4].map((k) => parseInt(hex.slice(k, k + 2), 16));
+  }
+  return (text.match(/[\d.]+/g) || ["0", "0", "0"]).slice(0, 3).map(Number);
+}
+
+/** WCAG relative luminance of an [r, g, b] colour. */
+function luminance(rgb) {
+  const [r, g, b] = rgb.map((c) => {
+    const v = c / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG contrast ratio of two colours (1 to 21). */
+export function contrast(a, b) {
+  const [la, lb] = [luminance(parseColor(a)), luminance(parseColor(b))];
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
+/** `color`, darkened just enough for text on white (WCAG AA, 4.5:1). */
+export function textColor(color) {
+  let rgb = parseColor(color);
+  while (contrast(`rgb(${rgb})`, "#fff") < 4.6) rgb = rgb.map((c) => Math.floor(c * 0.92));
+  return `rgb(${rgb.join(", ")})`;
 }
 
 /** Colour of a signed value: blue for positive, orange for negative (as in the playground). */

@@ -2,17 +2,29 @@
 // column), editable inputs, and each neuron's output, all from POST /api/layer.
 
 import { latest, post } from "./api.js";
-import { button, selectRow } from "./controls.js";
+import { button, fitBox, selectRow } from "./controls.js";
 import { drawLayer } from "./diagrams.js";
-import { figure, fmt, h, replace } from "./dom.js";
+import { SET_DIGITS, figure, fmt, h, replace, roundTo } from "./dom.js";
 
-/** A number box for one cell of a table; `onValue(v)` gets each valid edit. */
-export function cell(id, label, value, onValue) {
-  const box = h("input", { type: "number", id, step: 0.01, value, class: "num cell",
-    "aria-label": label });
+/**
+ * A number box for one cell of a table; `onValue(v)` gets each valid edit. With
+ * `digits`, the value is kept to that many decimals and the box shows them all.
+ */
+export function cell(id, label, value, onValue, digits = null) {
+  const shown = (v) => (digits === null ? v : fmt(v, digits));
+  const kept = (v) => (digits === null ? v : roundTo(v, digits));
+  const box = h("input", { type: "number", id, step: 0.01, value: shown(value),
+    class: "num cell", "aria-label": label });
+  if (digits !== null) fitBox(box, 6);
   box.addEventListener("input", () => {
     if (box.value === "" || Number.isNaN(Number(box.value))) return;
-    onValue(Number(box.value));
+    if (digits !== null) fitBox(box, 6);
+    onValue(kept(Number(box.value)));
+  });
+  box.addEventListener("change", () => {
+    if (digits === null || box.value === "" || Number.isNaN(Number(box.value))) return;
+    box.value = shown(kept(Number(box.value)));
+    fitBox(box, 6);
   });
   return box;
 }
@@ -58,13 +70,13 @@ export function initLayer(root, app) {
       h("th", { scope: "row", text: `N${j + 1}` }),
       row.map((w, i) => h("td", {}, cell(`layer-w${j + 1}-${i + 1}`,
         `weight of neuron N${j + 1} for input x${i + 1}`, w,
-        (v) => { st.weights[j][i] = v; update(); }))),
+        (v) => { st.weights[j][i] = v; update(); }, SET_DIGITS))),
       h("td", {}, cell(`layer-b${j + 1}`, `bias of neuron N${j + 1}`, st.biases[j],
-        (v) => { st.biases[j] = v; update(); })),
+        (v) => { st.biases[j] = v; update(); }, SET_DIGITS)),
       outputs[j]));
     const inputs = h("tr", { class: "inputs-row" }, h("th", { scope: "row", text: "input x" }),
       st.inputs.map((x, i) => h("td", {}, cell(`layer-x${i + 1}`, `input x${i + 1}`, x,
-        (v) => { st.inputs[i] = v; update(); }))),
+        (v) => { st.inputs[i] = v; update(); }, SET_DIGITS))),
       h("td", {}), h("td", {}));
     replace(table, h("caption", { text: `${m} neurons × ${n} inputs (W has shape ${m}×${n})` }),
       h("thead", {}, head), h("tbody", {}, body, inputs));
@@ -83,7 +95,10 @@ export function initLayer(root, app) {
   }
 
   replace(root,
-    h("h2", { text: "A layer: many neurons reading the same inputs" }),
+    app.heading("layer", "A layer: many neurons reading the same inputs", () => {
+      build();
+      update();
+    }),
     controls,
     h("div", { class: "columns wide-left" },
       h("div", {}, h("div", { class: "scroll" }, table), formula, steps),

@@ -4,7 +4,7 @@
 import { latest, post } from "./api.js";
 import { button, selectRow, sliderRow } from "./controls.js";
 import { drawNeuron, linePlot } from "./diagrams.js";
-import { figure, fmt, h, replace } from "./dom.js";
+import { SET_DIGITS, figure, fmt, h, replace } from "./dom.js";
 
 export function initNeuron(root, app) {
   const st = app.state.neuron;
@@ -39,8 +39,10 @@ export function initNeuron(root, app) {
   function build() {
     const rows = st.inputs.map((x, i) => h("div", { class: "pair" },
       sliderRow({ id: `neuron-x${i + 1}`, label: `input x${i + 1}`, value: x,
+        digits: SET_DIGITS,
         onInput: (v) => { st.inputs[i] = v; changed(); } }),
       sliderRow({ id: `neuron-w${i + 1}`, label: `weight w${i + 1}`, value: st.weights[i],
+        digits: SET_DIGITS,
         onInput: (v) => { st.weights[i] = v; changed(); } })));
     const limit = app.meta.limits.inputs;
     replace(controls,
@@ -61,7 +63,7 @@ export function initNeuron(root, app) {
             changed();
           }, { id: "neuron-remove", disabled: st.inputs.length <= 1 }))),
       h("fieldset", {}, h("legend", { text: "Bias and activation" }),
-        sliderRow({ id: "neuron-b", label: "bias b", value: st.bias,
+        sliderRow({ id: "neuron-b", label: "bias b", value: st.bias, digits: SET_DIGITS,
           onInput: (v) => { st.bias = v; changed(); } }),
         selectRow({ id: "neuron-activation", label: "activation", value: st.activation,
           options: app.meta.neuron_activations,
@@ -69,7 +71,10 @@ export function initNeuron(root, app) {
   }
 
   replace(root,
-    h("h2", { text: "One neuron: multiply, sum, activate" }),
+    app.heading("neuron", "One neuron: multiply, sum, activate", () => {
+      build();
+      update();
+    }),
     h("div", { class: "columns" },
       controls,
       h("div", { class: "results" },

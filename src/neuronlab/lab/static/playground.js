@@ -249,8 +249,8 @@ export function initPlayground(root, app) {
     };
     ws.onclose = () => {
       if (socket === ws) {
-        socket = null;
-        showError("The training stream closed. Reload the page to start a new session.");
+        stopped("The training stream closed, so training stopped. Reload the page to " +
+          "start a new session.");
       }
     };
   }
@@ -309,15 +309,30 @@ export function initPlayground(root, app) {
     }
   }
 
+  /** Send `cmd` on the stream; false (and nothing sent) when there is no open stream. */
   function command(cmd) {
     if (socket && socket.readyState === WebSocket.OPEN) {
       socket.send(JSON.stringify({ cmd }));
+      return true;
     }
+    return false;
   }
 
   function togglePlay() {
-    command(lastFrame && lastFrame.playing ? "pause" : "play");
-    if (!(lastFrame && lastFrame.playing)) playButton.textContent = "❚❚ pause";
+    const sent = command(lastFrame && lastFrame.playing ? "pause" : "play");
+    if (sent && !(lastFrame && lastFrame.playing)) playButton.textContent = "❚❚ pause";
+  }
+
+  /** No stream (any more): the buttons say so, the status line says why and what to do. */
+  function stopped(message) {
+    socket = null;
+    if (lastFrame) lastFrame.playing = false;
+    playButton.textContent = "▶ play";
+    playButton.setAttribute("aria-label", "Play: train continuously");
+    playButton.disabled = true;
+    stepButton.disabled = true;
+    statusLine.textContent = message;
+    statusLine.dataset.kind = "stopped";
   }
 
   async function reset() {
@@ -378,7 +393,7 @@ export function initPlayground(root, app) {
     const [x0, x1, y0, y1] = data.extent;
     const px = (x) => ((x - x0) / (x1 - x0)) * BOUNDARY_PX;
     const py = (y) => ((y1 - y) / (y1 - y0)) * BOUNDARY_PX;
-    for (const [part, stroke, width] of [["train", "#ffffff", 1.5], ["test", "#111111", 1.5]]) {
+    for (const [part, stroke, width] of [["train", "#1d2330", 1.5], ["test", "#ffffff", 1.5]]) {
       const { X, y } = data[part];
       X.forEach(([a, b], k) => {
         ctx.beginPath();
@@ -396,8 +411,8 @@ export function initPlayground(root, app) {
     const classes = data.task === "regression"
       ? [`targets from ${fmt(data.target_range[0])} (orange) to ${fmt(data.target_range[1])} (blue)`]
       : Array.from({ length: data.classes }, (_, k) => `class ${k} ${CLASS_NAMES[k]}`);
-    legend.textContent = `${classes.join(", ")}. Click to add a point. Points with a white ring are training ` +
-      `points (${data.train.y.length}), with a black ring test points (${data.test.y.length}).`;
+    legend.textContent = `${classes.join(", ")}. Click to add a point. Points with a dark ring are training ` +
+      `points (${data.train.y.length}), with a white ring test points (${data.test.y.length}).`;
   }
 
   function drawNetwork(frame, weights) {
@@ -434,13 +449,15 @@ export function initPlayground(root, app) {
     playButton.textContent = frame.playing ? "❚❚ pause" : "▶ play";
     playButton.setAttribute("aria-label", frame.playing ? "Pause training" :
       "Play: train continuously");
-    playButton.disabled = Boolean(frame.diverged);
-    stepButton.disabled = Boolean(frame.diverged) || frame.playing;
+    playButton.disabled = Boolean(frame.diverged) || !socket;
+    stepButton.disabled = Boolean(frame.diverged) || frame.playing || !socket;
     diverged.hidden = !frame.diverged;
     diverged.textContent = frame.diverged || "";
     const st = frame.status;
-    statusLine.textContent = st && st.kind !== "diverged" ? st.text : "";
-    statusLine.dataset.kind = st ? st.kind : "ok";
+    if (socket) {
+      statusLine.textContent = st && st.kind !== "diverged" ? st.text : "";
+      statusLine.dataset.kind = st ? st.kind : "ok";
+    }
     drawBoundary(frame);
     drawNetwork(frame, weights);
     drawWeights(weights);
@@ -491,7 +508,11 @@ export function initPlayground(root, app) {
   return {
     show() {
       if (!starting) {
-        starting = start().catch(() => { starting = null; });
+        starting = start().catch((err) => {
+          starting = null;  // showing this tab again tries again
+          stopped(`Training cannot start: ${err.message} Then come back to this tab or ` +
+            "reload the page to try again.");
+        });
       }
     },
   };

@@ -87,3 +87,89 @@ export function saveStateNow(state) {
   clearTimeout(timer);
   history.replaceState(null, "", encodeState(state));
 }
+
+const finite = (v) => typeof v === "number" && Number.isFinite(v);
+const listOf = (v) => Array.isArray(v) && v.length > 0 && v.every(finite);
+
+/**
+ * Make a state read from a hand-edited link usable: every count matches (one weight per
+ * input, one bias per neuron, one value per input in each sample), every value is a
+ * number within the lab's limits, kept to 0.01 as the boxes show it. Returns the list of
+ * what had to change (empty when the link was fine); the state is repaired in place.
+ */
+export function repairState(state, defaults, limits) {
+  const notes = [];
+  const bound = (v) => Math.min(limits.value, Math.max(-limits.value, Math.round(v * 100) / 100));
+  const clean = (values) => values.map(bound);
+
+  const nr = state.neuron;
+  if (!listOf(nr.inputs) || !listOf(nr.weights) || !finite(nr.bias)
+      || nr.inputs.length > limits.inputs) {
+    const keep = listOf(nr.inputs) && nr.inputs.length <= limits.inputs;
+    notes.push(keep ? "the neuron's weights or bias were not numbers: they are back to the "
+      + "lesson's values" : "the neuron's inputs were not 1 to " + limits.inputs
+      + " numbers: the neuron is back to the lesson's values");
+    if (!keep) nr.inputs = [...defaults.neuron.inputs];
+    if (!listOf(nr.weights)) nr.weights = [];
+    if (!finite(nr.bias)) nr.bias = defaults.neuron.bias;
+  }
+  if (nr.weights.length !== nr.inputs.length) {
+    notes.push(`the neuron had ${nr.inputs.length} inputs but ${nr.weights.length} weights: `
+      + (nr.weights.length > nr.inputs.length ? "the extra weights were dropped"
+        : "each missing weight is 0.50"));
+    nr.weights = nr.inputs.map((_, i) => (i < nr.weights.length ? nr.weights[i] : 0.5));
+  }
+  nr.inputs = clean(nr.inputs);
+  nr.weights = clean(nr.weights);
+  nr.bias = bound(nr.bias);
+
+  const ly = state.layer;
+  const rowsOk = Array.isArray(ly.weights) && ly.weights.length > 0
+    && ly.weights.length <= limits.neurons && ly.weights.every(listOf)
+    && ly.weights.every((row) => row.length === ly.weights[0].length
+      && row.length <= limits.inputs);
+  if (!rowsOk) {
+    notes.push("the layer's weights were not a table of numbers with equal rows: the layer "
+      + "is back to the lesson's values");
+    Object.assign(ly, structuredClone(defaults.layer));
+  }
+  const columns = ly.weights[0].length;
+  if (!listOf(ly.inputs) || ly.inputs.length !== columns) {
+    notes.push(`the layer's neurons have ${columns} weights each but the link gave `
+      + `${Array.isArray(ly.inputs) ? ly.inputs.length : 0} input values: `
+      + "missing inputs are 0, extra ones were dropped");
+    const given = Array.isArray(ly.inputs) ? ly.inputs.filter(finite) : [];
+    ly.inputs = Array.from({ length: columns }, (_, i) => (i < given.length ? given[i] : 0));
+  }
+  if (!listOf(ly.biases) || ly.biases.length !== ly.weights.length) {
+    notes.push(`the layer has ${ly.weights.length} neurons but the link gave `
+      + `${Array.isArray(ly.biases) ? ly.biases.length : 0} biases: `
+      + "missing biases are 0, extra ones were dropped");
+    const given = Array.isArray(ly.biases) ? ly.biases.filter(finite) : [];
+    ly.biases = ly.weights.map((_, j) => (j < given.length ? given[j] : 0));
+  }
+  ly.weights = ly.weights.map(clean);
+  ly.inputs = clean(ly.inputs);
+  ly.biases = clean(ly.biases);
+
+  const bt = state.batch;
+  if (!Array.isArray(bt.X) || !bt.X.length || bt.X.length > limits.batch_rows
+      || !bt.X.every(listOf)) {
+    notes.push("the batch's samples were not rows of numbers: they are back to the "
+      + "lesson's samples");
+    bt.X = structuredClone(defaults.batch.X);
+  }
+  if (bt.X.some((row) => row.length !== columns)) {
+    notes.push(`each sample needs ${columns} values (one per input of the layer): `
+      + "missing values are 0, extra ones were dropped");
+    bt.X = bt.X.map((row) => Array.from({ length: columns },
+      (_, i) => (i < row.length ? row[i] : 0)));
+  }
+  bt.X = bt.X.map(clean);
+  if (bt.sample !== null && !(Number.isInteger(bt.sample) && bt.sample >= 0
+      && bt.sample < bt.X.length)) {
+    notes.push(`there is no sample s${Number(bt.sample) + 1}: no sample is chosen`);
+    bt.sample = null;
+  }
+  return notes;
+}
