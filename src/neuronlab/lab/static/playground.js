@@ -256,15 +256,26 @@ export function initPlayground(root, app) {
 
   async function start() {
     let state;
-    const restore = pg.weights && pg.epoch ? { weights: pg.weights, epoch: pg.epoch }
+    // A link carries its network's weights (pw) and epoch (pe); an older link only its
+    // epoch, which the server replays from the seed.
+    const rawEpoch = new URLSearchParams(location.hash.replace(/^#/, "")).get("pe");
+    const epochOk = Number.isInteger(pg.epoch) && pg.epoch >= 0;
+    const restore = pg.weights ? { weights: pg.weights, epoch: pg.epoch }
       : { epochs: pg.epoch || 0 };
     try {
+      if (!epochOk && (pg.weights || rawEpoch)) {
+        const error = new Error(`its epoch ${JSON.stringify(rawEpoch)} (pe) is not a whole ` +
+          "number of epochs.");
+        error.status = 400;
+        throw error;
+      }
       state = await post("/api/sessions", { config: cfg, ...restore });
     } catch (err) {
-      if (err.status !== 400 || !pg.epoch) throw err;
+      if (err.status !== 400 || !(pg.weights || pg.epoch || !epochOk)) throw err;
       // Say why the link's network could not be restored, then start from epoch 0.
-      const why = `This link's network could not be restored at epoch ${pg.epoch}: ` +
-        `${err.message} Starting from epoch 0.`;
+      const at = epochOk ? ` at epoch ${pg.epoch}` : "";
+      const why = `This link's network could not be restored${at}: ${err.message} ` +
+        "Starting from epoch 0.";
       pg.epoch = 0;
       pg.weights = null;
       state = await post("/api/sessions", { config: cfg, epochs: 0 });
@@ -295,8 +306,9 @@ export function initPlayground(root, app) {
     pg.epoch = 0;
     pg.weights = null;
     app.save();
-    if (!session) {
+    if (!session) {  // the first start failed (e.g. own data without points): try again
       buildControls();
+      if (!starting) starting = start().catch(() => { starting = null; });
       return;
     }
     try {
