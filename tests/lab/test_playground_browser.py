@@ -211,6 +211,9 @@ def test_regression_trains_with_a_continuous_colour_map(open_page, live_server, 
         "(o) => o.previousElementSibling.textContent") == "train MAE"
     low, high = expected.target_range
     assert f"targets from {fmt(low)} (orange) to {fmt(high)} (blue)" in shown(page, "#pg-legend")
+    ramp_bar = page.locator("#pg-legend .ramp")  # the colour map's bar, orange to blue
+    expect(ramp_bar).to_be_visible()
+    assert "linear-gradient" in ramp_bar.evaluate("(e) => getComputedStyle(e).backgroundImage")
 
     page.click("#pg-play")
     page.wait_for_function(
@@ -513,6 +516,9 @@ def test_screenshots(open_page, live_server, width):
         pg.epoch_is(0)
         pg.train(epochs - 1)
         pg.step()
+        expect(pg.page.locator("#pg-status")).to_have_text("")  # a healthy run: no warning
+        ramps = pg.page.locator("#pg-legend .ramp")
+        expect(ramps).to_have_count(1 if dataset == "bump" else 0)
         scroll = pg.page.evaluate("document.documentElement.scrollWidth")
         assert scroll <= width, f"the page is {scroll} px wide in a {width} px window"
         screenshot(pg.page, "playground", f"{dataset}-{width}")

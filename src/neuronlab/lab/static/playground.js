@@ -407,8 +407,13 @@ export function initPlayground(root, app) {
     const classes = data.task === "regression"
       ? [`targets from ${fmt(data.target_range[0])} (orange) to ${fmt(data.target_range[1])} (blue)`]
       : Array.from({ length: data.classes }, (_, k) => `class ${k} ${CLASS_NAMES[k]}`);
-    legend.textContent = `${classes.join(", ")}. Click to add a point. Points with a white ring are training ` +
-      `points (${data.train.y.length}), with a black ring test points (${data.test.y.length}).`;
+    // Regression: a bar of the continuous colour map, low (orange) to high (blue).
+    const bar = data.task === "regression" ? h("span", { class: "ramp", role: "img",
+      "aria-label": `colour map: orange ${fmt(data.target_range[0])}, white halfway, blue ` +
+        fmt(data.target_range[1]) }) : null;
+    replace(legend, bar, `${classes.join(", ")}. Click to add a point. Points with a white ` +
+      `ring are training points (${data.train.y.length}), with a black ring test points ` +
+      `(${data.test.y.length}).`);
   }
 
   function drawNetwork(frame, weights) {
