@@ -73,3 +73,18 @@ def test_nan_blanks_the_numbers_and_status_explains():
     for layer in relu.dense_layers()[:1]:
         layer.b[:] = -100.0  # every ReLU outputs 0 everywhere
     assert relu.status() is not None and relu.status()["kind"] == "dead"
+
+
+def test_a_healthy_noisy_run_is_not_called_oscillating():
+    # Mini-batch noise on a falling loss turns up and down often; only steps that
+    # overshoot (the loss jumping by a good part of itself) are called oscillation.
+    for dataset in ("xor", "spirals"):
+        session = Session(PlaygroundConfig.parse({"dataset": dataset}))
+        for _ in range(30):
+            session.train(10)
+            assert session.status() is None, (dataset, session.epoch, session.status())
+    bouncing = Session(PlaygroundConfig.parse({"dataset": "plane", "activation": "relu",
+                                               "learning_rate": 0.3}))
+    bouncing.train(21)
+    status = bouncing.status()
+    assert status is not None and status["kind"] == "oscillating"

@@ -536,7 +536,12 @@ class Session:
         if len(recent) >= 20:
             steps = np.diff(recent)
             turns = int(np.sum(np.sign(steps[1:]) != np.sign(steps[:-1])))
-            if turns >= 10 and (max(recent) - min(recent)) > 0.2 * abs(np.mean(recent)):
+            # How far the loss jumps around its trend: mini-batch noise on a falling
+            # loss stays small, steps that overshoot make it a good part of the loss.
+            epochs = np.arange(len(recent))
+            trend = np.polyval(np.polyfit(epochs, recent, 1), epochs)
+            bounce = float(np.std(np.array(recent) - trend))
+            if turns >= 10 and bounce > 0.25 * abs(float(np.mean(recent))):
                 return {"kind": "oscillating", "text": (
                     f"The loss oscillates: it went up and down {turns} times in the last 20 "
                     f"epochs. Try a smaller learning rate (now {c.learning_rate:g}) or a "

@@ -257,15 +257,26 @@ export function initPlayground(root, app) {
 
   async function start() {
     let state;
-    const restore = pg.weights && pg.epoch ? { weights: pg.weights, epoch: pg.epoch }
+    // A link carries its network's weights (pw) and epoch (pe); an older link only its
+    // epoch, which the server replays from the seed.
+    const rawEpoch = new URLSearchParams(location.hash.replace(/^#/, "")).get("pe");
+    const epochOk = Number.isInteger(pg.epoch) && pg.epoch >= 0;
+    const restore = pg.weights ? { weights: pg.weights, epoch: pg.epoch }
       : { epochs: pg.epoch || 0 };
     try {
+      if (!epochOk && (pg.weights || rawEpoch)) {
+        const error = new Error(`its epoch ${JSON.stringify(rawEpoch)} (pe) is not a whole ` +
+          "number of epochs.");
+        error.status = 400;
+        throw error;
+      }
       state = await post("/api/sessions", { config: cfg, ...restore });
     } catch (err) {
-      if (err.status !== 400 || !pg.epoch) throw err;
+      if (err.status !== 400 || !(pg.weights || pg.epoch || !epochOk)) throw err;
       // Say why the link's network could not be restored, then start from epoch 0.
-      const why = `This link's network could not be restored at epoch ${pg.epoch}: ` +
-        `${err.message} Starting from epoch 0.`;
+      const at = epochOk ? ` at epoch ${pg.epoch}` : "";
+      const why = `This link's network could not be restored${at}: ${err.message} ` +
+        "Starting from epoch 0.";
       pg.epoch = 0;
       pg.weights = null;
       state = await post("/api/sessions", { config: cfg, epochs: 0 });
@@ -296,8 +307,9 @@ export function initPlayground(root, app) {
     pg.epoch = 0;
     pg.weights = null;
     app.save();
-    if (!session) {
+    if (!session) {  // the first start failed (e.g. own data without points): try again
       buildControls();
+      if (!starting) starting = start().catch(() => { starting = null; });
       return;
     }
     try {
@@ -411,8 +423,13 @@ export function initPlayground(root, app) {
     const classes = data.task === "regression"
       ? [`targets from ${fmt(data.target_range[0])} (orange) to ${fmt(data.target_range[1])} (blue)`]
       : Array.from({ length: data.classes }, (_, k) => `class ${k} ${CLASS_NAMES[k]}`);
-    legend.textContent = `${classes.join(", ")}. Click to add a point. Points with a dark ring are training ` +
-      `points (${data.train.y.length}), with a white ring test points (${data.test.y.length}).`;
+    // Regression: a bar of the continuous colour map, low (orange) to high (blue).
+    const bar = data.task === "regression" ? h("span", { class: "ramp", role: "img",
+      "aria-label": `colour map: orange ${fmt(data.target_range[0])}, white halfway, blue ` +
+        fmt(data.target_range[1]) }) : null;
+    replace(legend, bar, `${classes.join(", ")}. Click to add a point. Points with a dark ` +
+      `ring are training points (${data.train.y.length}), with a white ring test points ` +
+      `(${data.test.y.length}).`);
   }
 
   function drawNetwork(frame, weights) {

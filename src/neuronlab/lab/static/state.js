@@ -67,8 +67,9 @@ export function encodeState(state) {
     else p.set(key, Array.isArray(value) ? value.join(",") : value);
   }
   p.set("pe", state.playground.epoch || 0);
-  // The weights as they are (base64 float32): a link reopens this very network.
-  if (state.playground.weights && state.playground.epoch) p.set("pw", state.playground.weights);
+  // The weights as they are (base64 float32): a link reopens this very network, also at
+  // epoch 0, where a weight may have been set by hand.
+  if (state.playground.weights) p.set("pw", state.playground.weights);
   return "#" + p.toString().replaceAll("%2C", ",").replaceAll("%3B", ";");
 }
 
