@@ -233,7 +233,7 @@ export function initPlayground(root, app) {
           options: L2_RATES.includes(cfg.l1) ? L2_RATES : [...L2_RATES, cfg.l1],
           onChange: (v) => { cfg.l1 = Number(v); reconfigure(); } }),
         selectRow({ id: "pg-loss", label: "loss", value: cfg.loss,
-          options: [["auto", "auto (what the targets need)"], ["mse", "mse"], ["mae", "mae"]],
+          options: [["auto", "auto (by task)"], ["mse", "mse"], ["mae", "mae"]],
           onChange: (v) => { cfg.loss = v; reconfigure(); } })));
   }
 
@@ -459,9 +459,13 @@ export function initPlayground(root, app) {
     document.getElementById("pg-test-loss").textContent = fmt(frame.scores.test.loss, 4);
     document.getElementById("pg-train-acc").textContent = percent(frame.scores.train[data.metric]);
     document.getElementById("pg-test-acc").textContent = percent(frame.scores.test[data.metric]);
+    // Which loss: MSE or MAE by name; the cross-entropies as "CE".
+    const lossName = ["mse", "mae"].includes(data.loss) ? data.loss.toUpperCase() : "CE";
     for (const side of ["train", "test"]) {
       document.getElementById(`pg-${side}-acc`).previousElementSibling.textContent =
         `${side} ${data.metric === "accuracy" ? "accuracy" : data.metric.toUpperCase()}`;
+      document.getElementById(`pg-${side}-loss`).previousElementSibling.textContent =
+        `${side} loss (${lossName})`;
     }
     playButton.textContent = frame.playing ? "❚❚ pause" : "▶ play";
     playButton.setAttribute("aria-label", frame.playing ? "Pause training" :
