@@ -213,10 +213,36 @@ def test_keyboard_focus_survives_the_redraws_of_training(open_page):
     page.wait_for_function("() => window.labStats.frames > window.seen + 5")
     assert page.evaluate("document.activeElement.id") == "pg-node-2-3"
     sync_api.expect(zoom).to_contain_text("L2 n4")
-    page.keyboard.press("Tab")  # on to the next focusable element, the next neuron
+    page.keyboard.press("ArrowDown")  # the arrow keys move between the neurons
     assert page.evaluate("document.activeElement.id") == "pg-node-2-4"
+    page.keyboard.press("ArrowRight")  # the same row, one layer on
+    assert page.evaluate("document.activeElement.id") == "pg-node-3-4"
+    page.keyboard.press("End")
+    assert page.evaluate("document.activeElement.id") == "pg-node-7-0"  # the output
     page.evaluate("() => document.querySelector('#pg-play').click()")  # pause
     sync_api.expect(page.locator("#pg-play")).to_have_text("▶ play")
+
+
+def test_the_diagram_is_two_tab_stops_and_the_arrow_keys_move_inside(open_page):
+    page = open_big_network(open_page, 1280, ALL_FEATURES[:2])
+    page.locator("#pg-reset").focus()
+    stops = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("document.activeElement.id"))
+    # from the buttons, Tab reaches one link and one neuron, then leaves the diagram
+    inside = [i for i in stops if i.startswith(("pg-link-", "pg-node-"))]
+    assert inside == ["pg-link-0-0-0", "pg-node-0-0"], stops
+    page.locator("#pg-link-0-0-0").focus()
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.id") == "pg-link-0-0-1"
+    sync_api.expect(page.locator("#pg-tip")).to_contain_text("x2 → L1 n1")
+    page.keyboard.press("End")
+    last = page.evaluate("document.activeElement.id")
+    assert last == "pg-link-6-0-7"
+    page.keyboard.press("Shift+Tab")  # back out, then in again: the link last visited
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == last
 
 
 def test_the_enlarged_heatmap_follows_the_training(open_page):

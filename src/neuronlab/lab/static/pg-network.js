@@ -185,6 +185,19 @@ export function networkView({ heatmap, onEdit }) {
   // Escape closes the enlarged map or the tooltip (until the pointer or focus moves on).
   document.addEventListener("keydown", (e) => { if (e.key === "Escape" && active) hide(); });
 
+  const tabStop = { link: null, node: null };  // the ids that Tab reaches in each group
+
+  /** Arrow keys (by `steps`), Home and End move the focus within `group`. */
+  function moveFocus(e, group, at, steps) {
+    let to = null;
+    if (e.key in steps) to = at + steps[e.key];
+    else if (e.key === "Home") to = 0;
+    else if (e.key === "End") to = group.length - 1;
+    if (to === null) return;
+    e.preventDefault();
+    group[Math.min(Math.max(to, 0), group.length - 1)].focus();
+  }
+
   let redrawing = false;
   function hover(target, show) {
     target.addEventListener("mouseenter", show);
@@ -271,7 +284,7 @@ export function networkView({ heatmap, onEdit }) {
           const style = linkStyle(w, L.node);
           const line = s("line", { x1: ax, y1: ay, x2: bx, y2: by, stroke: signColor(w),
             "stroke-width": style.width, "stroke-opacity": style.opacity, class: "link",
-            tabindex: 0, role: "button", id: `pg-link-${c}-${j}-${i}`,
+            tabindex: -1, role: "button", id: `pg-link-${c}-${j}-${i}`,
             "data-weight": w, "aria-label": `${what}: ${fmt(w)}. Press Enter to edit` });
           const linkKey = `${c}:${j}:${i}`;
           links.set(linkKey, { element: line, from: `${c}:${i}`, to: `${c + 1}:${j}`,
@@ -280,6 +293,8 @@ export function networkView({ heatmap, onEdit }) {
           line.addEventListener("click", open);
           line.addEventListener("keydown", (e) => {
             if (e.key === "Enter" || e.key === " ") { e.preventDefault(); open(); }
+            else moveFocus(e, linkEls, linkEls.indexOf(line), { ArrowDown: 1, ArrowRight: 1,
+              ArrowUp: -1, ArrowLeft: -1 });
           });
           hover(line, (e) => showLink(linkKey, e && [e.clientX, e.clientY]));
           line.addEventListener("mousemove", (e) => {
@@ -294,10 +309,20 @@ export function networkView({ heatmap, onEdit }) {
     const addNode = (c, j, body, info) => {
       const x = L.x(c);
       const y = L.y(c, j);
-      const g = s("g", { class: "pg-node", tabindex: 0, role: "img", id: `pg-node-${c}-${j}`,
+      const g = s("g", { class: "pg-node", tabindex: -1, role: "img", id: `pg-node-${c}-${j}`,
         "data-node": `${c}:${j}`, "aria-label": `${info.name}: ${info.text.join(", ")}` });
       g.append(...body(x, y));
       hover(g, () => showNode(`${c}:${j}`));
+      g.addEventListener("keydown", (e) => {
+        // Up/down: the neuron above/below; left/right: the same row in the next column.
+        const at = nodeEls.indexOf(g);
+        const column = (dc) => {
+          const cc = Math.min(Math.max(c + dc, 0), cols - 1);
+          return Math.min(j, sizes[cc] - 1) + sizes.slice(0, cc).reduce((a, n) => a + n, 0) - at;
+        };
+        moveFocus(e, nodeEls, at, { ArrowDown: j < sizes[c] - 1 ? 1 : 0,
+          ArrowUp: j > 0 ? -1 : 0, ArrowRight: column(1), ArrowLeft: column(-1) });
+      });
       nodes.set(`${c}:${j}`, { element: g, ...info });
       nodeEls.push(g);
       boxes.push({ x: x - L.outR, y: y - L.outR, w: 2 * L.outR, h: 2 * L.outR });
@@ -362,6 +387,24 @@ export function networkView({ heatmap, onEdit }) {
       }
       return null;
     });
+
+    // One tab stop for the links and one for the neurons (the arrow keys move inside
+    // each), so the keyboard does not have to pass every one of 300 links.
+    for (const [group, kind] of [[linkEls, "link"], [nodeEls, "node"]]) {
+      const stop = group.find((el) => el.id === tabStop[kind]) ?? group[0];
+      if (stop) {
+        stop.setAttribute("tabindex", "0");
+        tabStop[kind] = stop.id;
+      }
+      for (const el of group) {
+        el.addEventListener("focus", () => {
+          if (tabStop[kind] === el.id) return;
+          document.getElementById(tabStop[kind])?.setAttribute("tabindex", "-1");
+          el.setAttribute("tabindex", "0");
+          tabStop[kind] = el.id;
+        });
+      }
+    }
 
     redrawing = true;
     replace(svg, linkEls, nodeEls, placed);
