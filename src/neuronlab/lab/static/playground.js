@@ -89,11 +89,10 @@ const easels = new Map();  // size -> the canvas pictures of that size are paint
 function boundaryImage(boundary) {
   if (boundary.value) {  // regression: the prediction on a continuous colour map
     const values = bytes(boundary.value);
-    return paint(boundary.size, (k) => ramp(values[k] / 255));
+    return paint(boundary.size, (k) => RAMP[values[k]]);
   }
   const cells = bytes(boundary.cells);
-  return paint(boundary.size, (k) =>
-    mix(CLASS_COLORS[cells[k] >> 6], 0.15 + 0.6 * (cells[k] & 63) / 63));
+  return paint(boundary.size, (k) => BOUNDARY_COLORS[cells[k]]);
 }
 
 /** A neuron's heatmap: bytes 0..255 where 128 is an output of 0; blue above, orange below. */
@@ -102,14 +101,20 @@ function neuronImage(grid, size) {
   const known = neuronImages.get(key);
   if (known) return known;
   const values = bytes(grid);
-  const url = paint(size, (k) => {
-    const v = values[k] / 127.5 - 1;
-    return mix(v >= 0 ? CLASS_COLORS[1] : CLASS_COLORS[0], Math.abs(v));
-  }).toDataURL();
+  const url = paint(size, (k) => NEURON_COLORS[values[k]]).toDataURL();
   if (neuronImages.size >= 512) neuronImages.clear();
   neuronImages.set(key, url);
   return url;
 }
+// The colour of each byte a picture can hold, worked out once.
+const BYTES = Array.from({ length: 256 }, (_, b) => b);
+const RAMP = BYTES.map((b) => ramp(b / 255));
+const BOUNDARY_COLORS = BYTES.map((b) => mix(CLASS_COLORS[b >> 6], 0.15 + 0.6 * (b & 63) / 63));
+const NEURON_COLORS = BYTES.map((b) => {
+  const v = b / 127.5 - 1;
+  return mix(v >= 0 ? CLASS_COLORS[1] : CLASS_COLORS[0], Math.abs(v));
+});
+
 // The pictures already made: a picture that did not change is not painted again.
 const neuronImages = new Map();
 const BLANK = { size: 1, grid: "gA==", low: null, high: null };
