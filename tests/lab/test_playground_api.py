@@ -176,3 +176,19 @@ def test_the_boundary_byte_holds_the_class_and_how_sure_the_model_is():
     k = session.classes
     sure = np.round((p.max(axis=1) - 1 / k) / (1 - 1 / k) * 63)
     assert np.abs((cells & 63) - sure).max() <= 1
+
+
+def test_a_new_learning_rate_keeps_the_data_and_starts_a_new_network():
+    session = Session(PlaygroundConfig.parse({"dataset": "moons", "hidden": [4]}))
+    X, grid, generation = session.X_train, session.grids, session.generation
+    session.train(3)
+    session.configure(PlaygroundConfig.parse({"dataset": "moons", "hidden": [5],
+                                              "learning_rate": 0.3, "activation": "relu"}))
+    assert session.X_train is X and session.grids is grid  # kept, not made again
+    assert session.generation == generation + 1 and session.epoch == 0
+    assert session.data()["layers"] == [2, 5, 1] and session.model.optimizer is not None
+    fresh = Session(session.config)  # the same as a session made for it from scratch
+    assert session.params() == fresh.params()
+    assert session.frame()["boundary"] == fresh.frame()["boundary"]
+    session.configure(PlaygroundConfig.parse({"dataset": "moons", "hidden": [5], "seed": 2}))
+    assert session.X_train is not X  # another seed: other points

@@ -94,7 +94,10 @@ FEATURES: dict[str, Feature] = {
     "sinx1": Feature("sin(x1)", "np.sin(X[:, 0])", lambda X: np.sin(X[:, 0])),
     "sinx2": Feature("sin(x2)", "np.sin(X[:, 1])", lambda X: np.sin(X[:, 1])),
 }
-LOSSES = ("auto", "mse", "mae")  # auto: what neuronlab.heads picks for the targets
+LOSSES = ("auto", "mse", "mae")
+# The fields the data set, its split and its grids depend on (the rest is the network).
+DATA_FIELDS = ("dataset", "samples", "noise", "train_fraction", "seed", "points", "features",
+               "loss")  # auto: what neuronlab.heads picks for the targets
 
 
 def features(X: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
@@ -278,7 +281,18 @@ class Session:
 
     # ------------------------------------------------------------------ setup
     def configure(self, config: PlaygroundConfig) -> None:
-        """Make the data set and a fresh network for ``config``."""
+        """Make the data set and a fresh network for ``config``.
+
+        When only the network or its training changed (learning rate, activation,
+        layers...), the data set, its split and the grids are kept as they are.
+        """
+        old = getattr(self, "config", None)
+        if old is not None and all(getattr(config, name) == getattr(old, name)
+                                   for name in DATA_FIELDS):
+            self.config = config
+            self.generation += 1
+            self.reset()
+            return
         c = config
         task = "classification" if c.dataset == OWN_DATA else datasets.DATASETS[c.dataset].task
         if c.dataset == OWN_DATA:
