@@ -320,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{'ok' if q99 < 50 else 'MISSED'}")
     print(f"load after: {load()}")
     print("repeat with: python benchmarks/lab_bench.py"
+          + (" --busy-only" if args.busy_only else "") + (" --no-busy" if args.no_busy else "")
           + (f" --repeats {args.repeats}" if args.repeats != 1 else "")
           + (f" --seconds {args.seconds:g}" if args.seconds != 2.0 else ""))
     return 0
