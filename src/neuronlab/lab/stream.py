@@ -102,7 +102,7 @@ class Watcher:
     async def send_frame(self, epochs: int = 0, seconds: float | None = None) -> dict[str, Any]:
         """Train ``epochs`` (within ``seconds``), then send a frame of what the page lacks."""
         session = self.session
-        tolerance = PLAY_TOLERANCE if epochs and session.playing else 0
+        tolerance = PLAY_TOLERANCE if session.playing else 0  # exact once paused
 
         def work() -> tuple[dict[str, Any], str]:
             if epochs:
