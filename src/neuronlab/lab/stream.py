@@ -34,7 +34,7 @@ except ImportError:  # pragma: no cover
 from .schema import LIMITS, BadRequest, choice, obj, only
 from .sessions import PLAY_TOLERANCE, Seen, Session, Sessions
 
-FRAME_PERIOD = 0.04  # seconds between frames while playing (25 frames/s)
+FRAME_PERIOD = 1 / 30  # seconds between frames while playing (30 frames/s: 20 with a margin)
 TRAIN_SLICE = 0.03  # seconds of training per worker call at most, between two looks
 EPOCHS_PER_FRAME = 10  # at most this many epochs between two frames, so a learner sees it
 IN_FLIGHT = 2  # frames a page that says "drawn" may have sent to it but not drawn yet
