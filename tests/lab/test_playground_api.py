@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 
 import numpy as np
+import pytest
 
-from neuronlab.lab.sessions import PlaygroundConfig, Session
+from neuronlab.lab.sessions import PLAY_TOLERANCE, PlaygroundConfig, Seen, Session
 
 
 def test_regression_loss_falls_with_features_and_l1(client):
@@ -88,3 +89,119 @@ def test_a_healthy_noisy_run_is_not_called_oscillating():
     bouncing.train(21)
     status = bouncing.status()
     assert status is not None and status["kind"] == "oscillating"
+# --------------------------------------------------------------------------- stream frames
+def _cells(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype=np.uint8).astype(int)
+
+
+def _shown(frames: list[dict]) -> dict:
+    """The pictures a page shows after drawing ``frames``: a null keeps the one it had."""
+    shown: dict = {}
+    for frame in frames:
+        pictures = {("boundary", 0, 0): frame["boundary"]}
+        for c, column in enumerate([frame["inputs"], *frame["hidden"]]):
+            pictures.update({("map", c, j): p for j, p in enumerate(column)})
+        for key, picture in pictures.items():
+            if picture is not None:
+                shown[key] = picture
+            else:
+                assert key in shown, f"{key} left out before it was ever sent"
+    return shown
+
+
+def _distance(a: dict, b: dict) -> int:
+    """The largest difference of two pictures' cells, in bytes (of 255)."""
+    assert a.keys() == b.keys()
+    most = 0
+    for key in a:
+        field = "grid" if key[0] == "map" else ("cells" if "cells" in a[key] else "value")
+        most = max(most, int(np.abs(_cells(a[key][field]) - _cells(b[key][field])).max()))
+    return most
+
+
+@pytest.mark.parametrize("dataset", ["xor", "blobs", "bump"])
+def test_stream_frames_add_up_to_a_whole_frame(dataset):
+    """Pictures left out while playing are within the tolerance of a whole frame; a
+    frame made without tolerance (paused) gives exactly the whole frame's pictures."""
+    session = Session(PlaygroundConfig.parse({"dataset": dataset, "hidden": [6, 4],
+                                              "learning_rate": 0.03}))
+    seen = Seen()
+    frames = [session.frame_for(seen)]
+    assert frames[0]["boundary"] is not None and None not in frames[0]["inputs"]
+    left_out = 0
+    for _ in range(25):
+        session.train(2)
+        frames.append(session.frame_for(seen, PLAY_TOLERANCE))
+        left_out += sum(p is None for column in frames[-1]["hidden"] for p in column)
+        left_out += sum(p is None for p in frames[-1]["inputs"])
+        whole = session.frame()
+        assert _distance(_shown(frames), _shown([whole])) <= PLAY_TOLERANCE
+        seen.full_frames = session.full_frames  # the page did not draw that whole frame
+    assert left_out >= 25 * len(frames[0]["inputs"])  # at least the inputs never change
+    frames.append(session.frame_for(seen))  # tolerance 0: exact
+    shown, whole = _shown(frames), _shown([session.frame()])
+    assert _distance(shown, whole) == 0
+    for key in shown:  # the ranges are exact too
+        assert shown[key].get("low") == whole[key].get("low")
+        assert shown[key].get("high") == whole[key].get("high")
+
+
+def test_a_whole_frame_for_a_request_makes_the_stream_send_all_again():
+    session = Session(PlaygroundConfig.parse({"dataset": "xor"}))
+    seen = Seen()
+    session.frame_for(seen)
+    assert session.frame_for(seen)["boundary"] is None  # nothing changed
+    session.set_weight({"layer": 0, "neuron": 0, "input": 0, "value": 2.0})
+    session.frame()  # the page draws this one (from the weight request) instead
+    again = session.frame_for(seen)
+    assert again["boundary"] is not None and None not in again["inputs"]
+    assert all(None not in column for column in again["hidden"])
+
+
+def test_stream_curve_deltas_add_up_to_the_whole_curve():
+    session = Session(PlaygroundConfig.parse({"dataset": "moons", "hidden": [4]}))
+    seen = Seen()
+    epochs: list[int] = []
+    train: list[float] = []
+    test: list[float] = []
+    for n in (0, 3, 1, 5, 0, 7):
+        session.train(n)
+        curves = session.frame_for(seen)["curves"]
+        if not curves["append"]:
+            epochs, train, test = [], [], []
+        epochs += curves["epoch"]
+        train += curves["train"]
+        test += curves["test"]
+    whole = session.frame()["curves"]  # 16 epochs: fewer than a thinned curve's points
+    assert epochs == whole["epoch"] == list(range(1, 17))
+    assert train == whole["train"] and test == whole["test"]
+    session.reset()  # the curves start again: the next frame says so
+    assert session.frame_for(seen)["curves"] == {"append": False, "epoch": [], "train": [],
+                                                 "test": []}
+
+
+def test_the_boundary_byte_holds_the_class_and_how_sure_the_model_is():
+    session = Session(PlaygroundConfig.parse({"dataset": "blobs", "hidden": [8]}))
+    session.train(20)
+    cells = _cells(session.frame()["boundary"]["cells"])
+    p = session.model.predict(session.grid)
+    assert (cells >> 6 == p.argmax(axis=1)).all()
+    k = session.classes
+    sure = np.round((p.max(axis=1) - 1 / k) / (1 - 1 / k) * 63)
+    assert np.abs((cells & 63) - sure).max() <= 1
+
+
+def test_a_new_learning_rate_keeps_the_data_and_starts_a_new_network():
+    session = Session(PlaygroundConfig.parse({"dataset": "moons", "hidden": [4]}))
+    X, grid, generation = session.X_train, session.grids, session.generation
+    session.train(3)
+    session.configure(PlaygroundConfig.parse({"dataset": "moons", "hidden": [5],
+                                              "learning_rate": 0.3, "activation": "relu"}))
+    assert session.X_train is X and session.grids is grid  # kept, not made again
+    assert session.generation == generation + 1 and session.epoch == 0
+    assert session.data()["layers"] == [2, 5, 1] and session.model.optimizer is not None
+    fresh = Session(session.config)  # the same as a session made for it from scratch
+    assert session.params() == fresh.params()
+    assert session.frame()["boundary"] == fresh.frame()["boundary"]
+    session.configure(PlaygroundConfig.parse({"dataset": "moons", "hidden": [5], "seed": 2}))
+    assert session.X_train is not X  # another seed: other points

@@ -5,7 +5,9 @@ by epoch with ``model.fit(..., epochs=1, seed=epoch)``, so the same configuratio
 trained for the same number of epochs gives bit-identical weights however the epochs
 were grouped into frames. :meth:`Session.frame` is one snapshot for the page: the
 decision boundary and every hidden neuron's output over a grid, losses, accuracies,
-weights and the epoch.
+weights and the epoch. :meth:`Session.frame_for` is the same snapshot for a page that
+already has the previous ones (the training stream): it leaves out what that page
+already shows, as :class:`Seen` records it.
 
 Training is bounded: one request may ask for at most :data:`STEPS_PER_REQUEST`
 optimizer steps (epochs x batches per epoch) and at most :data:`PARAMETER_STEPS` in
@@ -20,6 +22,10 @@ page has watched for :data:`UNWATCHED_SECONDS`, so slots cannot be hoarded.
 >>> frame = session.frame()
 >>> frame["epoch"], frame["boundary"]["size"], len(frame["hidden"][0])
 (5, 40, 4)
+>>> seen = Seen()
+>>> first, again = session.frame_for(seen), session.frame_for(seen)
+>>> first["hidden"][0][0]["size"], again["hidden"][0][0], again["boundary"]
+(12, None, None)
 """
 
 from __future__ import annotations
@@ -58,7 +64,7 @@ from .schema import (
 )
 
 BOUNDARY_SIZE = 40  # cells per side of the decision-boundary heatmap
-NEURON_SIZE = 20  # cells per side of each hidden neuron's heatmap
+NEURON_SIZE = 12  # cells per side of each neuron's heatmap (drawn 40 px wide, smoothed)
 CURVE_POINTS = 300  # at most this many points per loss curve in a frame
 STEPS_PER_REQUEST = 20_000  # optimizer steps one request may ask for (epochs x batches)
 PARAMETER_STEPS = 2_000_000  # and parameters x steps: a bigger network gets fewer steps
@@ -66,6 +72,7 @@ UNWATCHED_SECONDS = 10.0  # a session no page watches ends this long after its l
 TRAINING_THREADS = 2  # trainings running at once (the rest wait); the event loop stays free
 T = TypeVar("T")
 OWN_DATA = "custom"  # the data set of only the learner's own points
+PLAY_TOLERANCE = 3  # while playing, a picture is sent again once a cell moved this much (of 255)
 
 
 
@@ -87,7 +94,10 @@ FEATURES: dict[str, Feature] = {
     "sinx1": Feature("sin(x1)", "np.sin(X[:, 0])", lambda X: np.sin(X[:, 0])),
     "sinx2": Feature("sin(x2)", "np.sin(X[:, 1])", lambda X: np.sin(X[:, 1])),
 }
-LOSSES = ("auto", "mse", "mae")  # auto: what neuronlab.heads picks for the targets
+LOSSES = ("auto", "mse", "mae")
+# The fields the data set, its split and its grids depend on (the rest is the network).
+DATA_FIELDS = ("dataset", "samples", "noise", "train_fraction", "seed", "points", "features",
+               "loss")  # auto: what neuronlab.heads picks for the targets
 
 
 def features(X: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
@@ -168,10 +178,73 @@ class PlaygroundConfig:
         return round(1.0 - self.train_fraction, 6)
 
 
+def _bytes(values: np.ndarray) -> np.ndarray:
+    """Numbers in [0, 1] -> bytes 0..255 (row 0 is the top row of the picture)."""
+    clipped = np.clip(np.nan_to_num(values, nan=0.5), 0.0, 1.0)
+    return np.round(clipped * 255).astype(np.uint8)
+
+
+def _b64(cells: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(cells).tobytes()).decode("ascii")
+
+
 def _quantize(values: np.ndarray) -> str:
     """Numbers in [0, 1] as base64 bytes 0..255 (row 0 is the top row of the picture)."""
-    clipped = np.clip(np.nan_to_num(values, nan=0.5), 0.0, 1.0)
-    return base64.b64encode(np.round(clipped * 255).astype(np.uint8).tobytes()).decode("ascii")
+    return _b64(_bytes(values))
+
+
+@dataclass
+class Picture:
+    """One heatmap as the page gets it: its bytes, and the range of the values behind them."""
+
+    cells: np.ndarray  # uint8, one byte per cell
+    low: float | None
+    high: float | None
+
+    def json(self) -> dict[str, Any]:
+        return {"size": NEURON_SIZE, "grid": _b64(self.cells), "low": self.low,
+                "high": self.high}
+
+    def close_to(self, other: Picture | None, tolerance: int) -> bool:
+        """Within ``tolerance`` (of 255) in every cell, and the range within as much."""
+        if other is None or other.cells.shape != self.cells.shape:
+            return False
+        if int(np.abs(self.cells.astype(np.int16) - other.cells).max(initial=0)) > tolerance:
+            return False
+        if None in (self.low, self.high, other.low, other.high):
+            return (self.low, self.high) == (other.low, other.high)
+        assert self.low is not None and self.high is not None
+        assert other.low is not None and other.high is not None
+        span = tolerance / 255 * max(abs(self.low), abs(self.high))
+        return abs(self.low - other.low) <= span and abs(self.high - other.high) <= span
+
+
+def _pictures(values: np.ndarray) -> list[Picture]:
+    """Each column of ``values`` (cells x neurons) as a :class:`Picture`, scaled by its
+    largest absolute value, so that byte 128 is 0."""
+    values = np.nan_to_num(values.astype(np.float64), posinf=1e30, neginf=-1e30)
+    scale = np.abs(values).max(axis=0, initial=0.0)
+    scale[scale == 0] = 1.0
+    cells = _bytes((values / scale + 1) / 2).T.copy()  # one row per neuron
+    lows, highs = values.min(axis=0, initial=np.inf), values.max(axis=0, initial=-np.inf)
+    return [Picture(cells[j], _finite(lows[j], 4), _finite(highs[j], 4))
+            for j in range(values.shape[1])]
+
+
+@dataclass
+class Seen:
+    """What one page already shows of a session (the stream keeps one per page).
+
+    :meth:`Session.frame_for` sends only what differs from it and then updates it: the
+    curve points after the first ``curve``, and each picture (boundary, input feature,
+    hidden neuron) that moved by more than the tolerance since it was last sent.
+    """
+
+    generation: int = -1  # the configuration the page has; -1: nothing yet
+    full_frames: int = -1  # Session.full_frames when this page was last sent a frame
+    curve: int = 0  # curve points the page has
+    boundary: Picture | None = None
+    pictures: dict[tuple[int, int], Picture] | None = None  # (column, neuron) -> picture
 
 
 def _finite(value: float, digits: int = 6) -> float | None:
@@ -198,6 +271,7 @@ class Session:
 
     def __init__(self, config: PlaygroundConfig) -> None:
         self.id = secrets.token_urlsafe(12)
+        self.full_frames = 0  # whole frames made (a page may draw one from a request)
         self.lock = asyncio.Lock()
         self.playing = False
         self.watched = False  # a page's WebSocket is attached
@@ -207,7 +281,18 @@ class Session:
 
     # ------------------------------------------------------------------ setup
     def configure(self, config: PlaygroundConfig) -> None:
-        """Make the data set and a fresh network for ``config``."""
+        """Make the data set and a fresh network for ``config``.
+
+        When only the network or its training changed (learning rate, activation,
+        layers...), the data set, its split and the grids are kept as they are.
+        """
+        old = getattr(self, "config", None)
+        if old is not None and all(getattr(config, name) == getattr(old, name)
+                                   for name in DATA_FIELDS):
+            self.config = config
+            self.generation += 1
+            self.reset()
+            return
         c = config
         task = "classification" if c.dataset == OWN_DATA else datasets.DATASETS[c.dataset].task
         if c.dataset == OWN_DATA:
@@ -252,6 +337,9 @@ class Session:
         self.target_range = (float(y.min()), float(y.max())) if task == "regression" else (0, 1)
         self.grid = features(self._grid(BOUNDARY_SIZE), c.features)
         self.small_grid = features(self._grid(NEURON_SIZE), c.features)
+        # Both grids in one array: one forward pass gives the boundary and every neuron.
+        self.grids = np.concatenate([self.grid, self.small_grid])
+        self.input_pictures = _pictures(self.small_grid)  # they depend on the grid only
         self.generation += 1
         self.reset()
 
@@ -444,12 +532,23 @@ class Session:
             "layers": [len(self.config.features), *self.config.hidden, self.head.units],
         }
 
-    def _boundary(self) -> dict[str, Any]:
-        p = self.model.predict(self.grid).astype(np.float64)
+    def _forward_grids(self) -> tuple[np.ndarray, list[np.ndarray]]:
+        """One forward pass over both grids: the outputs on the boundary's grid, and each
+        hidden layer's outputs on the small grid."""
+        out = self.grids.astype(self.model.dtype)
+        hidden = []
+        for layer in self.model.layers:
+            out = layer.forward(out)
+            hidden.append(out[BOUNDARY_SIZE ** 2:])
+        return out[:BOUNDARY_SIZE ** 2].astype(np.float64), hidden[:-1]
+
+    def _boundary(self, p: np.ndarray) -> tuple[dict[str, Any], Picture]:
+        """The boundary for the outputs ``p`` on its grid, and its bytes to compare."""
         if self.task == "regression":  # the prediction on the targets' scale, 0..255
             low, high = self.target_range
-            return {"size": BOUNDARY_SIZE, "low": low, "high": high,
-                    "value": _quantize((p[:, 0] - low) / ((high - low) or 1.0))}
+            cells = _bytes((p[:, 0] - low) / ((high - low) or 1.0))
+            return ({"size": BOUNDARY_SIZE, "low": low, "high": high, "value": _b64(cells)},
+                    Picture(cells, low, high))
         p = np.nan_to_num(p, nan=0.5, posinf=1.0, neginf=0.0)
         if self.classes == 2:
             label = (p[:, 0] > 0.5).astype(np.uint8)
@@ -457,44 +556,76 @@ class Session:
         else:
             label = p.argmax(axis=1).astype(np.uint8)
             strength = (p.max(axis=1) - 1 / self.classes) / (1 - 1 / self.classes)
-        return {
-            "size": BOUNDARY_SIZE,
-            "label": base64.b64encode(label.tobytes()).decode("ascii"),
-            "strength": _quantize(strength),
-        }
+        # One byte per cell: the class in the top 2 bits, the strength (0..63) below;
+        # a cell whose class changed differs by more than any tolerance.
+        cells = (label << 6) | np.round(np.clip(np.nan_to_num(strength), 0, 1) * 63) \
+            .astype(np.uint8)
+        return {"size": BOUNDARY_SIZE, "cells": _b64(cells)}, Picture(cells, None, None)
 
-    def _hidden(self) -> list[list[dict[str, Any]]]:
+    def _pictures(self, hidden: list[np.ndarray]) -> list[list[Picture]]:
         """Each input feature's and hidden neuron's value over the small grid -> 0..255.
 
         The first column is the input features; each map is scaled by its largest
         absolute value, so 128 is 0.
         """
-        layers: list[list[dict[str, Any]]] = []
-        out = self.small_grid.astype(self.model.dtype)
-        for layer in [None, *self.model.layers[:-1]]:
-            out = out if layer is None else layer.forward(out)
-            column = []
-            for j in range(out.shape[1]):
-                values = np.nan_to_num(out[:, j].astype(np.float64), posinf=1e30, neginf=-1e30)
-                scale = float(np.abs(values).max()) or 1.0
-                column.append({
-                    "size": NEURON_SIZE,
-                    "grid": _quantize((values / scale + 1) / 2),
-                    "low": _finite(float(values.min()), 4),
-                    "high": _finite(float(values.max()), 4),
-                })
-            layers.append(column)
-        return layers
+        return [self.input_pictures, *[_pictures(out) for out in hidden]]
 
     def frame(self, since: int | None = None) -> dict[str, Any]:
-        """One snapshot of the training for the page.
+        """One whole snapshot of the training for the page.
 
         ``since``: the curves hold only the points after the first ``since`` (a stream
         sends each point once, the page appends them); ``None``: the whole curves,
         thinned to at most :data:`CURVE_POINTS` points.
         """
+        self.full_frames += 1
+        return self._frame(since)
+
+    def frame_for(self, seen: Seen, tolerance: int = 0) -> dict[str, Any]:
+        """A snapshot for the page that already shows ``seen``; ``seen`` is updated.
+
+        The first frame of a configuration (and the first after a whole frame made for
+        a request, which the page may have drawn instead) is whole. After that the
+        curves hold only the new points, and a picture that moved by at most
+        ``tolerance`` (of 255) in every cell since it was last sent is ``null``: the
+        page keeps the one it has, so what it shows is never further than
+        ``tolerance`` from a whole frame. ``tolerance=0`` leaves out only the pictures
+        that did not change at all.
+        """
+        if seen.generation != self.generation or seen.full_frames != self.full_frames \
+                or seen.curve > len(self.curves["train"]):
+            seen.generation, seen.full_frames = self.generation, self.full_frames
+            seen.boundary, seen.pictures = None, {}
+            since = None
+        else:
+            since = seen.curve
+        frame = self._frame(since, seen, tolerance)
+        seen.curve = len(self.curves["train"])
+        return frame
+
+    def _frame(self, since: int | None, seen: Seen | None = None,
+               tolerance: int = 0) -> dict[str, Any]:
         with np.errstate(all="ignore"):
-            boundary, hidden = self._boundary(), self._hidden()
+            outputs, hidden = self._forward_grids()
+            boundary_json, boundary_cells = self._boundary(outputs)
+            columns = self._pictures(hidden)
+        boundary: dict[str, Any] | None = boundary_json
+        maps: list[list[dict[str, Any] | None]] = []
+        for c, column in enumerate(columns):
+            maps.append([])
+            for j, picture in enumerate(column):
+                known = None if seen is None or seen.pictures is None \
+                    else seen.pictures.get((c, j))
+                if known is not None and picture.close_to(known, tolerance):
+                    maps[-1].append(None)  # the page keeps the one it has
+                    continue
+                maps[-1].append(picture.json())
+                if seen is not None and seen.pictures is not None:
+                    seen.pictures[(c, j)] = picture
+        if seen is not None:
+            if boundary_cells.close_to(seen.boundary, tolerance):
+                boundary = None
+            else:
+                seen.boundary = boundary_cells
         if since is None:
             epochs, train = _thin(self.curves["train"])
             _, test = _thin(self.curves["test"])
@@ -512,9 +643,10 @@ class Session:
             "curves": {"append": since is not None,
                        "epoch": [self.curve_start + e for e in epochs],
                        "train": train, "test": test},
+            # null: the page keeps the picture it has (only in a stream's frames)
             "boundary": boundary,
-            "inputs": hidden[0],  # each input feature over the plane
-            "hidden": hidden[1:],
+            "inputs": maps[0],  # each input feature over the plane
+            "hidden": maps[1:],
             "params": self.params(),  # exact: the page draws from these and keeps them
             # readable lists too in a whole frame (a stream's frames leave them out)
             **({"weights": [{"W": _finite_list(layer.W), "b": _finite_list(layer.b)}

@@ -6,6 +6,13 @@ the server sends frames (``{"type": "frame", ...}``) and errors (``{"type": "err
 event loop. A message of the wrong kind (binary, too large) closes the socket with a
 close code and a reason. When the page goes away, training stops (within an epoch)
 and the session ends.
+
+While playing, training goes on between frames and a frame is made every
+:data:`FRAME_PERIOD` seconds, with at most :data:`EPOCHS_PER_FRAME` epochs between two
+(so the learner sees it happen). A page that answers each frame it has drawn with
+``{"cmd": "drawn"}`` never has more than :data:`IN_FLIGHT` frames waiting: the server
+trains on meanwhile and sends the next frame once the page has caught up. Each frame
+leaves out what the page already shows (:meth:`Session.frame_for`).
 """
 
 from __future__ import annotations
@@ -14,22 +21,31 @@ import asyncio
 import contextlib
 import json
 import threading
+import time
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from .schema import LIMITS, BadRequest, choice, obj, only
-from .sessions import Session, Sessions
+try:  # sending after the page left raises this (older Starlette: RuntimeError)
+    from starlette.websockets import WebSocketDisconnected
+except ImportError:  # pragma: no cover
+    WebSocketDisconnected = RuntimeError  # type: ignore[misc, assignment]
 
-FRAME_PERIOD = 0.05  # seconds between frames while playing (20 frames/s)
-TRAIN_BUDGET = 0.03  # seconds of training per frame at most
-EPOCHS_PER_FRAME = 10  # and at most this many epochs, so a learner sees it happen
+from .schema import LIMITS, BadRequest, choice, obj, only
+from .sessions import PLAY_TOLERANCE, Seen, Session, Sessions
+
+FRAME_PERIOD = 1 / 30  # seconds between frames while playing (30 frames/s: 20 with a margin)
+TRAIN_SLICE = 0.03  # seconds of training per worker call at most, between two looks
+EPOCHS_PER_FRAME = 10  # at most this many epochs between two frames, so a learner sees it
+IN_FLIGHT = 2  # frames a page that says "drawn" may have sent to it but not drawn yet
 UNSUPPORTED_DATA = 1003  # WebSocket close codes (RFC 6455)
 TOO_BIG = 1009
+COMMANDS = ("play", "pause", "step", "drawn")
 
 
 def parse_command(text: str) -> str:
-    """A page's message -> ``"play"``, ``"pause"`` or ``"step"`` (or :class:`BadRequest`)."""
+    """A page's message -> ``"play"``, ``"pause"``, ``"step"`` or ``"drawn"`` (or
+    :class:`BadRequest`)."""
     try:
         message = obj(json.loads(text), "a message")
     except BadRequest:
@@ -37,7 +53,7 @@ def parse_command(text: str) -> str:
     except (ValueError, RecursionError):
         raise BadRequest(f"A message must be JSON, got {text[:40]!r}.") from None
     only(message, ("cmd",))
-    return choice(message.get("cmd"), "cmd", ("play", "pause", "step"))
+    return choice(message.get("cmd"), "cmd", COMMANDS)
 
 
 async def stream(websocket: WebSocket) -> None:
@@ -73,37 +89,71 @@ class Watcher:
         self.send_lock = asyncio.Lock()
         self.stop = threading.Event()  # set when the page leaves: training stops
         self.player: asyncio.Task[None] | None = None
-        self.sent: tuple[int, int] | None = None  # (generation, curve points) the page has
+        self.seen = Seen()  # what the page already shows
+        self.sent = 0  # frames sent
+        self.drawn: int | None = None  # frames the page said it drew (None: it never says)
+        self.caught_up = asyncio.Event()  # set when the page draws a frame
+        self.frame_seconds = 0.0  # how long the last frame took to make
+
+    def behind(self) -> bool:
+        """The page has :data:`IN_FLIGHT` frames it has not drawn yet."""
+        return self.drawn is not None and self.sent - self.drawn >= IN_FLIGHT
 
     async def send_frame(self, epochs: int = 0, seconds: float | None = None) -> dict[str, Any]:
+        """Train ``epochs`` (within ``seconds``), then send a frame of what the page lacks."""
         session = self.session
+        tolerance = PLAY_TOLERANCE if session.playing else 0  # exact once paused
 
-        def work() -> dict[str, Any]:
+        def work() -> tuple[dict[str, Any], str]:
             if epochs:
                 session.train(epochs, seconds, self.stop)
-            # Send each curve point once: the page appends them to what it has.
-            same = self.sent is not None and self.sent[0] == session.generation \
-                and self.sent[1] <= len(session.curves["train"])
-            frame = session.frame(self.sent[1] if same and self.sent else None)
-            self.sent = (session.generation, len(session.curves["train"]))
-            return frame
+            started = time.perf_counter()
+            frame = session.frame_for(self.seen, tolerance)
+            text = json.dumps(frame, separators=(",", ":"))  # off the event loop too
+            self.frame_seconds = time.perf_counter() - started
+            return frame, text
 
         async with session.lock:
-            frame = await self.sessions.run(work)
+            frame, text = await self.sessions.run(work)
         async with self.send_lock:
-            await self.websocket.send_json(frame)
+            await self.websocket.send_text(text)
+        self.sent += 1
         return frame
+
+    async def train(self, epochs: int, seconds: float) -> int:
+        """Train on between two frames; the number of epochs that ran."""
+        async with self.session.lock:
+            return await self.sessions.run(self.session.train, epochs, seconds, self.stop)
 
     async def play(self) -> None:
         loop = asyncio.get_running_loop()
+        due = loop.time()  # when the next frame is due
+        pending = 0  # epochs trained since the last frame
         while self.session.playing:
-            started = loop.time()
-            frame = await self.send_frame(EPOCHS_PER_FRAME, TRAIN_BUDGET)
-            if frame["diverged"]:
-                self.session.playing = False
-                await self.send_frame()
-                break
-            await asyncio.sleep(max(0.0, FRAME_PERIOD - (loop.time() - started)))
+            now = loop.time()
+            ready = not self.behind()
+            left = due - self.frame_seconds - now  # training time before the next frame
+            if ready and pending and (left <= 0 or pending >= EPOCHS_PER_FRAME):
+                if left > 0:  # the epochs of this frame are done early: wait for its time
+                    await asyncio.sleep(left)
+                frame = await self.send_frame()
+                pending = 0
+                # a late frame makes the next one come sooner, not the rate drop
+                due = max(due + FRAME_PERIOD, loop.time() - FRAME_PERIOD / 2)
+                if frame["diverged"]:
+                    self.session.playing = False
+                    await self.send_frame()
+                    break
+            elif pending < EPOCHS_PER_FRAME:
+                seconds = min(TRAIN_SLICE, left) if ready else TRAIN_SLICE
+                pending += await self.train(EPOCHS_PER_FRAME - pending, max(seconds, 0.0))
+                if self.session.diverged:
+                    pending = EPOCHS_PER_FRAME  # show it at once
+                    due = loop.time()
+            else:  # the page is behind: wait until it has drawn a frame
+                self.caught_up.clear()
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self.caught_up.wait(), 0.25)
 
     async def receive_text(self) -> str | None:
         """The next text message; ``None`` once the socket is closed (by either side)."""
@@ -132,20 +182,24 @@ class Watcher:
                     async with self.send_lock:
                         await self.websocket.send_json({"type": "error", "error": str(exc)})
                     continue
-                if command == "play" and not session.diverged:
+                if command == "drawn":
+                    self.drawn = min(self.sent, (self.drawn or 0) + 1)
+                    self.caught_up.set()
+                elif command == "play" and not session.diverged:
                     session.playing = True
                     if self.player is None or self.player.done():
                         self.player = asyncio.create_task(self.play())
                 elif command == "pause":
                     session.playing = False
+                    self.caught_up.set()
                     if self.player is not None:
                         with contextlib.suppress(Exception):
                             await self.player
                     await self.send_frame()
                 elif command == "step" and not session.playing:
                     await self.send_frame(1)
-        except WebSocketDisconnect:
-            pass
+        except (WebSocketDisconnect, WebSocketDisconnected):
+            pass  # the page went away, even while a frame was on its way
         finally:
             self.stop.set()
             session.playing = False
