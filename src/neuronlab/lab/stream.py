@@ -102,13 +102,17 @@ class Watcher:
     async def send_frame(self, epochs: int = 0, seconds: float | None = None) -> dict[str, Any]:
         """Train ``epochs`` (within ``seconds``), then send a frame of what the page lacks."""
         session = self.session
-        tolerance = PLAY_TOLERANCE if session.playing else 0  # exact once paused
+        # A frame is a playing frame or the exact paused one, as the state was when it was
+        # begun: a pause that arrives while a playing frame is made gets its own frame next.
+        playing = session.playing
+        tolerance = PLAY_TOLERANCE if playing else 0  # exact once paused
 
         def work() -> tuple[dict[str, Any], str]:
             if epochs:
                 session.train(epochs, seconds, self.stop)
             started = time.perf_counter()
             frame = session.frame_for(self.seen, tolerance)
+            frame["playing"] = playing and not session.diverged
             text = json.dumps(frame, separators=(",", ":"))  # off the event loop too
             self.frame_seconds = time.perf_counter() - started
             return frame, text
@@ -136,6 +140,8 @@ class Watcher:
             if ready and pending and (left <= 0 or pending >= EPOCHS_PER_FRAME):
                 if left > 0:  # the epochs of this frame are done early: wait for its time
                     await asyncio.sleep(left)
+                    if not self.session.playing:
+                        break  # paused meanwhile: the pause sends the frame
                 frame = await self.send_frame()
                 pending = 0
                 # a late frame makes the next one come sooner, not the rate drop
