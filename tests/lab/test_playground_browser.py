@@ -48,8 +48,8 @@ def library(**config: Any) -> Session:
 
 def boundary_labels(frame: dict[str, Any]) -> np.ndarray:
     """The class of each boundary cell in a frame, CELLS x CELLS, top row first."""
-    raw = base64.b64decode(frame["boundary"]["label"])
-    return np.frombuffer(raw, dtype=np.uint8).reshape(CELLS, CELLS)
+    raw = base64.b64decode(frame["boundary"]["cells"])  # the class is each byte's top 2 bits
+    return (np.frombuffer(raw, dtype=np.uint8) >> 6).reshape(CELLS, CELLS)
 
 
 def boundary_values(frame: dict[str, Any]) -> np.ndarray:
