@@ -86,12 +86,14 @@ def trace_step(model: Sequential, X: np.ndarray, Y: np.ndarray,
     before = [{"W": layer.W.tolist(), "b": layer.b.tolist()} for layer in layers]
 
     # forward: layer by layer, each Dense keeping its x, z and a for backward
-    forward, x = [], X
+    forward, zs, ys, x = [], [], [], X
     for layer in layers:
+        z = x @ layer.W.T + layer.b  # what layer.forward computes, kept for the picture
         x = layer.forward(x, training=True)
+        zs.append(z)
+        ys.append(x)
         forward.append({"activation": layer.activation.name, "W": layer.W.tolist(),
-                        "b": layer.b.tolist(), "z": layer._z[rows].tolist(),
-                        "a": layer._y[rows].tolist()})
+                        "b": layer.b.tolist(), "z": z[rows].tolist(), "a": x[rows].tolist()})
     y_pred = x
 
     # loss: what training minimizes, the batch's loss plus the L2/L1 penalties
@@ -108,7 +110,7 @@ def trace_step(model: Sequential, X: np.ndarray, Y: np.ndarray,
     for i in range(last, -1, -1):
         layer = layers[i]
         grad_is_z = fused and i == last
-        grad_z = grad if grad_is_z else layer.activation.backward(grad, layer._z, layer._y)
+        grad_z = grad if grad_is_z else layer.activation.backward(grad, zs[i], ys[i])
         grad_in = layer.backward(grad, need_input_grad=i > 0, grad_is_z=grad_is_z)
         backward[i] = {"grad_a": None if grad_is_z else grad[rows].tolist(),
                        "grad_z": grad_z[rows].tolist(),
