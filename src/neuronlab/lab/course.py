@@ -79,13 +79,30 @@ def _code(code: str, attrs: str = "", caption: str = "") -> str:
             f"{e(code.rstrip())}</code></pre></figure>")
 
 
-def _exercise(name: str, code: str) -> str:
+def introduced(markdown: str, name: str) -> bool:
+    """Whether the lesson's own words introduce exercise ``name``: the section that holds
+    its code block has a heading that starts with "Exercise"."""
+    at = re.search(rf"^```python exercise {re.escape(name)}\b", markdown, re.M)
+    if at is None:
+        return False
+    headings = re.findall(r"^#{1,6}\s+(.*)$", markdown[:at.start()], re.M)
+    return bool(headings) and headings[-1].strip().lower().startswith("exercise")
+
+
+def _exercise(name: str, code: str, introduced: bool = False) -> str:
+    """An exercise's code. Its title and task are shown once: by the lesson's own
+    "Exercise" section when it has one, else here, from the catalog."""
     found = EXERCISES.get(name)
-    title = e(found.title) if found else e(name)
-    task = f"<p>{e(found.task)}</p>" if found else ""
+    head = ""
+    if not introduced:
+        title = e(found.title) if found else e(name)
+        task = f"<p>{e(found.task)}</p>" if found else ""
+        head = f"<strong>Exercise: {title}</strong>{task}"
     return (f'<figure class="code exercise" data-exercise="{e(name)}">'
-            f"<figcaption><strong>Exercise: {title}</strong>{task}<p>Check your answer with "
-            f"<code>neuronlab learn check {e(name)}</code>.</p></figcaption>"
+            f"<figcaption>{head}<p>Your answer goes in the code below. Replace the "
+            "<code>TODO</code> and the <code>raise</code> line with your code.</p>"
+            f'<p class="terminal-note">In the terminal: <code>neuronlab learn check '
+            f"{e(name)}</code> checks the same exercise.</p></figcaption>"
             f'<pre><code class="language-python">{e(code.rstrip())}</code></pre></figure>')
 
 
@@ -153,7 +170,8 @@ def _fence(lesson: Lesson, info: str, code: str, cells: list[int]) -> str:
                 '</code></pre><p class="output-label">It prints:</p>'
                 f'<pre class="output"><samp>{e(output.rstrip())}</samp></pre></figure>')
     if role == "exercise":
-        return _exercise(words[2] if len(words) > 2 else "", code)
+        name = words[2] if len(words) > 2 else ""
+        return _exercise(name, code, introduced(lesson.markdown, name))
     cells.append(len(cells) + 1)
     return _code(code, f' data-cell="{cells[-1]}"', "Try it: a cell to edit and run")
 
@@ -285,7 +303,7 @@ async def index(request: Request) -> Response:
     for lesson in LESSONS:
         progress = _progress_line(store, solved, lesson)
         items.append(
-            f'<li class="lesson-item"><span class="num">{lesson.number}.</span>'
+            f'<li class="lesson-item"><span class="num">{lesson.number}.</span> '
             f'<a href="/lessons/{e(lesson.slug)}">{e(lesson.title)}</a>'
             f'<p class="summary">{e(summary(lesson))}</p>'
             + (f'<p class="progress">{e(progress)}</p>' if progress else "") + "</li>")

@@ -19,7 +19,7 @@ import html
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from latex2mathml.converter import convert as latex_to_mathml
@@ -35,6 +35,11 @@ INLINE_CODE = re.compile(r"(`+)(?:.+?)\1", re.S)
 DISPLAY_MATH = re.compile(r"\$\$(?P<tex>.+?)\$\$", re.S)
 INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?P<tex>[^\s$](?:[^$\n]*?[^\s\\$])?)\$(?![\d$])")
 HOLE = re.compile(r"NLHOLE(?P<n>\d+)X")
+QUESTIONS = re.compile(r"NLQA(?P<n>\d+)X")  # where a ``questions`` block was (never shown)
+#: Where one sentence ends and the next begins: after . ! or ? (and a closing quote or
+#: bracket), before anything but a lower-case letter ("e.g. the bias" goes on).
+SENTENCE_END = re.compile(r"[.!?][)\"”’']*$")
+SENTENCE_GAP = re.compile(r"(?<=[.!?])[)\"”’']*(?P<gap>\s+)(?=[^\sa-z])")
 STYLE_ATTRIBUTE = re.compile(r'\sstyle="[^"]*"')
 
 
@@ -48,6 +53,9 @@ class Passage:
     text: str
     widget: str = ""  # the id of the widget in the same section, if it has one
     terms: str = ""  # the words it puts in bold: the terms it defines
+    #: its sentences, in order; sentence ``i`` (from 1) has the id ``{anchor}-s{i}`` on
+    #: the page (a ``<span class="s">``), so an answer can link to the very sentence
+    sentences: tuple[str, ...] = ()
 
 
 @dataclass
@@ -58,6 +66,8 @@ class Rendered:
     passages: list[Passage] = field(default_factory=list)
     widgets: list[tuple[str, Widget]] = field(default_factory=list)  # (element id, widget)
     has_recall: bool = False
+    #: for each ``questions`` block, in order: the anchor of the passage just before it
+    questions_after: list[str] = field(default_factory=list)
 
 
 def math_html(tex: str, display: bool = False) -> str:
@@ -108,6 +118,80 @@ def _plain(inline: Token | None) -> str:
     return "".join(parts)
 
 
+def _span(anchor: str, number: int) -> Token:
+    token = Token("html_inline", "", 0)
+    token.content = f'<span class="s" id="{anchor}-s{number}">'
+    return token
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _close() -> Token:
+    token = Token("html_inline", "", 0)
+    token.content = "</span>"
+    return token
+
+
+def _sentences(inline: Token, anchor: str, before: int,
+               words_of: Callable[[str], str]) -> list[str]:
+    """Wrap each sentence of ``inline`` (a paragraph's or list item's words) in
+    ``<span class="s" id="{anchor}-s{i}">``, numbering on from ``before``, and return the
+    sentences' words. Sentences end only outside bold, italics, links and code."""
+    children = inline.children or []
+    if not children:
+        return []
+    out: list[Token] = [_span(anchor, before + 1)]
+    sentences: list[str] = [""]
+    depth = 0
+
+    def cut() -> None:
+        if sentences[-1].strip():
+            out.append(_close())
+            sentences.append("")
+            out.append(_span(anchor, before + len(sentences)))
+
+    for position, child in enumerate(children):
+        if child.type.endswith("_open"):
+            depth += 1
+        elif child.type.endswith("_close"):
+            depth -= 1
+        if child.type == "text" and depth == 0:
+            text = child.content
+            if (text[:1].isspace() and text.strip() and not text.strip()[0].islower()
+                    and SENTENCE_END.search(sentences[-1].rstrip())):
+                space = text[:len(text) - len(text.lstrip())]
+                out.append(_text(space))
+                cut()  # the sentence ended just before this text (after bold or code)
+                text = text.lstrip()
+            at = 0
+            for gap in SENTENCE_GAP.finditer(text):
+                out.append(_text(text[at:gap.end("gap")]))  # the space stays in the page
+                sentences[-1] += words_of(text[at:gap.start("gap")])
+                cut()
+                at = gap.end("gap")
+            out.append(_text(text[at:]))
+            sentences[-1] += words_of(text[at:])
+            continue
+        out.append(child)
+        if child.type in ("text", "code_inline"):
+            sentences[-1] += words_of(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            sentences[-1] += " "
+            after = children[position + 1] if position + 1 < len(children) else None
+            starts = (after.content.lstrip()[:1] if after is not None and after.type == "text"
+                      else "X" if after is not None else "")
+            if (depth == 0 and starts and not starts.islower()
+                    and SENTENCE_END.search(sentences[-1].rstrip())):
+                cut()
+    out.append(_close())
+    inline.children = out
+    return [re.sub(r"\s+", " ", s).strip() for s in sentences if s.strip()]
+
+
 def render_markdown(markdown: str, *, block: Callable[[str, dict[str, Any]], str],
                     namespace: Callable[[], dict[str, Any]], where: str) -> Rendered:
     """Render a lesson's Markdown. ``block(kind, data)`` gives the HTML of a code block
@@ -134,6 +218,12 @@ def render_markdown(markdown: str, *, block: Callable[[str, dict[str, Any]], str
         if start < at:  # a marker inside a code block is code
             continue
         pieces.append(markdown[at:start])
+        if kind == "fence" and match.group("info").split()[:1] == ["questions"]:
+            content = f"NLQA{len(rendered.questions_after)}X"
+            rendered.questions_after.append("")
+            pieces += ["\n\n", content, "\n\n"]
+            at = end
+            continue
         if kind == "fence":
             content = block("fence", {"info": match.group("info").strip(),
                                       "code": match.group("code")})
@@ -183,8 +273,7 @@ def render_markdown(markdown: str, *, block: Callable[[str, dict[str, Any]], str
         if section_widget:
             for index in section:
                 p = rendered.passages[index]
-                rendered.passages[index] = Passage(p.anchor, p.heading, p.heading_anchor,
-                                                   p.text, section_widget, p.terms)
+                rendered.passages[index] = replace(p, widget=section_widget)
 
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
@@ -200,6 +289,11 @@ def render_markdown(markdown: str, *, block: Callable[[str, dict[str, Any]], str
             inline_text = ""
             if token.type == "paragraph_open":
                 inline_text = tokens[index + 1].content
+                qa = QUESTIONS.fullmatch(inline_text.strip())
+                if qa:  # a questions block: its answers rest on the passage before it
+                    rendered.questions_after[int(qa.group("n"))] = (
+                        rendered.passages[-1].anchor if rendered.passages else "")
+                    continue
                 only = HOLE.fullmatch(inline_text.strip())
                 if only and not texts[int(only.group("n"))]:  # a code block or widget
                     for wid, _ in rendered.widgets:
@@ -211,18 +305,23 @@ def render_markdown(markdown: str, *, block: Callable[[str, dict[str, Any]], str
             token.attrSet("id", anchor)
             closing = token.type.replace("_open", "_close")
             words, terms = [], []
+            sentences: list[str] = []
             for inner in tokens[index + 1:]:
                 if inner.type == closing and inner.level == 0:
                     break
                 if inner.type == "inline":
                     words.append(words_of(_plain(inner)))
                     terms.append(words_of(_strong(inner)))
+                    if token.type != "table_open":
+                        sentences += _sentences(inner, anchor, len(sentences), words_of)
             passage = " ".join(w.strip() for w in words if w.strip()) or inline_text
             section.append(len(rendered.passages))
             rendered.passages.append(Passage(anchor, heading, heading_anchor, passage,
-                                             terms=" ".join(t for t in terms if t)))
+                                             terms=" ".join(t for t in terms if t),
+                                             sentences=tuple(sentences)))
     close_section()
     body = MD.renderer.render(tokens, MD.options, {})
     body = re.sub(r"<p>\s*(NLHOLE\d+X)\s*</p>", r"\1", body)
+    body = re.sub(r"<p>\s*NLQA\d+X\s*</p>\n?", "", body)
     rendered.body = HOLE.sub(lambda m: holes[int(m.group("n"))], body)
     return rendered

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,7 @@ import numpy as np
 from ..errors import UnknownNameError
 from .catalog import EXERCISES
 from .exercises import Exercise
-from .sources import Block, Widget, fill_numbers, lesson_files, parse_lesson
+from .sources import QA, Block, Widget, fill_numbers, lesson_files, parse_lesson
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,19 @@ class Lesson:
     markdown: str = ""  # the whole lesson file after its front matter, markers and all
     widgets: tuple[Widget, ...] = ()
     blocks: tuple[Block, ...] = ()
+    questions: tuple[QA, ...] = ()  # its ``questions`` blocks: answers with placeholders
+
+    @property
+    def answers(self) -> tuple[QA, ...]:
+        """The ``questions`` entries with every ``{{ }}`` in their answers filled in."""
+        if self.number not in _ANSWERED:
+            namespace = (lesson_namespace(self) if any("{{" in qa.answer for qa in self.questions)
+                         else {})
+            _ANSWERED[self.number] = tuple(
+                replace(qa, answer=fill_numbers(qa.answer, namespace,
+                                                f"lesson {self.number} questions"))
+                if "{{" in qa.answer else qa for qa in self.questions)
+        return _ANSWERED[self.number]
 
     @property
     def exercises(self) -> list[Exercise]:
@@ -71,6 +84,7 @@ class Lesson:
 
 
 _FILLED: dict[int, str] = {}
+_ANSWERED: dict[int, tuple[QA, ...]] = {}
 
 
 def _run(code: str, name: str, namespace: dict[str, Any]) -> str:
@@ -102,7 +116,8 @@ def _load() -> list[Lesson]:
         parsed = parse_lesson(text, f"content/lessons/{name}")
         meta = parsed.meta
         lessons.append(Lesson(int(meta["number"]), meta["slug"], meta["title"], parsed.prose,
-                              parsed.example, parsed.markdown, parsed.widgets, parsed.blocks))
+                              parsed.example, parsed.markdown, parsed.widgets, parsed.blocks,
+                              parsed.questions))
     return lessons
 
 

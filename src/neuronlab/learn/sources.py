@@ -18,6 +18,10 @@ package. A lesson file is front matter, Markdown, marked places and code blocks:
 
     <!-- recall -->
 
+A ``questions`` fenced block, right after the paragraph its answers rest on, holds the
+questions learners ask and short answers (:func:`parse_questions`); it is never shown
+as part of the lesson's words.
+
 An exercise's reference solution is a Python file whose ``# BEGIN SOLUTION`` /
 ``# END SOLUTION`` regions are cut out to make the learner's template.
 
@@ -82,6 +86,79 @@ class Block:
 
 
 @dataclass(frozen=True)
+class QA:
+    """One entry of a lesson's ``questions`` block: the ways learners ask it
+    (``asked``), its short ``answer`` (words with ``{{ }}`` placeholders, like the
+    text), an optional "show me" (``show``: a widget of the lesson and the settings to
+    open it with), and ``block``: which ``questions`` block of the lesson it is in
+    (0, 1, ...), so that it can point at the paragraph just before that block."""
+
+    asked: tuple[str, ...]
+    answer: str
+    block: int = 0
+    show: Widget | None = None
+
+
+def parse_questions(text: str, block: int = 0, where: str = "lesson") -> list[QA]:
+    r"""The entries of one ``questions`` block (its text between the fences).
+
+    Entries are separated by blank lines; each is one or more ``Q:`` lines, one ``A:``
+    (which may go on over the following lines) and optionally ``Show: WIDGET {json}``.
+
+    >>> [entry] = parse_questions('Q: What is b?\nQ: What does the bias do?\n'
+    ...                           'A: It is added whatever\n   the inputs are.\n'
+    ...                           'Show: neuron {"bias": 0}\n')
+    >>> entry.asked
+    ('What is b?', 'What does the bias do?')
+    >>> entry.answer, entry.show
+    ('It is added whatever the inputs are.', Widget(kind='neuron', settings={'bias': 0}))
+    """
+    entries = []
+    for number, chunk in enumerate(re.split(r"\n[ \t]*\n", text.strip()), 1):
+        if not chunk.strip():
+            continue
+        asked: list[str] = []
+        answer: list[str] = []
+        show: Widget | None = None
+        last = ""
+        for line in chunk.splitlines():
+            key, sep, value = line.partition(":")
+            key = key.strip()
+            if sep and key in ("Q", "A", "Show") and not line[:1].isspace():
+                last = key
+                if key == "Q":
+                    if answer:
+                        raise ContentError(f"{where}: questions entry {number}: a Q: line "
+                                           "after its A: (leave a blank line between entries)")
+                    asked.append(value.strip())
+                elif key == "A":
+                    if answer:
+                        raise ContentError(f"{where}: questions entry {number} has two A: lines")
+                    answer.append(value.strip())
+                else:
+                    kind, _, settings = value.strip().partition(" ")
+                    try:
+                        parsed = json.loads(settings) if settings.strip() else {}
+                    except json.JSONDecodeError as exc:
+                        raise ContentError(f"{where}: questions entry {number}: Show: settings "
+                                           f"are not JSON ({exc})") from None
+                    if not kind or not isinstance(parsed, dict):
+                        raise ContentError(f"{where}: questions entry {number}: Show: needs "
+                                           "WIDGET {json settings}")
+                    show = Widget(kind, parsed)
+            elif last == "A" and line.strip():
+                answer.append(line.strip())
+            else:
+                raise ContentError(f"{where}: questions entry {number}: the line {line!r} is "
+                                   "not `Q: ...`, `A: ...` (or its continuation) or `Show: ...`")
+        if not asked or not answer or not all(asked) or not answer[0]:
+            raise ContentError(f"{where}: questions entry {number} needs at least one Q: line "
+                               "and one A: line, none empty")
+        entries.append(QA(tuple(asked), " ".join(answer), block, show))
+    return entries
+
+
+@dataclass(frozen=True)
 class LessonFile:
     """One parsed lesson file: front matter, the raw Markdown, and what it marks."""
 
@@ -89,6 +166,7 @@ class LessonFile:
     markdown: str
     blocks: tuple[Block, ...] = ()
     widgets: tuple[Widget, ...] = field(default=())
+    questions: tuple[QA, ...] = ()  # the entries of its ``questions`` blocks, in order
 
     @property
     def prose(self) -> str:
@@ -125,8 +203,14 @@ def parse_lesson(text: str, where: str = "lesson") -> LessonFile:
         meta[key.strip()] = value.strip()
     markdown = text[match.end():]
     blocks = []
+    questions: list[QA] = []
+    count = 0
     for fence in _FENCE.finditer(markdown):
         words = fence.group("info").split()
+        if words[:1] == ["questions"]:
+            questions += parse_questions(fence.group("code"), count, where)
+            count += 1
+            continue
         if words[:1] != ["python"]:
             continue
         role = words[1] if len(words) > 1 else "cell"
@@ -145,7 +229,7 @@ def parse_lesson(text: str, where: str = "lesson") -> LessonFile:
             raise ContentError(f"{where}: widget {kind!r} has settings that are not JSON "
                                f"({exc})") from None
         widgets.append(Widget(kind, parsed))
-    return LessonFile(meta, markdown, tuple(blocks), tuple(widgets))
+    return LessonFile(meta, markdown, tuple(blocks), tuple(widgets), tuple(questions))
 
 
 _PLACEHOLDER = re.compile(r"\{\{(?P<body>.+?)\}\}", re.S)
@@ -254,6 +338,6 @@ def solution_source(name: str) -> str:
 def quiz_data() -> list[dict[str, Any]]:
     """The quiz questions as stored in ``quiz.json``."""
     data = json.loads((content() / "quiz.json").read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or data.get("format") != 1:
-        raise ContentError("quiz.json: expected {\"format\": 1, \"questions\": [...]}")
+    if not isinstance(data, dict) or data.get("format") != 2:
+        raise ContentError("quiz.json: expected {\"format\": 2, \"questions\": [...]}")
     return list(data["questions"])
