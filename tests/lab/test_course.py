@@ -17,10 +17,11 @@ import pytest
 from conftest import TOKEN
 
 from neuronlab.lab import create_app, recall, search
-from neuronlab.lab.course import EXPLORERS, summary
+from neuronlab.lab.course import EXPLORERS, _exercise, introduced, summary
 from neuronlab.lab.guard import CONTENT_SECURITY_POLICY
 from neuronlab.lab.render import math_html
 from neuronlab.learn import quiz
+from neuronlab.learn.catalog import EXERCISES
 from neuronlab.learn.lessons import LESSONS, lesson_namespace, run_example
 from neuronlab.learn.sources import fill_numbers
 from neuronlab.learn.workspace import PROGRESS_FILE, Workspace
@@ -66,6 +67,12 @@ def test_the_front_page_is_the_course_index(course, tmp_path):
         assert squash(line) in squash(words(page.text))
     assert str(tmp_path / "course") in page.text  # the footer names the workspace
     assert 'href="/explore"' in page.text
+    # each line reads "10. The training loop": a space after the number, whatever its width
+    items = re.findall(r'<li class="lesson-item">(.*?)</li>', page.text, re.S)
+    assert len(items) == len(LESSONS)
+    for lesson, item in zip(LESSONS, items, strict=True):
+        text = markup.unescape(re.sub(r"<[^>]+>", "", item))
+        assert text.startswith(f"{lesson.number}. {lesson.title}"), text[:40]
 
 
 def test_the_index_shows_recall_and_exercise_progress(tmp_path):
@@ -77,11 +84,11 @@ def test_the_index_shows_recall_and_exercise_progress(tmp_path):
     with TestClient(app) as client:
         client.get(f"/?token={TOKEN}")
         key, q = question(1)
-        answer = q.expected().replace(", then", ",")
-        assert client.post("/api/recall", json={"question": key, "answer": answer}).json()["right"]
+        rated = client.post("/api/recall", json={"question": key, "rating": "got it"})
+        assert rated.json()["rating"] == "got it"
         page = words(client.get("/").text)
     total = len(recall.lesson_questions(1))
-    assert f"recall 1 of {total} right" in page
+    assert f"recall: 1 of {total} got it" in page
     assert f"exercises 1 of {len(LESSONS[0].exercises)} solved" in page
 
 
@@ -125,6 +132,38 @@ def test_each_lesson_page_has_its_words_widget_code_and_recall(course, lesson):
         assert f'rel="next" href="/lessons/{LESSONS[index + 1].slug}"' in html
 
 
+@pytest.mark.parametrize("lesson", [lesson for lesson in LESSONS if lesson.exercises],
+                         ids=lambda lesson: lesson.slug)
+def test_each_exercise_is_told_once_and_the_page_says_what_it_does(course, lesson):
+    html = course.get(f"/lessons/{lesson.slug}").text
+    text = words(html)
+    for block in (b for b in lesson.blocks if b.role == "exercise"):
+        exercise = EXERCISES[block.name]
+        figure = re.search(rf'<figure class="code exercise" data-exercise="{block.name}">'
+                           r"(.*?)</figure>", html, re.S)
+        assert figure is not None
+        caption = words(figure.group(1))
+        if introduced(lesson.markdown, block.name):  # the lesson's own section tells it
+            assert "Exercise:" not in caption and squash(exercise.task) not in squash(caption)
+            assert text.count("Exercise:") == sum(
+                line.startswith("#") and "Exercise:" in line
+                for line in lesson.markdown.splitlines())
+        else:  # no section of its own: the catalog's title and task, once
+            assert squash(exercise.task) in squash(caption)
+        assert squash(text).count(squash(exercise.task)) <= 1
+        # the terminal command only as a note for the terminal, never as the way to check
+        assert f"In the terminal: neuronlab learn check {block.name}" in caption
+    assert "Check your answer with" not in text
+
+
+def test_an_exercise_without_a_section_of_its_own_shows_its_task():
+    markdown = "## The code\n\nWords.\n\n```python exercise neuron\npass\n```\n"
+    assert not introduced(markdown, "neuron")
+    assert introduced("## Exercise: one neuron\n\nWrite it.\n\n" + markdown[14:], "neuron")
+    html = words(_exercise("neuron", "pass", introduced=False))
+    assert "Exercise: one neuron" in html and squash(EXERCISES["neuron"].task) in squash(html)
+
+
 def test_a_lesson_fills_its_numbers_with_the_library():
     from neuronlab.lab.render import render_markdown
 
@@ -160,55 +199,7 @@ def test_the_explorers_moved_to_explore(course):
 
 
 # --------------------------------------------------------------------------- recall
-def test_recall_checks_leniently_and_reveals_the_answer_only_after(course, tmp_path):
-    key, q = question(1)
-    page = course.get("/lessons/the-neuron").text
-    assert q.explanation not in markup.unescape(page)  # hidden until an attempt
-    right = course.post("/api/recall", json={
-        "question": key, "answer": "weights times inputs, add them up, apply the activation"})
-    assert right.status_code == 200
-    assert right.json() == {"question": key, "right": True, "feedback": "",
-                            "expected": q.expected(), "explanation": q.explanation}
-    wrong = course.post("/api/recall", json={"question": key, "answer": "activate, multiply, sum"})
-    assert wrong.json()["right"] is False
-    assert wrong.json()["feedback"] == "the right steps, but not in the right order"
-    saved = json.loads((tmp_path / "course" / recall.RECALL_FILE).read_text())
-    assert saved["format"] == 1
-    assert saved["questions"][key]["attempts"] == 2 and saved["questions"][key]["right"] is False
-    assert saved["questions"][key]["ever_right"] is True
-
-
-def test_a_missed_question_comes_back_until_answered_right(course):
-    key, q = question(1, quiz.Choice)
-    course.post("/api/recall", json={"question": key, "answer": str(q.answer % 4 + 1)})
-    for later in LESSONS[1:4]:
-        page = course.get(f"/lessons/{later.slug}").text
-        assert 'class="review"' in page and f'id="review-q-{key}-form"' in page
-    assert 'class="review"' not in course.get("/lessons/the-neuron").text  # not in its own
-    course.post("/api/recall", json={"question": key, "answer": str(q.answer)})
-    assert 'class="review"' not in course.get(f"/lessons/{LESSONS[2].slug}").text
-
-
-def test_recall_refuses_bad_requests_with_a_message(course):
-    key, _ = question(1)
-    cases = [({"question": "nope", "answer": "x"}, 404), ({"question": 3, "answer": "x"}, 400),
-             ({"question": key, "answer": 7}, 400), ({"question": key, "answer": "  "}, 400),
-             ({"question": key, "answer": "x" * 501}, 413)]
-    for body, status in cases:
-        response = course.post("/api/recall", json=body)
-        assert response.status_code == status and response.json()["error"], body
-
-
-def test_a_broken_recall_file_is_set_aside(tmp_path):
-    folder = tmp_path / "ws"
-    folder.mkdir()
-    (folder / recall.RECALL_FILE).write_text("{not json")
-    store = recall.RecallStore(folder)
-    assert store.load() == {} and store.warnings
-    assert list(folder.glob(f"{recall.RECALL_FILE}.broken-*"))
-    key, q = question(2)
-    store.record(key, q.lesson, False)
-    assert recall.RecallStore(folder).missed_before(3) == [(key, q)]
+# The recall tests are in test_recall.py.
 
 
 def test_the_default_workspace_is_a_learn_workspace_here_or_the_home_course(tmp_path):

@@ -160,6 +160,27 @@ def test_run_interrupt_and_close(lab) -> None:
     assert lab.delete(f"/api/kernels/{PAGE}", headers=SAME_ORIGIN).json() == {"closed": False}
 
 
+def test_input_in_a_cell_says_there_is_no_keyboard(lab) -> None:
+    from neuronlab.lab.kernel_launch import NO_KEYBOARD
+
+    answer = lab.post(f"/api/kernels/{PAGE}/run", headers=SAME_ORIGIN, json={
+        "code": "print('asking')\nname = input('Your name? ')\nprint('never here')"}).json()
+    assert answer["status"] == "error"
+    error = next(item for item in answer["outputs"] if item["type"] == "error")
+    text = error["text"]
+    # what the learner reads: where, and the plain message with what to write instead
+    assert "line 2 of this cell" in text and "name = input('Your name? ')" in text
+    assert text.endswith(NO_KEYBOARD)
+    assert "cannot read keyboard input" in text and 'name = "Ada"' in text
+    assert "StdinNotImplementedError" not in text and "frontend" not in text
+    assert "never here" not in str(answer["outputs"])
+    # the kernel goes on: the next cell runs in the same namespace
+    after = lab.post(f"/api/kernels/{PAGE}/run", headers=SAME_ORIGIN,
+                     json={"code": "name = 'Ada'\nprint(name)"}).json()
+    assert after["status"] == "ok" and after["outputs"][0]["text"] == "Ada\n"
+    lab.delete(f"/api/kernels/{PAGE}", headers=SAME_ORIGIN)
+
+
 FIT_CELL = """
 print("training", flush=True)
 import time

@@ -150,6 +150,28 @@ def test_error_shows_a_short_traceback(lesson) -> None:
         assert machinery not in text
 
 
+def test_input_says_cells_have_no_keyboard_and_old_output_goes_while_running(lesson) -> None:
+    page = lesson()
+    first = page.locator("figure[data-cell]").first
+    out = _run(page, first, "print('old output')")
+    assert "old output" in out.inner_text()
+    # while the next run runs, the last run's output is gone: only "Running…" shows
+    _replace(page, first.locator(".cm-content"), "import time\ntime.sleep(2)\nprint('new')")
+    first.evaluate("f => { delete f.dataset.status; }")
+    first.locator("button.cell-run").click()
+    _wait(page, first, "f.dataset.running === 'true'")
+    assert "old output" not in out.inner_text()
+    assert "Running…" in out.inner_text()
+    _wait(page, first, "f.dataset.status && f.dataset.running === 'false'")
+    assert out.inner_text().strip() == "new"
+    # input() tells the learner what to do instead of a raw StdinNotImplementedError
+    out = _run(page, first, "name = input('Your name? ')")
+    assert first.get_attribute("data-status") == "error"
+    text = out.inner_text()
+    assert "cannot read keyboard input" in text and 'name = "Ada"' in text
+    assert "StdinNotImplementedError" not in text
+
+
 def test_a_figure_cell_shows_an_image(lesson) -> None:
     page = lesson()
     first = page.locator("figure[data-cell]").first
@@ -197,8 +219,11 @@ def test_stop_and_the_time_limit_end_an_endless_loop(lesson, server) -> None:
 def test_solve_the_neuron_exercise_in_the_page(lesson, server) -> None:
     page = lesson()
     figure = page.locator("figure[data-exercise=neuron]")
-    figure.locator(".cell-where").filter(has_text="Check saves").wait_for()
+    figure.locator(".cell-where").filter(has_text="Check runs your code").wait_for()
     assert str(server.app.state.workspace) in figure.locator(".cell-where").inner_text()
+    # the file and the workspace are shown as code, not between literal backticks
+    assert figure.locator(".cell-where code").count() == 2
+    assert "`" not in figure.locator("figcaption").inner_text()
     editor = figure.get_by_label("Python code")
     assert "raise NotImplementedError" in editor.inner_text()
     # a hint, then the next one
@@ -209,6 +234,9 @@ def test_solve_the_neuron_exercise_in_the_page(lesson, server) -> None:
     page.wait_for_function(
         "() => document.querySelectorAll('figure[data-exercise=neuron] .cell-hints li')"
         ".length === 2")
+    second_hint = figure.locator(".cell-hints li").nth(1)  # it quotes code in backticks
+    assert second_hint.inner_text() == EXERCISES["neuron"].hints[1].replace("`", "")
+    assert second_hint.locator("code").inner_text() == "for x, w in zip(inputs, weights)"
     # a wrong answer (forgot the bias) names the failing case and the mistake
     _replace(page, figure.locator(".cm-content"),
              "def neuron(inputs, weights, bias):\n"

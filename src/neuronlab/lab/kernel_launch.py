@@ -9,7 +9,8 @@ directory is the kernel's own scratch folder, which the lab made and removes.
 
 Figures are drawn with matplotlib's inline backend, so a cell that plots sends its
 figure as a PNG image. An exception is shown in short: only the lines of the learner's
-cells, not the kernel's machinery (a syntax error keeps IPython's own short form).
+cells, not the kernel's machinery (a syntax error keeps IPython's own short form), and
+``input()``, which has no keyboard here, says so and what to write instead.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ from typing import Any
 
 #: The cell's own lines are named like this in a short traceback.
 THIS_CELL = "this cell"
+#: What a cell that asks for keyboard input (``input()``, ``getpass``) is told instead of
+#: ipykernel's StdinNotImplementedError: the lab's cells have no keyboard to read from.
+NO_KEYBOARD = ("A cell cannot read keyboard input: input() has no keyboard to read from "
+               "on this page. Set the value in the code instead: write name = \"Ada\" "
+               "where you wrote name = input(), and for a number, n = 5 instead of "
+               "n = int(input()).")
 
 
 def short_traceback(shell: Any, etype: type[BaseException], value: BaseException,
@@ -40,6 +47,8 @@ def short_traceback(shell: Any, etype: type[BaseException], value: BaseException
         if frame.line:
             lines.append(f"    {frame.line.strip()}")
     error = "".join(traceback.format_exception_only(etype, value)).rstrip()
+    if etype.__name__ == "StdinNotImplementedError":  # input() in a cell
+        error = NO_KEYBOARD
     if not lines:
         return [error]
     return ["Traceback (your code, most recent call last):", *lines, error]

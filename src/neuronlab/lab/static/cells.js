@@ -28,6 +28,19 @@ function element(tag, className, text) {
   return node;
 }
 
+/** `node` showing `text`, each `quoted` part of it as code (as the terminal shows it). */
+export function withCode(node, text) {
+  node.replaceChildren();
+  String(text).split(/(`[^`\n]+`)/).forEach((part, i) => {
+    if (i % 2) node.append(element("code", "", part.slice(1, -1)));
+    else if (part) node.append(part);
+  });
+  return node;
+}
+
+/** An element whose text may quote code between backticks. */
+const textElement = (tag, className, text) => withCode(element(tag, className), text);
+
 const postJson = (path, body) => request(path, body ?? {});
 
 /** Every `ms`, show what the running cell has printed so far, until `done` settles. */
@@ -63,7 +76,7 @@ function showOutputs(region, data) {
     } else if (item.type === "error") {
       region.append(element("pre", "out-error", item.text));
     } else if (item.type === "note") {
-      region.append(element("p", "out-note", item.text));
+      region.append(textElement("p", "out-note", item.text));
     }
   }
   if (!data.outputs.length) {
@@ -72,7 +85,7 @@ function showOutputs(region, data) {
 }
 
 function showError(region, message) {
-  region.replaceChildren(element("p", "out-note out-refused", message));
+  region.replaceChildren(textElement("p", "out-note out-refused", message));
 }
 
 // --------------------------------------------------------------------------- cells
@@ -161,7 +174,9 @@ class Cell {
       this.hints.hidden = true;
       this.output.after(this.verdict, this.hints);
       this.where = element("p", "cell-where", "");
-      this.figure.querySelector("figcaption")?.append(this.where);
+      const caption = this.figure.querySelector("figcaption");
+      const note = caption?.querySelector(".terminal-note"); // the terminal's way stays last
+      if (note) note.before(this.where); else caption?.append(this.where);
       this.describe();
     }
     if (this.index === 0) this.figure.querySelector(".cell-bar").after(keys);
@@ -176,6 +191,9 @@ class Cell {
     this.stopButton.disabled = !on;
     this.figure.dataset.running = on ? "true" : "false";
     this.state.textContent = on ? "Running…" : "";
+    // The last run's output is not this run's: it goes as soon as the run starts (what
+    // this run prints appears as it comes).
+    if (on) this.output.replaceChildren(element("p", "out-note out-running", "Running…"));
   }
 
   run() {
@@ -227,12 +245,12 @@ class Cell {
   async describe() {
     try {
       const info = await request(`/api/exercises/${encodeURIComponent(this.exercise)}`);
-      this.where.textContent = `Check saves your code as ${info.file} in the workspace ` +
-        `${info.workspace} and checks it as \`neuronlab learn check ${info.exercise}\` does.` +
-        (info.solved ? " ✓ Solved already." : "");
+      withCode(this.where, "Check runs your code on the exercise's cases and saves it as " +
+        `\`${String(info.file).split("/").pop()}\` in your workspace \`${info.workspace}\`.` +
+        (info.solved ? " ✓ Solved already." : ""));
       this.figure.dataset.solved = info.solved ? "true" : "false";
     } catch (err) {
-      this.where.textContent = err.message;
+      withCode(this.where, err.message);
     }
   }
 
@@ -243,22 +261,22 @@ class Cell {
       const data = await postJson(`/api/exercises/${encodeURIComponent(this.exercise)}/check`,
         { code: this.code() });
       this.verdict.className = `cell-verdict ${data.passed ? "right" : "wrong"}`;
-      const head = element("p", "verdict-head",
+      const head = textElement("p", "verdict-head",
         `${data.passed ? "✓" : "✗"} ${data.exercise}: ${data.headline}`);
       const text = element("pre", "verdict-text",
         data.text.split("\n").slice(1).join("\n"));
       this.verdict.replaceChildren(head);
       if (text.textContent.trim()) this.verdict.append(text);
       if (data.passed) {
-        this.verdict.append(element("p", "saved",
-          `Saved as solved in ${data.workspace}` +
-          (data.newly_solved ? " (`neuronlab learn list` shows it)." : ".")));
+        this.verdict.append(textElement("p", "saved",
+          `Saved as solved in your workspace \`${data.workspace}\`` +
+          (data.newly_solved ? "; the terminal's `neuronlab learn list` shows it too." : ".")));
         this.figure.dataset.solved = "true";
       }
-      for (const warning of data.warnings || []) this.verdict.append(element("p", "", warning));
+      for (const warning of data.warnings || []) this.verdict.append(textElement("p", "", warning));
     } catch (err) {
       this.verdict.className = "cell-verdict wrong";
-      this.verdict.replaceChildren(element("p", "", err.message));
+      this.verdict.replaceChildren(textElement("p", "", err.message));
     } finally {
       this.checkButton.disabled = false;
     }
@@ -267,12 +285,12 @@ class Cell {
   async hint() {
     try {
       const data = await postJson(`/api/exercises/${encodeURIComponent(this.exercise)}/hint`);
-      this.hints.replaceChildren(...data.shown.map((h) => element("li", "hint", h)));
+      this.hints.replaceChildren(...data.shown.map((h) => textElement("li", "hint", h)));
       this.hints.hidden = false;
       this.hintButton.textContent = data.last ? "All hints shown" : "Another hint";
       this.hintButton.disabled = data.last;
     } catch (err) {
-      this.hints.replaceChildren(element("li", "", err.message));
+      this.hints.replaceChildren(textElement("li", "", err.message));
       this.hints.hidden = false;
     }
   }
