@@ -46,6 +46,7 @@ EXPLORERS = {
     "puzzle": ("/explore#view=playground", "the playground"),
     "softmax": ("/explore#view=playground&pd=blobs", "the playground (blobs)"),
     "playground": ("/explore#view=playground&pd=xor", "the playground (XOR)"),
+    "training": ("/explore#view=playground&pd=xor4", "the playground (XOR, 4 rows)"),
 }
 DEFAULT_EXPLORER = ("/explore", "the explorers")
 WIDGET_TITLES = {
@@ -54,6 +55,7 @@ WIDGET_TITLES = {
     "mse": "Mean squared error", "backprop-stepper": "Backpropagation, step by step",
     "puzzle": "The number puzzle, trained step by step", "softmax": "Softmax, live",
     "playground": "This network in the playground",
+    "training": "The recipe, trained live",
 }
 NO_MODEL = ("Answers are passages quoted from the lessons, found by matching words on "
             "your machine - no generative model, nothing leaves this computer.")

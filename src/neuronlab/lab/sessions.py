@@ -72,6 +72,9 @@ UNWATCHED_SECONDS = 10.0  # a session no page watches ends this long after its l
 TRAINING_THREADS = 2  # trainings running at once (the rest wait); the event loop stays free
 T = TypeVar("T")
 OWN_DATA = "custom"  # the data set of only the learner's own points
+#: Truth tables as the lessons train on them: every row once, no noise, no split (the
+#: test rows are the training rows: there is nothing else to test on).
+TABLES: dict[str, Callable[[], tuple[np.ndarray, np.ndarray]]] = {"xor4": datasets.xor}
 PLAY_TOLERANCE = 3  # while playing, a picture is sent again once a cell moved this much (of 255)
 
 
@@ -148,7 +151,7 @@ class PlaygroundConfig:
             loss=choice(body.get("loss", d.loss), "loss", LOSSES),
             points=tuple(points_list(body.get("points", []), "points")),
             dataset=choice(body.get("dataset", d.dataset), "dataset",
-                           (*DATASETS, OWN_DATA)),
+                           (*DATASETS, *TABLES, OWN_DATA)),
             samples=integer(body.get("samples", d.samples), "samples", 8, LIMITS.points),
             noise=number(body.get("noise", d.noise), "noise", 0.0, LIMITS.noise),
             train_fraction=number(body.get("train_fraction", d.train_fraction),
@@ -294,9 +297,13 @@ class Session:
             self.reset()
             return
         c = config
-        task = "classification" if c.dataset == OWN_DATA else datasets.DATASETS[c.dataset].task
+        task = ("classification" if c.dataset in (OWN_DATA, *TABLES)
+                else datasets.DATASETS[c.dataset].task)
         if c.dataset == OWN_DATA:
             X, y = np.zeros((0, 2)), np.zeros(0, dtype=np.int64)
+        elif c.dataset in TABLES:
+            X, targets = TABLES[c.dataset]()
+            y = targets[:, 0].astype(np.int64)
         else:
             points = datasets.DATASETS[c.dataset].points
             assert points is not None
@@ -319,12 +326,15 @@ class Session:
             raise BadRequest(f"'loss' {c.loss!r} does not fit this data set: {exc}") from None
         self.classes = max(2, int(y.max()) + 1) if task == "classification" else 0
         stratify = task == "classification" and int(np.bincount(y).min(initial=2)) >= 2
-        try:
-            X_tr, X_te, y_tr, y_te = datasets.train_test_split(
-                X, y, test_size=c.test_size, seed=c.seed, stratify=stratify)
-        except NeuronlabError as exc:
-            raise BadRequest(f"These points cannot be split into train and test: {exc}") \
-                from None
+        if c.dataset in TABLES:  # the whole table, in its order, is both
+            X_tr, X_te, y_tr, y_te = X, X.copy(), y, y.copy()
+        else:
+            try:
+                X_tr, X_te, y_tr, y_te = datasets.train_test_split(
+                    X, y, test_size=c.test_size, seed=c.seed, stratify=stratify)
+            except NeuronlabError as exc:
+                raise BadRequest(f"These points cannot be split into train and test: "
+                                 f"{exc}") from None
         self.config = config
         self.X_train, self.X_test = X_tr, X_te
         self.labels_train, self.labels_test = y_tr, y_te

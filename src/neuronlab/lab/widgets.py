@@ -51,6 +51,7 @@ from .schema import (
     only,
     require,
 )
+from .training import ROUTES as TRAINING_ROUTES
 from .views import activation_curve
 
 CORNERS = [list(point) for point in stories.XOR_INPUTS]
@@ -387,4 +388,5 @@ ROUTES: list[BaseRoute] = [
     Route("/api/widgets/softmax", _post(softmax_view), methods=["POST"]),
     Route("/api/widgets/puzzle", _post(puzzle_view), methods=["POST"]),
     Route("/api/widgets/backprop", _post(backprop_view), methods=["POST"]),
+    *TRAINING_ROUTES,  # a Sequential recipe trained as written (lab/training.py)
 ]

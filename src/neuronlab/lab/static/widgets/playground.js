@@ -7,7 +7,7 @@ import { frame } from "./common.js";
 // The playground's URL names, as the explorer's state.js reads them.
 const KEYS = { dataset: "pd", samples: "pn", noise: "pz", train_fraction: "pt",
   batch_size: "pb", hidden: "ph", activation: "pa", learning_rate: "pl", optimizer: "po",
-  l2: "pr", seed: "ps" };
+  l2: "pr", seed: "ps", loss: "pm" };
 
 /** The explorer address that opens the playground with `settings`. */
 export function playgroundUrl(section, settings) {
