@@ -24,6 +24,7 @@ def run(capsys, monkeypatch, tmp_path):
     """Run ``neuronlab ARGS`` in-process from ``tmp_path``; return (exit code, output)."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NEURONLAB_WORKSPACE", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # recall ratings stay in the test
     monkeypatch.setenv("COLUMNS", "120")
 
     def invoke(*args: str, stdin: str | None = None) -> tuple[int, str]:
@@ -127,22 +128,61 @@ def test_check_by_name_and_all(run, tmp_path):
     assert "✓ 16_softmax.py" in out and "· 01_neuron.py: not solved yet" in out
 
 
+def _label(out: str, text: str) -> str:
+    """The letter an option was shown with (the order is shuffled per learner)."""
+    found = re.search(rf"^\s*([A-H])\. {re.escape(text)}$", out, re.M)
+    assert found, (text, out)
+    return found.group(1)
+
+
 def test_quiz_reads_plain_lines_and_stops_cleanly_at_end_of_input(run, tmp_path):
+    from neuronlab.lab.recall import RECALL_FILE, RecallStore
+    from neuronlab.learn.quiz import questions_for
+
     run("learn", "start")
-    answers = "weights times inputs, add them up, apply the activation\n2\n"
+    words, relu, learns = questions_for(1)[:3]
+    store = RecallStore(tmp_path / "neuronlab-exercises")
+    right = relu.right_label(store.learner())  # the learner's own order, kept in the file
+    answers = f"h\nit drops the learning rate\nn\n{right}\n"
     code, out = run("learn", "quiz", "1", stdin=answers)
     assert code == 0
-    assert out.count("✓ right.") == 2
+    assert f"Hint: {words.hint}" in out
+    assert "Your answer:  it drops the learning rate" in out
+    assert "Model answer: Multiply each input by its weight" in out
+    assert "✓" not in out.split("[2/")[0] and "✗" not in out.split("[2/")[0]  # no verdict
+    assert "Saved as 'not yet'. It comes back in the review of lesson 2." in out
+    assert f"✓ Right. The answer is {right}: zero." in out
     assert "Which two kinds of numbers" in out
-    assert "Stopped after 2 question(s)." in out and "Score: 2 of 2 right." in out
+    assert "Stopped after 2 question(s)." in out
+    assert "Checked exactly: 1 of 1 right at the first try." in out
+    assert "1 got it, 0 partly, 1 not yet" in out
+    saved = json.loads((tmp_path / "neuronlab-exercises" / RECALL_FILE).read_text())
+    assert saved["questions"][words.key]["rating"] == "not yet"
+    assert saved["questions"][relu.key]["rating"] == "got it"
     progress = json.loads((tmp_path / "neuronlab-exercises" / PROGRESS_FILE).read_text())
-    assert progress["quiz"]["1"] == {"right": 2, "asked": 2, "at": progress["quiz"]["1"]["at"]}
+    assert progress["quiz"]["1"] == {"right": 1, "asked": 1, "at": progress["quiz"]["1"]["at"]}
 
-    code, out = run("learn", "quiz", "1", stdin="activate, multiply, sum\n\nq\n")
-    assert "not in the right order" in out and "skipped - the answer: 2. zero" in out
-    assert "Score: 0 of 2 right." in out
+    wrong = next(label for label, _ in relu.shown(store.learner()) if label != right)
+    picked = dict(relu.shown(store.learner()))[wrong]
+    code, out = run("learn", "quiz", "1", stdin=f"\np\n{wrong}\n2\nq\n")
+    assert "Your answer:" not in out and "Model answer:" in out and "Saved as 'partly'" in out
+    assert f"✗ Not that one. You picked {wrong}: {picked}. The answer is {right}: zero." in out
+    assert "Answer with a letter from A to D." in out  # options are lettered, not numbered
+    assert learns.prompt in out and "Stopped after 2 question(s)." in out
     code, out = run("learn", "quiz", "all", stdin="")
-    assert code == 0 and "every lesson" in out and "Stopped after 0 question(s)." in out
+    assert code == 0 and "every lesson" in out and "No answers to read" in out
+
+
+def test_quiz_checks_formulas_exactly_with_tries(run):
+    from neuronlab.learn.quiz import Formula, questions_for
+
+    formula = next(q for q in questions_for(8) if isinstance(q, Formula))
+    answers = "\n".join(["__import__('os')", "1 - s", "s(1 - s)"]) + "\n"
+    _, out = run("learn", "quiz", "8", stdin="A\n" + answers)
+    assert formula.prompt in out
+    assert "Only arithmetic is allowed" in out  # refused, not graded
+    assert "✗ Not right. Try again, h for the hint, or Enter to reveal the answer." in out
+    assert "✓ Right. The answer: s*(1 - s)" in out and "Saved as 'partly'" in out
 
 
 def test_grade_prints_a_table_and_csv(run, tmp_path):
@@ -172,13 +212,25 @@ def test_notebooks_command_writes_every_lesson_and_keeps_existing(run, tmp_path)
 
 # --------------------------------------------------------------------------- no terminal
 def test_quiz_without_a_tty_through_a_pipe(tmp_path):
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "HOME": str(tmp_path)}
+    env.pop("NEURONLAB_WORKSPACE", None)
     done = subprocess.run(
         [sys.executable, "-m", "neuronlab.cli", "learn", "quiz", "1"],
-        input="multiply, sum, activate\nb\n", capture_output=True, text=True, timeout=120,
-        cwd=tmp_path, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+        input="multiply, sum, activate\ng\n", capture_output=True, text=True, timeout=120,
+        cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
-    assert "Score: 2 of 2 right." in done.stdout and "Stopped after 2" in done.stdout
+    assert "Saved as 'got it'" in done.stdout and "Stopped after 1" in done.stdout
     assert done.stderr == ""
+    for stdin in (subprocess.DEVNULL, None):  # nothing to read, or no stdin at all
+        done = subprocess.run(
+            [sys.executable, "-c", "import sys; sys.stdin.close() if sys.stdin else None; "
+             "from neuronlab.cli import main; raise SystemExit(main(['learn', 'quiz', '2']))"],
+            stdin=subprocess.DEVNULL if stdin is not None else subprocess.PIPE,
+            capture_output=stdin is not None, text=True, timeout=120, cwd=tmp_path, env=env,
+            **({} if stdin is not None else {"stdout": subprocess.PIPE,
+                                             "stderr": subprocess.PIPE}))
+        assert done.returncode == 0, done.stderr
+        assert "No answers to read" in done.stdout and "Traceback" not in done.stderr
 
 
 # --------------------------------------------------------------------------- a terminal
@@ -284,25 +336,35 @@ def test_watch_rechecks_on_save_moves_on_and_stops_on_ctrl_c(tmp_path):
     assert "neuron" in Workspace(tmp_path).solved()
 
 
-def test_quiz_in_a_terminal_by_choosing_a_number(tmp_path):
-    child = pexpect.spawn(sys.executable, ["-m", "neuronlab.cli", "learn", "quiz", "12"],
-                          env=_terminal_env(), cwd=str(tmp_path), encoding="utf-8", timeout=60)
+def test_quiz_in_a_terminal_hint_reveal_rate_and_letters(tmp_path):
+    env = {**_terminal_env(), "HOME": str(tmp_path)}
+    child = pexpect.spawn(sys.executable, ["-m", "neuronlab.cli", "learn", "quiz", "8"],
+                          env=env, cwd=str(tmp_path), encoding="utf-8", timeout=60)
     try:
-        child.expect("add up to what")
+        child.expect("one gradient")
+        child.expect(r"([A-D])\. the chain rule")
+        letter = child.match.group(1)
         child.expect("> ")
-        child.sendline("one")
-        child.expect("✓ right.")
-        child.expect("overflow")
+        child.sendline(letter.lower())
+        child.expect(f"✓ Right. The answer is {letter}: the chain rule.")
+        child.expect("ds/dz")
         child.expect("> ")
-        child.sendline("1")
-        child.expect("✓ right.")
+        child.sendline("h")
+        child.expect("Hint: ")
         child.expect("> ")
-        child.sendline("categorical cross-entropy")
-        child.expect("✓ right.")
-        child.expect("punish most")
+        child.sendline("s - s^2")
+        child.expect("✓ Right.")
+        child.expect("without any calculus")
         child.expect("> ")
-        child.sendline("2")
-        child.expect("Score: 4 of 4 right.")
+        child.sendline("")
+        child.expect("Model answer: With a finite difference")
+        child.expect("Rate yourself")
+        child.sendline("p")
+        child.expect("Saved as 'partly'. It comes back in the review of lesson 10.")
+        child.expect("learning rate set")
+        child.expect("> ")
+        child.sendline("q")
+        child.expect("Checked exactly: 2 of 2 right at the first try.")
         child.expect(pexpect.EOF)
     finally:
         child.close()

@@ -141,7 +141,7 @@ def test_terminal_lessons_and_notebooks_come_from_the_same_files():
 # --------------------------------------------------------------------------- quiz
 def test_quiz_questions_come_from_the_data_file():
     data = json.loads((CONTENT / "quiz.json").read_text(encoding="utf-8"))
-    assert data == {"format": 1, "questions": quiz_data()}
+    assert data == {"format": 2, "questions": quiz_data()}
     assert [q.prompt for q in QUESTIONS] == [entry["prompt"] for entry in data["questions"]]
     assert all(questions_for(lesson.number) for lesson in LESSONS)
 

@@ -83,7 +83,7 @@ def test_the_index_shows_recall_and_exercise_progress(tmp_path):
     app = create_app(testing=True, token=TOKEN, workspace=folder)
     with TestClient(app) as client:
         client.get(f"/?token={TOKEN}")
-        key, q = question(1)
+        key, _q = question(1)
         rated = client.post("/api/recall", json={"question": key, "rating": "got it"})
         assert rated.json()["rating"] == "got it"
         page = words(client.get("/").text)

@@ -360,8 +360,12 @@ def cmd_watch(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_quiz(args: argparse.Namespace, console: Console) -> int:
+    from rich.padding import Padding
+
+    from ..lab.recall import RecallStore, default_workspace
     from ..learn.lessons import find_lesson
-    from ..learn.quiz import questions_for, run_quiz
+    from ..learn.quiz import questions_for
+    from .quiz import NO_INPUT, Session
 
     workspace = _workspace(args, required=False)
     if args.lesson and args.lesson.lower() == "all":
@@ -370,19 +374,36 @@ def cmd_quiz(args: argparse.Namespace, console: Console) -> int:
         lesson = find_lesson(args.lesson) if args.lesson else _current_lesson(workspace)
         lesson_number, label = lesson.number, f"lesson {lesson.number}: {lesson.title}"
     questions = questions_for(lesson_number)
-    _say(console, f"[bold]Recall[/] - {label}, {len(questions)} question(s). Answer in your own "
-                  "words or by number; an empty line skips, q stops.")
+    store = RecallStore(workspace.root if workspace else default_workspace())
+    def say(text: str) -> None:  # wrapped at word boundaries, indented lines stay indented
+        body = text.lstrip(" ")
+        indent = len(text) - len(body)
+        console.print(Padding(Text(body), (0, 0, 0, indent)) if indent else Text(body))
+
+    say(f"Recall - {label}, {len(questions)} question(s). Answer from memory; h shows a "
+        "hint, Enter reveals the answer, q stops. Choices, numbers and formulas are checked "
+        "exactly; answers in words you compare and rate yourself.")
 
     def ask(prompt: str) -> str:
         console.file.flush()
+        if sys.stdin is None or sys.stdin.closed:
+            raise EOFError
         return input(prompt)
 
-    score = run_quiz(questions, ask, lambda text: _say(console, Text(text)))
+    session = Session(store, ask, say, page=lesson_number)
+    for warning in store.warnings:
+        _say(console, Text(f"warning: {warning}", style="yellow"))
+    score = session.run(questions)
+    if score.no_input:
+        say(f"\n{NO_INPUT}")
+        return 0
     if score.stopped:
-        _say(console, f"\nStopped after {score.asked} question(s).")
-    _say(console, f"Score: {score.right} of {score.asked} right.")
-    if workspace is not None and score.asked:
-        workspace.record_quiz(str(lesson_number or "all"), score.right, score.asked)
+        say(f"\nStopped after {score.asked} question(s).")
+    rated = ", ".join(f"{n} {r}" for r, n in score.ratings.items())
+    say(f"Checked exactly: {score.right} of {score.graded} right at the first try. "
+        f"All {score.asked} answered: {rated}.")
+    if workspace is not None and score.graded:
+        workspace.record_quiz(str(lesson_number or "all"), score.right, score.graded)
     return 0
 
 

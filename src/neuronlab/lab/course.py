@@ -124,37 +124,83 @@ def _widget(lesson: Lesson, widget: Any, wid: str) -> str:
             "</section>")
 
 
-def question_form(key: str, question: Question, review: bool = False) -> str:
-    """One recall question: its prompt, an answer box (or options) and a Check button."""
+def question_form(key: str, question: Question, learner: str = "",
+                  review: bool = False) -> str:
+    """One recall question: its prompt, an answer box (or lettered options), a hint to
+    open first, and Check (graded kinds) or Reveal (free text, then a self-rating)."""
     prefix = "review-" if review else ""
     qid = f"{prefix}q-{key}"
-    options = recall.choices(question)
+    kind = recall.kind_of(question)
+    options = recall.choices(question, learner)
     if options:
         radios = "".join(
-            f'<label class="option"><input type="radio" name="answer" value="{i}"> '
-            f"{e(text)}</label>" for i, text in enumerate(options, 1))
+            f'<label class="option"><input type="radio" name="answer" value="{label}"> '
+            f'<span class="letter">{label}</span> <span>{e(text)}</span></label>'
+            for label, text in options)
         field = (f'<fieldset class="options"><legend id="{qid}-p">{e(question.prompt)}'
                  f"</legend>{radios}</fieldset>")
     else:
+        what = {"words": "Your answer (optional - it is only for you to compare; "
+                         "nothing grades it)",
+                "number": "Your answer (a number)",
+                "formula": "Your answer (a formula in "
+                           f"{', '.join(getattr(question, 'variables', ()))}; "
+                           "e.g. 2*x + 1, x^2, exp(-x))"}[kind]
+        tag = ("textarea" if kind == "words" else "input")
+        box = (f'<textarea id="{qid}" name="answer" rows="2" maxlength="{recall.MAX_ANSWER}" '
+               f'aria-describedby="{qid}-p"></textarea>' if tag == "textarea" else
+               f'<input type="text" id="{qid}" name="answer" autocomplete="off" '
+               f'spellcheck="false" maxlength="{recall.MAX_ANSWER}" '
+               f'aria-describedby="{qid}-p">')
         field = (f'<p class="prompt" id="{qid}-p">{e(question.prompt)}</p>'
-                 f'<label for="{qid}">Your answer</label>'
-                 f'<input type="text" id="{qid}" name="answer" autocomplete="off" '
-                 f'maxlength="{recall.MAX_ANSWER}" aria-describedby="{qid}-p">')
+                 f'<label for="{qid}">{e(what)}</label>{box}')
+    hint = (f'<details class="hint"><summary>Hint</summary><p>{e(question.hint)}</p></details>'
+            if question.hint else "")
+    if kind == "words":
+        buttons = '<button type="submit">Reveal the answer</button>'
+        rate = ('<div class="rate" hidden><p class="rate-q">Compare, then rate yourself - '
+                "your rating decides when this question comes back:</p>"
+                + "".join(f'<button type="button" data-rating="{r}">{r.capitalize()}</button>'
+                          for r in recall.RATINGS)
+                + '<p class="rated" aria-live="polite"></p></div>')
+    else:
+        buttons = ('<button type="submit">Check</button>'
+                   + ("" if kind == "choice" else
+                      ' <button type="button" class="reveal">Reveal the answer</button>'))
+        rate = ""
     origin = (f'<p class="from">From lesson {question.lesson}</p>' if review else "")
-    return (f'<form class="question" data-question="{e(key)}" id="{qid}-form">{origin}'
-            f'{field}<button type="submit">Check</button>'
-            '<div class="verdict" aria-live="polite" hidden></div></form>')
+    return (f'<form class="question" data-question="{e(key)}" data-kind="{kind}" '
+            f'id="{qid}-form">{origin}{field}{hint}<p class="actions">{buttons}</p>'
+            f'<div class="verdict" aria-live="polite" hidden></div>{rate}</form>')
 
 
-def recall_html(lesson: Lesson) -> str:
-    questions = recall.lesson_questions(lesson.number)
-    if not questions:
+RECALL_INTRO = ("Close your eyes and answer from memory first - in the box or just in your "
+                "head. Open the hint if you need it, then reveal the answer and rate "
+                "yourself: your rating decides when the question comes back. Numbers, "
+                "formulas and multiple choice are checked exactly.")
+
+
+def review_html(due: list[tuple[str, Question]], learner: str) -> str:
+    """The questions of earlier lessons due again, folded, after this lesson's own."""
+    if not due:
         return ""
-    forms = "".join(question_form(key, q) for key, q in questions)
+    count = f"{len(due)} question{'s' if len(due) > 1 else ''}"
+    return ('<details class="review" id="review"><summary>Review: '
+            f"{count} from earlier lessons</summary>"
+            "<p>They come back now because of how you rated them last time.</p>"
+            + "".join(question_form(key, q, learner, review=True) for key, q in due)
+            + "</details>")
+
+
+def recall_html(lesson: Lesson, learner: str = "", review: str = "") -> str:
+    """The lesson's recall section: one heading, its questions, then the folded review."""
+    questions = recall.lesson_questions(lesson.number)
+    if not questions and not review:
+        return ""
+    forms = "".join(question_form(key, q, learner) for key, q in questions)
     return ('<section class="recall" id="recall" aria-labelledby="recall-h">'
             '<h2 id="recall-h">Close your eyes and recall</h2>'
-            "<p>Answer in your own words; the answer and why appear after you check.</p>"
-            f"{forms}</section>")
+            f"<p>{e(RECALL_INTRO)}</p>{forms}{review}</section>")
 
 
 def _fence(lesson: Lesson, info: str, code: str, cells: list[int]) -> str:
@@ -284,7 +330,7 @@ def _progress_line(store: recall.RecallStore, solved: set[str] | None, lesson: L
     right, tried, total = store.score(lesson.number)
     parts = []
     if total:
-        parts.append(f"recall {right} of {total} right" if tried else
+        parts.append(f"recall: {right} of {total} got it" if tried else
                      f"recall: {total} questions")
     exercises = lesson.exercises
     if exercises and solved is not None:
@@ -335,14 +381,9 @@ async def lesson_page(request: Request) -> Response:
                             '<a href="/">Back to the course</a></p>', status_code=404)
     body = rendered(lesson.number)
     store = recall.RecallStore(workspace_of(request))
-    missed = store.missed_before(lesson.number)
-    review = ""
-    if missed:
-        review = ('<aside class="review" aria-labelledby="review-h"><h2 id="review-h">Review: '
-                  "questions you missed earlier</h2>"
-                  + "".join(question_form(key, q, review=True) for key, q in missed)
-                  + "</aside>")
-    recall_part = recall_html(lesson)
+    learner = store.learner()
+    due = store.due(lesson.number)
+    recall_part = recall_html(lesson, learner, review_html(due, learner))
     content = (body.body.replace("NLRECALL", recall_part) if body.has_recall
                else body.body + recall_part)
     index = LESSONS.index(lesson)
@@ -357,24 +398,54 @@ async def lesson_page(request: Request) -> Response:
     progress = _progress_line(store, recall.solved_exercises(workspace_of(request)), lesson)
     main = (f'<article class="lesson" data-lesson="{lesson.number}">'
             f'<p class="kicker">Lesson {lesson.number} of {len(LESSONS)}'
-            + (f" · {e(progress)}" if progress else "") + "</p>"
-            f"<h1>{e(lesson.title)}</h1>{review}{content}</article>")
+            + (f" · {e(progress)}" if progress else "")
+            + (f' · <a href="#review">{len(due)} to review</a>' if due else "") + "</p>"
+            f"<h1>{e(lesson.title)}</h1>"
+            + "".join(f'<p class="warning" role="status">{e(w)}</p>' for w in store.warnings)
+            + f"{content}</article>")
     return page(request, f"{lesson.number}. {lesson.title}", main, pager="".join(pager))
 
 
 @endpoint
 async def check_recall(request: Request) -> dict[str, Any]:
-    """``POST /api/recall {"question": id, "answer": text}``: right or not, and why."""
+    """``POST /api/recall``, one of:
+
+    * ``{"question": id, "answer": text, "misses": n, "page": lesson}``: a number, formula
+      or choice question graded exactly (``misses``: wrong tries before this one);
+    * ``{"question": id, "reveal": true, "page": lesson}``: the model answer;
+    * ``{"question": id, "rating": "got it" | "partly" | "not yet", "page": lesson}``: the
+      learner's own rating of a free-text answer.
+
+    A grade or a rating is saved, and the answer says when the question comes back.
+    """
     data = await read_json(request)
-    question, verdict = recall.check(data.get("question"), data.get("answer"))
     store = recall.RecallStore(workspace_of(request))
+    question = recall.find_question(data.get("question"))
+    page_lesson = recall.page_of(data.get("page"), question)
+    if "rating" in data:
+        if question.graded:
+            raise BadRequest("This question is checked exactly; send 'answer', not 'rating'.")
+        result: dict[str, Any] = {"question": data["question"],
+                                  "rating": recall.rating(data["rating"])}
+    elif "reveal" in data:
+        if data["reveal"] is not True:
+            raise BadRequest(f"'reveal' must be true, got {str(data['reveal'])[:20]!r}.")
+        result = recall.reveal(data["question"], store.learner())
+        if not question.graded:
+            return result  # the learner rates it next
+        result["rating"] = "not yet"  # revealed before it was answered right
+    else:
+        _, result = recall.check(data.get("question"), data.get("answer"), store.learner(),
+                                 data.get("misses", 0))
     try:
-        store.record(verdict["question"], question.lesson, verdict["right"])
+        entry = store.rate(question.key, result["rating"], page_lesson)
     except OSError as exc:
-        raise BadRequest(f"The answer was checked but could not be saved in "
+        raise BadRequest(f"Your answer was taken but could not be saved in "
                          f"{store.path}: {exc.strerror or exc}. Start the lab with "
                          "`--workspace DIR` on a folder you can write to.", 507) from None
-    return verdict
+    result["back"] = recall.when_back(entry, len(LESSONS))
+    result["warnings"] = store.warnings
+    return result
 
 
 @endpoint

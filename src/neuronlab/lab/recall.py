@@ -1,80 +1,203 @@
-"""Recall questions in the lab: checking answers and remembering what was missed.
+"""Recall in the lab and the terminal: answers, self-ratings and when a question comes back.
 
-The questions are the same bank as ``neuronlab learn quiz`` (:mod:`neuronlab.learn.quiz`)
-and are checked by the same lenient code. Each question has a short stable id made
-from its lesson and its prompt. The results live in the learner's workspace, in
-``neuronlab-recall.json`` beside the exercises' progress file::
+The questions are the bank of :mod:`neuronlab.learn.quiz`. A free-text question is never
+graded by the code: the learner reveals the model answer and rates themselves *got it*,
+*partly* or *not yet*. Numbers, formulas and multiple choice are graded exactly, and
+their verdict counts as a rating (:func:`neuronlab.learn.quiz.rating_of`: right at once
+is *got it*, right after a miss *partly*, wrong *not yet*).
 
-    {"format": 1,
-     "questions": {"1-3f9a...": {"lesson": 1, "right": false, "attempts": 2,
-                                 "ever_right": false, "at": "..."}}}
+**Spacing: Leitner boxes counted in lessons.** Each rating puts the question in a box,
+and the box says after how many lessons it comes back for review:
 
-A question missed in one lesson comes back, as a review, at the top of every later
-lesson until it is answered right.
+====================  =====================  ===================================
+rating                box                    back in the review of
+====================  =====================  ===================================
+not yet               1                      the very next lesson (1 later)
+partly                2                      2 lessons later
+got it                one box up, at least   3: 4 lessons later; 4: 8 lessons later
+                      3 (at most 4)
+====================  =====================  ===================================
 
->>> q = question_by_id(question_id(QUESTIONS[0]))
->>> q is QUESTIONS[0]
-True
+"Later" counts from the lesson on whose page (or ``neuronlab learn quiz N``) it was
+rated: a question is *due* on lesson page ``L`` when ``L >= rated_in + GAP[box]`` and
+``L`` comes after the question's own lesson. The review shows the due questions, lowest
+box first, at most :data:`REVIEW_MAX` at a time.
+
+The results live in the learner's workspace, in ``neuronlab-recall.json`` beside the
+exercises' progress file::
+
+    {"format": 2, "learner": "9f3a...",
+     "questions": {"1-3f9a...": {"lesson": 1, "box": 1, "rating": "not yet",
+                                 "rated_in": 1, "attempts": 2, "at": "..."}}}
+
+``learner`` is a random id made once per workspace: with the question's id it seeds the
+order of each question's options, so the options stay put for one learner and differ
+between learners. A format-1 file (``right``/``ever_right`` per question) is read and
+migrated; a file with a field of the wrong type (``"attempts": "many"``, a list, 1e999)
+is broken: it is kept aside as ``neuronlab-recall.json.broken-<time>``, a warning says
+so, and recall starts again.
+
+>>> [due_in(box, rated_in=3) for box in (1, 2, 3, 4)]
+[4, 5, 7, 11]
+>>> [next_box(box, "got it") for box in (0, 1, 2, 3, 4)]
+[3, 3, 3, 4, 4]
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import re
+import secrets
 import threading
 import time
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from ..learn.quiz import QUESTIONS, Choice, Question, questions_for
+from ..learn.quiz import (
+    QUESTIONS,
+    RATINGS,
+    Choice,
+    Formula,
+    Number,
+    Question,
+    Words,
+    question_by_key,
+    questions_for,
+    rating_of,
+)
 from ..learn.workspace import PROGRESS_FILE, Workspace, atomic_write_json
 from .schema import BadRequest
 
 RECALL_FILE = "neuronlab-recall.json"
-FORMAT = 1
+FORMAT = 2
 MAX_ANSWER = 500  # characters of an answer the server reads
+GAP = {1: 1, 2: 2, 3: 4, 4: 8}  # box -> lessons until it comes back
+REVIEW_MAX = 5
+_LEARNER = re.compile(r"[0-9a-f]{8,64}")
+
+
+def next_box(box: int, rating: str) -> int:
+    """The box a question goes to when rated ``rating`` from ``box`` (0: never rated)."""
+    if rating == "not yet":
+        return 1
+    if rating == "partly":
+        return 2
+    return min(max(box, 2) + 1, 4)
+
+
+def due_in(box: int, rated_in: int) -> int:
+    """The first lesson whose review shows a question put in ``box`` on lesson ``rated_in``."""
+    return rated_in + GAP[box]
 
 
 def question_id(question: Question) -> str:
     """``"<lesson>-<10 hex digits of the prompt's hash>"``: stable while the prompt is."""
-    digest = hashlib.sha1(question.prompt.encode("utf-8")).hexdigest()[:10]
-    return f"{question.lesson}-{digest}"
+    return question.key
 
 
-_BY_ID = {question_id(q): q for q in QUESTIONS}
+_BY_ID = {q.key: q for q in QUESTIONS}
 
 
 def question_by_id(key: str) -> Question | None:
-    return _BY_ID.get(key)
+    return question_by_key(key)
 
 
 def lesson_questions(lesson: int) -> list[tuple[str, Question]]:
-    return [(question_id(q), q) for q in questions_for(lesson)]
+    return [(q.key, q) for q in questions_for(lesson)]
 
 
-def check(key: Any, answer: Any) -> tuple[Question, dict[str, Any]]:
-    """Check ``answer`` to question ``key``; the verdict as the page shows it."""
+def kind_of(question: Question) -> str:
+    return {Words: "words", Choice: "choice", Number: "number",
+            Formula: "formula"}[type(question)]
+
+
+# --------------------------------------------------------------------------- requests
+def find_question(key: Any) -> Question:
     if not isinstance(key, str) or question_by_id(key) is None:
         raise BadRequest(f"'question' must be the id of a recall question, got {str(key)[:40]!r}.",
                          404 if isinstance(key, str) else 400)
+    question = question_by_id(key)
+    assert question is not None
+    return question
+
+
+def page_of(page: Any, question: Question) -> int:
+    """The lesson on whose page an answer was given (the question's own by default)."""
+    if page is None:
+        return question.lesson
+    if type(page) is not int or not question.lesson <= page <= 99:
+        raise BadRequest(f"'page' must be the number of the lesson the answer was given in "
+                         f"(lesson {question.lesson} or later), got {str(page)[:20]!r}.")
+    return page
+
+
+def check(key: Any, answer: Any, learner: str = "", misses: Any = 0
+          ) -> tuple[Question, dict[str, Any]]:
+    """Grade ``answer`` to a number, formula or choice question ``key`` exactly; the
+    verdict as the page shows it. A free-text question is refused: it is rated."""
+    question = find_question(key)
     if not isinstance(answer, str):
         raise BadRequest(f"'answer' must be text, got {type(answer).__name__}.")
     if len(answer) > MAX_ANSWER:
         raise BadRequest(f"'answer' is {len(answer)} characters long; keep it under "
                          f"{MAX_ANSWER}.", 413)
-    question = question_by_id(key)
-    assert question is not None
+    if type(misses) is not int or not 0 <= misses <= 1000:
+        raise BadRequest(f"'misses' must be a whole number from 0, got {str(misses)[:20]!r}.")
+    if not question.graded:
+        raise BadRequest("This question is answered in your own words and not graded: "
+                         "reveal the model answer and rate yourself (send 'reveal', then "
+                         "'rating': got it, partly or not yet).")
     if not answer.strip():
-        raise BadRequest("Type an answer first (a few words are enough).")
-    verdict = question.check(answer)
-    return question, {"question": key, "right": verdict.right, "feedback": verdict.feedback,
-                      "expected": question.expected(), "explanation": question.explanation}
+        raise BadRequest("Type an answer first." if not isinstance(question, Choice)
+                         else "Pick one of the options first.")
+    if isinstance(question, Choice):
+        verdict = question.check(answer, learner)
+    else:
+        verdict = question.check(answer)
+    if verdict.right is None:  # unreadable: say what is expected, grade nothing
+        raise BadRequest(f"{verdict.feedback[:1].upper()}{verdict.feedback[1:]}.", 422)
+    right = bool(verdict.right)
+    result: dict[str, Any] = {"question": key, "kind": kind_of(question), "right": right,
+                              "rating": rating_of(right, misses)}
+    if isinstance(question, Choice):  # the answer is told at once, by label and text
+        result.update(feedback=question.feedback(answer, learner),
+                      label=question.right_label(learner),
+                      expected=question.choices()[question.answer - 1],
+                      explanation=question.explanation)
+    elif right:
+        result.update(feedback="", expected=question.expected(),
+                      explanation=question.explanation)
+    else:  # a miss: try again, ask for the hint, or reveal
+        result["feedback"] = ("Not right. Try again, take the hint, or reveal the answer.")
+    return question, result
 
 
-def choices(question: Question) -> list[str]:
-    return question.choices() if isinstance(question, Choice) else []
+def reveal(key: Any, learner: str = "") -> dict[str, Any]:
+    """The model answer and its explanation."""
+    question = find_question(key)
+    found: dict[str, Any] = {"question": key, "kind": kind_of(question),
+                             "explanation": question.explanation}
+    if isinstance(question, Choice):
+        found.update(label=question.right_label(learner),
+                     expected=question.choices()[question.answer - 1],
+                     feedback=f"The answer is {question.expected(learner)}.")
+    else:
+        found["expected"] = question.expected()
+    return found
+
+
+def rating(value: Any) -> str:
+    if value not in RATINGS:
+        raise BadRequest(f"'rating' must be one of {', '.join(RATINGS)}; got "
+                         f"{str(value)[:30]!r}.")
+    return str(value)
+
+
+def choices(question: Question, learner: str = "") -> list[tuple[str, str]]:
+    """``(label, text)`` of a choice question's options as ``learner`` sees them."""
+    return question.shown(learner) if isinstance(question, Choice) else []
 
 
 # --------------------------------------------------------------------------- workspace
@@ -93,6 +216,64 @@ def solved_exercises(root: Path) -> set[str] | None:
     return Workspace(root).solved()
 
 
+class BrokenFile(ValueError):
+    """The recall file is there but not what it should be (the message says what)."""
+
+
+def _int(value: Any, low: int, high: int) -> bool:
+    return type(value) is int and low <= value <= high
+
+
+def _entry(key: str, entry: Any, version: int) -> dict[str, Any]:
+    """One question's record, checked field by field (format 1 migrated)."""
+    if not isinstance(entry, dict):
+        raise BrokenFile(f"question {key[:30]!r} is a {type(entry).__name__}, not a record")
+    for name in ("at",):
+        if name in entry and not isinstance(entry[name], str):
+            raise BrokenFile(f"question {key[:30]!r}: {name!r} is not text")
+    if not _int(entry.get("lesson"), 1, 99):
+        raise BrokenFile(f"question {key[:30]!r}: 'lesson' is not a lesson number")
+    if not _int(entry.get("attempts", 0), 0, 10**9):
+        raise BrokenFile(f"question {key[:30]!r}: 'attempts' is not a whole number")
+    if version == 1:
+        for name in ("right", "ever_right"):
+            if name in entry and not isinstance(entry[name], bool):
+                raise BrokenFile(f"question {key[:30]!r}: {name!r} is not true or false")
+        right = bool(entry.get("right"))
+        return {"lesson": entry["lesson"], "box": 3 if right else 1,
+                "rating": "got it" if right else "not yet", "rated_in": entry["lesson"],
+                "attempts": entry.get("attempts", 0), "at": entry.get("at", "")}
+    if not _int(entry.get("box"), 1, 4):
+        raise BrokenFile(f"question {key[:30]!r}: 'box' is not 1 to 4")
+    if entry.get("rating") not in RATINGS:
+        raise BrokenFile(f"question {key[:30]!r}: 'rating' is not one of {', '.join(RATINGS)}")
+    if not _int(entry.get("rated_in"), 1, 99):
+        raise BrokenFile(f"question {key[:30]!r}: 'rated_in' is not a lesson number")
+    return {name: entry[name] for name in ("lesson", "box", "rating", "rated_in")} | {
+        "attempts": entry.get("attempts", 0), "at": entry.get("at", "")}
+
+
+def parse_record(data: Any) -> tuple[str | None, dict[str, dict[str, Any]]]:
+    """``(learner id or None, records)`` from a recall file's JSON (format 1 or 2)."""
+    if not isinstance(data, dict):
+        raise BrokenFile(f"it holds a {type(data).__name__}, not an object")
+    version = data.get("format")
+    if version not in (1, 2) or type(version) is not int:
+        raise BrokenFile(f"its format is {str(version)[:20]!r}; this version reads 1 and 2")
+    questions = data.get("questions")
+    if not isinstance(questions, dict):
+        raise BrokenFile("'questions' is not an object")
+    learner = data.get("learner")
+    if version == 2 and not (isinstance(learner, str) and _LEARNER.fullmatch(learner)):
+        raise BrokenFile("'learner' is not a hexadecimal id")
+    return (learner if version == 2 else None,
+            {str(key): _entry(str(key), entry, version) for key, entry in questions.items()})
+
+
+def _no_constants(text: str) -> Any:
+    raise BrokenFile(f"it holds {text}, which is not a number JSON allows")
+
+
 _LOCK = threading.Lock()
 
 
@@ -102,52 +283,114 @@ class RecallStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.warnings: list[str] = []
+        self._learner: str | None = None
 
     @property
     def path(self) -> Path:
         return self.root / RECALL_FILE
 
-    def load(self) -> dict[str, dict[str, Any]]:
-        """The record of every question tried (empty if none; a broken file is set aside)."""
+    def _read(self) -> tuple[str | None, dict[str, dict[str, Any]]]:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            return {}
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            data = None
-        if not isinstance(data, dict) or not isinstance(data.get("questions"), dict):
-            backup = self.path.with_name(f"{RECALL_FILE}.broken-{int(time.time())}")
-            with suppress(OSError):
-                os.replace(self.path, backup)
-            self.warnings.append(f"{RECALL_FILE} could not be read; it was kept as "
-                                 f"{backup.name} and recall results start again.")
-            return {}
-        return {key: entry for key, entry in data["questions"].items()
-                if isinstance(entry, dict)}
+            return None, {}
+        except (OSError, UnicodeDecodeError) as exc:
+            return self._set_aside(f"it could not be read ({exc.__class__.__name__})")
+        try:
+            data = json.loads(text, parse_constant=_no_constants)
+            return parse_record(data)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError and BrokenFile
+            return self._set_aside(str(exc) if isinstance(exc, BrokenFile) else
+                                   "it is not valid JSON")
 
-    def record(self, key: str, lesson: int, right: bool) -> None:
+    def _set_aside(self, why: str) -> tuple[None, dict[str, dict[str, Any]]]:
+        backup = self.path.with_name(f"{RECALL_FILE}.broken-{int(time.time())}")
+        moved = False
+        with suppress(OSError):
+            os.replace(self.path, backup)
+            moved = True
+        kept = f"it was kept as {backup.name}" if moved else "it was left in place"
+        self.warnings.append(f"{RECALL_FILE} is broken ({why}); {kept} and recall results "
+                             "start again.")
+        return None, {}
+
+    def load(self) -> dict[str, dict[str, Any]]:
+        """The record of every question rated (empty if none; a broken file is set aside)."""
+        learner, record = self._read()
+        if learner:
+            self._learner = learner
+        return record
+
+    def learner(self) -> str:
+        """This workspace's learner id, made (and saved) the first time it is asked for.
+        Where the folder cannot be written, an id made from its path keeps orders stable."""
+        if self._learner:
+            return self._learner
         with _LOCK:
-            questions = self.load()
-            entry = questions.setdefault(key, {})
-            entry["lesson"] = lesson
-            entry["attempts"] = int(entry.get("attempts", 0) or 0) + 1
-            entry["right"] = right
-            entry["ever_right"] = bool(entry.get("ever_right")) or right
-            entry["at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-            self.root.mkdir(parents=True, exist_ok=True)
-            atomic_write_json(self.path, {"format": FORMAT, "questions": questions})
+            learner, record = self._read()
+            if learner is None:
+                learner = secrets.token_hex(8)
+                try:
+                    self._write(learner, record)
+                except OSError:
+                    import hashlib
+
+                    learner = hashlib.sha256(str(self.root).encode()).hexdigest()[:16]
+            self._learner = learner
+        return learner
+
+    def _write(self, learner: str, record: dict[str, dict[str, Any]]) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        atomic_write_json(self.path, {"format": FORMAT, "learner": learner,
+                                      "questions": record})
+
+    def rate(self, key: str, rating: str, page: int | None = None) -> dict[str, Any]:
+        """Record ``rating`` of question ``key`` given on lesson ``page``; its new record."""
+        question = question_by_id(key)
+        if question is None or rating not in RATINGS:
+            raise ValueError(f"no question {key!r} or rating {rating!r}")
+        with _LOCK:
+            learner, record = self._read()
+            learner = learner or self._learner or secrets.token_hex(8)
+            old = record.get(key, {})
+            entry = {"lesson": question.lesson,
+                     "box": next_box(int(old.get("box", 0)), rating), "rating": rating,
+                     "rated_in": max(page or question.lesson, question.lesson),
+                     "attempts": int(old.get("attempts", 0)) + 1,
+                     "at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+            record[key] = entry
+            self._write(learner, record)
+            self._learner = learner
+        return entry
+
+    def due(self, lesson: int, record: dict[str, dict[str, Any]] | None = None
+            ) -> list[tuple[str, Question]]:
+        """Questions of earlier lessons due for review on lesson ``lesson``: lowest box
+        first, then oldest lesson; at most :data:`REVIEW_MAX`."""
+        record = self.load() if record is None else record
+        due = [(key, q) for key, q in _BY_ID.items()
+               if q.lesson < lesson and key in record
+               and lesson >= due_in(record[key]["box"], record[key]["rated_in"])]
+        due.sort(key=lambda item: (record[item[0]]["box"], item[1].lesson))
+        return due[:REVIEW_MAX]
 
     def missed_before(self, lesson: int) -> list[tuple[str, Question]]:
-        """Questions of earlier lessons whose last answer was wrong, oldest lesson first."""
-        record = self.load()
-        missed = [(key, q) for key, q in _BY_ID.items()
-                  if q.lesson < lesson and key in record and not record[key].get("right")]
-        return sorted(missed, key=lambda item: item[1].lesson)
+        """Due questions of earlier lessons (kept for callers of the first version)."""
+        return self.due(lesson)
 
     def score(self, lesson: int) -> tuple[int, int, int]:
-        """``(right now, tried, questions)`` for one lesson."""
+        """``(rated "got it" last time, rated, questions)`` for one lesson."""
         record = self.load()
         keys = [key for key, _ in lesson_questions(lesson)]
         tried = [key for key in keys if key in record]
-        right = [key for key in tried if record[key].get("right")]
+        right = [key for key in tried if record[key]["rating"] == "got it"]
         return len(right), len(tried), len(keys)
+
+
+def when_back(entry: dict[str, Any], last_lesson: int) -> str:
+    """Where a rated question comes back, in words."""
+    lesson = due_in(entry["box"], entry["rated_in"])
+    if lesson <= last_lesson:
+        return f"It comes back in the review of lesson {lesson}."
+    return "It comes back when you quiz every lesson (neuronlab learn quiz all)."
+

@@ -39,13 +39,17 @@ def _exercise_code(exercise: Exercise, solved: bool) -> str:
 
 
 def _recall(lesson: Lesson) -> str:
-    lines = ["## Recall", "",
-             "Answer from memory first, then open the answer. In a terminal, "
-             f"`neuronlab learn quiz {lesson.number}` asks these and checks your words.", ""]
+    lines = ["## Close your eyes and recall", "",
+             "Answer from memory first, then open the hint if you need it, then the answer, "
+             "and compare. In a terminal, "
+             f"`neuronlab learn quiz {lesson.number}` asks these, checks choices, numbers and "
+             "formulas exactly, and lets you rate your own words.", ""]
     for i, question in enumerate(questions_for(lesson.number), 1):
         lines.append(f"{i}. {question.prompt}")
         if isinstance(question, Choice):
-            lines += [f"   {k}. {option}" for k, option in enumerate(question.choices(), 1)]
+            lines += [f"   {label}. {option}" for label, option in question.shown()]
+        if question.hint:
+            lines += ["", f"   <details><summary>hint</summary>{question.hint}</details>"]
         lines += ["", f"   <details><summary>answer</summary>{question.expected()} - "
                       f"{question.explanation}</details>", ""]
     return "\n".join(lines)

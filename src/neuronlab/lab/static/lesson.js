@@ -2,6 +2,8 @@
 // The pages are complete HTML from the server; this script only adds what needs the
 // server's answers. Every number it shows comes from the server.
 
+import { initRecall } from "./recall.js";
+
 // An old link to the explorers (/#view=neuron) still opens them at their new place.
 function openOldExplorerLink() {
   if (location.pathname === "/" && /^#view=/.test(location.hash)) {
@@ -72,48 +74,6 @@ function initSearch() {
       out.replaceChildren(element("p", "error", err.message));
     }
   });
-}
-
-// --------------------------------------------------------------------------- recall
-function answerOf(form) {
-  const picked = form.querySelector("input[name=answer]:checked");
-  if (picked) return picked.value;
-  const box = form.querySelector("input[type=text][name=answer]");
-  return box ? box.value : "";
-}
-
-function initRecall() {
-  for (const form of document.querySelectorAll("form.question")) {
-    const verdict = form.querySelector(".verdict");
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const answer = answerOf(form);
-      verdict.hidden = false;
-      verdict.replaceChildren();
-      if (!answer.trim()) {
-        verdict.className = "verdict";
-        verdict.append(element("p", "", "Type an answer first (a few words are enough)."));
-        return;
-      }
-      try {
-        const data = await send("/api/recall", {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ question: form.dataset.question, answer }),
-        });
-        form.dataset.result = data.right ? "right" : "wrong";
-        verdict.className = `verdict ${data.right ? "right" : "wrong"}`;
-        const head = data.right ? "✓ Right." :
-          `✗ Not quite${data.feedback ? ` (${data.feedback})` : ""}.`;
-        verdict.append(element("p", "verdict-head", head));
-        verdict.append(element("p", "expected", `The answer: ${data.expected}`));
-        verdict.append(element("p", "explanation", data.explanation));
-      } catch (err) {
-        verdict.className = "verdict wrong";
-        verdict.append(element("p", "", err.message));
-      }
-    });
-  }
 }
 
 // --------------------------------------------------------------------------- widgets
