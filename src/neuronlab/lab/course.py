@@ -28,7 +28,7 @@ from starlette.responses import HTMLResponse, Response
 from ..learn.catalog import EXERCISES
 from ..learn.lessons import LESSONS, Lesson, lesson_namespace, run_example
 from ..learn.quiz import Question
-from . import recall, search
+from . import figures, recall, search
 from .api import endpoint, read_json
 from .render import Passage, Rendered, render_markdown
 from .schema import BadRequest
@@ -205,6 +205,8 @@ def recall_html(lesson: Lesson, learner: str = "", review: str = "") -> str:
 
 def _fence(lesson: Lesson, info: str, code: str, cells: list[int]) -> str:
     words = info.split()
+    if words[:1] == ["diagram"] and len(words) > 1:  # a figure drawn from its words
+        return figures.diagram(words[1], code)
     if words[:1] != ["python"]:
         return f"<pre><code>{e(code.rstrip())}</code></pre>"
     role = words[1] if len(words) > 1 else "cell"
