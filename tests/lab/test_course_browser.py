@@ -94,38 +94,106 @@ def _question(lesson: int, kind: type) -> tuple[str, quiz.Question]:
     return next((key, q) for key, q in recall.lesson_questions(lesson) if isinstance(q, kind))
 
 
-def test_recall_right_and_wrong_then_review_in_the_next_lesson(open_course):
+def test_recall_hint_reveal_rate_letters_and_review_in_the_next_lesson(open_course, server):
     page = open_course(f"/lessons/{LESSONS[0].slug}")
+    learner = recall.RecallStore(server.app.state.workspace).learner()
     key, words = _question(1, quiz.Words)
     form = page.locator(f"#q-{key}-form")
-    form.locator("input[type=text]").fill("weights times inputs, add them up, then activate")
+    hint = form.locator("details.hint")
+    assert not hint.locator("p").is_visible()  # folded until asked for
+    hint.locator("summary").click()
+    sync_api.expect(hint.locator("p")).to_have_text(words.hint)
+    form.locator("textarea").fill("it drops the learning rate")  # wrong: no verdict at all
     form.locator("button[type=submit]").click()
-    sync_api.expect(form.locator(".verdict")).to_contain_text("Right")
-    assert words.explanation in form.locator(".verdict").inner_text()
+    verdict = form.locator(".verdict")
+    sync_api.expect(verdict.locator(".model")).to_contain_text(words.expected())
+    assert "it drops the learning rate" in verdict.locator(".mine").inner_text()
+    text = verdict.inner_text()
+    assert "Right" not in text and "Not " not in text and "✓" not in text and "✗" not in text
+    rate = form.locator(".rate")
+    sync_api.expect(rate).to_be_visible()
+    rate.locator("button[data-rating='not yet']").click()
+    sync_api.expect(rate.locator(".rated")).to_contain_text(
+        "Saved: not yet. It comes back in the review of lesson 2.")
+    sync_api.expect(rate.locator("button[data-rating='not yet']")).to_have_attribute(
+        "aria-pressed", "true")
 
     key2, choice = _question(1, quiz.Choice)
     form2 = page.locator(f"#q-{key2}-form")
     assert form2.locator(".verdict").is_hidden()  # nothing revealed before an attempt
-    wrong = choice.answer % len(choice.choices()) + 1
+    shown = choice.shown(learner)
+    labels = form2.locator("label.option .letter").all_inner_texts()
+    assert labels == [label for label, _ in shown]  # lettered A, B, C, ... in the shown order
+    right = choice.right_label(learner)
+    wrong, wrong_text = next((label, text) for label, text in shown if label != right)
     form2.locator(f"input[value='{wrong}']").check()
     form2.locator("button[type=submit]").click()
-    sync_api.expect(form2.locator(".verdict")).to_contain_text("Not quite")
-    verdict = form2.locator(".verdict").inner_text()
-    assert choice.explanation in verdict and choice.expected() in verdict
+    expected = f"The answer is {right}: {choice.choices()[choice.answer - 1]}."
+    sync_api.expect(form2.locator(".verdict")).to_contain_text(
+        f"You picked {wrong}: {wrong_text}. {expected}")
+    assert choice.explanation in form2.locator(".verdict").inner_text()
+
+    formula = next(q for q in recall.lesson_questions(1) if isinstance(q[1], quiz.Formula))
+    form3 = page.locator(f"#q-{formula[0]}-form")
+    form3.locator("input[type=text]").fill("__import__('os')")
+    form3.locator("button[type=submit]").click()
+    sync_api.expect(form3.locator(".verdict")).to_contain_text("Only arithmetic is allowed")
+    form3.locator("input[type=text]").fill("x + w + b")
+    form3.locator("button[type=submit]").click()
+    sync_api.expect(form3.locator(".verdict")).to_contain_text("Try again, take the hint")
+    form3.locator("input[type=text]").fill("wx + b")
+    form3.locator("button[type=submit]").click()
+    sync_api.expect(form3.locator(".verdict")).to_contain_text("The answer: w*x + b")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    form.scroll_into_view_if_needed()
     shot(page, "recall-answered")
 
     page.locator("a[rel=next]").click()
     page.wait_for_selector("body[data-ready=true]")
-    review = page.locator("aside.review")
-    sync_api.expect(review).to_be_visible()
-    assert choice.prompt in review.inner_text()
+    review = page.locator("details.review")
+    assert review.count() == 1 and not review.evaluate("d => d.open")  # folded
+    in_recall = page.evaluate("""() => {
+        const review = document.querySelector('details.review');
+        const recall = document.getElementById('recall');
+        const first = document.querySelector('article.lesson p:not(.kicker)');
+        return recall.contains(review) &&
+            !!(first.compareDocumentPosition(review) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }""")
+    assert in_recall  # after the lesson's own words, inside its recall section
+    page.locator("article.lesson .kicker a[href='#review']").click()
+    sync_api.expect(review).to_have_attribute("open", "")
+    assert choice.prompt in review.inner_text() and words.prompt in review.inner_text()
     again = review.locator(f"#review-q-{key2}-form")
-    again.locator(f"input[value='{choice.answer}']").check()
+    again.locator(f"input[value='{right}']").check()
     again.locator("button[type=submit]").click()
-    sync_api.expect(again.locator(".verdict")).to_contain_text("Right")
+    sync_api.expect(again.locator(".verdict .verdict-head")).to_have_text("✓ Right.")
+    sync_api.expect(again.locator(".verdict .expected")).to_have_text(expected)
+    sync_api.expect(again.locator(".verdict")).to_contain_text("review of lesson 6")
     page.reload()
     page.wait_for_selector("body[data-ready=true]")
-    assert page.locator("aside.review").count() == 0  # answered right: it stops coming back
+    assert f"review-q-{key2}-form" not in page.content()  # got it: it comes back later
+    assert f"review-q-{key}-form" in page.content()  # not yet rated again: still here
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_recall_and_review_look_right(open_course, server, width):
+    key, _ = _question(1, quiz.Words)
+    recall.RecallStore(server.app.state.workspace).rate(key, "not yet", 1)  # due from lesson 2
+    page = open_course(f"/lessons/{LESSONS[4].slug}", width=width)
+    assert page.locator("details.review").count() == 1
+    page.locator("details.review > summary").click()  # open, to look at it too
+    section = page.locator("#recall")
+    section.scroll_into_view_if_needed()
+    overflow = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '#recall form.question, #recall details.review')).filter(
+        el => el.scrollWidth > el.clientWidth + 1).length""")
+    assert overflow == 0
+    heading_top = page.evaluate("document.getElementById('recall-h').getBoundingClientRect().top"
+                                " + window.scrollY")
+    first_text = page.evaluate("document.querySelector('article.lesson h1')"
+                               ".getBoundingClientRect().bottom + window.scrollY")
+    assert first_text < heading_top
+    shot(page, f"recall-lesson5-{width}")
 
 
 def test_search_from_the_page(open_course):
