@@ -102,8 +102,10 @@ def test_the_code_shown_is_the_recipe_that_ran(client):
     trap = result(client, {"layers": XOR_41, "epochs": 3000})
     assert trap["code"].splitlines() == [
         "X, y = datasets.xor()",
-        "model = Sequential([Dense(4, activation='sigmoid', input_shape=(2,)),",
-        "                    Dense(1, activation='sigmoid')], seed=0)",
+        "model = Sequential([",
+        "    Dense(4, activation='sigmoid', input_shape=(2,)),",
+        "    Dense(1, activation='sigmoid'),",
+        "], seed=0)",
         "model.compile(optimizer='sgd', loss='mse')",
         "history = model.fit(X, y, epochs=3000, verbose=0)",
     ]

@@ -55,7 +55,7 @@ WIDGET_TITLES = {
     "mse": "Mean squared error", "backprop-stepper": "Backpropagation, step by step",
     "puzzle": "The number puzzle, trained step by step", "softmax": "Softmax, live",
     "playground": "This network in the playground",
-    "training": "The recipe, trained live",
+    "training": "A network, trained live",
 }
 NO_MODEL = ("Answers are passages quoted from the lessons, found by matching words on "
             "your machine - no generative model, nothing leaves this computer.")

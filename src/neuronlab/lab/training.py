@@ -22,8 +22,10 @@ off the event loop, stopping between two epochs when the page goes away.
 >>> recipe = Recipe.parse({"layers": [[4, "sigmoid"], [1, "sigmoid"]], "epochs": 10})
 >>> print(recipe.code())
 X, y = datasets.xor()
-model = Sequential([Dense(4, activation='sigmoid', input_shape=(2,)),
-                    Dense(1, activation='sigmoid')], seed=0)
+model = Sequential([
+    Dense(4, activation='sigmoid', input_shape=(2,)),
+    Dense(1, activation='sigmoid'),
+], seed=0)
 model.compile(optimizer='sgd', loss='mse')
 history = model.fit(X, y, epochs=10, verbose=0)
 >>> result = run(recipe)
@@ -172,14 +174,14 @@ class Recipe:
         first, *rest = self.layers
         dense = [f"Dense({first[0]}, activation='{first[1]}', input_shape=(2,))",
                  *(f"Dense({units}, activation='{act}')" for units, act in rest)]
-        stack = (",\n" + " " * 20).join(dense)
+        stack = "".join(f"\n    {layer}," for layer in dense)
         loader = {"xor": "xor", "and": "and_gate", "or": "or_gate"}[self.data]
         optimizer = (f"'{self.optimizer}'" if self.learning_rate is None else
                      f"{type(optimizers.get(self.optimizer)).__name__}"
                      f"(learning_rate={self.learning_rate!r})")
         batch = "" if self.batch_size is None else f", batch_size={self.batch_size}"
         return (f"X, y = datasets.{loader}()\n"
-                f"model = Sequential([{stack}], seed={self.seed})\n"
+                f"model = Sequential([{stack}\n], seed={self.seed})\n"
                 f"model.compile(optimizer={optimizer}, loss='{self.loss}')\n"
                 f"history = model.fit(X, y, epochs={self.epochs}{batch}, verbose=0)")
 

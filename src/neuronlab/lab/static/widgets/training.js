@@ -234,7 +234,7 @@ export function mount(section, settings) {
 
   replace(view.body,
     h("figure", { class: "code training-code" },
-      h("figcaption", { text: "The recipe, as it runs on the server" }), h("pre", {}, code)),
+      h("figcaption", { text: "The code that runs on the lab's server" }), h("pre", {}, code)),
     h("div", { class: "training-controls" },
       h("span", {}, h("label", { for: view.id("rate"), text: "learning rate" }), rateSelect),
       h("span", {}, h("label", { for: view.id("epochs"), text: "epochs" }), epochBox),
