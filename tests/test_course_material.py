@@ -146,3 +146,26 @@ def test_what_comes_next_covers_each_method_with_what_it_fixes() -> None:
     for link in ("pd=spirals&po=sgd", "pd=spirals&po=rmsprop", "pd=spirals&po=adam",
                  "pd=circles&pr=0.01"):
         assert f"(/explore#view=playground&{link})" in find_lesson(13).words
+
+
+# --------------------------------------------------------------------------- one count
+def test_one_lesson_count_everywhere(capsys) -> None:
+    from pathlib import Path
+
+    from neuronlab.cli import main
+    from neuronlab.cli.learn import lesson_count
+    from neuronlab.learn.catalog import EXERCISES
+
+    count = len(LESSONS)
+    assert lesson_count() == count == LESSONS[-1].number  # the files, the course, the last
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert readme.count(f"{count} lessons") >= 2
+    assert f"{len(EXERCISES)} exercises" in readme
+    for wrong in ("twelve lessons", "12 lessons", "closing page"):
+        assert wrong not in readme
+    with pytest.raises(SystemExit):
+        main(["learn", "--help"])
+    assert f"{count} lessons" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["learn", "lesson", "--help"])
+    assert f"lesson number 1-{count}" in capsys.readouterr().out

@@ -480,13 +480,24 @@ def _plain_os_errors(command: Any) -> Any:
     return run
 
 
+def lesson_count() -> int:
+    """How many lessons the course has: its lesson files, counted without loading them
+    (``--help`` imports nothing of the learning path)."""
+    from importlib import resources
+
+    folder = resources.files("neuronlab") / "learn" / "content" / "lessons"
+    return sum(1 for item in folder.iterdir()
+               if item.name[:2].isdigit() and item.name.endswith(".md"))
+
+
 def register(subparsers: Any) -> None:
     """Add ``learn`` and its subcommands to the ``neuronlab`` command line."""
+    count = lesson_count()
     learn = subparsers.add_parser(
         "learn", help="the learning path: lessons, exercises the tool checks, quizzes",
-        description="The learning path: 12 lessons from one neuron to softmax and a closing "
-                    "page, with exercises checked against neuronlab itself and retrieval "
-                    "questions.")
+        description=f"The learning path: {count} lessons, from one neuron to softmax and "
+                    "what comes next, with exercises checked against neuronlab itself and "
+                    "retrieval questions.")
     learn.add_argument("--dir", dest="top_dir", metavar="DIR", help="the exercise workspace")
     learn.set_defaults(func=_plain_os_errors(cmd_overview))
     sub = learn.add_subparsers(dest="learn_command", metavar="SUBCOMMAND")
@@ -501,9 +512,11 @@ def register(subparsers: Any) -> None:
     start = add("start", cmd_start, "create the exercise files in DIR (kept if already there)",
                 workspace=False)
     start.add_argument("directory", nargs="?", metavar="DIR",
-                       help="where to put the exercises (default ./neuronlab-exercises)")
+                       help="where to put the exercises (default: the workspace in use - "
+                            "found here or above, or ~/.neuronlab/course where the lab keeps "
+                            "progress - else ./neuronlab-exercises)")
     lesson = add("lesson", cmd_lesson, "show a lesson: text, live worked example, exercises")
-    lesson.add_argument("number", nargs="?", metavar="N", help="lesson number 1-12")
+    lesson.add_argument("number", nargs="?", metavar="N", help=f"lesson number 1-{count}")
     add("list", cmd_list, "every exercise and your progress")
     for name, func, text in (("check", cmd_check, "check the current or named exercise"),
                              ("watch", cmd_watch, "check again on every save (Ctrl-C stops)")):

@@ -1,4 +1,5 @@
-"""The learning path: twelve lessons and a closing page, each words, a live example, exercises.
+"""The learning path: lessons from one neuron to "What comes next", each words, a live example,
+exercises. How many there are is ``len(LESSONS)``: one per file in ``content/lessons/``.
 
 Each lesson is a Markdown file in ``content/lessons/`` (its format is described in
 ``content/README.md`` and :mod:`neuronlab.learn.sources`).
@@ -126,7 +127,7 @@ LESSONS: list[Lesson] = _load()
 
 
 def find_lesson(key: int | str) -> Lesson:
-    """The lesson numbered ``key`` (1-12) or with slug ``key``."""
+    """The lesson numbered ``key`` (1 to ``len(LESSONS)``) or with slug ``key``."""
     text = str(key).strip().lower()
     for lesson in LESSONS:
         if text in (str(lesson.number), f"{lesson.number:02d}", lesson.slug):
