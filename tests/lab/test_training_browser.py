@@ -146,3 +146,22 @@ def test_screenshots(open_lesson, slug, width):
         page.locator(TRAINING).nth(k).screenshot(path=str(SHOTS / f"{slug}-{width}-training.png"))
     # nothing of the widget is wider than the page
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+
+
+def test_lesson_12_widget_handles_the_text_s_example_and_counts_from_0(open_lesson):
+    """The text's stable-softmax example, [1000, 1001, 1002], typed into the widget gives the
+    text's probabilities (the library's), under the names class 0, 1 and 2 as the text."""
+    from neuronlab.learn.lessons import LESSONS, lesson_namespace
+
+    names = lesson_namespace(next(item for item in LESSONS if item.number == 12))
+    page = open_lesson("softmax")
+    section = page.locator("section[data-widget=softmax]")
+    box = section.locator("input[id$='-scores']")
+    box.fill("1000, 1001, 1002")
+    box.dispatch_event("change")
+    for k in range(3):
+        sync_api.expect(section.locator(f"output[id$='-p{k}']")).to_have_text(
+            f"{names['big'][0, k]:.3f}")
+    labels = section.locator(".prob-name").all_inner_texts()
+    assert labels == ["class 0", "class 1", "class 2"]
+    assert not section.locator(".widget-error").is_visible()
