@@ -57,8 +57,8 @@ WIDGET_TITLES = {
     "playground": "This network in the playground",
     "training": "A network, trained live",
 }
-NO_MODEL = ("Answers are passages quoted from the lessons, found by matching words on "
-            "your machine - no generative model, nothing leaves this computer.")
+NO_MODEL = ("Answers are the lessons' own words, found by matching your words on your "
+            "machine - no generative model, nothing leaves this computer.")
 
 e = html.escape
 
@@ -247,6 +247,11 @@ def rendered(number: int) -> Rendered:
 def passages_of(number: int) -> list[Passage]:
     """The passages of a lesson's rendered page, which the search ranks."""
     return rendered(number).passages
+
+
+def questions_after(number: int) -> list[str]:
+    """For each ``questions`` block of a lesson, the anchor of the passage before it."""
+    return rendered(number).questions_after
 
 
 def summary(lesson: Lesson) -> str:
@@ -452,9 +457,17 @@ async def check_recall(request: Request) -> dict[str, Any]:
 
 @endpoint
 async def ask(request: Request) -> dict[str, Any]:
-    """``GET /api/search?q=...``: the three passages of the lessons that match best."""
+    """``GET /api/search?q=...``: the course's answer to a question (one or two sentences
+    from the lesson's own questions, with the passage it rests on), or a plain "the
+    course does not answer this directly"; and the closest passages."""
     query = request.query_params.get("q", "")
     if len(query) > search.MAX_QUERY:
         raise BadRequest(f"The question is {len(query)} characters long; keep it under "
                          f"{search.MAX_QUERY}.", 413)
-    return {"query": query, "results": search.ask(query, passages_of), "note": NO_MODEL}
+    if "\ufffd" in query or any(ord(c) < 32 and c not in "\t\n\r" for c in query):
+        raise BadRequest("The question must be plain text (words, numbers, punctuation); "
+                         "it holds bytes that are not text or control characters.")
+    if not query.strip():
+        raise BadRequest("Type a question first, for example: what does the bias do? "
+                         "(the q parameter was empty)")
+    return {**search.ask(query, passages_of, questions_after), "note": NO_MODEL}

@@ -1,27 +1,43 @@
-""""Ask about the lessons": the passages of the course that best match a question.
+""""Ask about the lessons": an answer from the course itself, or a plain "not answered".
 
-No generative model: the answer is the lessons' own words. Each passage (a paragraph
-or a list under its heading, :class:`neuronlab.lab.render.Passage`) is indexed with
-BM25 (``bm25s``) over English stems (``PyStemmer``), once per process, from the
-filled lesson text (numbers included), together with its lesson's title, its heading
-and, twice, the terms it puts in bold (a lesson bolds a term where it defines it).
-A second BM25 index over each lesson's topics - its title, headings, bold terms and
-the prompts of its recall questions, what the lesson sets out to teach - says which
-lesson a question is about. A passage's score is its own score plus
-``TOPIC_WEIGHT`` times its lesson's topic score, each scaled so the best is 1.
+No generative model: every answer is the lessons' own words. Each lesson carries the
+questions learners ask, with one- or two-sentence answers, in ``questions`` blocks
+right after the paragraph they rest on (:class:`neuronlab.learn.sources.QA`). This
+module indexes, with BM25 (``bm25s``) over English stems (``PyStemmer``):
 
+- every phrasing of every question (one document each), and
+- every sentence of every lesson page (with its heading), as the page shows it.
+
+Words pass through :data:`SYNONYMS` first, so that a learner's "derivative", "slope"
+and "gradient", "w" and "weight", "ŷ" and "prediction" meet the lesson's word; a word
+the course never uses is matched to the closest one it does ("activasion") when they
+are nearly the same.
+
+The best question wins when it is confident enough: the share of the question's words
+(weighted by how rare they are in the course, their IDF) that the matched phrasing and
+its answer contain, :func:`coverage`, must reach :data:`ANSWER_THRESHOLD` (chosen by
+measurement on the question set in ``tests/lab/ask_questions.json``; see
+``tests/lab/ask_eval.py``). Otherwise the box says the course does not answer this
+directly and lists the closest passages, as passages.
+
+>>> canonical("What's the derivative of ReLU?")
+['what', 's', 'the', 'slope', 'of', 'relu']
 >>> highlight("The bias shifts z.", {"bias"})
 'The <mark>bias</mark> shifts z.'
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 import html
+import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import bm25s
 import numpy as np
@@ -29,21 +45,134 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
 from ..learn.lessons import LESSONS, Lesson
-from ..learn.quiz import questions_for
+from ..learn.sources import QA
 from .render import Passage
 
 MAX_QUERY = 300  # characters of a question
-RESULTS = 3
-TOPIC_WEIGHT = 3.0  # how much "which lesson is this about" counts against the passage itself
+RESULTS = 3  # closest passages listed
+#: The least :func:`coverage` of a question by the matched entry for the box to answer.
+#: Measured on tests/lab/ask_questions.json (tests/lab/ask_eval.py prints the table):
+#: the lowest value with no confident answer to any question the course cannot answer,
+#: plus a margin.
+ANSWER_THRESHOLD = 0.6
+ANSWER_WEIGHT = 0.15  # an entry's answer words count this much against its phrasings
+EXACT_WEIGHT = 2.0  # and a phrasing that says just what the question says this much
+#: A lone sentence of the lessons (no question entry) is given as the answer only above
+#: this. Measured: sentence answers added more wrong answers than right ones at every
+#: threshold tried, so they are off; sentences rank the closest passages instead.
+SENTENCE_THRESHOLD = math.inf
 #: Words that ask rather than say: "why can't one neuron learn XOR" is about neurons and XOR.
 QUESTION_WORDS = (
-    "what", "why", "how", "does", "do", "did", "doing", "can", "cannot", "can't", "t", "s",
-    "which", "who", "when", "where", "should", "would", "could", "will", "we", "i", "you",
-    "my", "me", "our", "its", "it's", "mean", "means", "happens", "there", "about", "one's",
-    "way", "explain", "tell", "use", "used", "need", "get", "make",
+    "what", "whats", "why", "how", "does", "do", "did", "doing", "can", "cannot", "can't",
+    "t", "s", "which", "who", "when", "where", "should", "would", "could", "will", "we",
+    "i", "you", "my", "me", "our", "its", "it's", "mean", "means", "meant", "happens",
+    "happen", "there", "about", "one's", "way", "explain", "tell", "use", "used", "using",
+    "get", "gets", "got", "please", "actually", "exactly", "really", "thing",
+    "things", "pls", "plz", "anyway", "even", "point", "purpose", "idea", "like", "work",
+    "works", "working", "difference", "different", "between", "vs", "versus", "compared",
+    "mine", "u", "ur", "im", "dont", "doesnt", "isnt", "cant", "wont", "whys", "hows",
+    "simple", "simply", "words", "basically", "example", "role", "job", "meaning",
+    "so", "come", "comes", "good", "keep", "keeps", "some", "have", "has", "see", "each",
+    "instead", "better", "anything", "something", "stand", "stands", "kind", "sort",
+    "from", "during", "made", "function", "functions", "formula", "formulas", "equation",
+    "equations", "know", "also", "just", "any",
+    "k", "j", "n", "m", "e", "g", "o", "r", "d", "c", "f", "h", "q", "v",
 )
-STOPWORDS = sorted(set(STOPWORDS_EN) | set(QUESTION_WORDS))
+STOPWORDS = frozenset(STOPWORDS_EN) | frozenset(QUESTION_WORDS)
 WORD = re.compile(r"\w+", re.U)
+
+#: Words whose capitals mean something: the gates, and ``W``, a layer's weight matrix.
+GATES = [(r"\bAND\b", "andgate"), (r"\bOR\b", "orgate"), (r"\bNOT\b", "notgate"),
+         (r"\bW\.T\b", "weightmatrix transpose"), (r"\bW\b", "weightmatrix")]
+#: Phrases learners and lessons write in several ways, joined into one word first.
+PHRASES = [
+    (r"\bwith[\s-]+respect[\s-]+to\b|\bw\.?r\.?t\.?\b", " "),
+    (r"\bhow[\s-]+many\b|\bnumber[\s-]+of\b|\bcount[\s-]+of\b", "number"),
+    (r"\bwx\b", "weight x"),
+    (r"\bw\.t\b|\bw\s*transposed?\b", "weight transpose"),
+    (r"\bcomes?\s+out\b", "output"),
+    (r"\band[\s-]+gates?\b", "andgate"),
+    (r"\bor[\s-]+gates?\b", "orgate"),
+    (r"\bnot[\s-]+gates?\b", "notgate"),
+    (r"\blearning[\s-]+rates?\b|\bstep[\s-]+sizes?\b|\blr\b|\beta\b|η", "learningrate"),
+    (r"\bgradient[\s-]+descent\b|\bsgd\b|\bstochastic gradient\b", "gradientdescent"),
+    (r"\bmean[\s-]+squared?[\s-]+errors?\b|\bmse\b|\bsquared[\s-]+errors?\b", "mse"),
+    (r"\bcross[\s-]*entropy\b|\blog[\s-]+loss\b|\bnll\b", "crossentropy"),
+    (r"\by[\s-]*hat\b|ŷ", "output"),
+    (r"\bdata[\s-]+sets?\b", "dataset"),
+    (r"\bexclusive[\s-]+or\b", "xor"),
+    (r"\bchain[\s-]+rule\b", "chainrule"),
+    (r"\bdecision[\s-]+boundar(?:y|ies)\b", "boundary"),
+    (r"\bfinite[\s-]+differences?\b|\bnumerical(?:ly)?\b", "finitedifference"),
+    (r"\bback[\s-]*prop(?:agation|agate|agating)?\b|\bbackward[\s-]+pass(?:es)?\b", "backprop"),
+    (r"\bforward[\s-]+pass(?:es)?\b|\bforward[\s-]+propagation\b", "forwardpass"),
+    (r"\bnon[\s-]*linear(?:ity|ities)?\b", "activation"),
+    (r"\bleaky[\s-]+relu\b|\bleaky_relu\b", "leakyrelu"),
+    (r"\bweight[\s-]+matrix\b|\bweight[\s-]+table\b", "weightmatrix"),
+    (r"\bmatrix[\s-]+multiplication\b|\bmatrix[\s-]+products?\b|\bdot[\s-]+products?\b|\bmatmul\b",
+     "matmul"),
+    (r"\bone[\s-]+hot\b", "onehot"),
+    (r"\bover[\s-]*fit(?:ting|s|ted)?\b", "memorise"),
+    (r"\bweight[\s-]+decay\b", "l2"),
+]
+#: Words that mean the same thing in the course, each mapped to the course's word.
+SYNONYMS = {
+    **dict.fromkeys(["slope", "slopes", "derivative", "derivatives", "gradient", "gradients",
+                     "grad", "grads", "differentiate", "differentiating", "partial",
+                     "partials", "derivitive", "derivate"], "slope"),
+    **dict.fromkeys(["big", "bigger", "biggest", "large", "larger", "largest", "huge",
+                     "high", "higher"], "large"),
+    **dict.fromkeys(["small", "smaller", "smallest", "tiny", "low", "lower"], "small"),
+    **dict.fromkeys(["w", "weight", "weights", "wi", "w1", "w2", "w3", "coefficient",
+                     "coefficients"], "weight"),
+    **dict.fromkeys(["b", "bias", "biases", "intercept", "offset"], "bias"),
+    **dict.fromkeys(["output", "outputs", "prediction", "predictions", "predicted",
+                     "predicts"], "output"),
+    **dict.fromkeys(["target", "targets", "label", "labels", "labelled", "labeled", "y",
+                     "truth", "groundtruth"], "target"),
+    **dict.fromkeys(["neuron", "neurons", "unit", "units", "node", "nodes", "perceptron",
+                     "perceptrons"], "neuron"),
+    **dict.fromkeys(["activation", "activations", "squashing", "squash"], "activation"),
+    **dict.fromkeys(["relu", "relus", "rectifier", "rectified"], "relu"),
+    **dict.fromkeys(["sigmoid", "sigmoids", "logistic", "σ"], "sigmoid"),
+    **dict.fromkeys(["loss", "losses", "cost", "objective"], "loss"),
+    **dict.fromkeys(["keras", "tensorflow", "tf"], "keras"),
+    **dict.fromkeys(["pytorch", "torch"], "pytorch"),
+    **dict.fromkeys(["memorise", "memorize", "memorising", "memorizing", "memorises",
+                     "memorizes", "overfitting", "overfit"], "memorise"),
+    **dict.fromkeys(["regularisation", "regularization", "regularise", "regularize"],
+                    "regularisation"),
+    **dict.fromkeys(["convolution", "convolutions", "convolutional", "conv", "cnn",
+                     "cnns", "convnet"], "convolution"),
+    **dict.fromkeys(["sample", "samples", "row", "rows"], "sample"),
+    **dict.fromkeys(["learn", "learns", "learning", "learned", "learnt", "train", "trains",
+                     "training", "trained"], "train"),
+    **dict.fromkeys(["build", "builds", "built", "make", "makes", "construct",
+                     "wire", "wired", "create", "implement", "write", "code"], "build"),
+    **dict.fromkeys(["times", "multiply", "multiplies", "multiplied", "multiplication",
+                     "product", "products"], "multiply"),
+    **dict.fromkeys(["plus"], "sum"),
+    **dict.fromkeys(["move", "moves", "moving", "moved", "go", "goes", "going", "change",
+                     "changes", "changed", "changing", "shift", "shifts", "slide",
+                     "slides", "push", "pushes"], "move"),
+    **dict.fromkeys(["avoid", "prevent", "stop", "stops", "reduce", "fight"], "prevent"),
+    **dict.fromkeys(["one", "single", "lone"], "single"),
+    **dict.fromkeys(["slow", "slower", "slowly", "slowest"], "slow"),
+    **dict.fromkeys(["fast", "faster", "quickly", "quick", "quicker", "fastest"], "fast"),
+    **dict.fromkeys(["net", "nets", "network", "networks", "nn", "neural"], "network"),
+    **dict.fromkeys(["gpu", "gpus", "graphics"], "gpu"),
+    **dict.fromkeys(["xor", "xors"], "xor"),
+    **dict.fromkeys(["fire", "fires", "firing", "fired", "activate", "activates",
+                     "silent", "quiet"], "fire"),
+    **dict.fromkeys(["epoch", "epochs", "iteration", "iterations"], "epoch"),
+    **dict.fromkeys(["validation", "holdout", "held"], "validation"),
+    **dict.fromkeys(["matrix", "matrices", "matrixes"], "matrix"),
+    **dict.fromkeys(["transpose", "transposed", "transposing"], "transpose"),
+    **dict.fromkeys(["sum", "sums", "summed", "add", "adds", "added", "adding", "total"],
+                    "sum"),
+    **dict.fromkeys(["probability", "probabilities", "probs", "likelihood", "chance",
+                     "chances"], "probability"),
+}
 
 
 @functools.cache
@@ -51,10 +180,21 @@ def stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
+def canonical(text: str) -> list[str]:
+    """``text``'s words, lower case, with the course's phrases and synonyms applied."""
+    low = text.replace("’", "'")
+    for pattern, word in GATES:  # upper-case AND, OR, NOT name the gates
+        low = re.sub(pattern, f" {word} ", low)
+    low = low.lower()
+    for pattern, word in PHRASES:
+        low = re.sub(pattern, f" {word} ", low)
+    return [SYNONYMS.get(w, w) for w in WORD.findall(low)]
+
+
 def stems(text: str) -> list[str]:
-    """The stems of ``text``'s words, stop words and question words left out."""
-    words = [w.lower() for w in WORD.findall(text)]
-    kept = [w for w in words if w not in STOPWORDS]
+    """The stems of ``text``'s words after :func:`canonical`, stop and question words
+    left out."""
+    kept = [w for w in canonical(text) if w not in STOPWORDS]
     return list(stemmer().stemWords(kept))
 
 
@@ -63,18 +203,13 @@ def highlight(text: str, wanted: set[str]) -> str:
     out, at = [], 0
     for match in WORD.finditer(text):
         word = match.group(0)
-        if word.lower() not in STOPWORDS and stemmer().stemWord(word.lower()) in wanted:
+        low = SYNONYMS.get(word.lower(), word.lower())
+        if low not in STOPWORDS and stemmer().stemWord(low) in wanted:
             out.append(html.escape(text[at:match.start()]))
             out.append(f"<mark>{html.escape(word)}</mark>")
             at = match.end()
     out.append(html.escape(text[at:]))
     return "".join(out)
-
-
-@dataclass(frozen=True)
-class Hit:
-    lesson: Lesson
-    passage: Passage
 
 
 class BM25:
@@ -95,55 +230,278 @@ class BM25:
         return found / found.max() if found.max() > 0 else found
 
 
-class Index:
-    """Every passage of ``lessons``, and each lesson's topics, ready to be asked."""
+# --------------------------------------------------------------------------- the index
+@dataclass(frozen=True)
+class Sentence:
+    lesson: Lesson
+    passage: Passage
+    number: int  # from 1, as in the page's id ``{anchor}-s{number}``
+    text: str
 
-    def __init__(self, lessons: list[Lesson], passages: dict[int, list[Passage]]) -> None:
-        self.hits = [Hit(lesson, p) for lesson in lessons for p in passages[lesson.number]]
-        self.passages = BM25([
-            stems(f"{hit.lesson.title}. {hit.passage.heading}. {hit.passage.text} "
-                  f"{hit.passage.terms} {hit.passage.terms}") for hit in self.hits])
-        self.lessons = BM25([
-            stems(" ".join([lesson.title, lesson.title] + [
-                f"{p.heading} {p.terms}" for p in passages[lesson.number]] + [
-                q.prompt for q in questions_for(lesson.number)]))
-            for lesson in lessons])
-        self.lesson_row = {lesson.number: row for row, lesson in enumerate(lessons)}
 
-    def search(self, query: str, k: int = RESULTS) -> list[tuple[Hit, float]]:
-        wanted = stems(query)
-        own = self.passages.scores(wanted)
-        topic = self.lessons.scores(wanted)
-        rows = np.array([self.lesson_row[hit.lesson.number] for hit in self.hits], dtype=int)
-        scores = np.where(own > 0, own + TOPIC_WEIGHT * topic[rows], 0.0)
-        order = np.argsort(-scores, kind="stable")[:k]
-        return [(self.hits[i], float(scores[i])) for i in order if scores[i] > 0]
+@dataclass(frozen=True)
+class Entry:
+    lesson: Lesson
+    qa: QA
+    passage: Passage | None  # the paragraph just before its questions block
 
 
 PassagesOf = Callable[[int], list[Passage]]  # lesson number -> its rendered passages
+AnchorsOf = Callable[[int], list[str]]  # lesson number -> anchor before each questions block
+
+
+class Index:
+    """Every question phrasing and every sentence of ``lessons``, ready to be asked."""
+
+    def __init__(self, lessons: list[Lesson], passages: dict[int, list[Passage]],
+                 anchors: dict[int, list[str]], *, with_questions: bool = True) -> None:
+        self.entries: list[Entry] = []
+        if with_questions:
+            for lesson in lessons:
+                by_anchor = {p.anchor: p for p in passages[lesson.number]}
+                after = anchors[lesson.number]
+                for qa in lesson.answers:
+                    anchor = after[qa.block] if qa.block < len(after) else ""
+                    self.entries.append(Entry(lesson, qa, by_anchor.get(anchor)))
+        self.asked = [(e, text) for e in self.entries for text in e.qa.asked]
+        self.sentences = [Sentence(lesson, p, i, text) for lesson in lessons
+                          for p in passages[lesson.number]
+                          for i, text in enumerate(p.sentences, 1)]
+        self.passages = [(lesson, p) for lesson in lessons for p in passages[lesson.number]]
+        where = {id(p): row for row, (_, p) in enumerate(self.passages)}
+        self.sentence_rows = [where[id(s.passage)] for s in self.sentences]
+        asked_docs = [stems(text) for _, text in self.asked]
+        self.answer_docs = [set(stems(e.qa.answer)) for e in self.entries]
+        sentence_docs = [stems(f"{s.passage.heading}. {s.text}") for s in self.sentences]
+        passage_docs = [stems(f"{lesson.title}. {p.heading}. {p.text} {p.terms}")
+                        for lesson, p in self.passages]
+        self.asked_index = BM25(asked_docs)
+        self.answer_index = BM25([sorted(d) for d in self.answer_docs] or [])
+        self.sentence_index = BM25(sentence_docs)
+        self.passage_index = BM25(passage_docs)
+        self.asked_docs = [set(d) for d in asked_docs]
+        #: each entry's words: all its phrasings and its answer
+        self.entry_words = [set(self.answer_docs[i]) for i in range(len(self.entries))]
+        row = {id(e): i for i, e in enumerate(self.entries)}
+        for k, (entry, _) in enumerate(self.asked):
+            self.entry_words[row[id(entry)]] |= self.asked_docs[k]
+        self.sentence_docs = [set(d) for d in sentence_docs]
+        # how rare each word is in the whole course (for coverage)
+        everything = asked_docs + [sorted(d) for d in self.answer_docs] + passage_docs
+        df: dict[str, int] = {}
+        for doc in everything:
+            for stem in set(doc):
+                df[stem] = df.get(stem, 0) + 1
+        total = len(everything)
+        self.idf = {s: math.log(1 + total / n) for s, n in df.items()}
+        self.unknown_idf = math.log(1 + total)
+        self.fix_typos = True
+        self.words = sorted({w for _, text in self.asked for w in canonical(text)} |
+                            {w for e in self.entries for w in canonical(e.qa.answer)} |
+                            {w for _, p in self.passages for w in canonical(p.text)})
+
+    def weight(self, stem: str) -> float:
+        return self.idf.get(stem, self.unknown_idf)
+
+    def query(self, text: str) -> list[str]:
+        """The stems of a question. A word the course never uses is first replaced by
+        the closest word it does, when they are nearly the same (a typo:
+        "activasion", "seperable"); it is kept as it is otherwise."""
+        words = []
+        for word in canonical(text):
+            if word in STOPWORDS:
+                continue
+            if self.fix_typos and word not in self.words and len(word) >= 6:
+                close = difflib.get_close_matches(word, self.words, n=1, cutoff=0.85)
+                word = close[0] if close else word
+            words.append(word)
+        return list(stemmer().stemWords(words))
+
+    def coverage(self, wanted: list[str], have: set[str]) -> float:
+        """The IDF-weighted share of ``wanted`` (a question's stems) found in ``have``."""
+        unique = set(wanted)
+        total = sum(self.weight(s) for s in unique)
+        return sum(self.weight(s) for s in unique if s in have) / total if total else 0.0
+
+    def overlap(self, wanted: list[str], phrasing: set[str]) -> float:
+        """How closely a question and a phrasing say the same words: the harmonic mean
+        of the share of each found in the other (IDF-weighted)."""
+        found = self.coverage(wanted, phrasing)
+        said = self.coverage(sorted(phrasing), set(wanted))
+        return 2 * found * said / (found + said) if found + said else 0.0
+
+    def best_entry(self, wanted: list[str]) -> tuple[int, float, float]:
+        """``(entry, score, coverage)`` of the best question entry (-1 if none)."""
+        if not self.asked:
+            return -1, 0.0, 0.0
+        asked = self.asked_index.scores(wanted)
+        answers = self.answer_index.scores(wanted)
+        row = {id(e): i for i, e in enumerate(self.entries)}
+        best: dict[int, float] = {}
+        exact: dict[int, float] = {}  # how closely the question says one of its phrasings
+        for k, (entry, _) in enumerate(self.asked):
+            i = row[id(entry)]
+            best[i] = max(best.get(i, 0.0), asked[k])
+            if asked[k] > 0:
+                exact[i] = max(exact.get(i, 0.0), self.overlap(wanted, self.asked_docs[k]))
+        covered = [self.coverage(wanted, self.entry_words[i]) for i in range(len(self.entries))]
+        scores = np.array([best.get(i, 0.0) + ANSWER_WEIGHT * answers[i] + covered[i]
+                           + EXACT_WEIGHT * exact.get(i, 0.0)
+                           if best.get(i, 0.0) + answers[i] > 0 else 0.0
+                           for i in range(len(self.entries))])
+        if not len(scores) or scores.max() <= 0:
+            return -1, 0.0, 0.0
+        i = int(np.argmax(scores))
+        return i, float(scores[i]), covered[i]
+
+    def best_sentence(self, wanted: list[str]) -> tuple[int, float, float]:
+        scores = self.sentence_index.scores(wanted)
+        if not len(scores) or scores.max() <= 0:
+            return -1, 0.0, 0.0
+        i = int(np.argmax(scores))
+        return i, float(scores[i]), self.coverage(wanted, self.sentence_docs[i])
+
+    def closest(self, wanted: list[str], k: int = RESULTS) -> list[tuple[Lesson, Passage, float]]:
+        """The passages that say most of ``wanted``: each scored by its best sentence
+        and by its words as a whole."""
+        scores = self.passage_index.scores(wanted)
+        by_sentence = self.sentence_index.scores(wanted)
+        best = np.zeros(len(self.passages))
+        for row, sentence_row in enumerate(self.sentence_rows):
+            best[sentence_row] = max(best[sentence_row], by_sentence[row])
+        scores = (scores + best) / 2
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [(*self.passages[i], float(scores[i])) for i in order if scores[i] > 0]
 
 
 @functools.cache
-def index(passages_of: PassagesOf) -> Index:
+def index(passages_of: PassagesOf, anchors_of: AnchorsOf) -> Index:
     """The index of the whole course, built on first use (once per process for each
     source of passages; the course pages hand in their renderer's)."""
-    return Index(LESSONS, {lesson.number: passages_of(lesson.number) for lesson in LESSONS})
+    return Index(LESSONS, {lesson.number: passages_of(lesson.number) for lesson in LESSONS},
+                 {lesson.number: anchors_of(lesson.number) for lesson in LESSONS})
 
 
-def ask(query: str, passages_of: PassagesOf) -> list[dict[str, Any]]:
-    """The best passages for ``query``, as the page shows them."""
+# --------------------------------------------------------------------------- answers
+@dataclass(frozen=True)
+class Found:
+    """What the box makes of a question: an answer (``entry`` or ``sentence``), or none,
+    and the closest passages either way."""
+
+    entry: Entry | None
+    sentence: Sentence | None
+    confidence: float
+    closest: list[tuple[Lesson, Passage, float]]
+
+    @property
+    def answered(self) -> bool:
+        return self.entry is not None or self.sentence is not None
+
+
+def find(query: str, idx: Index, *, threshold: float = ANSWER_THRESHOLD,
+         sentence_threshold: float = SENTENCE_THRESHOLD) -> Found:
+    """The answer to ``query`` from ``idx``, if one fits well enough."""
+    wanted = idx.query(query)
+    closest = idx.closest(wanted)
+    if not wanted:
+        return Found(None, None, 0.0, [])
+    e, _, e_cover = idx.best_entry(wanted)
+    if e >= 0 and e_cover >= threshold:
+        return Found(idx.entries[e], None, e_cover, closest)
+    s, _, s_cover = idx.best_sentence(wanted)
+    if s >= 0 and s_cover >= sentence_threshold:
+        return Found(None, idx.sentences[s], s_cover, closest)
+    return Found(None, None, max(e_cover, s_cover if s >= 0 else 0.0), closest)
+
+
+def _passage_json(lesson: Lesson, passage: Passage, wanted: set[str],
+                  score: float | None = None) -> dict[str, Any]:
+    base = f"/lessons/{lesson.slug}"
+    out = {
+        "lesson": lesson.number, "slug": lesson.slug, "title": lesson.title,
+        "heading": passage.heading, "url": f"{base}#{passage.anchor}",
+        "widget": f"{base}#{passage.widget}" if passage.widget else None,
+        "html": highlight(passage.text, wanted),
+        "title_html": highlight(lesson.title, wanted),
+        "heading_html": highlight(passage.heading, wanted),
+    }
+    if score is not None:
+        out["score"] = round(score, 3)
+    return out
+
+
+def _which_sentence(passage: Passage, answer: str) -> int:
+    """The sentence of ``passage`` (from 1) that says most of ``answer``."""
+    said = set(stems(answer))
+    best, number = -1.0, 1
+    for i, text in enumerate(passage.sentences, 1):
+        mine = set(stems(text))
+        overlap = len(said & mine) / math.sqrt(len(mine) + 1)
+        if overlap > best:
+            best, number = overlap, i
+    return number
+
+
+def _marked(passage: Passage, number: int) -> str:
+    """The passage's sentences, escaped, the ``number``-th in ``<mark>``."""
+    parts = [f"<mark>{html.escape(s)}</mark>" if i == number else html.escape(s)
+             for i, s in enumerate(passage.sentences, 1)]
+    return " ".join(parts) if parts else html.escape(passage.text)
+
+
+def _show(lesson: Lesson, qa: QA) -> dict[str, Any] | None:
+    """The "show me" of an answer: the lesson page, its widget of that kind opened with
+    the answer's settings (read by ask.js from ``?show=KIND&with=JSON``)."""
+    if qa.show is None or qa.show.kind not in {w.kind for w in lesson.widgets}:
+        return None
+    settings = json.dumps(qa.show.settings, separators=(",", ":"))
+    return {"widget": qa.show.kind, "settings": qa.show.settings,
+            "url": f"/lessons/{lesson.slug}?show={quote(qa.show.kind)}&with={quote(settings)}"
+                   f"#widget-{qa.show.kind}"}
+
+
+def answer_json(found: Found, query: str) -> dict[str, Any]:
+    """What ``GET /api/search`` returns for ``found``."""
     wanted = set(stems(query))
-    results = []
-    for hit, score in index(passages_of).search(query):
-        lesson, passage = hit.lesson, hit.passage
-        base = f"/lessons/{lesson.slug}"
-        results.append({
+    passages = [_passage_json(lesson, p, wanted, score) for lesson, p, score in found.closest]
+    out: dict[str, Any] = {"query": query, "answered": found.answered,
+                           "confidence": round(found.confidence, 3), "answer": None,
+                           "results": passages}
+    if found.entry is not None:
+        entry = found.entry
+        lesson, passage = entry.lesson, entry.passage
+        answer: dict[str, Any] = {
+            "kind": "question", "text": entry.qa.answer, "asked": entry.qa.asked[0],
             "lesson": lesson.number, "slug": lesson.slug, "title": lesson.title,
-            "heading": passage.heading, "score": round(score, 3),
-            "url": f"{base}#{passage.anchor}",
-            "widget": f"{base}#{passage.widget}" if passage.widget else None,
-            "html": highlight(passage.text, wanted),
-            "title_html": highlight(lesson.title, wanted),
-            "heading_html": highlight(passage.heading, wanted),
-        })
-    return results
+            "show": _show(lesson, entry.qa)}
+        if passage is not None:
+            number = _which_sentence(passage, entry.qa.answer)
+            answer.update(heading=passage.heading, sentence=passage.sentences[number - 1]
+                          if passage.sentences else passage.text,
+                          url=f"/lessons/{lesson.slug}#{passage.anchor}-s{number}",
+                          passage_url=f"/lessons/{lesson.slug}#{passage.anchor}",
+                          passage_html=_marked(passage, number))
+        out["answer"] = answer
+    elif found.sentence is not None:
+        s = found.sentence
+        out["answer"] = {
+            "kind": "sentence", "text": s.text, "asked": None, "lesson": s.lesson.number,
+            "slug": s.lesson.slug, "title": s.lesson.title, "show": None,
+            "heading": s.passage.heading, "sentence": s.text,
+            "url": f"/lessons/{s.lesson.slug}#{s.passage.anchor}-s{s.number}",
+            "passage_url": f"/lessons/{s.lesson.slug}#{s.passage.anchor}",
+            "passage_html": _marked(s.passage, s.number)}
+    if out["answer"]:  # the passage the answer comes from is not listed twice
+        out["results"] = [p for p in passages
+                          if p["url"] != out["answer"].get("passage_url")][:RESULTS - 1]
+    else:
+        out["message"] = ("The course does not answer this directly." +
+                          (" The closest passages:" if passages else
+                           " No passage of the lessons matches those words."))
+    return out
+
+
+def ask(query: str, passages_of: PassagesOf, anchors_of: AnchorsOf) -> dict[str, Any]:
+    """The answer to ``query`` (or "not answered") and the closest passages, as the page
+    shows them."""
+    return answer_json(find(query, index(passages_of, anchors_of)), query)
