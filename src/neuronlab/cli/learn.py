@@ -394,7 +394,8 @@ def cmd_quiz(args: argparse.Namespace, console: Console) -> int:
     for warning in store.warnings:
         _say(console, Text(f"warning: {warning}", style="yellow"))
     score = session.run(questions)
-    if score.no_input:
+    if score.no_input and not (sys.stdin is not None and not sys.stdin.closed
+                               and sys.stdin.isatty()):
         say(f"\n{NO_INPUT}")
         return 0
     if score.stopped:
