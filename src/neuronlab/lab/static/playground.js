@@ -285,6 +285,17 @@ export function initPlayground(root, app) {
         selectRow({ id: "pg-loss", label: "loss", value: cfg.loss,
           options: [["auto", "auto (by task)"], ["mse", "mse"], ["mae", "mae"]],
           onChange: (v) => { cfg.loss = v; reconfigure(); } })));
+    // A truth table is its rows: no number of points, no noise, no split (train = test).
+    const table = cfg.dataset === "xor4";
+    for (const id of ["pg-samples", "pg-noise-range", "pg-noise-num", "pg-train-range",
+      "pg-train-num"]) {
+      const input = document.getElementById(id);
+      if (input) {
+        input.disabled = table;
+        input.title = table ? "xor4 is the 4 rows of the truth table: every row is trained "
+          + "on and tested on" : "";
+      }
+    }
   }
 
   // ---------------------------------------------------------------- session
