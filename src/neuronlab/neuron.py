@@ -136,7 +136,17 @@ def boundary_text(w1: float, w2: float, bias: float,
     'x1 + x2 = 1.5'
     >>> boundary_text(2.0, -1.0, -1.0)
     '2·x1 - x2 = 1'
+
+    A line whose first term would start with a minus is written with every sign
+    flipped (the same line): NOT's ``-x1 + 0.5 = 0`` reads ``x1 = 0.5``.
+
+    >>> boundary_text(-1.0, 0.0, 0.5)
+    'x1 = 0.5'
+    >>> boundary_text(-1.0, 2.0, 0.5)
+    'x1 - 2·x2 = 0.5'
     """
+    if (w1 or w2) < 0:
+        w1, w2, bias = -w1, -w2, -bias
     terms = []
     for i, w in enumerate((w1, w2), start=1):
         if w == 0:

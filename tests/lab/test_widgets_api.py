@@ -130,6 +130,12 @@ def test_softmax_is_the_library_s_and_sums_to_one(client):
     assert r["sum"] == pytest.approx(1.0)
     big = post(client, "/api/widgets/softmax", {"scores": [100.0, -100.0]})
     assert big["probabilities"] == pytest.approx([1.0, 0.0])
+    # lesson 12's example: the naive exponentials overflow, the shifted ones do not
+    stable = post(client, "/api/widgets/softmax", {"scores": [1000.0, 1001.0, 1002.0]})
+    assert stable["shifted"] == [-2.0, -1.0, 0.0] and stable["max"] == 1002.0
+    shifted = np.exp(np.array([-2.0, -1.0, 0.0]))
+    assert stable["probabilities"] == pytest.approx((shifted / shifted.sum()).tolist())
+    assert stable["exponentials"] == pytest.approx(shifted.tolist())
 
 
 def test_puzzle_steps_are_train_puzzle_s(client):
@@ -272,7 +278,7 @@ BAD = [
     ("/api/widgets/mse", {"targets": [0, 1]}, "XOR's four"),
     ("/api/widgets/softmax", {"scores": [1.0]}, "'scores'"),
     ("/api/widgets/softmax", {"scores": [1.0, True]}, "scores[1]"),
-    ("/api/widgets/softmax", {"scores": [1.0, 1000.0]}, "between"),
+    ("/api/widgets/softmax", {"scores": [1.0, 1e7]}, "between"),
     ("/api/widgets/puzzle", {"steps": 10**6}, "'steps'"),
     ("/api/widgets/puzzle", {"steps": 5.0}, "whole number"),
     ("/api/widgets/puzzle", {"learning_rate": 0}, "learning_rate"),

@@ -19,7 +19,7 @@ from conftest import needs_browser
 
 from neuronlab import activations, losses, stories
 from neuronlab.lab.views import DEFAULT_BATCH, DEFAULT_LAYER
-from neuronlab.lab.widgets import mse_view
+from neuronlab.lab.widgets import lesson_widgets, mse_view
 from neuronlab.layers import Dense
 from neuronlab.neuron import Neuron
 
@@ -41,8 +41,9 @@ def gallery(browser, live_server) -> Iterator[Any]:
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        # A 400 is a refusal the widget shows in its own words (tested where it happens).
         page.on("console", lambda message: errors.append(message.text)
-                if message.type == "error" else None)
+                if message.type == "error" and "status of 400" not in message.text else None)
         page.on("request", lambda request: outside.append(request.url)
                 if not request.url.startswith((live_server.url, "data:", "blob:")) else None)
         page.goto(f"{live_server.url}/widgets?token={live_server.token}")
@@ -161,6 +162,9 @@ def test_gate_widget(gallery):
     text(page, "#w-gate-out2", expected[1])
     assert outputs(page) == expected
     assert page.locator("#w-gate-square line.boundary").count() == 1
+    page.click("#w-gate-preset-not")  # NOT: -1·x1 + 0.5 = 0, written solved for x1
+    text(page, "#w-gate-equation", "boundary: x1 = 0.5")
+    assert outputs(page) == ["1", "1", "0", "0"]
     reset(page, "w-gate")
     text(page, "#w-gate-equation", "boundary: x1 + x2 = 1.5")
 
@@ -278,28 +282,63 @@ def test_puzzle_widget(gallery):
 
 
 def test_playground_card_opens_the_playground_with_the_lesson_settings(gallery, live_server):
+    # The lesson's own marker says what the link must carry.
+    settings = next(w["settings"] for w in lesson_widgets() if w["kind"] == "playground")
+    value = lambda v: ",".join(map(value, v)) if isinstance(v, list) else (  # noqa: E731
+        f"{v:g}" if isinstance(v, float) else str(v))
+    names = {"dataset": "pd", "hidden": "ph", "activation": "pa", "optimizer": "po",
+             "learning_rate": "pl", "seed": "ps", "batch_size": "pb"}
+    expected = [f"{key}={value(settings[field])}" for field, key in names.items()
+                if field in settings]
+    assert len(expected) >= 5
     page = gallery()
     href = page.locator("#w-playground-open").get_attribute("href")
     assert href.startswith(f"{live_server.url}/explore#view=playground&")
-    for part in ("pd=xor", "ph=4", "pa=sigmoid", "po=sgd", "pl=1", "ps=0"):
+    for part in expected:
         assert part in href.split("#")[1].split("&")
     page.click("#w-playground-open")
     page.wait_for_selector("body[data-ready=true]")
     page.wait_for_selector("#pg-play")
-    assert "pd=xor" in page.url and "pl=1" in page.url
+    assert all(part in page.url for part in expected[:2])
 
 
 def test_softmax_widget(gallery):
+    # Classes are counted from 0, as lesson 12 counts them ("if class 0 is the true one").
     page = gallery()
-    text(page, "#w-softmax-p1", "0.659")
+    text(page, "#w-softmax-p0", "0.659")
     text(page, "#w-softmax-sum", "1.000")
-    press(page, "#w-softmax-s3-range", "ArrowRight", 25)  # the last score from 0.1 to 2.6
-    s3 = float(page.locator("#w-softmax-s3-range").input_value())
-    p = activations.get("softmax").forward(np.array([[2.0, 1.0, s3]]))[0]
-    text(page, "#w-softmax-p3", f"{p[2]:.3f}")
+    contains(page, "#w-softmax-bars", "class 0")
+    assert "class 3" not in page.locator("#w-softmax-bars").inner_text()
+    press(page, "#w-softmax-s2-range", "ArrowRight", 25)  # the last score from 0.1 to 2.6
+    s2 = float(page.locator("#w-softmax-s2-range").input_value())
+    p = activations.get("softmax").forward(np.array([[2.0, 1.0, s2]]))[0]
+    text(page, "#w-softmax-p2", f"{p[2]:.3f}")
     text(page, "#w-softmax-sum", "1.000")
     reset(page, "w-softmax")
-    text(page, "#w-softmax-p1", "0.659")
+    text(page, "#w-softmax-p0", "0.659")
+
+
+def test_softmax_widget_takes_the_lesson_s_large_scores(gallery):
+    page = gallery()
+    page.fill("#w-softmax-scores", "1000, 1001, 1002")
+    page.press("#w-softmax-scores", "Enter")
+    big = activations.get("softmax").forward(np.array([[1000.0, 1001.0, 1002.0]]))[0]
+    assert np.isfinite(big).all()
+    text(page, "#w-softmax-p2", f"{big[2]:.3f}")
+    text(page, "#w-softmax-p0", f"{big[0]:.3f}")
+    contains(page, "#w-softmax-shift", "z − max = [-2.00, -1.00, 0.00]")
+    assert page.locator("#w-softmax-s0-range").input_value() == "1000"
+    sync_api.expect(page.locator("#w-softmax .widget-error")).to_be_hidden()
+    # A refused list: the reason shows, and no bars of the old scores stay on screen.
+    page.fill("#w-softmax-scores", "1, two")
+    page.press("#w-softmax-scores", "Enter")
+    contains(page, "#w-softmax .widget-error", "scores[1]")
+    sync_api.expect(page.locator("#w-softmax-bars .prob-row")).to_have_count(0)
+    text(page, "#w-softmax-sum", "—")
+    page.fill("#w-softmax-scores", "1, 2")
+    page.press("#w-softmax-scores", "Enter")
+    sync_api.expect(page.locator("#w-softmax-bars .prob-row")).to_have_count(2)
+    sync_api.expect(page.locator("#w-softmax .widget-error")).to_be_hidden()
 
 
 # --------------------------------------------------------------------------- a11y, layout

@@ -226,12 +226,28 @@ def mse_view(body: dict[str, Any]) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- softmax
+#: The largest score the softmax widget takes: lesson 12's [1000, 1001, 1002] and far more.
+SOFTMAX_BOUND = 1e6
+
+
 def softmax_view(body: dict[str, Any]) -> dict[str, Any]:
-    """``softmax(scores)``, computed by :class:`~neuronlab.activations.Softmax`."""
+    """``softmax(scores)``, computed by :class:`~neuronlab.activations.Softmax`.
+
+    With it, the steps of the stable form the library uses: the largest score, the
+    shifted scores ``z - max(z)`` (all at most 0) and their exponentials (at most 1).
+
+    >>> r = softmax_view({"scores": [1000, 1001, 1002]})
+    >>> r["shifted"], [round(p, 3) for p in r["probabilities"]]
+    ([-2.0, -1.0, 0.0], [0.09, 0.245, 0.665])
+    """
     only(body, ("scores",))
-    scores = numbers(require(body, "scores"), "scores", 2, 10, bound=100.0)
-    p = activations.get("softmax").forward(np.array([scores], dtype=np.float64))[0]
-    return {"scores": scores, "probabilities": p.tolist(), "sum": float(p.sum())}
+    scores = numbers(require(body, "scores"), "scores", 2, 10, bound=SOFTMAX_BOUND)
+    z = np.array([scores], dtype=np.float64)
+    p = activations.get("softmax").forward(z)[0]
+    shifted = z[0] - z[0].max()
+    return {"scores": scores, "probabilities": p.tolist(), "sum": float(p.sum()),
+            "max": float(z[0].max()), "shifted": (shifted + 0.0).tolist(),
+            "exponentials": np.exp(shifted).tolist()}
 
 
 # --------------------------------------------------------------------------- puzzle

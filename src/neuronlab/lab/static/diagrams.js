@@ -54,7 +54,7 @@ function padded(box, pad) {
  * no circle and no fixed box, and stays inside the picture; a label with no free spot
  * is hidden (its link's tooltip and the step-by-step lines still give the number).
  */
-function placeLabels(svg, labels, circles, fixed, width, height) {
+export function placeLabels(svg, labels, circles, fixed, width, height) {
   const taken = fixed.map((el) => padded(el.getBBox(), 1));
   for (const { el, spots } of labels) {
     let free = false;
@@ -90,7 +90,10 @@ function fitNodes(svg) {
         const room = 2 * Math.sqrt(Math.max(0, r * r - dy * dy)) - 6;
         if (box.width <= room) break;
         const size = parseFloat(getComputedStyle(text).fontSize);
-        text.style.fontSize = `${size * Math.max(0.5, room / box.width) * 0.97}px`;
+        // never below 11 px: a number that small is not read (the tooltip has it too)
+        const smaller = Math.max(11, size * Math.max(0.5, room / box.width) * 0.97);
+        if (smaller >= size) break;
+        text.style.fontSize = `${smaller}px`;
       }
     }
   }
@@ -101,7 +104,7 @@ function fitRight(text, width) {
   const box = text.getBBox();
   if (box.width && box.x + box.width > width - 2) {
     const size = parseFloat(getComputedStyle(text).fontSize);
-    text.style.fontSize = `${(size * (width - 2 - box.x)) / box.width}px`;
+    text.style.fontSize = `${Math.max(11, (size * (width - 2 - box.x)) / box.width)}px`;
   }
 }
 
@@ -109,9 +112,9 @@ function fitRight(text, width) {
 function node(x, y, r, cls, lines, title) {
   const group = s("g", { class: cls });
   group.append(s("circle", { cx: x, cy: y, r }));
-  const top = y - (lines.length - 1) * 7;
+  const top = y - (lines.length - 1) * 8;
   lines.forEach((line, i) => {
-    group.append(s("text", { x, y: top + i * 14 + 4, "text-anchor": "middle", text: line }));
+    group.append(s("text", { x, y: top + i * 16 + 4, "text-anchor": "middle", text: line }));
   });
   if (title) group.append(s("title", { text: title }));
   return group;
@@ -139,8 +142,8 @@ function along(x1, y1, x2, y2, ts, dy) {
  * Narrow (a phone): the output y sits under the neuron, so the links keep their room.
  */
 export function drawNeuron(svg, r) {
-  const width = widthFor(svg, 380, 600);
-  watch(svg, 380, 600, width, () => drawNeuron(svg, r));
+  const width = widthFor(svg, 300, 600);
+  watch(svg, 300, 600, width, () => drawNeuron(svg, r));
   const narrow = width < 520;
   const n = r.inputs.length;
   const gap = 64;
@@ -201,7 +204,7 @@ export function drawNeuron(svg, r) {
     parts.push(f);
     fixed.push(f);
   }
-  parts.push(node(ox, oy, rOut, "node output", ["y =", computedText(r.y)],
+  parts.push(node(ox, oy, rOut, "node output", ["ŷ =", computedText(r.y)],
     "the neuron's output"));
   replace(svg, parts);
   fitNodes(svg);
@@ -213,8 +216,8 @@ export function drawNeuron(svg, r) {
  * right. `flow` is the list of per-neuron computations the server sent.
  */
 export function drawLayer(svg, { inputs, flow, animate = false, caption = "" }) {
-  const width = widthFor(svg, 380, 620);
-  watch(svg, 380, 620, width, () => drawLayer(svg, { inputs, flow, animate, caption }));
+  const width = widthFor(svg, 300, 620);
+  watch(svg, 300, 620, width, () => drawLayer(svg, { inputs, flow, animate, caption }));
   const narrow = width < 520;
   const n = inputs.length;
   const m = flow.length;
@@ -271,13 +274,14 @@ export function drawLayer(svg, { inputs, flow, animate = false, caption = "" }) 
     parts.push(node(x1, yOut(j), rN, "node neuron",
       [`N${j + 1}`, `z ${computedText(neuron.z)}`], neuron.z_line));
     circles.push({ cx: x1, cy: yOut(j), r: rN });
-    const b = s("text", { x: x1 + rN + 4, y: yOut(j) - 8, class: "link-label bias",
-      text: `b ${setText(neuron.bias)}` });
+    // Narrow: the bias under the output's number (beside the neuron it meets that number).
+    const b = s("text", { x: narrow ? xEnd + 6 : x1 + rN + 4, y: yOut(j) + (narrow ? 22 : -8),
+      class: "link-label bias", text: `b ${setText(neuron.bias)}` });
     parts.push(b);
     fixed.push(b);
     parts.push(s("line", { x1: x1 + rN, y1: yOut(j), x2: xEnd, y2: yOut(j), class: "out-link" }));
     const out = s("text", { x: xEnd + 6, y: yOut(j) + 5, class: "out-value",
-      text: `y${j + 1} = ${computedText(neuron.y)}` });
+      text: `ŷ${j + 1} = ${computedText(neuron.y)}` });
     parts.push(out);
     outs.push(out);
     fixed.push(out);
@@ -289,12 +293,40 @@ export function drawLayer(svg, { inputs, flow, animate = false, caption = "" }) 
 }
 
 /**
- * A line plot of one or more series: {x: [...], y: [...], color, label}. The axes span
- * the data; `marker` ({x, y, label}) is drawn as a dot.
+ * Round tick values for the range [a, b]: about `count` steps of 1, 2 or 5 times a power
+ * of ten, from the last tick at or below a to the first at or above b (with `inside`,
+ * only the ticks within [a, b]). niceTicks(-0.057, 1.06) -> [-0.5, 0, 0.5, 1, 1.5];
+ * niceTicks(0, 1990) -> [0, 500, 1000, 1500, 2000].
  */
-export function linePlot(svg, { series, marker = null, width = 420, height = 220,
-  xLabel = "", yLabel = "", yMin = null }) {
-  const pad = { left: 52, right: 12, top: 22, bottom: 34 };
+export function niceTicks(a, b, count = 4, inside = false) {
+  const raw = (b - a) / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((v) => v >= raw * 0.999) || 10 * power;
+  const first = inside ? Math.ceil(a / step - 1e-9) : Math.floor(a / step + 1e-9);
+  const last = inside ? Math.floor(b / step + 1e-9) : Math.ceil(b / step - 1e-9);
+  const digits = Math.max(0, -Math.floor(Math.log10(step) + 1e-9) + (step / power === 2.5 ? 1 : 0));
+  const ticks = [];
+  for (let k = first; k <= last; k++) ticks.push(Number((k * step).toFixed(digits)) + 0);
+  return ticks;
+}
+
+/** A tick value as text: as few decimals as its step needs. */
+export function tickText(v, ticks) {
+  const decimals = Math.max(0, ...ticks.map((t) => (String(t).split(".")[1] || "").length));
+  return v.toFixed(decimals).replace(/^-(0\.?0*)$/, "$1");
+}
+
+/**
+ * A line plot of one or more series: {x: [...], y: [...], color, label}. The axes run
+ * between round ticks that hold the data; `marker` ({x, y, label}) is drawn as a dot.
+ * The picture is as wide (in its own units) as on screen, 300 to 560, so its 11-13 px
+ * text stays that size; `width` fixes it instead.
+ */
+export function linePlot(svg, options) {
+  const { series, marker = null, height = 220, xLabel = "", yLabel = "", yMin = null } = options;
+  const width = options.width ?? widthFor(svg, 300, 560);
+  if (options.width === undefined) watch(svg, 300, 560, width, () => linePlot(svg, options));
+  const pad = { left: 52, right: 14, top: 24, bottom: 36 };
   const xs = series.flatMap((se) => se.x);
   const ys = series.flatMap((se) => se.y).filter((v) => v !== null && Number.isFinite(v));
   if (marker) { xs.push(marker.x); ys.push(marker.y); }
@@ -308,28 +340,30 @@ export function linePlot(svg, { series, marker = null, width = 420, height = 220
   let [ya, yb] = [yMin ?? Math.min(...ys), Math.max(...ys)];
   if (xa === xb) { xa -= 1; xb += 1; }
   if (ya === yb) { ya -= 1; yb += 1; }
-  const margin = (yb - ya) * 0.06;
-  ya -= yMin === null ? margin : 0;
-  yb += margin;
+  const xTicks = niceTicks(xa, xb, width < 400 ? 3 : 5);
+  const yTicks = niceTicks(ya, yb, 4);
+  [xa, xb] = [xTicks[0], xTicks[xTicks.length - 1]];
+  [ya, yb] = [yTicks[0], yTicks[yTicks.length - 1]];
   const px = (x) => pad.left + ((x - xa) / (xb - xa)) * (width - pad.left - pad.right);
   const py = (y) => height - pad.bottom - ((y - ya) / (yb - ya)) * (height - pad.top - pad.bottom);
   const parts = [
     s("rect", { x: pad.left, y: pad.top, width: width - pad.left - pad.right,
       height: height - pad.top - pad.bottom, class: "plot-area" }),
   ];
-  if (ya < 0 && yb > 0) parts.push(s("line", { x1: pad.left, x2: width - pad.right,
-    y1: py(0), y2: py(0), class: "zero-axis" }));
-  if (xa < 0 && xb > 0) parts.push(s("line", { x1: px(0), x2: px(0), y1: pad.top,
-    y2: height - pad.bottom, class: "zero-axis" }));
-  for (const [v, anchor] of [[xa, "start"], [xb, "end"]]) {
-    parts.push(s("text", { x: px(v), y: height - pad.bottom + 14, "text-anchor": anchor,
-      class: "tick", text: Number.isInteger(v) ? v : fmt(v, 1) }));
-  }
-  for (const v of [ya, yb]) {
+  for (const v of yTicks.slice(1, -1)) parts.push(s("line", { x1: pad.left, x2: width - pad.right,
+    y1: py(v), y2: py(v), class: v === 0 ? "zero-axis" : "grid-line" }));
+  for (const v of xTicks.slice(1, -1)) parts.push(s("line", { x1: px(v), x2: px(v), y1: pad.top,
+    y2: height - pad.bottom, class: v === 0 ? "zero-axis" : "grid-line" }));
+  xTicks.forEach((v, k) => {
+    const anchor = k === 0 ? "start" : k === xTicks.length - 1 ? "end" : "middle";
+    parts.push(s("text", { x: px(v), y: height - pad.bottom + 15, "text-anchor": anchor,
+      class: "tick", text: tickText(v, xTicks) }));
+  });
+  for (const v of yTicks) {
     parts.push(s("text", { x: pad.left - 6, y: py(v) + 4, "text-anchor": "end", class: "tick",
-      text: fmt(v, Math.abs(v) < 1 ? 3 : 1) }));
+      text: tickText(v, yTicks) }));
   }
-  parts.push(s("text", { x: (width + pad.left) / 2, y: height - 4, "text-anchor": "middle",
+  parts.push(s("text", { x: (width + pad.left) / 2, y: height - 3, "text-anchor": "middle",
     class: "axis-label", text: xLabel }));
   parts.push(s("text", { x: pad.left, y: pad.top - 8, "text-anchor": "start",
     class: "axis-label", text: yLabel }));
@@ -348,8 +382,12 @@ export function linePlot(svg, { series, marker = null, width = 420, height = 220
   });
   if (marker) {
     parts.push(s("circle", { cx: px(marker.x), cy: py(marker.y), r: 5, class: "marker" }));
-    if (marker.label) parts.push(s("text", { x: px(marker.x) + 8, y: py(marker.y) - 8,
-      class: "marker-label", text: marker.label }));
+    if (marker.label) {
+      // beside the dot, on the side with room
+      const right = px(marker.x) < width - 90;
+      parts.push(s("text", { x: px(marker.x) + (right ? 8 : -8), y: py(marker.y) - 8,
+        "text-anchor": right ? "start" : "end", class: "marker-label", text: marker.label }));
+    }
   }
   replace(svg, parts);
 }

@@ -4,7 +4,7 @@
 import { selectRow, sliderRow } from "../controls.js";
 import { linePlot } from "../diagrams.js";
 import { figure, fmt, h, replace } from "../dom.js";
-import { copy, frame, latest, readout, request } from "./common.js";
+import { arith, arithmetic, copy, frame, latest, readout, request } from "./common.js";
 
 export function mount(section, settings) {
   const view = frame(section);
@@ -13,7 +13,7 @@ export function mount(section, settings) {
   let st = copy(lesson);
   const [yRow, yOut] = readout(view.id("y"), "f(z) =");
   const [slopeRow, slopeOut] = readout(view.id("slope"), "slope f′(z) =");
-  const formula = h("p", { class: "formula", id: view.id("formula") });
+  const formula = arithmetic(h("p", { class: "formula", id: view.id("formula") }));
   const about = h("p", { class: "hint", id: view.id("about") });
   const curve = figure(view.id("curve"), "The activation function with z marked");
   const controls = h("div", { class: "widget-controls" });
@@ -22,7 +22,7 @@ export function mount(section, settings) {
     const r = await request("/api/widgets/activation", { activation: st.activation, z: st.z });
     yOut.textContent = fmt(r.y);
     slopeOut.textContent = fmt(r.slope);
-    formula.textContent = `${r.formula};  ${r.slope_formula}`;
+    arith(formula, `${r.formula}\n${r.slope_formula}`);
     about.textContent = r.description;
     linePlot(curve, {
       series: [{ x: r.curve.z, y: r.curve.y, color: "#41506b" }],
@@ -40,7 +40,7 @@ export function mount(section, settings) {
   }
 
   replace(view.body, h("div", { class: "widget-columns" },
-    h("div", {}, controls, h("p", { class: "widget-big" }, yRow, slopeRow), formula, about),
+    h("div", {}, controls, arithmetic(h("p", { class: "widget-big" }, yRow, slopeRow)), formula, about),
     h("div", { class: "widget-results" }, curve)));
   build();
   update();

@@ -4,8 +4,9 @@
 // forward → loss → backward (last layer first) → update, highlighting the layer at work.
 
 import { button, numberRow, selectRow } from "../controls.js";
+import { placeLabels } from "../diagrams.js";
 import { figure, fmt, h, replace, s } from "../dom.js";
-import { copy, frame, latest, readout, request } from "./common.js";
+import { arith, arithmetic, copy, frame, latest, readout, request } from "./common.js";
 
 const SAMPLES = [["all", "all four (the batch)"], ["0", "(0, 0)"], ["1", "(0, 1)"], ["2", "(1, 0)"],
   ["3", "(1, 1)"]];
@@ -27,38 +28,72 @@ export function stagesFor(layers) {
  * the update. `reached(kind, layer)` says whether a stage was reached. The neurons show
  * z and a (and ∂L/∂z) of sample `sample` of the batch; with no sample (a batch of
  * several), ∂L/∂b.
+ *
+ * The picture is drawn as wide (in its own units) as it is on screen, so its 12-13 px
+ * text stays 12-13 px; on a phone the loss box moves under the output neuron and the
+ * links carry no numbers (their tooltips, and the lines under the picture, give them).
  */
 const LABELLED_LINKS = 8;
+const redraws = new WeakMap();  // svg -> the last drawing, drawn again on a new width
+const resized = typeof ResizeObserver === "undefined" ? null : new ResizeObserver((entries) => {
+  for (const entry of entries) {
+    const last = redraws.get(entry.target);
+    if (last && entry.contentRect.width > 0 && widthOf(entry.target) !== last.width) last.redraw();
+  }
+});
+
+function widthOf(svg) {
+  const onScreen = svg.getBoundingClientRect().width;
+  return onScreen ? Math.round(Math.min(640, Math.max(300, onScreen))) : 640;
+}
 
 export function drawNetwork(diagram, r, stage, reached, sample = r.X.length === 1 ? 0 : null) {
+  const W = widthOf(diagram);
+  if (resized && !redraws.has(diagram)) resized.observe(diagram);
+  redraws.set(diagram, { width: W, redraw: () => drawNetwork(diagram, r, stage, reached, sample) });
+  const narrow = W < 520;
   const sizes = r.sizes;
   const one = sample !== null;
-  const W = 640;
   const tallest = Math.max(...sizes);
   const gap = 92;
-  const H = Math.max(220, tallest * gap + 40);
-  const colX = (c) => 60 + c * ((W - 200) / (sizes.length - 1));
+  const rIn = 24;
+  const rN = 40;
+  const left = one ? 58 : 34;  // room for the input names left of their circles
+  const right = narrow ? rN + 8 : 184;
+  const H = Math.max(narrow ? 250 : 220, tallest * gap + 30);
+  const colX = (c) => left + c * ((W - left - right) / (sizes.length - 1));
   const nodeY = (c, i) => H / 2 + (i - (sizes[c] - 1) / 2) * gap;
-  diagram.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  const lastX = colX(sizes.length - 1);
+  const box = narrow ? { x: Math.min(lastX - 52, W - 108), y: H / 2 + rN + 28, w: 104, h: 56 }
+    : { x: W - 122, y: H / 2 - 30, w: 114, h: 60 };
+  const height = narrow ? Math.max(H, box.y + box.h + 6) : H;
+  diagram.setAttribute("viewBox", `0 0 ${W} ${height}`);
   const parts = [];
+  const labels = [];
+  const circles = [];
   const updated = reached("update");
   r.forward.forEach((f, k) => {
     const active = stage && stage.layer === k;
     const back = reached("backward", k);
     // Up to LABELLED_LINKS links between two columns carry their number on the line;
-    // more would pile up, so those show it on hover (and the tables list them all).
-    const labelled = f.W.length * f.W[0].length <= LABELLED_LINKS;
+    // more would pile up, so those show it on hover (and the lines below list them all).
+    const labelled = !narrow && f.W.length * f.W[0].length <= LABELLED_LINKS;
+    const r0 = k === 0 ? rIn : rN;
     f.W.forEach((row, j) => row.forEach((w, i) => {
-      const [x1, y1, x2, y2] = [colX(k) + 24, nodeY(k, i), colX(k + 1) - 30, nodeY(k + 1, j)];
+      const [x1, y1, x2, y2] = [colX(k) + r0, nodeY(k, i), colX(k + 1) - rN, nodeY(k + 1, j)];
       const text = updated ? `w ${fmt(r.after[k].W[j][i], 3)}`
         : back ? `∂w ${fmt(r.backward[k].grad_W[j][i], 3)}` : `w ${fmt(w, 2)}`;
       const line = s("line", { x1, y1, x2, y2, class: `link step-link${active ? " current" : ""}` });
-      if (!labelled) line.append(s("title", { text: `x${i + 1} → N${j + 1}: ${text}` }));
+      line.append(s("title", { text: `x${i + 1} → N${j + 1}: ${text}` }));
       parts.push(line);
       if (!labelled) return;
-      const t = 0.3 + 0.4 * ((i + j) % 3) / 2;  // stagger the labels so that they do not meet
-      parts.push(s("text", { x: x1 + (x2 - x1) * t, y: y1 + (y2 - y1) * t - 5, "text-anchor": "middle",
-        class: `link-label${back && !updated ? " grad" : ""}`, text }));
+      const el = s("text", { x: 0, y: 0, "text-anchor": "middle",
+        class: `link-label${back && !updated ? " grad" : ""}`, text });
+      parts.push(el);
+      const ts = [0.3, 0.5, 0.7, 0.4, 0.6, 0.2, 0.8];
+      const shift = (i + j) % ts.length;
+      labels.push({ el, spots: [...ts.slice(shift), ...ts.slice(0, shift)].flatMap((t) => [
+        [x1 + (x2 - x1) * t, y1 + (y2 - y1) * t - 5], [x1 + (x2 - x1) * t, y1 + (y2 - y1) * t + 14]]) });
     }));
   });
   sizes.forEach((n, c) => {
@@ -71,7 +106,7 @@ export function drawNetwork(diagram, r, stage, reached, sample = r.X.length === 
       if (c === 0) {
         const input = r.features ? r.features[i] : `x${i + 1}`;
         lines.push(one ? fmt(r.X[sample][i], 2) : input);
-        if (one) parts.push(s("text", { x: x - 30, y: y + 4, "text-anchor": "end", class: "axis-label", text: input }));
+        if (one) parts.push(s("text", { x: x - rIn - 4, y: y + 4, "text-anchor": "end", class: "axis-label", text: input }));
       }
       else {
         if (reached("forward", k) && one) lines.push(`z ${fmt(r.forward[k].z[sample][i], 3)}`, `a ${fmt(r.forward[k].a[sample][i], 3)}`);
@@ -79,26 +114,35 @@ export function drawNetwork(diagram, r, stage, reached, sample = r.X.length === 
           : `∂b ${fmt(r.backward[k].grad_b[i], 3)}`);
         if (!lines.length) lines.push(`N${i + 1}`);
       }
-      const g = s("g", { class: `node ${c === 0 ? "input" : "neuron"}${active ? " current" : ""}` });
-      g.append(s("circle", { cx: x, cy: y, r: c === 0 ? 24 : 34 }));
-      lines.forEach((line, m) => g.append(s("text", { x, y: y + 4 + (m - (lines.length - 1) / 2) * 14,
+      const radius = c === 0 ? rIn : rN;
+      circles.push({ cx: x, cy: y, r: radius });
+      const g = s("g", { class: `node net-node ${c === 0 ? "input" : "neuron"}${active ? " current" : ""}` });
+      g.append(s("circle", { cx: x, cy: y, r: radius }));
+      lines.forEach((line, m) => g.append(s("text", { x, y: y + 4 + (m - (lines.length - 1) / 2) * 15,
         "text-anchor": "middle", text: line })));
       parts.push(g);
     }
   });
-  const last = sizes.length - 1;
   const lossOn = reached("loss");
-  parts.push(s("line", { x1: colX(last) + 34, y1: H / 2, x2: W - 112, y2: H / 2, class: "out-link" }));
-  const box = s("g", { class: `loss-box${stage && stage.kind === "loss" ? " current" : ""}` });
-  box.append(s("rect", { x: W - 110, y: H / 2 - 30, width: 104, height: 60, rx: 8 }));
-  box.append(s("text", { x: W - 58, y: H / 2 - 6, "text-anchor": "middle", text: "loss L" }));
-  box.append(s("text", { x: W - 58, y: H / 2 + 14, "text-anchor": "middle",
+  parts.push(narrow
+    ? s("line", { x1: lastX, y1: H / 2 + rN, x2: lastX, y2: box.y, class: "out-link" })
+    : s("line", { x1: lastX + rN, y1: H / 2, x2: box.x - 2, y2: H / 2, class: "out-link" }));
+  const lossBox = s("g", { class: `loss-box${stage && stage.kind === "loss" ? " current" : ""}` });
+  lossBox.append(s("rect", { x: box.x, y: box.y, width: box.w, height: box.h, rx: 8 }));
+  lossBox.append(s("text", { x: box.x + box.w / 2, y: box.y + box.h / 2 - 5, "text-anchor": "middle", text: "loss L" }));
+  lossBox.append(s("text", { x: box.x + box.w / 2, y: box.y + box.h / 2 + 15, "text-anchor": "middle",
     text: lossOn ? fmt(r.loss, 4) : "?" }));
-  parts.push(box);
+  parts.push(lossBox);
   replace(diagram, parts);
+  const fixed = [lossBox, ...diagram.querySelectorAll("g.node text, text.axis-label")];
+  placeLabels(diagram, labels, circles, fixed, W, height);
 }
 
 const rows = (m) => m.map((r) => `[${r.map((v) => fmt(v, 4)).join(", ")}]`).join("\n    ");
+/** Each layer's W (one row a line) and b. */
+const params = (layers) => layers.map((p, k) => `layer ${k + 1}:\n  W = ${
+  p.W.map((r) => `[${r.map((v) => fmt(v, 4)).join(", ")}]`).join("\n      ")}\n  b = [${
+  p.b.map((v) => fmt(v, 4)).join(", ")}]`).join("\n");
 
 export function mount(section, settings) {
   const view = frame(section);
@@ -117,7 +161,7 @@ export function mount(section, settings) {
   const diagram = figure(view.id("diagram"), "The network with the numbers of the current stage");
   const [stageRow, stageOut] = readout(view.id("stage"), "stage:");
   const [gradRow, gradOut] = readout(view.id("grad-w"), "∂L/∂w (layer 1, neuron 1, input 1) =");
-  const detail = h("pre", { class: "steps", id: view.id("detail"), "aria-live": "polite" });
+  const detail = arithmetic(h("div", { class: "steps", id: view.id("detail"), "aria-live": "polite" }));
   const nextButton = button("Next stage ▸", "Show the next stage of the training step",
     () => go(at + 1), { id: view.id("next"), class: "primary" });
   const autoButton = button("▶ Autoplay", "Walk through every stage by itself", () => auto(),
@@ -152,15 +196,14 @@ export function mount(section, settings) {
   function describe(stage) {
     const L = r.forward.length;
     const name = (k) => (L === 1 ? "the neuron" : k === L - 1 ? "the output layer" : `hidden layer ${k + 1}`);
-    if (!stage) return ["ready: press Next stage", "The weights before the step:\n" +
-      r.before.map((p, k) => `layer ${k + 1}: W = ${rows(p.W)}\n         b = [${p.b.map((v) => fmt(v, 4)).join(", ")}]`).join("\n")];
+    if (!stage) return ["ready: press Next stage", `The weights before the step:\n${params(r.before)}`];
     const k = stage.layer;
     if (stage.kind === "forward") {
       const f = r.forward[k];
       return [`forward: ${name(k)}`, `z = x @ W.T + b:\n    ${rows(f.z)}\na = ${f.activation}(z):\n    ${rows(f.a)}`];
     }
     if (stage.kind === "loss") {
-      return ["loss", `ŷ = ${rows(r.prediction)}   y = ${rows(r.y)}\n${r.loss_formula} = ${fmt(r.loss, 6)}\n` +
+      return ["loss", `ŷ = ${rows(r.prediction)}\ny = ${rows(r.y)}\n${r.loss_formula} = ${fmt(r.loss, 6)}\n` +
         `∂L/∂ŷ = ${rows(r.grad_output)}`];
     }
     if (stage.kind === "backward") {
@@ -168,8 +211,7 @@ export function mount(section, settings) {
       return [`backward: ${name(k)}`, `∂L/∂a (arriving) = ${rows(b.grad_a)}\n∂L/∂z = ∂L/∂a · f′(z) = ${rows(b.grad_z)}\n` +
         `∂L/∂W = (∂L/∂z)ᵀ @ x:\n    ${rows(b.grad_W)}\n∂L/∂b = Σ ∂L/∂z = [${b.grad_b.map((v) => fmt(v, 4)).join(", ")}]`];
     }
-    return ["update", `w ← w − η·∂L/∂w with η = ${r.learning_rate}:\n` + r.after.map((p, j) =>
-      `layer ${j + 1}: W = ${rows(p.W)}\n         b = [${p.b.map((v) => fmt(v, 4)).join(", ")}]`).join("\n")];
+    return ["update", `w ← w − η·∂L/∂w with η = ${r.learning_rate}:\n${params(r.after)}`];
   }
 
   function draw() {
@@ -177,7 +219,7 @@ export function mount(section, settings) {
     const stage = at >= 0 ? stages[at] : null;
     const [title, text] = describe(stage);
     stageOut.textContent = `${at + 1} of ${stages.length} · ${title}`;
-    detail.textContent = text;
+    arith(detail, text);
     nextButton.disabled = at >= stages.length - 1;
     const reached = (kind, layer) => stages.slice(0, at + 1).some((st2) => st2.kind === kind &&
       (layer === undefined || st2.layer === layer));
@@ -206,11 +248,11 @@ export function mount(section, settings) {
         field("weights", "weights w", st.weights.join(", "), (v) => { st.weights = list(v); }),
         numberRow({ id: view.id("bias"), label: "bias b", value: st.bias, step: 0.1,
           onChange: (v) => { st.bias = v; load(); } }),
-        numberRow({ id: view.id("target"), label: "target t", value: st.target, step: 0.1,
+        numberRow({ id: view.id("target"), label: "target y", value: st.target, step: 0.1,
           onChange: (v) => { st.target = v; load(); } }),
         numberRow({ id: view.id("rate"), label: "learning rate η", value: st.learning_rate, step: 0.1,
           onChange: (v) => { st.learning_rate = v; load(); } }),
-        h("p", { class: "hint", text: "One sigmoid neuron, loss L = (ŷ − t)²." }));
+        h("p", { class: "hint", text: "One sigmoid neuron, loss L = (ŷ − y)²." }));
     } else {
       replace(controls,
         selectRow({ id: view.id("sample"), label: "samples", value: st.sample === null ? "all" : String(st.sample),
@@ -226,9 +268,9 @@ export function mount(section, settings) {
 
   replace(view.body,
     h("div", { class: "buttons" }, nextButton, autoButton, againButton),
-    h("p", { class: "widget-big" }, stageRow),
+    arithmetic(h("p", { class: "widget-big" }, stageRow)),
     h("div", { class: "widget-columns" }, controls,
-      h("div", { class: "widget-results" }, diagram, h("p", {}, gradRow), detail)));
+      h("div", { class: "widget-results" }, diagram, arithmetic(h("p", {}, gradRow)), detail)));
   build();
   load();
   return { reset() { stopAuto(); st = copy(lesson); at = -1; build(); load(); } };

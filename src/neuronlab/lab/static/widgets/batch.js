@@ -4,21 +4,21 @@
 import { drawLayer } from "../diagrams.js";
 import { figure, fmt, h, replace } from "../dom.js";
 import { cell } from "../layer.js";
-import { copy, frame, latest, meta, request } from "./common.js";
+import { arith, arithmetic, copy, fitTable, frame, latest, meta, reflow, request } from "./common.js";
 
 export function mount(section, settings) {
   const view = frame(section);
   let st = null;
-  const xTable = h("table", { id: view.id("x"), class: "matrix" });
-  const yTable = h("table", { id: view.id("y"), class: "matrix" });
-  const formula = h("p", { class: "formula", id: view.id("formula") });
+  const xTable = reflow(h("table", { id: view.id("x"), class: "matrix" }));
+  const yTable = reflow(h("table", { id: view.id("y"), class: "matrix" }));
+  const formula = arithmetic(h("p", { class: "formula", id: view.id("formula") }));
   const hint = h("p", { class: "hint", id: view.id("hint") });
   const diagram = figure(view.id("diagram"), "The chosen sample flowing through the layer");
-  const steps = h("pre", { class: "steps", id: view.id("steps"), "aria-live": "polite" });
+  const steps = arithmetic(h("div", { class: "steps", id: view.id("steps"), "aria-live": "polite" }));
 
   const update = latest(async () => {
     const r = await request("/api/batch", st);
-    formula.textContent = `${r.formula}  →  output shape ${r.shape[0]} × ${r.shape[1]}`;
+    arith(formula, `${r.formula} → output shape ${r.shape[0]} × ${r.shape[1]}`);
     replace(yTable,
       h("caption", { text: "Y: one row per sample, one column per neuron" }),
       h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "sample" }),
@@ -31,13 +31,15 @@ export function mount(section, settings) {
     for (const [k, row] of Array.from(xTable.querySelectorAll("tbody tr")).entries()) {
       row.classList.toggle("selected", k === st.sample);
     }
+    fitTable(xTable);
+    fitTable(yTable);
     if (r.flow) {
       hint.textContent = `Sample s${r.sample + 1} flows through the layer:`;
       drawLayer(diagram, { inputs: st.X[r.sample], flow: r.flow, animate: true,
         caption: `sample s${r.sample + 1}` });
       steps.hidden = false;
-      steps.textContent = r.flow.map((n, j) => `N${j + 1}: ${n.z_line}\n    ${n.y_line}`)
-        .join("\n");
+      arith(steps, r.flow.map((n, j) => `N${j + 1}: ${n.z_line}\n    ${n.y_line.replace(/^ŷ/, `ŷ${j + 1}`)}`)
+        .join("\n"));
     } else {
       hint.textContent = "Click a sample (or its s button) to see it flow through the layer.";
       replace(diagram);
@@ -69,7 +71,7 @@ export function mount(section, settings) {
   }
 
   replace(view.body, formula, h("div", { class: "widget-columns even" },
-    h("div", {}, h("div", { class: "scroll" }, xTable), h("div", { class: "scroll" }, yTable)),
+    h("div", {}, xTable, yTable),
     h("div", { class: "widget-results" }, hint, diagram, steps)));
   build().then(update, view.fail);
   return { reset() { build().then(update, view.fail); } };

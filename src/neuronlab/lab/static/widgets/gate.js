@@ -4,7 +4,7 @@
 
 import { button, sliderRow } from "../controls.js";
 import { figure, fmt, h, replace } from "../dom.js";
-import { copy, frame, latest, request } from "./common.js";
+import { arith, arithmetic, copy, fitTable, frame, latest, reflow, request } from "./common.js";
 import { drawSquare } from "./square.js";
 
 // The presets are the lessons' gate neurons; NOT reads x1 only (w2 = 0).
@@ -23,26 +23,27 @@ export function mount(section, settings) {
   let st = copy(lesson);
   const controls = h("div", { class: "widget-controls" });
   const square = figure(view.id("square"), "The four corners and the neuron's boundary line");
-  const table = h("table", { class: "matrix", id: view.id("table") });
-  const equation = h("p", { class: "formula", id: view.id("equation") });
-  const gate = h("p", { class: "widget-big", id: view.id("gate"), "aria-live": "polite" });
+  const table = reflow(h("table", { class: "matrix", id: view.id("table") }));
+  const equation = arithmetic(h("p", { class: "formula", id: view.id("equation") }));
+  const gate = arithmetic(h("p", { class: "widget-big", id: view.id("gate"), "aria-live": "polite" }));
 
   const update = latest(async () => {
     const r = await request("/api/widgets/gate", st);
-    equation.textContent = `boundary: ${r.line.equation}`;
+    arith(equation, `boundary: ${r.line.equation}`);
     const named = Object.entries(r.matches).filter(([, yes]) => yes).map(([k]) => k.toUpperCase());
     gate.textContent = named.length ? `This neuron computes ${named.join(" / ")}.`
       : "This neuron is none of AND, OR, NOT.";
     drawSquare(square, { view: r.view, corners: r.corners, outputs: r.outputs,
       lines: [{ segment: r.line.segment, label: "z = 0" }] });
     replace(table,
-      h("caption", { text: "Truth table: z = w1·x1 + w2·x2 + b, output 1 if z > 0" }),
-      h("thead", {}, h("tr", {}, ["x1", "x2", "z", "output"].map((t) =>
+      h("caption", { text: "Truth table: z = w1·x1 + w2·x2 + b, output ŷ = 1 if z > 0" }),
+      h("thead", {}, h("tr", {}, ["x1", "x2", "z", "output ŷ"].map((t) =>
         h("th", { scope: "col", text: t })))),
       h("tbody", {}, r.corners.map(([x1, x2], k) => h("tr", {},
         h("td", { text: x1 }), h("td", { text: x2 }),
         h("td", { id: view.id(`z${k + 1}`), text: fmt(r.z[k], 2) }),
         h("td", { class: "out", id: view.id(`out${k + 1}`), text: r.outputs[k] })))));
+    fitTable(table);
   }, view);
 
   function build() {

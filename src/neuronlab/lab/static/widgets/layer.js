@@ -5,7 +5,7 @@ import { selectRow } from "../controls.js";
 import { drawLayer } from "../diagrams.js";
 import { figure, fmt, h, replace } from "../dom.js";
 import { cell } from "../layer.js";
-import { copy, frame, latest, meta, request } from "./common.js";
+import { arith, arithmetic, copy, fitTable, frame, latest, meta, reflow, request } from "./common.js";
 
 export function mount(section, settings) {
   const view = frame(section);
@@ -14,9 +14,9 @@ export function mount(section, settings) {
     activation: settings.activation ?? "relu",
   };
   let st = null;
-  const table = h("table", { id: view.id("table"), class: "matrix" });
-  const formula = h("p", { class: "formula", id: view.id("formula") });
-  const steps = h("pre", { class: "steps", id: view.id("steps"), "aria-live": "polite" });
+  const table = reflow(h("table", { id: view.id("table"), class: "matrix" }));
+  const formula = arithmetic(h("p", { class: "formula", id: view.id("formula") }));
+  const steps = arithmetic(h("div", { class: "steps", id: view.id("steps"), "aria-live": "polite" }));
   const diagram = figure(view.id("diagram"), "The layer: inputs, neurons and outputs");
   const toolbar = h("div", { class: "toolbar" });
   let outputs = [];
@@ -24,8 +24,11 @@ export function mount(section, settings) {
   const update = latest(async () => {
     const r = await request("/api/layer", st);
     r.outputs.forEach((y, j) => { if (outputs[j]) outputs[j].textContent = fmt(y); });
-    formula.textContent = r.formula;
-    steps.textContent = r.flow.map((n, j) => `N${j + 1}: ${n.z_line}\n    ${n.y_line}`).join("\n");
+    // ŷ: the layer's outputs (y is kept for the target)
+    arith(formula, r.formula.replace(/^y = /, "ŷ = "));
+    arith(steps, r.flow.map((n, j) => `N${j + 1}: ${n.z_line}\n    ${n.y_line.replace(/^ŷ/, `ŷ${j + 1}`)}`)
+      .join("\n"));
+    fitTable(table);
     drawLayer(diagram, { inputs: st.inputs, flow: r.flow });
   }, view);
 
@@ -35,12 +38,13 @@ export function mount(section, settings) {
     st = copy({ inputs: lesson.inputs ?? d.inputs, weights: lesson.weights ?? d.weights,
       biases: lesson.biases ?? d.biases, activation: lesson.activation });
     const n = st.inputs.length;
-    outputs = st.weights.map((_, j) => h("td", { class: "out", id: view.id(`y${j + 1}`) }));
+    outputs = st.weights.map((_, j) => h("td", { class: "out", id: view.id(`y${j + 1}`),
+      "data-label": `output ŷ${j + 1}` }));
     replace(table,
       h("caption", { text: `${st.weights.length} neurons × ${n} inputs: one row of W per neuron` }),
       h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "neuron" }),
         st.inputs.map((_, i) => h("th", { scope: "col", text: `w${i + 1}` })),
-        h("th", { scope: "col", text: "bias" }), h("th", { scope: "col", text: "output y" }))),
+        h("th", { scope: "col", text: "bias" }), h("th", { scope: "col", text: "output ŷ" }))),
       h("tbody", {},
         st.weights.map((row, j) => h("tr", {}, h("th", { scope: "row", text: `N${j + 1}` }),
           row.map((w, i) => h("td", {}, cell(view.id(`w${j + 1}-${i + 1}`),
@@ -50,7 +54,7 @@ export function mount(section, settings) {
             (v) => { st.biases[j] = v; update(); })),
           outputs[j])),
         h("tr", { class: "inputs-row" }, h("th", { scope: "row", text: "input x" }),
-          st.inputs.map((x, i) => h("td", {}, cell(view.id(`x${i + 1}`), `input x${i + 1}`, x,
+          st.inputs.map((x, i) => h("td", { "data-label": `x${i + 1}` }, cell(view.id(`x${i + 1}`), `input x${i + 1}`, x,
             (v) => { st.inputs[i] = v; update(); }))),
           h("td", {}), h("td", {}))));
     replace(toolbar, selectRow({ id: view.id("activation"), label: "activation",
@@ -59,7 +63,7 @@ export function mount(section, settings) {
   }
 
   replace(view.body, toolbar, h("div", { class: "widget-columns even" },
-    h("div", {}, h("div", { class: "scroll" }, table), formula, steps),
+    h("div", {}, table, formula, steps),
     h("div", { class: "widget-results" }, diagram)));
   build().then(update, view.fail);
   return { reset() { build().then(update, view.fail); } };

@@ -2,16 +2,16 @@
 // drags; each squared error and their mean come from POST /api/widgets/mse.
 
 import { fmt, h, replace } from "../dom.js";
-import { copy, frame, latest, readout, request } from "./common.js";
+import { arith, arithmetic, copy, fitTable, frame, latest, readout, reflow, request } from "./common.js";
 
 export function mount(section, settings) {
   const view = frame(section);
   const targets = settings.targets ?? [0, 1, 1, 0];
   let lesson = settings.predictions ?? null;  // null: the server's untrained XOR net
   let st = null;
-  const table = h("table", { class: "matrix mse", id: view.id("table") });
+  const table = reflow(h("table", { class: "matrix mse", id: view.id("table") }));
   const [mseRow, mseOut] = readout(view.id("mse"), "MSE =");
-  const formula = h("p", { class: "formula", id: view.id("formula") });
+  const formula = arithmetic(h("p", { class: "formula", id: view.id("formula") }));
   let cells = [];
 
   const update = latest(async () => {
@@ -22,7 +22,8 @@ export function mount(section, settings) {
       cells[k].sq.textContent = fmt(sq, 4);
     });
     mseOut.textContent = fmt(r.mse, 4);
-    formula.textContent = r.formula;
+    arith(formula, r.formula);
+    fitTable(table);
   }, view);
 
   function build() {
@@ -40,7 +41,7 @@ export function mount(section, settings) {
         range.addEventListener("input", () => { st[k] = Number(range.value); update(); });
         cells.push({ pred, err, sq, range });
         return h("tr", {}, h("th", { scope: "row", text: `s${k + 1}` }), h("td", { text: t }),
-          h("td", { class: "slider-cell" }, range), h("td", {}, pred), err, sq);
+          h("td", { class: "slider-cell", "data-label": "drag ŷ" }, range), h("td", {}, pred), err, sq);
       })));
   }
 
@@ -51,8 +52,8 @@ export function mount(section, settings) {
     await update();
   }
 
-  replace(view.body, h("div", { class: "scroll" }, table),
-    h("p", { class: "widget-big" }, mseRow), formula,
+  replace(view.body, table,
+    arithmetic(h("p", { class: "widget-big" }, mseRow)), formula,
     h("p", { class: "hint", text: "The predictions start where an untrained network puts them." }));
   start().catch(view.fail);
   return { reset() { start().catch(view.fail); } };

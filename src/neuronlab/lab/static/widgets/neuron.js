@@ -4,7 +4,7 @@
 import { selectRow, sliderRow } from "../controls.js";
 import { drawNeuron } from "../diagrams.js";
 import { figure, fmt, h, replace } from "../dom.js";
-import { copy, frame, latest, meta, readout, request } from "./common.js";
+import { arith, arithmetic, copy, frame, latest, meta, readout, request } from "./common.js";
 
 export function mount(section, settings) {
   const view = frame(section);
@@ -17,7 +17,7 @@ export function mount(section, settings) {
   let st = copy(lesson);
   const [zRow, zOut] = readout(view.id("z"), "z =");
   const [yRow, yOut] = readout(view.id("y"), "ŷ =");
-  const steps = h("pre", { id: view.id("steps"), class: "steps", "aria-live": "polite" });
+  const steps = arithmetic(h("div", { id: view.id("steps"), class: "steps", "aria-live": "polite" }));
   const diagram = figure(view.id("diagram"), "The neuron with its inputs, weights and output");
   const controls = h("div", { class: "widget-controls" });
 
@@ -25,7 +25,7 @@ export function mount(section, settings) {
     const r = await request("/api/neuron", st);
     zOut.textContent = fmt(r.z);
     yOut.textContent = fmt(r.y);
-    steps.textContent = r.steps;
+    arith(steps, r.steps);
     drawNeuron(diagram, r);
   }, view);
 
@@ -45,7 +45,7 @@ export function mount(section, settings) {
 
   replace(view.body, h("div", { class: "widget-columns" },
     controls,
-    h("div", { class: "widget-results" }, h("p", { class: "widget-big" }, zRow, yRow), steps,
+    h("div", { class: "widget-results" }, arithmetic(h("p", { class: "widget-big" }, zRow, yRow)), steps,
       diagram)));
   build().then(update, view.fail);
   return {

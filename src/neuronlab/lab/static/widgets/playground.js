@@ -2,7 +2,7 @@
 // opens the explorer's playground with them (its URL-hash state format).
 
 import { h, replace } from "../dom.js";
-import { frame } from "./common.js";
+import { arithmetic, frame } from "./common.js";
 
 // The playground's URL names, as the explorer's state.js reads them.
 const KEYS = { dataset: "pd", samples: "pn", noise: "pz", train_fraction: "pt",
@@ -28,10 +28,10 @@ export function mount(section, settings) {
   const rows = Object.keys(KEYS).filter((k) => settings[k] !== undefined);
   const draw = () => {
     replace(view.body, h("div", { class: "widget-card" },
-      h("dl", { class: "settings" }, rows.flatMap((k) => [
+      arithmetic(h("dl", { class: "settings" }, rows.flatMap((k) => [
         h("dt", { text: k.replace("_", " ") }),
         h("dd", { text: Array.isArray(settings[k]) ? `[${settings[k].join(", ")}]` : settings[k] }),
-      ])),
+      ]))),
       h("a", { class: "button-link", id: view.id("open"), href: playgroundUrl(section, settings),
         text: "Open these settings in the playground" })));
     view.ready();

@@ -3,8 +3,9 @@
 // the answer for 55, and the path of (w, b) on a contour map of the loss surface.
 
 import { button, selectRow } from "../controls.js";
+import { niceTicks, tickText } from "../diagrams.js";
 import { figure, fmt, h, replace, s } from "../dom.js";
-import { copy, frame, latest, readout, request } from "./common.js";
+import { arithmetic, copy, frame, latest, readout, request } from "./common.js";
 
 const RATES = [0.00002, 0.00005, 0.0001, 0.0002, 0.0004, 0.0005];
 const LOW = [255, 248, 225];  // the valley floor
@@ -34,6 +35,7 @@ export function mount(section, settings) {
   let run = null;
   let at = 0;
   let timer = null;
+  let drawnWidth = 0;
   const [stepRow, stepOut] = readout(view.id("step"), "");
   const [wRow, wOut] = readout(view.id("w"), "w =");
   const [bRow, bOut] = readout(view.id("b"), "b =");
@@ -81,13 +83,19 @@ export function mount(section, settings) {
     lOut.textContent = fmt(row.loss, 3);
     stepButton.disabled = at >= run.steps.length - 1;
     const sf = run.surface;
-    const W = 420;
-    const H = 300;
-    const pad = { left: 54, right: 10, top: 14, bottom: 36 };
+    // As wide in its own units as on screen (300 to 560), so its text stays 11-13 px.
+    const onScreen = map.getBoundingClientRect().width;
+    const W = onScreen ? Math.round(Math.min(560, Math.max(300, onScreen))) : 420;
+    const H = Math.round(W * 0.68);
+    drawnWidth = W;
+    const pad = { left: 50, right: 10, top: 12, bottom: 40 };
     const px = (w) => pad.left + ((w - sf.w[0]) / (sf.w[1] - sf.w[0])) * (W - pad.left - pad.right);
     const py = (b) => H - pad.bottom - ((b - sf.b[0]) / (sf.b[1] - sf.b[0])) * (H - pad.top - pad.bottom);
     map.setAttribute("viewBox", `0 0 ${W} ${H}`);
     const path = run.steps.slice(0, at + 1).map((r, i) => `${i ? "L" : "M"}${px(r.w).toFixed(1)},${py(r.b).toFixed(1)}`).join("");
+    // Round ticks inside the map's range (the range itself is the server's).
+    const wTicks = niceTicks(sf.w[0], sf.w[1], W < 400 ? 3 : 5, true);
+    const bTicks = niceTicks(sf.b[0], sf.b[1], 4, true);
     replace(map,
       s("image", { href: run.image, x: pad.left, y: pad.top, width: W - pad.left - pad.right,
         height: H - pad.top - pad.bottom, preserveAspectRatio: "none", class: "pixelated" }),
@@ -98,13 +106,15 @@ export function mount(section, settings) {
       s("circle", { cx: px(2), cy: py(1), r: 5, class: "answer" }),
       s("text", { x: px(2) - 8, y: py(1) - 8, "text-anchor": "end", class: "answer-label", text: "w = 2, b = 1" }),
       s("circle", { cx: px(row.w), cy: py(row.b), r: 5, class: "marker" }),
-      s("text", { x: (W + pad.left) / 2, y: H - 6, "text-anchor": "middle", class: "axis-label", text: "weight w" }),
+      s("text", { x: (W + pad.left) / 2, y: H - 4, "text-anchor": "middle", class: "axis-label", text: "weight w" }),
       s("text", { x: 12, y: (H - pad.bottom + pad.top) / 2, class: "axis-label",
         transform: `rotate(-90 12 ${(H - pad.bottom + pad.top) / 2})`, "text-anchor": "middle", text: "bias b" }),
-      [[sf.w[0], "start"], [sf.w[1], "end"]].map(([v, anchor]) => s("text", { x: px(v),
-        y: H - pad.bottom + 14, "text-anchor": anchor, class: "tick", text: fmt(v, 2) })),
-      [sf.b[0], sf.b[1]].map((v) => s("text", { x: pad.left - 4, y: py(v) + 4,
-        "text-anchor": "end", class: "tick", text: fmt(v, 1) })));
+      wTicks.map((v) => [s("line", { x1: px(v), x2: px(v), y1: H - pad.bottom, y2: H - pad.bottom + 4,
+        class: "tick-mark" }), s("text", { x: px(v), y: H - pad.bottom + 17, "text-anchor": "middle",
+        class: "tick", text: tickText(v, wTicks) })]),
+      bTicks.map((v) => [s("line", { x1: pad.left - 4, x2: pad.left, y1: py(v), y2: py(v),
+        class: "tick-mark" }), s("text", { x: pad.left - 6, y: py(v) + 4,
+        "text-anchor": "end", class: "tick", text: tickText(v, bTicks) })]));
   }
 
   const load = latest(async () => {
@@ -124,11 +134,17 @@ export function mount(section, settings) {
   }
 
   replace(view.body, h("div", { class: "widget-columns" },
-    h("div", {}, controls, h("p", { class: "widget-big stacked", "aria-live": "polite" },
-      stepRow, wRow, bRow, pRow, lRow), note,
+    h("div", {}, controls, arithmetic(h("p", { class: "widget-big stacked", "aria-live": "polite" },
+      stepRow, wRow, bRow, pRow, lRow)), note,
       h("p", { class: "hint", text: "Pairs 11→23, 23→47, 36→73, 49→99; loss L = ½·Σ(y − ŷ)²." })),
     h("div", { class: "widget-results" }, map)));
   build();
   load();
+  if (typeof ResizeObserver !== "undefined") {
+    new ResizeObserver(() => {
+      const w = map.getBoundingClientRect().width;
+      if (run && w && Math.round(Math.min(560, Math.max(300, w))) !== drawnWidth) draw();
+    }).observe(map);
+  }
   return { reset() { st = copy(lesson); build(); load(); } };
 }

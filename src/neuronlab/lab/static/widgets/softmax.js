@@ -1,43 +1,93 @@
-// Lesson 12: softmax. A slider per score; the probabilities as bars that sum to 1,
-// computed by the library's softmax through POST /api/widgets/softmax.
+// Lesson 12: softmax. The scores (sliders, or typed as a list such as 1000, 1001, 1002),
+// the stable steps the library takes (subtract the largest score, exponentiate, divide
+// by the total) and the probabilities as bars that sum to 1, all from POST
+// /api/widgets/softmax. Classes are counted from 0, as lesson 12's text counts them.
 
 import { sliderRow } from "../controls.js";
-import { figure, fmt, h, replace, s } from "../dom.js";
-import { copy, frame, latest, readout, request } from "./common.js";
+import { fmt, h, replace } from "../dom.js";
+import { arith, arithmetic, copy, frame, latest, readout, request } from "./common.js";
+
+/** A score as typed: 2, 0.1, 1000 (at most 4 decimals). */
+const score = (v) => String(Number(v.toFixed(4)));
 
 export function mount(section, settings) {
   const view = frame(section);
   const lesson = settings.scores ?? [2.0, 1.0, 0.1];
   let st = copy(lesson);
   const controls = h("div", { class: "widget-controls" });
-  const bars = figure(view.id("bars"), "The probabilities as bars");
+  const sliders = h("div", {});
+  const typed = h("input", { type: "text", id: view.id("scores"), class: "num wide",
+    inputmode: "decimal", value: lesson.join(", "), "aria-describedby": view.id("scores-hint") });
+  const bars = h("div", { class: "prob-bars", id: view.id("bars"), role: "img",
+    "aria-label": "The probabilities as bars" });
   const [sumRow, sumOut] = readout(view.id("sum"), "sum =");
-  const list = h("p", { class: "widget-big", id: view.id("probabilities"), "aria-live": "polite" });
+  const list = arithmetic(h("p", { class: "widget-big", id: view.id("probabilities"),
+    "aria-live": "polite" }));
+  const shift = arithmetic(h("div", { class: "steps", id: view.id("shift") }));
+
+  function clear() {
+    replace(bars);
+    replace(list);
+    replace(shift);
+    sumOut.textContent = "—";
+  }
 
   const update = latest(async () => {
-    const r = await request("/api/widgets/softmax", { scores: st });
-    const W = 420;
-    const row = 34;
-    bars.setAttribute("viewBox", `0 0 ${W} ${row * r.probabilities.length + 8}`);
-    replace(bars, r.probabilities.map((p, k) => [
-      s("text", { x: 4, y: k * row + 22, class: "axis-label", text: `class ${k + 1}` }),
-      s("rect", { x: 70, y: k * row + 6, width: 280, height: 22, class: "bar-track" }),
-      s("rect", { x: 70, y: k * row + 6, width: (280 * p).toFixed(2), height: 22, class: "bar" }),
-      s("text", { x: 356, y: k * row + 22, class: "bar-label", text: fmt(p) }),
-    ]).flat());
+    let r;
+    try {
+      r = await request("/api/widgets/softmax", { scores: st });
+    } catch (err) {
+      clear();  // no bars of scores the server refused
+      throw err;
+    }
+    replace(bars, r.probabilities.map((p, k) => {
+      const bar = h("span", { class: "prob-bar" });
+      bar.style.width = `${(100 * p).toFixed(2)}%`;  // CSSOM: no inline style attribute
+      return h("div", { class: "prob-row" }, h("span", { class: "prob-name", text: `class ${k}` }),
+        h("span", { class: "prob-track" }, bar), h("span", { class: "prob-value", text: fmt(p) }));
+    }));
     replace(list, r.probabilities.map((p, k) => h("span", { class: "widget-readout" },
-      `p${k + 1} = `, h("output", { id: view.id(`p${k + 1}`), class: "widget-value", text: fmt(p) }))));
+      `p${k} = `, h("output", { id: view.id(`p${k}`), class: "widget-value", text: fmt(p) }))));
     sumOut.textContent = fmt(r.sum);
+    const vector = (values, digits) => `[${values.map((v) => fmt(v, digits)).join(", ")}]`;
+    arith(shift, [
+      `largest score = ${score(r.max)}`,
+      `z − max = ${vector(r.shifted, 2)}`,
+      `e^(z − max) = ${vector(r.exponentials, 3)}`,
+      `p = e^(z − max) / ${fmt(r.exponentials.reduce((a, b) => a + b, 0), 3)} = ${vector(r.probabilities, 3)}`,
+    ].join("\n"));
   }, view);
 
   function build() {
-    replace(controls, st.map((z, k) => sliderRow({ id: view.id(`s${k + 1}`),
-      label: `score of class ${k + 1}`, value: z, min: -5, max: 5, step: 0.1,
-      onInput: (v) => { st[k] = v; update(); } })));
+    typed.value = st.map(score).join(", ");
+    // Each slider spans 5 either side of the scores, so 1000, 1001, 1002 can be dragged too.
+    const low = Math.floor(Math.min(...st)) - 5;
+    const high = Math.ceil(Math.max(...st)) + 5;
+    replace(sliders, st.map((z, k) => sliderRow({ id: view.id(`s${k}`),
+      label: `score of class ${k}`, value: z, min: low, max: high, step: 0.1,
+      onInput: (v) => { st[k] = v; typed.value = st.map(score).join(", "); update(); } })));
   }
 
+  typed.addEventListener("change", () => {
+    // What the learner typed goes to the server as it is; the server says what is wrong.
+    const parts = typed.value.split(",").map((t) => t.trim());
+    const values = parts.map((t) => (t !== "" && Number.isFinite(Number(t)) ? Number(t) : t));
+    st = values;
+    if (values.every((v) => typeof v === "number") && values.length >= 2 && values.length <= 10
+        && values.every((v) => Math.abs(v) <= 1e6)) {
+      build();
+    }
+    update();
+  });
+
+  replace(controls,
+    h("div", { class: "field" }, h("label", { for: view.id("scores"), text: "scores" }), typed),
+    h("p", { class: "hint", id: view.id("scores-hint"),
+      text: "Type a list (try 1000, 1001, 1002) or drag the sliders." }),
+    sliders);
   replace(view.body, h("div", { class: "widget-columns" }, controls,
-    h("div", { class: "widget-results" }, bars, list, h("p", { class: "widget-big" }, sumRow))));
+    h("div", { class: "widget-results" }, bars, list, arithmetic(h("p", { class: "widget-big" }, sumRow)),
+      shift)));
   build();
   update();
   return { reset() { st = copy(lesson); build(); update(); } };

@@ -4,7 +4,7 @@
 
 import { linePlot } from "../diagrams.js";
 import { figure, fmt, h, replace } from "../dom.js";
-import { frame, latest, request } from "./common.js";
+import { arithmetic, fitTable, frame, latest, reflow, request } from "./common.js";
 import { drawSquare } from "./square.js";
 
 export function mount(section, settings) {
@@ -14,9 +14,9 @@ export function mount(section, settings) {
   const single = figure(view.id("single"), "What one trained neuron answers at the four corners");
   const curve = figure(view.id("loss"), "The single neuron's loss, epoch by epoch");
   const net = figure(view.id("net"), "The hand-wired network's answers and its hidden boundaries");
-  const verdict = h("p", { class: "widget-big", id: view.id("verdict") });
-  const netVerdict = h("p", { class: "widget-big", id: view.id("net-verdict") });
-  const table = h("table", { class: "matrix", id: view.id("table") });
+  const verdict = arithmetic(h("p", { class: "widget-big", id: view.id("verdict") }));
+  const netVerdict = arithmetic(h("p", { class: "widget-big", id: view.id("net-verdict") }));
+  const table = reflow(h("table", { class: "matrix", id: view.id("table") }));
   const toggle = h("input", { type: "checkbox", id: view.id("lines"), checked: lesson.lines });
   toggle.addEventListener("change", () => draw());
 
@@ -35,12 +35,13 @@ export function mount(section, settings) {
         label: hid.name.split(" ")[0], cls: j ? "second" : "first" })) : [] });
     replace(table,
       h("caption", { text: "A = OR(x1, x2), B = AND(x1, x2), output = A and not B" }),
-      h("thead", {}, h("tr", {}, ["x1", "x2", "A", "B", "output", "target"].map((t) =>
+      h("thead", {}, h("tr", {}, ["x1", "x2", "A", "B", "output ŷ", "target y"].map((t) =>
         h("th", { scope: "col", text: t })))),
       h("tbody", {}, r.corners.map(([x1, x2], k) => h("tr", {},
         h("td", { text: x1 }), h("td", { text: x2 }),
         n.hidden.map((hid) => h("td", { text: hid.outputs[k] })),
         h("td", { class: "out", text: n.outputs[k] }), h("td", { text: r.targets[k] })))));
+    fitTable(table);
   }
 
   const load = latest(async () => {
@@ -56,7 +57,7 @@ export function mount(section, settings) {
       netVerdict, h("div", { class: "square" }, net),
       h("div", { class: "check" }, toggle, h("label", { for: view.id("lines"),
         text: "show the hidden boundaries" })),
-      h("div", { class: "scroll" }, table))));
+      table)));
   load();
   return { reset() { toggle.checked = lesson.lines; draw(); } };
 }
