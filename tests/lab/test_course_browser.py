@@ -117,6 +117,7 @@ def test_recall_hint_reveal_rate_letters_and_review_in_the_next_lesson(open_cour
         "Saved: not yet. It comes back in the review of lesson 2.")
     sync_api.expect(rate.locator("button[data-rating='not yet']")).to_have_attribute(
         "aria-pressed", "true")
+    assert rate.locator("button[data-rating]:disabled").count() == 3  # one rating per reveal
 
     key2, choice = _question(1, quiz.Choice)
     form2 = page.locator(f"#q-{key2}-form")
@@ -132,6 +133,7 @@ def test_recall_hint_reveal_rate_letters_and_review_in_the_next_lesson(open_cour
     sync_api.expect(form2.locator(".verdict")).to_contain_text(
         f"You picked {wrong}: {wrong_text}. {expected}")
     assert choice.explanation in form2.locator(".verdict").inner_text()
+    assert form2.locator("input[name=answer]:enabled").count() == 0  # one pick per visit
 
     formula = next(q for q in recall.lesson_questions(1) if isinstance(q[1], quiz.Formula))
     form3 = page.locator(f"#q-{formula[0]}-form")

@@ -83,6 +83,7 @@ function initWords(form, ask) {
         const data = await ask({ rating: button.dataset.rating });
         for (const other of rate.querySelectorAll("button[data-rating]")) {
           other.setAttribute("aria-pressed", String(other === button));
+          other.disabled = true;  // one rating per reveal: a second click would move it twice
         }
         form.dataset.rating = data.rating;
         rated.textContent = `Saved: ${data.rating}. ${data.back}`;
@@ -106,6 +107,10 @@ function initChoice(form, ask) {
     try {
       const data = await ask({ answer: picked.value, misses: 0 });
       form.dataset.result = data.right ? "right" : "wrong";
+      // The answer is now on screen: one pick per visit, so a second pick cannot count.
+      for (const control of form.querySelectorAll("input[name=answer], button[type=submit]")) {
+        control.disabled = true;
+      }
       show(verdict, data.right ? "right" : "wrong", [
         element("p", "verdict-head", data.right ? "✓ Right." : "✗ Not that one."),
         element("p", "expected", data.feedback), ...explained(data)]);
