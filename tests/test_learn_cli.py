@@ -433,3 +433,83 @@ def test_the_list_keeps_file_names_whole_at_80_columns(tmp_path):
     for exercise in EXERCISES.values():
         assert exercise.filename in out, exercise.filename
     assert "…" not in out
+
+
+# --------------------------------------------------------------------------- one progress
+def _lab_client(**kwargs):
+    import warnings
+
+    from neuronlab.lab import create_app
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+        from starlette.testclient import TestClient
+    client = TestClient(create_app(testing=True, token="t0ken-for-the-test", **kwargs))
+    client.get("/?token=t0ken-for-the-test", follow_redirects=False)
+    return client
+
+
+SAME_ORIGIN = {"Origin": "http://testserver"}
+RIGHT_NEURON = ("def neuron(inputs, weights, bias):\n"
+                "    return max(0.0, sum(x * w for x, w in zip(inputs, weights)) + bias)\n")
+
+
+def test_what_the_lab_solved_the_terminal_lists(run, tmp_path):
+    # the lab started from a folder that is no workspace keeps progress in the home course
+    with _lab_client() as lab:
+        root = Path(lab.app.state.workspace)
+        assert root == (tmp_path / "home" / ".neuronlab" / "course").resolve()
+        checked = lab.post("/api/exercises/neuron/check", headers=SAME_ORIGIN,
+                           json={"code": RIGHT_NEURON})
+        assert checked.status_code == 200 and checked.json()["passed"] is True
+    code, out = run("learn", "list")  # the same folder, no --dir
+    assert code == 0, out
+    assert "1 of 16 solved" in out and "No neuronlab workspace" not in out
+    assert re.search(r"✓\W+01_neuron\.py", out)
+    code, out = run("learn")
+    assert "1 of 16 exercises solved" in out
+    # `learn start` now uses that workspace instead of making a second one here
+    code, out = run("learn", "start")
+    assert code == 0 and not (tmp_path / "neuronlab-exercises").exists()
+    assert "0 exercise file(s) created, 16 already there" in out
+
+
+def test_what_the_terminal_solved_the_lab_shows(run, tmp_path, monkeypatch):
+    code, _ = run("learn", "start")
+    folder = tmp_path / "neuronlab-exercises"
+    solve(folder, "neuron")
+    code, out = run("learn", "check", "neuron")
+    assert code == 0 and "Solved!" in out
+    # the lab started in the same folder (here: the folder that holds the workspace)
+    with _lab_client() as lab:
+        assert Path(lab.app.state.workspace) == folder.resolve()
+        info = lab.get("/api/exercises/neuron", headers=SAME_ORIGIN).json()
+        assert info["solved"] is True and info["is_workspace"] is True
+        assert lab.get("/api/exercises/relu", headers=SAME_ORIGIN).json()["solved"] is False
+        page = lab.get("/").text
+        assert "exercises 1 of 1 solved" in page  # lesson 1's line on the front page
+    # and from inside the workspace, or pointed at by the environment, the same
+    (folder / "notes").mkdir()
+    monkeypatch.chdir(folder / "notes")
+    with _lab_client() as lab:
+        assert lab.get("/api/exercises/neuron", headers=SAME_ORIGIN).json()["solved"] is True
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("NEURONLAB_WORKSPACE", str(folder))
+    with _lab_client() as lab:
+        assert Path(lab.app.state.workspace) == folder.resolve()
+    code, out = run("learn", "list")
+    assert "1 of 16 solved" in out
+
+
+def test_the_recall_file_lives_in_the_same_workspace(run, tmp_path):
+    from neuronlab.lab.recall import RECALL_FILE, default_workspace
+
+    run("learn", "start")
+    folder = (tmp_path / "neuronlab-exercises").resolve()
+    assert default_workspace() == folder
+    with _lab_client() as lab:
+        assert Path(lab.app.state.workspace) == folder
+    assert not (tmp_path / "home" / ".neuronlab").exists()
+    assert RECALL_FILE.endswith(".json")

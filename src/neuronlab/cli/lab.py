@@ -32,8 +32,9 @@ def register(subparsers: Any) -> None:
                           "prefer the environment variable")
     lab.add_argument("--workspace", default=None, metavar="DIR",
                      help="folder that keeps your course progress (recall answers; solved "
-                          "exercises when it is a `neuronlab learn` workspace). Default: the "
-                          "current folder if it is a learn workspace, else ~/.neuronlab/course")
+                          "exercises). Default: the one `neuronlab learn` uses: "
+                          "$NEURONLAB_WORKSPACE, a learn workspace here or above, "
+                          "./neuronlab-exercises, else ~/.neuronlab/course")
     lab.add_argument("--list", action="store_true",
                      help="print the URLs (with their tokens) of the labs running now")
     lab.set_defaults(func=cmd_lab)
@@ -87,7 +88,7 @@ def choose_token(given: str | None) -> str:
 
 def choose_workspace(given: str | None) -> Path:
     """``--workspace DIR`` (a folder, made when the first answer is saved), else the
-    current folder if it is a ``neuronlab learn`` workspace, else ``~/.neuronlab/course``."""
+    workspace ``neuronlab learn`` uses (:func:`neuronlab.learn.workspace.locate`)."""
     from ..lab.recall import default_workspace
 
     if given is None:

@@ -3,7 +3,8 @@
 ::
 
     neuronlab learn                  the path, and where you are on it
-    neuronlab learn start [DIR]      create the exercise files (default ./neuronlab-exercises)
+    neuronlab learn start [DIR]      create the exercise files (default: the workspace
+                                     already in use, else ./neuronlab-exercises)
     neuronlab learn lesson [N]       show lesson N (default: the one you are on)
     neuronlab learn check [NAME]     check the current (or named) exercise
     neuronlab learn hint [NAME]      a hint; ask again for a stronger one
@@ -52,15 +53,16 @@ def _say(console: Console, text: str | Text) -> None:
 
 
 def _workspace(args: argparse.Namespace, required: bool = True) -> Workspace | None:
-    from ..learn.workspace import DEFAULT_DIR, Workspace
+    from ..learn.workspace import DEFAULT_DIR, Workspace, home_workspace
 
     explicit = getattr(args, "dir", None) or getattr(args, "top_dir", None)
     workspace = Workspace.find(explicit)
     if workspace is None and required:
         raise ConfigError(
             "No neuronlab workspace here (no neuronlab-progress.json in this folder, above "
-            f"it, or in ./{DEFAULT_DIR}). Create one with `neuronlab learn start [DIR]`, or "
-            "point to it with --dir DIR."
+            f"it, in ./{DEFAULT_DIR} or in {home_workspace()}, where the lab keeps its "
+            "progress). Create one with `neuronlab learn start [DIR]`, or point to it with "
+            "--dir DIR."
         )
     return workspace
 
@@ -140,7 +142,11 @@ def cmd_overview(args: argparse.Namespace, console: Console) -> int:
 def cmd_start(args: argparse.Namespace, console: Console) -> int:
     from ..learn.workspace import DEFAULT_DIR, ENV_VAR, Workspace
 
-    workspace, created, kept = Workspace.create(args.directory or DEFAULT_DIR)
+    target = args.directory or os.environ.get(ENV_VAR) or None
+    if target is None:  # the workspace in use (the lab's own, say), else a new folder here
+        in_use = Workspace.find()
+        target = in_use.root if in_use else DEFAULT_DIR
+    workspace, created, kept = Workspace.create(target)
     _warn(console, workspace)
     _say(console, f"Workspace [bold]{workspace.root}[/]: {len(created)} exercise file(s) created, "
                   f"{len(kept)} already there and kept as they are.")

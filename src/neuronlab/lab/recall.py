@@ -67,7 +67,7 @@ from ..learn.quiz import (
     questions_for,
     rating_of,
 )
-from ..learn.workspace import PROGRESS_FILE, Workspace, atomic_write_json
+from ..learn.workspace import PROGRESS_FILE, Workspace, atomic_write_json, locate
 from .schema import BadRequest
 
 RECALL_FILE = "neuronlab-recall.json"
@@ -202,11 +202,10 @@ def choices(question: Question, learner: str = "") -> list[tuple[str, str]]:
 
 # --------------------------------------------------------------------------- workspace
 def default_workspace(cwd: str | os.PathLike[str] | None = None) -> Path:
-    """The current folder if it is a learn workspace, else ``~/.neuronlab/course``."""
-    here = Path(cwd or os.getcwd()).resolve()
-    if (here / PROGRESS_FILE).is_file():
-        return here
-    return Path.home() / ".neuronlab" / "course"
+    """Where progress lives, by the rule ``neuronlab learn`` uses too
+    (:func:`neuronlab.learn.workspace.locate`): ``$NEURONLAB_WORKSPACE``, a learn
+    workspace here or above, ``./neuronlab-exercises``, else ``~/.neuronlab/course``."""
+    return locate(cwd=cwd)
 
 
 def solved_exercises(root: Path) -> set[str] | None:

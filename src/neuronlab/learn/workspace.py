@@ -45,6 +45,7 @@ JOURNAL_FILE = ".neuronlab-progress.journal"  # one line per exercise solved; on
 LOCK_FILE = ".neuronlab-progress.lock"
 DEFAULT_DIR = "neuronlab-exercises"
 ENV_VAR = "NEURONLAB_WORKSPACE"
+HOME_DIR = (".neuronlab", "course")  # under the home folder: where the lab keeps progress
 FORMAT = 1
 
 Progress = dict[str, Any]
@@ -85,6 +86,41 @@ def _locked(folder: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def home_workspace() -> Path:
+    """``~/.neuronlab/course``: the workspace used when no other one is found."""
+    return Path.home().joinpath(*HOME_DIR)
+
+
+def locate(explicit: str | os.PathLike[str] | None = None,
+           cwd: str | os.PathLike[str] | None = None) -> Path:
+    """The one rule, shared by ``neuronlab learn`` and the lab, for where progress lives.
+
+    In order: the folder given explicitly (``--dir`` / ``--workspace``), then
+    ``$NEURONLAB_WORKSPACE``, then the first folder from the current one upwards that
+    holds a ``neuronlab-progress.json``, then ``./neuronlab-exercises`` if it holds one,
+    else ``~/.neuronlab/course``. The folder need not exist yet.
+
+    >>> import tempfile, os
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = Workspace.create(os.path.join(folder, "course"))
+    ...     inner = os.path.join(folder, "course", "notes")
+    ...     os.mkdir(inner)
+    ...     locate(explicit=None, cwd=inner).name
+    'course'
+    """
+    if explicit is not None:
+        return Path(explicit).expanduser().resolve()
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser().resolve()
+    here = Path(cwd or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / PROGRESS_FILE).is_file():
+            return folder
+    if (here / DEFAULT_DIR / PROGRESS_FILE).is_file():
+        return here / DEFAULT_DIR
+    return home_workspace()
+
+
 def lesson_titles() -> dict[int, str]:
     from .lessons import LESSONS
 
@@ -106,24 +142,19 @@ class Workspace:
     @classmethod
     def find(cls, explicit: str | os.PathLike[str] | None = None,
              cwd: str | os.PathLike[str] | None = None) -> Workspace | None:
-        """The workspace named by ``explicit``, ``$NEURONLAB_WORKSPACE``, the current
-        folder or one above it, or ``./neuronlab-exercises`` - the first that exists."""
-        if explicit is not None:
-            workspace = cls(explicit)
-            if not workspace.progress_path.is_file():
-                raise ConfigError(
-                    f"{workspace.root} is not a neuronlab workspace (it has no "
-                    f"{PROGRESS_FILE}). Create one with `neuronlab learn start {explicit}`."
-                )
+        """The workspace :func:`locate` names (``explicit``, ``$NEURONLAB_WORKSPACE``, the
+        current folder or one above it, ``./neuronlab-exercises``, ``~/.neuronlab/course``),
+        or None when that folder holds no progress yet. A folder named explicitly or in
+        the environment must be a workspace already."""
+        named = explicit if explicit is not None else os.environ.get(ENV_VAR) or None
+        workspace = cls(locate(explicit, cwd))
+        if workspace.progress_path.is_file():
             return workspace
-        if os.environ.get(ENV_VAR):
-            return cls.find(os.environ[ENV_VAR])
-        here = Path(cwd or os.getcwd()).resolve()
-        for folder in (here, *here.parents):
-            if (folder / PROGRESS_FILE).is_file():
-                return cls(folder)
-        if (here / DEFAULT_DIR / PROGRESS_FILE).is_file():
-            return cls(here / DEFAULT_DIR)
+        if named is not None:
+            raise ConfigError(
+                f"{workspace.root} is not a neuronlab workspace (it has no "
+                f"{PROGRESS_FILE}). Create one with `neuronlab learn start {named}`."
+            )
         return None
 
     @classmethod
