@@ -169,3 +169,15 @@ def test_one_lesson_count_everywhere(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["learn", "lesson", "--help"])
     assert f"lesson number 1-{count}" in capsys.readouterr().out
+
+
+def test_the_notebooks_link_lessons_to_their_notebooks() -> None:
+    from neuronlab.learn.notebooks import notebook_text
+
+    text = notebook_text(find_lesson(13))
+    assert "/lessons/" not in text  # a lab address means nothing inside Jupyter
+    linked = set(re.findall(r"\]\(/lessons/([a-z0-9-]+)\)", find_lesson(13).text))
+    assert len(linked) >= 8
+    for lesson in LESSONS:
+        if lesson.slug in linked:
+            assert f"]({lesson.notebook_name})" in text, lesson.notebook_name

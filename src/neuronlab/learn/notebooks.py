@@ -15,6 +15,7 @@ folder are exactly what :func:`build_notebook` makes (a test keeps them in sync)
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -55,11 +56,24 @@ def _recall(lesson: Lesson) -> str:
     return "\n".join(lines)
 
 
+def _notebook_links(text: str) -> str:
+    """A lesson's links to other lessons' pages in the lab, ``](/lessons/SLUG)``, as links
+    to their notebooks, which sit in the same folder.
+
+    >>> _notebook_links("see [lesson 7](/lessons/loss)")
+    'see [lesson 7](07-loss.ipynb)'
+    """
+    names = {lesson.slug: lesson.notebook_name for lesson in LESSONS}
+    return re.sub(r"\]\(/lessons/([a-z0-9-]+)\)",
+                  lambda m: f"]({names.get(m.group(1), m.group(1))})", text)
+
+
 def build_notebook(lesson: Lesson, solved: bool = False) -> dict[str, Any]:
     """The notebook of ``lesson`` (with the reference solutions when ``solved``)."""
     n = lesson.number
+    text = _notebook_links(lesson.text.strip())
     cells = [
-        _cell("markdown", f"# Lesson {n} · {lesson.title}\n\n{lesson.text.strip()}\n\n"
+        _cell("markdown", f"# Lesson {n} · {lesson.title}\n\n{text}\n\n"
                           f"*The neuronlab learning path; in a terminal: "
                           f"`neuronlab learn lesson {n}`.*", f"lesson{n:02d}-text"),
         _cell("markdown", "## Worked example\n\nComputed by neuronlab when the cell runs.",
