@@ -107,7 +107,7 @@ def test_batch_row_s2_flows_through_the_layer(open_page):
     wait_text(page, "#batch-hint", "Sample s2 flows through the layer:")
     diagram = page.locator("#batch-diagram").text_content() or ""
     for j, value in enumerate(["3.310", "1.662", "1.661"], start=1):
-        assert f"y{j} = {value}" in diagram
+        assert f"ŷ{j} = {value}" in diagram  # ŷ: the output
     steps = page.locator("#batch-steps").inner_text()
     assert "= 3.310" in steps and "= 1.662" in steps and "= 1.661" in steps
     assert "selected" in (page.locator("#batch-y-row2").get_attribute("class") or "")

@@ -163,7 +163,7 @@ def test_boxes_and_diagrams_share_one_precision(open_page):
     for j, value in enumerate(y, start=1):
         expect(page.locator(f"#layer-y{j}")).to_have_text(f"{value:.3f}")
         assert f"z {value:.3f}" in diagram  # 2.385 in the table and in the circle
-        assert f"y{j} = {value:.3f}" in diagram
+        assert f"ŷ{j} = {value:.3f}" in diagram  # ŷ: the output
 
 
 # --------------------------------------------------------------------------- 3 fitting text

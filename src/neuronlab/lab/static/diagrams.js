@@ -96,6 +96,17 @@ function fitNodes(svg) {
         text.style.fontSize = `${smaller}px`;
       }
     }
+    // Text that does not fit even at 11 px (say 1000.00) gets a larger circle instead.
+    const cx = Number(circle.getAttribute("cx"));
+    let need = r;
+    for (const text of group.querySelectorAll("text")) {
+      const box = text.getBBox();
+      if (!box.width) continue;
+      const dx = Math.max(Math.abs(box.x - cx), Math.abs(box.x + box.width - cx));
+      const dy = Math.max(Math.abs(box.y - cy), Math.abs(box.y + box.height - cy));
+      need = Math.max(need, Math.hypot(dx, dy) + 1);
+    }
+    if (need > r) circle.setAttribute("r", need.toFixed(1));
   }
 }
 

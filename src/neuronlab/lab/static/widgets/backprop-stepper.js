@@ -30,8 +30,9 @@ export function stagesFor(layers) {
  * several), ∂L/∂b.
  *
  * The picture is drawn as wide (in its own units) as it is on screen, so its 12-13 px
- * text stays 12-13 px; on a phone the loss box moves under the output neuron and the
- * links carry no numbers (their tooltips, and the lines under the picture, give them).
+ * text stays 12-13 px; on a phone the loss box moves under the output neuron and only
+ * a few links carry numbers (the tooltips, and the lines under the picture, give all).
+ * A label with no free spot is hidden rather than laid over another.
  */
 const LABELLED_LINKS = 8;
 const redraws = new WeakMap();  // svg -> the last drawing, drawn again on a new width
@@ -77,7 +78,7 @@ export function drawNetwork(diagram, r, stage, reached, sample = r.X.length === 
     const back = reached("backward", k);
     // Up to LABELLED_LINKS links between two columns carry their number on the line;
     // more would pile up, so those show it on hover (and the lines below list them all).
-    const labelled = !narrow && f.W.length * f.W[0].length <= LABELLED_LINKS;
+    const labelled = f.W.length * f.W[0].length <= (narrow ? LABELLED_LINKS / 2 : LABELLED_LINKS);
     const r0 = k === 0 ? rIn : rN;
     f.W.forEach((row, j) => row.forEach((w, i) => {
       const [x1, y1, x2, y2] = [colX(k) + r0, nodeY(k, i), colX(k + 1) - rN, nodeY(k + 1, j)];
