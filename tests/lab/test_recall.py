@@ -366,3 +366,31 @@ def test_bad_requests_get_a_message(course):
         response = course.post("/api/recall", content=f'{{"question": "{words}", "reveal": true, '
                                f'"page": {raw}}}', headers={"Content-Type": "application/json"})
         assert 400 <= response.status_code < 500 and response.json()["error"], raw
+
+
+def test_a_page_view_creates_nothing_and_the_order_survives_the_first_answer(course, tmp_path):
+    folder = tmp_path / "course"  # the fixture's workspace, not created yet
+    q = next(q for q in of_kind(quiz.Choice) if q.lesson == 2)
+    pattern = rf'data-question="{q.key}".*?</fieldset>'
+    first = re.search(pattern, course.get(f"/lessons/{LESSONS[1].slug}").text).group(0)
+    assert not folder.exists()  # looking at a lesson writes nothing
+    assert re.search(pattern, course.get(f"/lessons/{LESSONS[1].slug}").text).group(0) == first
+    learner = recall.RecallStore(folder).learner()
+    right = q.right_label(learner)
+    assert f'value="{right}"> <span class="letter">{right}</span> <span>' \
+        f'{markup.escape(q.choices()[q.answer - 1])}</span>' in first
+    got = course.post("/api/recall", json={"question": q.key, "answer": right}).json()
+    assert got["right"] is True  # graded against the order the page showed
+    assert json.loads((folder / recall.RECALL_FILE).read_text())["learner"] == learner
+    assert re.search(pattern, course.get(f"/lessons/{LESSONS[1].slug}").text).group(0) == first
+
+
+def test_an_existing_workspace_gets_a_random_learner_id(tmp_path):
+    ids = set()
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        ids.add(recall.RecallStore(tmp_path / name).learner())
+        saved = json.loads((tmp_path / name / recall.RECALL_FILE).read_text())
+        assert saved == {"format": 2, "learner": saved["learner"], "questions": {}}
+        assert recall.RecallStore(tmp_path / name).learner() == saved["learner"]
+    assert len(ids) == 2

@@ -30,8 +30,9 @@ exercises' progress file::
      "questions": {"1-3f9a...": {"lesson": 1, "box": 1, "rating": "not yet",
                                  "rated_in": 1, "attempts": 2, "at": "..."}}}
 
-``learner`` is a random id made once per workspace: with the question's id it seeds the
-order of each question's options, so the options stay put for one learner and differ
+``learner`` is a random id made once per workspace (made from the folder's path when the
+folder did not exist yet: a page view creates nothing): with the question's id it seeds
+the order of each question's options, so the options stay put for one learner and differ
 between learners. A format-1 file (``right``/``ever_right`` per question) is read and
 migrated; a file with a field of the wrong type (``"attempts": "many"``, a list, 1e999)
 is broken: it is kept aside as ``neuronlab-recall.json.broken-<time>``, a warning says
@@ -45,6 +46,7 @@ so, and recall starts again.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -321,20 +323,21 @@ class RecallStore:
         return record
 
     def learner(self) -> str:
-        """This workspace's learner id, made (and saved) the first time it is asked for.
-        Where the folder cannot be written, an id made from its path keeps orders stable."""
+        """This workspace's learner id. A random one is made and saved the first time it is
+        asked for in a folder that exists; a page view never creates the folder, so until
+        the first answer is saved there (or where it cannot be written) the id is made from
+        the folder's path - the same on every visit - and that id is the one saved."""
         if self._learner:
             return self._learner
         with _LOCK:
             learner, record = self._read()
             if learner is None:
-                learner = secrets.token_hex(8)
-                try:
-                    self._write(learner, record)
-                except OSError:
-                    import hashlib
-
-                    learner = hashlib.sha256(str(self.root).encode()).hexdigest()[:16]
+                learner = hashlib.sha256(str(self.root).encode()).hexdigest()[:16]
+                if self.root.is_dir():
+                    fresh = secrets.token_hex(8)
+                    with suppress(OSError):
+                        self._write(fresh, record)
+                        learner = fresh
             self._learner = learner
         return learner
 
@@ -350,7 +353,8 @@ class RecallStore:
             raise ValueError(f"no question {key!r} or rating {rating!r}")
         with _LOCK:
             learner, record = self._read()
-            learner = learner or self._learner or secrets.token_hex(8)
+            learner = learner or self._learner or hashlib.sha256(
+                str(self.root).encode()).hexdigest()[:16]
             old = record.get(key, {})
             entry = {"lesson": question.lesson,
                      "box": next_box(int(old.get("box", 0)), rating), "rating": rating,
