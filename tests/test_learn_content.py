@@ -14,7 +14,7 @@ import pytest
 
 from neuronlab.learn import EXERCISES, check
 from neuronlab.learn.lessons import LESSONS, run_example
-from neuronlab.learn.notebooks import build_notebook
+from neuronlab.learn.notebooks import build_notebook, notebook_links
 from neuronlab.learn.quiz import QUESTIONS, questions_for
 from neuronlab.learn.sources import (
     BEGIN,
@@ -133,7 +133,8 @@ def test_terminal_lessons_and_notebooks_come_from_the_same_files():
         notebook = build_notebook(lesson)
         sources = ["".join(cell["source"]) for cell in notebook["cells"]]
         assert lesson.example.strip() in sources
-        assert any(lesson.text.strip() in source for source in sources)
+        # the words, with links to other lessons pointing at their notebooks
+        assert any(notebook_links(lesson.text.strip()) in source for source in sources)
         for exercise in lesson.exercises:
             assert any(exercise.template.strip() in source for source in sources)
 

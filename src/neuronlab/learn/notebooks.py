@@ -56,11 +56,11 @@ def _recall(lesson: Lesson) -> str:
     return "\n".join(lines)
 
 
-def _notebook_links(text: str) -> str:
+def notebook_links(text: str) -> str:
     """A lesson's links to other lessons' pages in the lab, ``](/lessons/SLUG)``, as links
     to their notebooks, which sit in the same folder.
 
-    >>> _notebook_links("see [lesson 7](/lessons/loss)")
+    >>> notebook_links("see [lesson 7](/lessons/loss)")
     'see [lesson 7](07-loss.ipynb)'
     """
     names = {lesson.slug: lesson.notebook_name for lesson in LESSONS}
@@ -71,7 +71,7 @@ def _notebook_links(text: str) -> str:
 def build_notebook(lesson: Lesson, solved: bool = False) -> dict[str, Any]:
     """The notebook of ``lesson`` (with the reference solutions when ``solved``)."""
     n = lesson.number
-    text = _notebook_links(lesson.text.strip())
+    text = notebook_links(lesson.text.strip())
     cells = [
         _cell("markdown", f"# Lesson {n} · {lesson.title}\n\n{text}\n\n"
                           f"*The neuronlab learning path; in a terminal: "
