@@ -513,3 +513,18 @@ def test_the_recall_file_lives_in_the_same_workspace(run, tmp_path):
         assert Path(lab.app.state.workspace) == folder
     assert not (tmp_path / "home" / ".neuronlab").exists()
     assert RECALL_FILE.endswith(".json")
+
+
+def test_quiz_asks_the_questions_due_again_after_the_lessons_own(run, tmp_path):
+    from neuronlab.lab.recall import RecallStore, default_workspace
+    from neuronlab.learn.quiz import questions_for
+
+    missed = questions_for(1)[0]
+    RecallStore(default_workspace(tmp_path)).rate(missed.key, "not yet", 1)
+    own = len(questions_for(2))
+    answers = "\n" * own + "\nn\n"  # Enter reveals each of lesson 2's, then the review's
+    code, out = run("learn", "quiz", "2", stdin=answers)
+    assert code == 0
+    assert "Review: 1 question(s) from earlier lessons" in out
+    assert f"[{own + 1}/{own + 1}] (lesson 1) {missed.prompt}" in out
+    assert out.index("Review: 1 question") > out.index(questions_for(2)[-1].prompt)

@@ -399,7 +399,8 @@ def cmd_quiz(args: argparse.Namespace, console: Console) -> int:
     session = Session(store, ask, say, page=lesson_number)
     for warning in store.warnings:
         _say(console, Text(f"warning: {warning}", style="yellow"))
-    score = session.run(questions)
+    review = [q for _, q in store.due(lesson_number)] if lesson_number else []
+    score = session.run(questions, review)
     if score.no_input and not (sys.stdin is not None and not sys.stdin.closed
                                and sys.stdin.isatty()):
         say(f"\n{NO_INPUT}")

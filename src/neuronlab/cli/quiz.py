@@ -5,7 +5,9 @@ the hint first, then sees the model answer beside their own and rates themselves
 / partly / not yet. Choices are lettered and shuffled for this learner (the order the
 lab shows); numbers and formulas are checked exactly, with as many tries as wanted. Every
 rating is saved in the workspace's recall file and decides when the question comes back
-(:mod:`neuronlab.lab.recall`). ``q`` stops; so does the end of the input.
+(:mod:`neuronlab.lab.recall`); ``neuronlab learn quiz N`` then asks the questions of
+earlier lessons that are due again on lesson N, after lesson N's own. ``q`` stops; so
+does the end of the input.
 """
 
 from __future__ import annotations
@@ -76,9 +78,16 @@ class Session:
             return
         self.say(f"  Saved as '{rating}'. {when_back(entry, len(LESSONS))}")
 
-    def run(self, questions: list[Question]) -> QuizScore:
-        for number, question in enumerate(questions, 1):
-            self.say(f"\n[{number}/{len(questions)}] {question.prompt}")
+    def run(self, questions: list[Question], review: list[Question] | None = None) -> QuizScore:
+        """Ask ``questions``, then ``review`` (earlier lessons' questions due again)."""
+        review = review or []
+        asked = questions + review
+        for number, question in enumerate(asked, 1):
+            if review and number == len(questions) + 1:
+                self.say(f"\nReview: {len(review)} question(s) from earlier lessons, back now "
+                         "because of how you rated them.")
+            origin = f" (lesson {question.lesson})" if number > len(questions) else ""
+            self.say(f"\n[{number}/{len(asked)}]{origin} {question.prompt}")
             try:
                 if isinstance(question, Choice):
                     self.choice(question)
