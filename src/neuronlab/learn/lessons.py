@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -88,11 +89,17 @@ _FILLED: dict[int, str] = {}
 _ANSWERED: dict[int, tuple[QA, ...]] = {}
 
 
+#: One lesson's code runs at a time: ``redirect_stdout`` swaps the process's one
+#: ``sys.stdout``, so two runs in two threads (a page, and the search index warming up in
+#: the background) would put back each other's streams and lose what was printed.
+_RUNNING = threading.RLock()
+
+
 def _run(code: str, name: str, namespace: dict[str, Any]) -> str:
     """Run a lesson's code and return what it printed. NumPy's print options that the
     code sets (a lesson may turn scientific notation off) are put back afterwards."""
     printed = io.StringIO()
-    with contextlib.redirect_stdout(printed), np.printoptions():
+    with _RUNNING, contextlib.redirect_stdout(printed), np.printoptions():
         exec(compile(code, name, "exec"), namespace)
     return printed.getvalue()
 
