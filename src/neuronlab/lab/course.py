@@ -387,6 +387,7 @@ async def lesson_page(request: Request) -> Response:
                             f"{e(slug[:60])!s} here. The lessons are: {e(known)}. "
                             '<a href="/">Back to the course</a></p>', status_code=404)
     body = rendered(lesson.number)
+    search.warm(passages_of, questions_after)  # the questions box answers without a wait
     store = recall.RecallStore(workspace_of(request))
     learner = store.learner()
     due = store.due(lesson.number)

@@ -34,6 +34,7 @@ import html
 import json
 import math
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -157,6 +158,8 @@ SYNONYMS = {
                      "slides", "push", "pushes"], "move"),
     **dict.fromkeys(["avoid", "prevent", "stop", "stops", "reduce", "fight"], "prevent"),
     **dict.fromkeys(["one", "single", "lone"], "single"),
+    **dict.fromkeys(["zero", "nought"], "0"), "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10",
     **dict.fromkeys(["slow", "slower", "slowly", "slowest"], "slow"),
     **dict.fromkeys(["fast", "faster", "quickly", "quick", "quicker", "fastest"], "fast"),
     **dict.fromkeys(["net", "nets", "network", "networks", "nn", "neural"], "network"),
@@ -196,6 +199,18 @@ def stems(text: str) -> list[str]:
     left out."""
     kept = [w for w in canonical(text) if w not in STOPWORDS]
     return list(stemmer().stemWords(kept))
+
+
+def kind_of(question: str) -> str:
+    """How a question asks: its first question word (why, how, what...), or ''.
+
+    >>> kind_of("So why can't one neuron learn XOR?"), kind_of("whats an epoch")
+    ('why', 'what')
+    """
+    for word in WORD.findall(question.lower()):
+        if word in ("why", "how", "what", "whats", "which", "who", "when", "where"):
+            return "what" if word == "whats" else word
+    return ""
 
 
 def highlight(text: str, wanted: set[str]) -> str:
@@ -271,6 +286,7 @@ class Index:
         where = {id(p): row for row, (_, p) in enumerate(self.passages)}
         self.sentence_rows = [where[id(s.passage)] for s in self.sentences]
         asked_docs = [stems(text) for _, text in self.asked]
+        self.asked_kinds = [kind_of(text) for _, text in self.asked]
         self.answer_docs = [set(stems(e.qa.answer)) for e in self.entries]
         sentence_docs = [stems(f"{s.passage.heading}. {s.text}") for s in self.sentences]
         passage_docs = [stems(f"{lesson.title}. {p.heading}. {p.text} {p.terms}")
@@ -330,8 +346,10 @@ class Index:
         said = self.coverage(sorted(phrasing), set(wanted))
         return 2 * found * said / (found + said) if found + said else 0.0
 
-    def best_entry(self, wanted: list[str]) -> tuple[int, float, float]:
-        """``(entry, score, coverage)`` of the best question entry (-1 if none)."""
+    def best_entry(self, wanted: list[str], kind: str = "") -> tuple[int, float, float]:
+        """``(entry, score, coverage)`` of the best question entry (-1 if none); between
+        phrasings that say the same words, one asked the same way (``kind``: why, how,
+        what...) wins."""
         if not self.asked:
             return -1, 0.0, 0.0
         asked = self.asked_index.scores(wanted)
@@ -343,7 +361,9 @@ class Index:
             i = row[id(entry)]
             best[i] = max(best.get(i, 0.0), asked[k])
             if asked[k] > 0:
-                exact[i] = max(exact.get(i, 0.0), self.overlap(wanted, self.asked_docs[k]))
+                same_kind = 0.05 if kind and kind == self.asked_kinds[k] else 0.0
+                exact[i] = max(exact.get(i, 0.0),
+                               self.overlap(wanted, self.asked_docs[k]) + same_kind)
         covered = [self.coverage(wanted, self.entry_words[i]) for i in range(len(self.entries))]
         scores = np.array([best.get(i, 0.0) + ANSWER_WEIGHT * answers[i] + covered[i]
                            + EXACT_WEIGHT * exact.get(i, 0.0)
@@ -374,12 +394,28 @@ class Index:
         return [(*self.passages[i], float(scores[i])) for i in order if scores[i] > 0]
 
 
-@functools.cache
+_BUILT: dict[tuple[PassagesOf, AnchorsOf], Index] = {}
+_BUILDING = threading.Lock()
+
+
 def index(passages_of: PassagesOf, anchors_of: AnchorsOf) -> Index:
     """The index of the whole course, built on first use (once per process for each
     source of passages; the course pages hand in their renderer's)."""
-    return Index(LESSONS, {lesson.number: passages_of(lesson.number) for lesson in LESSONS},
-                 {lesson.number: anchors_of(lesson.number) for lesson in LESSONS})
+    key = (passages_of, anchors_of)
+    with _BUILDING:
+        if key not in _BUILT:
+            _BUILT[key] = Index(
+                LESSONS, {lesson.number: passages_of(lesson.number) for lesson in LESSONS},
+                {lesson.number: anchors_of(lesson.number) for lesson in LESSONS})
+        return _BUILT[key]
+
+
+def warm(passages_of: PassagesOf, anchors_of: AnchorsOf) -> None:
+    """Build the index in the background (it renders every lesson, which takes a few
+    seconds), so that the first question is answered without that wait."""
+    if (passages_of, anchors_of) not in _BUILT and not _BUILDING.locked():
+        threading.Thread(target=index, args=(passages_of, anchors_of), daemon=True,
+                         name="neuronlab-search-index").start()
 
 
 # --------------------------------------------------------------------------- answers
@@ -405,13 +441,14 @@ def find(query: str, idx: Index, *, threshold: float = ANSWER_THRESHOLD,
     closest = idx.closest(wanted)
     if not wanted:
         return Found(None, None, 0.0, [])
-    e, _, e_cover = idx.best_entry(wanted)
+    e, _, e_cover = idx.best_entry(wanted, kind_of(query))
     if e >= 0 and e_cover >= threshold:
         return Found(idx.entries[e], None, e_cover, closest)
-    s, _, s_cover = idx.best_sentence(wanted)
-    if s >= 0 and s_cover >= sentence_threshold:
-        return Found(None, idx.sentences[s], s_cover, closest)
-    return Found(None, None, max(e_cover, s_cover if s >= 0 else 0.0), closest)
+    if sentence_threshold <= 1.0:
+        s, _, s_cover = idx.best_sentence(wanted)
+        if s >= 0 and s_cover >= sentence_threshold:
+            return Found(None, idx.sentences[s], s_cover, closest)
+    return Found(None, None, e_cover, closest)
 
 
 def _passage_json(lesson: Lesson, passage: Passage, wanted: set[str],

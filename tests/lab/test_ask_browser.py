@@ -1,0 +1,128 @@
+"""The questions box in a real browser: ask on a lesson page, read the answer, follow
+its link to the very sentence, and open the widget with "show me".
+
+Screenshots at 1280 and 390 px land in test-artifacts/ask/.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+from conftest import ARTIFACTS as ARTIFACTS_ROOT
+from conftest import LiveServer, needs_browser
+
+from neuronlab import activations
+from neuronlab.learn.lessons import LESSONS
+
+ARTIFACTS = ARTIFACTS_ROOT / "ask"
+
+sync_api = needs_browser()
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[LiveServer]:
+    live = LiveServer()
+    live.app.state.workspace = tmp_path_factory.mktemp("ask")
+    live.start()
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+@pytest.fixture
+def open_lesson(browser, server) -> Iterator[Any]:
+    contexts, errors = [], []
+
+    def open_path(path: str, width: int = 1280) -> Any:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(server.token_url)
+        page.wait_for_selector("body[data-ready=true]")
+        page.goto(f"{server.url}{path}")
+        page.wait_for_selector("body[data-ready=true]")
+        return page
+
+    yield open_path
+    for context in contexts:
+        context.close()
+    assert not errors, errors
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+
+
+def ask(page: Any, question: str) -> Any:
+    page.locator("#ask-q").fill(question)
+    page.locator("#ask-q").press("Enter")
+    results = page.locator("#ask-results")
+    sync_api.expect(results.locator(".answer, .not-answered").first).to_be_visible(timeout=90_000)
+    return results
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_an_answer_its_sentence_its_link_and_show_me(open_lesson, width):
+    relu = next(lesson for lesson in LESSONS if lesson.number == 2)
+    entry = next(qa for qa in relu.answers if qa.asked[0] == "What is ReLU of a negative number?")
+    page = open_lesson(f"/lessons/{LESSONS[0].slug}", width)
+    results = ask(page, "relu of a negative number?")
+    answer = results.locator(".answer")
+    sync_api.expect(answer.locator(".answer-text")).to_have_text(entry.answer.replace("`", ""))
+    marked = answer.locator(".answer-passage mark")
+    assert marked.count() == 1 and marked.inner_text().strip()
+    sentence = marked.inner_text().strip()
+    shot(page, f"answer-{width}")
+    # the box fits the page: nothing sticks out sideways
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    box = answer.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+
+    # the link goes to the very sentence, on its lesson's page, highlighted there
+    link = answer.locator("a.answer-link")
+    href = link.get_attribute("href")
+    assert href.startswith(f"/lessons/{relu.slug}#p") and "-s" in href
+    link.click()
+    page.wait_for_url(f"**{href}")
+    page.wait_for_selector("body[data-ready=true]")
+    target = page.locator(f"#{href.split('#')[1]}")
+    sync_api.expect(target).to_be_visible()
+    assert " ".join(target.inner_text().split()) == sentence
+    colour = target.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert colour not in ("rgba(0, 0, 0, 0)", "transparent")  # :target is highlighted
+    shot(page, f"sentence-{width}")
+
+    # "show me" opens the lesson's widget in the answer's state
+    page.go_back()
+    page.wait_for_selector("body[data-ready=true]")
+    results = ask(page, "relu of a negative number?")
+    show = results.locator("a.show-me")
+    show.click()
+    page.wait_for_selector("body[data-ready=true]")
+    section = page.locator('section[data-widget="activation"]')
+    settings = json.loads(section.get_attribute("data-settings"))
+    assert settings["activation"] == entry.show.settings["activation"]
+    assert settings["z"] == entry.show.settings["z"]
+    sync_api.expect(section.locator(".show-note")).to_be_visible()
+    # the widget itself computes that state (the server's ReLU at the answer's z)
+    value = activations.get(entry.show.settings["activation"])(np.array([float(settings["z"])]))
+    sync_api.expect(section).to_contain_text(f"f(z) = {float(value[0]):.3f}")
+    shot(page, f"show-me-{width}")
+
+
+def test_a_question_the_course_does_not_answer(open_lesson):
+    page = open_lesson(f"/lessons/{LESSONS[5].slug}", 390)
+    results = ask(page, "how do I install CUDA")
+    sync_api.expect(results.locator(".not-answered")).to_contain_text(
+        "The course does not answer this directly")
+    assert results.locator(".answer").count() == 0
+    shot(page, "not-answered-390")
