@@ -6,6 +6,7 @@
     neuronlab learn start [DIR]      create the exercise files (default: the workspace
                                      already in use, else ./neuronlab-exercises)
     neuronlab learn lesson [N]       show lesson N (default: the one you are on)
+    neuronlab learn run N K          run code cell K of lesson N (--save FILE to edit it)
     neuronlab learn check [NAME]     check the current (or named) exercise
     neuronlab learn hint [NAME]      a hint; ask again for a stronger one
     neuronlab learn watch [NAME]     re-check on every save (Ctrl-C stops)
@@ -48,8 +49,18 @@ MARKS = {"passed": "✓", "failed": "✗", "error": "E", "load-error": "E", "tim
 
 # --------------------------------------------------------------------------- helpers
 def _say(console: Console, text: str | Text) -> None:
-    """One message, never broken by the console's own wrapping (paths stay whole)."""
-    console.print(text, soft_wrap=True)
+    """One message, wrapped at the terminal's width between words (a word longer than
+    a line, such as a long path, is folded); leading spaces indent every wrapped line."""
+    from rich.padding import Padding
+
+    if isinstance(text, str):
+        text = Text.from_markup(text)
+    for line in text.split("\n", allow_blank=True):
+        body = line.plain.lstrip(" ")
+        indent = len(line.plain) - len(body)
+        line = line[indent:] if indent else line
+        line.overflow = "fold"
+        console.print(Padding(line, (0, 0, 0, indent)) if indent else line)
 
 
 def _workspace(args: argparse.Namespace, required: bool = True) -> Workspace | None:
@@ -166,32 +177,158 @@ def cmd_start(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_lesson(args: argparse.Namespace, console: Console) -> int:
+    from rich.padding import Padding
+
     from ..learn.lessons import LESSONS, find_lesson, run_example
+    from ..learn.quiz import questions_for
+    from ..learn.terminal import WIDGET_NAMES, pieces, shell_lines, widget_text
 
     workspace = _workspace(args, required=False)
     lesson = find_lesson(args.number) if args.number else _current_lesson(workspace)
-    console.rule(f"[bold cyan]Lesson {lesson.number} of {len(LESSONS)} · {lesson.title}")
-    console.print(Markdown(lesson.text.strip()))
-    console.print()
-    _say(console, "[bold]Worked example[/] - computed now by neuronlab:")
-    console.print(Syntax(lesson.example.rstrip(), "python", theme="ansi_dark",
-                         background_color="default", word_wrap=True))
-    console.print(Panel(Text(run_example(lesson).rstrip()), title="output", expand=False))
     progress = workspace.load() if workspace else {"exercises": {}}
     current = workspace.current(progress) if workspace else None
-    if lesson.exercises:
-        _say(console, "\n[bold]Now you build it[/]")
-        for ex in lesson.exercises:
-            mark = _status(workspace, ex, progress, current)
-            where = workspace.path(ex) if workspace else ex.filename
-            _say(console, Text(f"  {mark} {where}: {ex.title}   (neuronlab learn check {ex.name})"))
-        if workspace is None:
-            _say(console, "  Create the files with [bold]neuronlab learn start[/].")
-    _say(console, f"\n[bold]Recall[/]: [bold]neuronlab learn quiz {lesson.number}[/] asks this "
-                  "lesson's questions.")
+    console.rule(f"[bold cyan]Lesson {lesson.number} of {len(LESSONS)} · {lesson.title}")
+    for piece in pieces(lesson):
+        if piece.kind == "words":
+            console.print(Markdown(piece.text, hyperlinks=False))
+            console.print()
+        elif piece.kind in ("math", "diagram"):
+            console.print(Padding(Text(piece.text, style="bold", overflow="fold"), (0, 4)))
+            console.print()
+        elif piece.kind == "cell":
+            _show_cell(console, lesson, piece, workspace, progress, current, run_example)
+        elif piece.kind == "widget":
+            lines, commands = widget_text(piece.name, piece.settings or {})
+            what = WIDGET_NAMES.get(piece.name, f"the {piece.name} widget")
+            _say(console, f"[bold]In the lab[/] ([bold]neuronlab lab[/], lesson {lesson.number}) "
+                          f"this place holds {what}, live." +
+                          (" It starts from:" if lines else ""))
+            for line in lines:
+                _say(console, Text("    " + line))
+            if commands:
+                _say(console, "[bold]In the terminal[/], change the numbers in:")
+                for command in commands:
+                    for k, line in enumerate(shell_lines(command, console.width - 6)):
+                        console.print(Text(("    " if k == 0 else "      ") + line,
+                                           style="cyan", overflow="fold"), soft_wrap=False)
+            console.print()
+        elif piece.kind == "recall":
+            _say(console, "[bold]Close your eyes and recall[/]")
+            _say(console, "Answer each from memory, out loud or on paper, before you look back:")
+            prompts = Table.grid(padding=(0, 1))
+            prompts.add_column(justify="right", no_wrap=True)
+            prompts.add_column(ratio=1)
+            for k, question in enumerate(questions_for(lesson.number), 1):
+                prompts.add_row(f"  {k}.", Text(question.prompt))
+            console.print(prompts)
+            _say(console, f"Then [bold]neuronlab learn quiz {lesson.number}[/] asks them one by "
+                          "one, shows each answer and keeps your ratings for later reviews.")
+            console.print()
+    if lesson.exercises and workspace is None:
+        _say(console, "Create the exercise files with [bold]neuronlab learn start[/].")
     if lesson.number < len(LESSONS):
         _say(console, f"Next lesson: [bold]neuronlab learn lesson {lesson.number + 1}[/]")
     return 0
+
+
+def _show_cell(console: Console, lesson: Lesson, piece: Any, workspace: Workspace | None,
+               progress: dict[str, Any], current: Exercise | None, run_example: Any) -> None:
+    """A numbered code cell; the worked example with what it prints now."""
+    from ..learn.catalog import EXERCISES
+
+    number = f"[{piece.number}]"
+    if piece.role == "example":
+        _say(console, f"[bold]{number} Worked example[/] - run now by neuronlab "
+                      f"([bold]neuronlab learn run {lesson.number} {piece.number}[/] runs it "
+                      "again):")
+    elif piece.role == "exercise":
+        exercise = EXERCISES.find(piece.name)
+        mark = _status(workspace, exercise, progress, current)
+        state = " (solved ✓)" if mark == "✓" else ""
+        where = workspace.path(exercise) if workspace else exercise.filename
+        _say(console, Text.assemble((f"{number} Exercise {exercise.name}", "bold"),
+                                    f"{state}: write it in {where}, then check it with ",
+                                    (f"neuronlab learn check {exercise.name}", "bold")))
+    else:
+        _say(console, f"[bold]{number} Cell[/] - run it: [bold]neuronlab learn run "
+                      f"{lesson.number} {piece.number}[/]  (--save FILE to edit it)")
+    console.print(Syntax(piece.text.rstrip(), "python", theme="ansi_dark",
+                         background_color="default", word_wrap=True))
+    if piece.role == "example":
+        console.print(Panel(Text(run_example(lesson).rstrip(), overflow="fold"),
+                            title="output", expand=False))
+    console.print()
+
+
+RUN_CELL = """\
+import contextlib, io, json, sys
+job = json.load(open(sys.argv[1], encoding="utf-8"))
+namespace = {"__name__": "__main__"}
+for k, code in job["before"]:
+    with contextlib.redirect_stdout(io.StringIO()):  # the cells above, quietly
+        exec(compile(code, f"<lesson {job['lesson']} cell {k}>", "exec"), namespace)
+exec(compile(job["code"], f"<lesson {job['lesson']} cell {job['cell']}>", "exec"), namespace)
+"""
+
+
+def cmd_run(args: argparse.Namespace, console: Console) -> int:
+    import json
+    import subprocess
+    import tempfile
+
+    from ..learn.catalog import EXERCISES
+    from ..learn.lessons import find_lesson
+    from ..learn.terminal import cells
+
+    lesson = find_lesson(args.lesson)
+    found = cells(lesson)
+    try:
+        k = int(args.cell)
+    except ValueError:
+        k = 0
+    if not 1 <= k <= len(found):
+        raise ConfigError(f"Lesson {lesson.number} has cells 1 to {len(found)} "
+                          f"(`neuronlab learn lesson {lesson.number}` numbers them), got "
+                          f"{args.cell!r}.")
+    piece = found[k - 1]
+    if piece.role == "exercise":
+        exercise = EXERCISES.find(piece.name)
+        workspace = _workspace(args, required=False)
+        where = workspace.path(exercise) if workspace else exercise.filename
+        _say(console, f"Cell {k} of lesson {lesson.number} is exercise {exercise.name}: write it "
+                      f"in {where}, then run [bold]neuronlab learn check {exercise.name}[/].")
+        return 0
+    before = [(c.number, c.text) for c in found[:k - 1] if c.role != "exercise"]
+    if args.save:
+        path = Path(args.save)
+        if path.exists() and not args.force:
+            raise ConfigError(f"{path} exists; choose another name or add --force.")
+        setup = "".join(f"# cell {n} (above it in the lesson)\n{code}\n" for n, code in before)
+        path.write_text(f"# lesson {lesson.number}, cell {k}, after the cells above it\n\n"
+                        f"{setup}# cell {k}\n{piece.text}", encoding="utf-8")
+        _say(console, f"Wrote lesson {lesson.number}'s cell {k} (and the cells above it) to "
+                      f"[bold]{path.resolve()}[/]. Edit it, then: [bold]python {path}[/]")
+        return 0
+    if args.show:
+        console.print(Syntax(piece.text.rstrip(), "python", theme="ansi_dark",
+                             background_color="default", word_wrap=True))
+        return 0
+    _say(console, Text(f"Lesson {lesson.number}, cell {k}" +
+                       (f" (after cells {', '.join(str(n) for n, _ in before)}, run quietly)"
+                        if before else "") + ":", style="dim"))
+    with tempfile.TemporaryDirectory(prefix="neuronlab-cell-") as folder:
+        job = Path(folder) / "cell.json"
+        job.write_text(json.dumps({"lesson": lesson.number, "cell": k, "before": before,
+                                   "code": piece.text}), encoding="utf-8")
+        console.file.flush()
+        try:
+            done = subprocess.run([sys.executable, "-c", RUN_CELL, str(job)], cwd=folder,
+                                  env={**os.environ, "MPLBACKEND": "Agg"},
+                                  timeout=_timeout(args) or 600)
+        except subprocess.TimeoutExpired:
+            raise ConfigError(f"Cell {k} ran longer than {_timeout(args) or 600:g} s and was "
+                              "stopped (--timeout gives it longer).") from None
+    return 0 if done.returncode == 0 else 1
 
 
 def cmd_list(args: argparse.Namespace, console: Console) -> int:
@@ -525,6 +662,17 @@ def register(subparsers: Any) -> None:
                             "progress - else ./neuronlab-exercises)")
     lesson = add("lesson", cmd_lesson, "show a lesson: text, live worked example, exercises")
     lesson.add_argument("number", nargs="?", metavar="N", help=f"lesson number 1-{count}")
+    run = add("run", cmd_run,
+              "run code cell CELL of lesson LESSON (the numbers `learn lesson` shows) in a "
+              "separate Python, after the cells above it (run quietly), and print what it "
+              "prints; --save FILE writes it to a file to edit and run with python")
+    run.add_argument("lesson", metavar="LESSON", help="lesson number 1-13")
+    run.add_argument("cell", metavar="CELL", help="cell number, as `learn lesson` shows it")
+    run.add_argument("--save", metavar="FILE", help="write the cell (with the cells above it) "
+                                                    "to FILE instead of running it")
+    run.add_argument("--force", action="store_true", help="with --save: replace FILE")
+    run.add_argument("--show", action="store_true", help="print the cell's code only")
+    run.add_argument("--timeout", type=float, help="seconds before the run is stopped (600)")
     add("list", cmd_list, "every exercise and your progress")
     for name, func, text in (("check", cmd_check, "check the current or named exercise"),
                              ("watch", cmd_watch, "check again on every save (Ctrl-C stops)")):

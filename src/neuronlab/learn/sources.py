@@ -54,6 +54,10 @@ DEFAULT_RAISE = 'raise NotImplementedError("TODO: write your code here")'
 
 _FENCE = re.compile(r"^```(?P<info>[^\n`]*)\n(?P<code>.*?)^```[ \t]*$", re.M | re.S)
 _MARKER = re.compile(r"^<!--\s*(?P<kind>widget|recall)\b(?P<rest>.*?)-->[ \t]*$", re.M | re.S)
+# words for the terminal only, and the lines around a passage for the page only
+# (neuronlab.learn.terminal reads them; the page never shows an HTML comment)
+_TERMINAL_ONLY = re.compile(r"^<!--\s*terminal\b.*?-->[ \t]*\n?", re.M | re.S)
+_WEB_MARK = re.compile(r"^<!--\s*/?web\s*-->[ \t]*\n?", re.M)
 
 
 class ContentError(ValueError):
@@ -172,6 +176,7 @@ class LessonFile:
     def prose(self) -> str:
         """The Markdown with every code block and marker taken out (the words only)."""
         text = _MARKER.sub("", _FENCE.sub("", self.markdown))
+        text = _WEB_MARK.sub("", _TERMINAL_ONLY.sub("", text))
         return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
     @property
