@@ -321,6 +321,17 @@ export function niceTicks(a, b, count = 4, inside = false) {
   return ticks;
 }
 
+/** The round ticks around [a, b] with the least room beyond the data, 3 to `most` steps. */
+export function snugTicks(a, b, most = 6) {
+  let best = null;
+  for (let count = most; count >= 3; count--) {  // on a tie, the finer steps
+    const ticks = niceTicks(a, b, count);
+    const spare = (ticks[ticks.length - 1] - ticks[0]) / (b - a);
+    if (!best || spare < best.spare - 1e-9) best = { ticks, spare };
+  }
+  return best.ticks;
+}
+
 /** A tick value as text: as few decimals as its step needs. */
 export function tickText(v, ticks) {
   const decimals = Math.max(0, ...ticks.map((t) => (String(t).split(".")[1] || "").length));
@@ -351,8 +362,8 @@ export function linePlot(svg, options) {
   let [ya, yb] = [yMin ?? Math.min(...ys), Math.max(...ys)];
   if (xa === xb) { xa -= 1; xb += 1; }
   if (ya === yb) { ya -= 1; yb += 1; }
-  const xTicks = niceTicks(xa, xb, width < 400 ? 3 : 5);
-  const yTicks = niceTicks(ya, yb, 4);
+  const xTicks = snugTicks(xa, xb, 6);
+  const yTicks = snugTicks(ya, yb, 5);
   [xa, xb] = [xTicks[0], xTicks[xTicks.length - 1]];
   [ya, yb] = [yTicks[0], yTicks[yTicks.length - 1]];
   const px = (x) => pad.left + ((x - xa) / (xb - xa)) * (width - pad.left - pad.right);

@@ -111,10 +111,10 @@ export function mount(section, settings) {
         transform: `rotate(-90 12 ${(H - pad.bottom + pad.top) / 2})`, "text-anchor": "middle", text: "bias b" }),
       wTicks.map((v) => [s("line", { x1: px(v), x2: px(v), y1: H - pad.bottom, y2: H - pad.bottom + 4,
         class: "tick-mark" }), s("text", { x: px(v), y: H - pad.bottom + 17, "text-anchor": "middle",
-        class: "tick", text: tickText(v, wTicks) })]),
+        class: "tick", text: tickText(v, wTicks) })]).flat(),
       bTicks.map((v) => [s("line", { x1: pad.left - 4, x2: pad.left, y1: py(v), y2: py(v),
         class: "tick-mark" }), s("text", { x: pad.left - 6, y: py(v) + 4,
-        "text-anchor": "end", class: "tick", text: tickText(v, bTicks) })]));
+        "text-anchor": "end", class: "tick", text: tickText(v, bTicks) })]).flat());
   }
 
   const load = latest(async () => {
