@@ -262,3 +262,15 @@ def test_lesson_11_playground_link_is_the_lesson_s_setup_and_loss(client):
     session = Session(PlaygroundConfig.parse(fields))
     session.train(3000)
     assert session.curves["train"] == names["trap_losses"]
+
+
+def test_training_stops_between_two_epochs_when_the_page_leaves():
+    """The stream sets ``stop`` when its page goes away; the run ends after that epoch."""
+    import threading
+
+    stop = threading.Event()
+    stop.set()
+    r = training.run(training.Recipe.parse({"epochs": 3000}), stop)
+    assert r["stopped"] and r["epochs_run"] == 1
+    _, history, _, _ = direct(XOR_41, epochs=1)
+    assert r["final_loss"] == history[0]
