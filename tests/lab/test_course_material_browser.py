@@ -141,3 +141,20 @@ def test_lesson_one_tells_its_exercise_once_and_its_biology(open_course, width) 
     assert sources.count() == 1
     _no_sideways_scroll(page, width)
     _shot(page, f"lesson-1-{width}")
+
+
+def test_what_comes_next_links_open_the_playground_as_they_say(open_course) -> None:
+    page = open_course("/lessons/what-comes-next", 1280)
+    links = {"with RMSprop": ("spirals", "rmsprop", None),
+             "with Adam": ("spirals", "adam", None),
+             "the spirals with plain gradient descent": ("spirals", "sgd", None),
+             "the circles with L2 at 0.01": ("circles", None, "0.01")}
+    for text, (dataset, optimizer, l2) in links.items():
+        href = page.get_by_role("link", name=text, exact=True).get_attribute("href")
+        explorer = open_course(href, 1280)
+        explorer.wait_for_selector("#pg-dataset")
+        assert explorer.locator("#pg-dataset").input_value() == dataset, text
+        if optimizer:
+            assert explorer.locator("#pg-optimizer").input_value() == optimizer, text
+        if l2:
+            assert float(explorer.locator("#pg-l2").input_value()) == float(l2), text
