@@ -126,3 +126,25 @@ def test_a_question_the_course_does_not_answer(open_lesson):
         "The course does not answer this directly")
     assert results.locator(".answer").count() == 0
     shot(page, "not-answered-390")
+
+
+def test_every_show_me_of_the_course_opens_its_widget(open_lesson, server):
+    """Each ``Show:`` line of every lesson opens a page whose widget mounts in that state,
+    with no error."""
+    shows = [(lesson, qa) for lesson in LESSONS for qa in lesson.answers if qa.show]
+    assert len(shows) >= 10
+    page = open_lesson(f"/lessons/{LESSONS[0].slug}")
+    for lesson, qa in shows:
+        settings = json.dumps(qa.show.settings, separators=(",", ":"))
+        page.goto(f"{server.url}/lessons/{lesson.slug}?show={qa.show.kind}&with={settings}")
+        page.wait_for_selector("body[data-ready=true]")
+        section = page.locator(f'section[data-widget="{qa.show.kind}"]').first
+        sync_api.expect(section.locator(".show-note")).to_be_visible()
+        # the puzzle's "diverged" note is the state an answer shows, not a failure
+        errors = [t for t in section.locator(".widget-error:not([id$=diverged])")
+                  .all_inner_texts() if t.strip()]
+        assert errors == [], (lesson.number, qa.asked[0], errors)
+        if qa.show.kind == "puzzle" and qa.show.settings.get("learning_rate", 0) > 0.0001:
+            sync_api.expect(section.locator("[id$=diverged]")).to_contain_text("loss grows")
+        merged = json.loads(section.get_attribute("data-settings"))
+        assert all(merged[k] == v for k, v in qa.show.settings.items())
