@@ -27,13 +27,23 @@ export function mount(section, settings) {
   const view = frame(section);
   const rows = Object.keys(KEYS).filter((k) => settings[k] !== undefined);
   const draw = () => {
+    const url = playgroundUrl(section, settings);
     replace(view.body, h("div", { class: "widget-card" },
       arithmetic(h("dl", { class: "settings" }, rows.flatMap((k) => [
         h("dt", { text: k.replace("_", " ") }),
         h("dd", { text: Array.isArray(settings[k]) ? `[${settings[k].join(", ")}]` : settings[k] }),
-      ]))),
-      h("a", { class: "button-link", id: view.id("open"), href: playgroundUrl(section, settings),
+      ]), settings.epochs === undefined ? [] : [
+        h("dt", { text: "epochs" }),
+        h("dd", { text: `${settings.epochs} (press play; the epoch counter shows how far)` }),
+      ])),
+      h("a", { class: "button-link", id: view.id("open"), href: url,
         text: "Open these settings in the playground" })));
+    // The section's own link to the playground opens these very settings too.
+    const link = section.querySelector("a[data-explorer]");
+    if (link) {
+      link.href = url;
+      link.textContent = "Open the playground with these settings";
+    }
     view.ready();
   };
   draw();
