@@ -11,7 +11,9 @@ the rest live here, under ``/api/widgets/``:
 * ``mse`` - squared errors and their mean for predictions the learner drags;
 * ``backprop`` - every stage of one training step: forward, loss, backward, update;
 * ``puzzle`` - the 2x+1 puzzle step by step, with the loss surface over ``(w, b)``;
-* ``softmax`` - scores into probabilities that sum to 1.
+* ``softmax`` - scores into probabilities that sum to 1;
+* ``training`` - a ``Sequential`` recipe trained as written, its loss streamed epoch by
+  epoch, with its predictions and decision boundary (:mod:`neuronlab.lab.training`).
 
 ``GET /widgets`` is the gallery: every lesson's widget with the lesson's settings.
 
