@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import os
@@ -25,7 +26,7 @@ def run(capsys, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NEURONLAB_WORKSPACE", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))  # recall ratings stay in the test
-    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("COLUMNS", "400")  # wide: these tests read messages, not wrapping
 
     def invoke(*args: str, stdin: str | None = None) -> tuple[int, str]:
         if stdin is not None:
@@ -258,7 +259,7 @@ class Shell:
         self.child.expect(self.PROMPT)
         output = self.child.before.replace("\r\n", "\n")
         self.log.append(output)
-        return output
+        return " ".join(output.split())  # messages wrap at the terminal's width
 
     def close(self) -> None:
         self.child.sendline("exit")
@@ -528,3 +529,188 @@ def test_quiz_asks_the_questions_due_again_after_the_lessons_own(run, tmp_path):
     assert "Review: 1 question(s) from earlier lessons" in out
     assert f"[{own + 1}/{own + 1}] (lesson 1) {missed.prompt}" in out
     assert out.index("Review: 1 question") > out.index(questions_for(2)[-1].prompt)
+
+
+# --------------------------------------------------------------------------- lessons, terminal
+import numpy as np  # noqa: E402
+from rich.cells import cell_len  # noqa: E402
+
+from neuronlab.learn.lessons import LESSONS  # noqa: E402
+from neuronlab.learn.quiz import questions_for  # noqa: E402
+from neuronlab.learn.terminal import cells, latex_to_text, pieces  # noqa: E402
+
+MOUSE = re.compile(r"\b(drag\w*|click\w*|sliders?|press (play|step))\b", re.I)
+PAGE_ONLY = re.compile(MOUSE.pattern + r"|\binto the widget\b", re.I)
+
+
+@pytest.mark.parametrize(("tex", "text"), [
+    (r"z = w_1 x_1 + w_2 x_2 + \dots + w_n x_n + b, \qquad \hat y = f(z)",
+     "z = w₁ x₁ + w₂ x₂ + … + wₙ xₙ + b,    ŷ = f(z)"),
+    (r"\sigma(z) = \frac{1}{1 + e^{-z} }", "σ(z) = 1/(1 + e⁻ᶻ)"),
+    (r"z_j = W_{j1} x_1 + b_j, \qquad y_j = \mathrm{ReLU}(z_j)",
+     "zⱼ = Wⱼ₁ x₁ + bⱼ,    yⱼ = ReLU(zⱼ)"),
+    (r"\mathbf{z} = W\mathbf{x} + \mathbf{b}", "z = Wx + b"),
+    (r"Y = f(X W^\top + \mathbf{b})", "Y = f(X Wᵀ + b)"),
+    (r"\text{MSE} = \frac{1}{N}\sum_{i=1}^{N} (\hat y_i - y_i)^2",
+     "MSE = (1/N) Σᵢ₌₁ᴺ (ŷᵢ − yᵢ)²"),
+    (r"\frac{\partial L}{\partial \hat y_i} = \frac{2\,(\hat y_i - y_i)}{N}",
+     "∂L/∂ŷᵢ = 2(ŷᵢ − yᵢ)/N"),
+    (r"w \leftarrow w - \eta \cdot \frac{\partial L}{\partial w}", "w ← w − η · ∂L/∂w"),
+    (r"p_i = e^{z_i} / \sum_j e^{z_j}", "pᵢ = e^(zᵢ) / Σⱼ e^(zⱼ)"),
+    (r"\delta = W^\top \delta \odot f'(z) \times 2", "δ = Wᵀδ ⊙ f'(z) × 2"),
+    (r"\unknowncommand{x}", "unknowncommandx"),
+])
+def test_latex_becomes_readable_unicode(tex, text):
+    assert latex_to_text(tex) == text
+
+
+def _lesson(run, monkeypatch, number: int, width: int) -> str:
+    monkeypatch.setenv("COLUMNS", str(width))
+    code, out = run("learn", "lesson", str(number))
+    assert code == 0, out
+    return out
+
+
+def _too_wide(out: str, width: int) -> list[str]:
+    return [line for line in out.splitlines() if cell_len(line.rstrip()) > width]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.slug)
+def test_a_terminal_lesson_has_no_latex_no_mouse_and_fits_80_columns(run, monkeypatch, lesson):
+    out = _lesson(run, monkeypatch, lesson.number, 80)
+    assert "$" not in out
+    assert not re.search(r"\\[A-Za-z]", out), re.findall(r".*\\[A-Za-z].*", out)
+    assert not MOUSE.search(out.replace("one click away in the lab", "")), \
+        re.findall(r".*" + MOUSE.pattern + r".*", out, re.I)
+    assert _too_wide(out, 80) == []
+    assert "```" not in out and "<!--" not in out
+    assert not re.search(r"^\s*(Q|A|Show):", out, re.M)  # questions blocks are not printed
+    # every code block is a numbered cell, in order
+    numbered = [int(n) for n in re.findall(r"^\[(\d+)\] ", out, re.M)]
+    assert numbered == list(range(1, len(cells(lesson)) + 1))
+    # recall: the quiz bank's prompts, under the heading, with the command
+    flat = " ".join(out.split())
+    assert flat.count("Close your eyes and recall") == 1
+    for question in questions_for(lesson.number):
+        assert " ".join(question.prompt.split()) in flat
+    assert f"neuronlab learn quiz {lesson.number}" in flat
+
+
+def test_terminal_and_page_each_show_their_own_wording(monkeypatch, tmp_path):
+    # (no capsys here: the lab indexes the lessons in a thread that swaps sys.stdout while
+    # it runs their code, and may still run when the next test begins)
+    from neuronlab.learn.sources import lesson_files
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("NEURONLAB_WORKSPACE", raising=False)
+
+    terminal_only = re.compile(r"<!--\s*terminal:(.*?)-->", re.S)
+    web_only = re.compile(r"<!--\s*web\s*-->\n(.*?)<!--\s*/web\s*-->", re.S)
+    seen = 0
+    with _lab_client() as lab:
+        for (_, text), lesson in zip(lesson_files(), LESSONS):
+            page = lab.get(f"/lessons/{lesson.slug}").text
+            assert "<!--" not in page
+            page_words = " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
+            shown = " ".join(" ".join(re.sub(r"[*`]", "", p.text).split())
+                             for p in pieces(lesson) if p.kind == "words")
+            for words in terminal_only.findall(text):
+                chunks = re.split(r"\{\{.*?\}\}", re.sub(r"[*`]", "", words), flags=re.S)
+                longest = " ".join(max(chunks, key=len).split())
+                assert longest in shown  # the terminal says it
+                assert longest not in page_words  # the page does not
+                seen += 1
+            for passage in web_only.findall(text):
+                assert PAGE_ONLY.search(passage)
+                for sentence in re.split(r"(?<=[.?!])\s", re.sub(r"[*`]", "", passage)):
+                    if PAGE_ONLY.search(sentence) and "{{" not in sentence:
+                        assert " ".join(sentence.split()) not in shown
+                        assert " ".join(sentence.split()) in page_words
+    assert seen >= 10
+    import threading
+
+    for thread in threading.enumerate():  # the lab's search index, warming up
+        if thread.name == "neuronlab-search-index":
+            thread.join(timeout=300)
+
+
+def test_widgets_show_the_librarys_numbers_and_a_command_that_changes_them(run, monkeypatch):
+    from neuronlab import Neuron
+
+    out = _lesson(run, monkeypatch, 1, 120)
+    worked = Neuron([0.5, -0.3, 0.8], bias=0.1, activation="relu").explain([0.5, -0.3, 0.7])
+    for line in str(worked).splitlines():
+        assert line in out
+    command = ("neuronlab neuron --inputs 0.5,-0.3,0.7 --weights 0.5,-0.3,0.8 --bias 0.1 "
+               "--activation relu")
+    assert command in out
+    code, shown = run(*command.split()[1:])
+    assert code == 0 and str(worked).splitlines()[-1] in shown
+    # a layer: one line per neuron, each the library's own working
+    out = " ".join(_lesson(run, monkeypatch, 3, 120).split())
+    layer = LESSONS[2].widgets[0].settings
+    for j, (row, b) in enumerate(zip(layer["weights"], layer["biases"]), 1):
+        shown = Neuron(row, bias=b, activation="relu").explain(layer["inputs"])
+        assert f"N{j}: " + " ".join(str(shown).splitlines()) in out
+    # softmax: probabilities computed here, independently
+    out = _lesson(run, monkeypatch, 12, 120)
+    scores = np.array(LESSONS[11].widgets[0].settings["scores"])
+    expected = np.exp(scores) / np.exp(scores).sum()
+    for k, p in enumerate(expected):
+        assert f"class {k}: score {scores[k]:g} -> probability {p:.3f}" in out
+
+
+def _run_cell(lesson: int, cell: int, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "HOME": str(tmp_path)}
+    env.pop("NEURONLAB_WORKSPACE", None)
+    return subprocess.run([sys.executable, "-m", "neuronlab.cli", "learn", "run", str(lesson),
+                           str(cell), *extra], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_a_cell_runs_from_the_terminal_and_can_be_saved_to_edit(tmp_path):
+    done = _run_cell(1, 2, tmp_path)
+    assert done.returncode == 0, done.stderr
+    inputs, weights, bias = [0.5, -0.3, 0.7], [0.5, -0.3, 0.8], 0.1
+    z = sum(x * w for x, w in zip(inputs, weights)) + bias
+    assert f"z = {round(z, 3)}   y = {round(max(0.0, z), 3)}" in done.stdout
+    # a cell that needs the cells above it: they run first, quietly
+    lesson, k = next((lesson, c.number) for lesson in LESSONS for c in cells(lesson)
+                     if c.role == "cell" and c.number > 2 and "import" not in c.text)
+    done = _run_cell(lesson.number, k, tmp_path)
+    assert done.returncode == 0, (lesson.number, k, done.stderr)
+    assert "run quietly" in done.stdout and "Traceback" not in done.stderr
+    # --save: a file python runs, with the same output
+    saved = _run_cell(1, 2, tmp_path, "--save", "cell.py")
+    assert saved.returncode == 0 and (tmp_path / "cell.py").is_file()
+    again = subprocess.run([sys.executable, "cell.py"], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=120)
+    assert f"z = {round(z, 3)}" in again.stdout
+    refused = _run_cell(1, 2, tmp_path, "--save", "cell.py")
+    assert refused.returncode == 2 and "--force" in refused.stderr + refused.stdout
+    # an exercise cell points to its file and the check
+    exercise = _run_cell(1, 4, tmp_path)
+    assert exercise.returncode == 0 and "neuronlab learn check neuron" in exercise.stdout
+    wrong = _run_cell(1, 99, tmp_path)
+    assert wrong.returncode == 2 and "cells 1 to 4" in wrong.stdout + wrong.stderr
+    assert "Traceback" not in wrong.stderr
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_check_hint_and_lesson_output_wrap_at_the_width_without_splitting_words(
+        run, monkeypatch, tmp_path, width):
+    run("learn", "start")
+    monkeypatch.setenv("COLUMNS", str(width))
+    outputs = [run("learn", "check")[1]]
+    outputs += [run("learn", "hint")[1] for _ in range(3)]
+    hints = list(EXERCISES["neuron"].hints)
+    outputs.append(run("learn", "quiz", "1", stdin="q\n")[1])
+    for number in (1, 8, 9):
+        outputs.append(_lesson(run, monkeypatch, number, width))
+    for out in outputs:
+        assert _too_wide(out, width) == [], out
+    tokens = set(" ".join(outputs).split())
+    for hint in hints:  # every word of every hint arrives whole
+        assert set(hint.split()) <= tokens, hint
+    assert any(len(line.rstrip()) > width - 25 for line in outputs[1].splitlines())

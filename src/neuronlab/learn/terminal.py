@@ -180,7 +180,7 @@ def latex_to_text(tex: str) -> str:
     'Y = f(X Wᵀ + b)'
     """
     text = _fractions(_Tex(tex).sequence())
-    text = re.sub(r"\s*([·×←→=+−<>≤≥≈])\s*", r" \1 ", text)  # one space round operators
+    text = re.sub(r"\s*([·×⊙←→=+−<>≤≥≈])\s*", r" \1 ", text)  # one space round operators
     text = re.sub(r"(^|[(\[,=]) ([+−]) ", r"\1\2", text)  # but a leading sign stays close
     text = re.sub(r"(?<=[(\[]) ", "", text)
     text = re.sub(r" (?=[)\]])", "", text)
