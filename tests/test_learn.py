@@ -666,3 +666,27 @@ def test_grading_reruns_the_files_and_ignores_what_the_progress_file_claims(tmp_
     assert header.startswith("learner,solved,claimed,neuron,relu,sigmoid")
     assert first.startswith("ada,2,0,passed,passed,timeout")
     assert second.startswith(f"bob,0,{len(EXERCISES)},todo")
+
+
+def test_lesson_code_in_a_thread_keeps_only_its_own_output(capsys):
+    """The search index runs lesson code in a background thread; what other threads
+    print meanwhile still reaches them, and the lesson's own output is not lost."""
+    import threading
+
+    from neuronlab.learn import lessons
+
+    inside, printed = threading.Event(), threading.Event()
+    result: dict[str, str] = {}
+    code = "print('from the lesson')\ninside.set()\nprinted.wait(10)\nprint('done')"
+
+    def run() -> None:
+        result["out"] = lessons._run(code, "<test>", {"inside": inside, "printed": printed})
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    assert inside.wait(10)
+    print("from the main thread")
+    printed.set()
+    worker.join(10)
+    assert result["out"] == "from the lesson\ndone\n"
+    assert capsys.readouterr().out == "from the main thread\n"

@@ -18,8 +18,8 @@ z = (0.50 × 0.50) + (-0.30 × -0.30) + (0.70 × 0.80) + 0.10 = 1.000
 
 from __future__ import annotations
 
-import contextlib
 import io
+import sys
 import threading
 from dataclasses import dataclass, replace
 from typing import Any
@@ -89,18 +89,50 @@ _FILLED: dict[int, str] = {}
 _ANSWERED: dict[int, tuple[QA, ...]] = {}
 
 
-#: One lesson's code runs at a time: ``redirect_stdout`` swaps the process's one
-#: ``sys.stdout``, so two runs in two threads (a page, and the search index warming up in
-#: the background) would put back each other's streams and lose what was printed.
+#: One lesson's code runs at a time (a page, and the search index warming up in the
+#: background, may both ask).
 _RUNNING = threading.RLock()
+
+
+class _ThreadOutput(io.TextIOBase):
+    """``sys.stdout`` while a lesson's code runs: what the running thread prints goes to
+    ``printed``, what every other thread prints goes where it went before. (A plain
+    ``redirect_stdout`` would also swallow the other threads' output: the search index
+    renders lessons in a background thread while the lab, or a terminal, prints.)"""
+
+    def __init__(self, printed: io.StringIO, before: Any) -> None:
+        self.thread = threading.get_ident()
+        self.printed, self.before = printed, before
+
+    def _target(self) -> Any:
+        return self.printed if threading.get_ident() == self.thread else self.before
+
+    def write(self, text: str) -> int:
+        return self._target().write(text)
+
+    def flush(self) -> None:
+        self._target().flush()
+
+    def isatty(self) -> bool:
+        return bool(self._target().isatty())
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return str(getattr(self._target(), "encoding", None) or "utf-8")
 
 
 def _run(code: str, name: str, namespace: dict[str, Any]) -> str:
     """Run a lesson's code and return what it printed. NumPy's print options that the
     code sets (a lesson may turn scientific notation off) are put back afterwards."""
     printed = io.StringIO()
-    with _RUNNING, contextlib.redirect_stdout(printed), np.printoptions():
-        exec(compile(code, name, "exec"), namespace)
+    with _RUNNING, np.printoptions():
+        before = sys.stdout
+        sys.stdout = capture = _ThreadOutput(printed, before)
+        try:
+            exec(compile(code, name, "exec"), namespace)
+        finally:
+            if sys.stdout is capture:
+                sys.stdout = before
     return printed.getvalue()
 
 
