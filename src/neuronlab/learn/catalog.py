@@ -371,14 +371,16 @@ MSE = Exercise(
     ),
     hints=(
         "Three words: error, square, mean.",
-        "For each pair compute (p - t) ** 2; the mean is the sum divided by how many pairs.",
-        "return sum((p - t) ** 2 for p, t in zip(predictions, targets)) / len(predictions)",
+        "For each pair, prediction y_hat and target y, compute (y_hat - y) ** 2; the mean is "
+        "the sum divided by how many pairs.",
+        "return sum((y_hat - y) ** 2 for y_hat, y in zip(predictions, targets)) "
+        "/ len(predictions)",
     ),
     examples=(([1.0, 3.0], [0.0, 1.0]), ([0.9, 0.2, 0.4], [1.0, 0.0, 1.0])),
     reference=_mse_ref,
     hidden=lambda: _loss_hidden(707),
     mistakes=(
-        ("average |p - t| instead of its square",
+        ("average |ŷ - y| instead of its square",
          lambda p, t: sum(abs(d) for d in _diffs(p, t)) / len(p)),
         ("sum the squares without dividing by the count",
          lambda p, t: sum(d * d for d in _diffs(p, t))),
@@ -393,19 +395,21 @@ MSE_GRADIENT = Exercise(
     function="mse_gradient",
     task=(
         "Write mse_gradient(predictions, targets): how much the mean squared error grows "
-        "when each prediction grows a little, dL/dp_i = 2 (p_i - t_i) / N for N pairs. "
+        "when each prediction grows a little, dL/dŷ_i = 2 (ŷ_i - y_i) / N for N pairs "
+        "(ŷ_i a prediction, y_i its target). "
         "Return a list with one number per prediction."
     ),
     hints=(
-        "Only one term of the sum contains p_i: (p_i - t_i)^2 / N. Differentiate that.",
-        "d/dp (p - t)^2 = 2 (p - t). Keep the 1/N from the mean.",
-        "return [2 * (p - t) / len(predictions) for p, t in zip(predictions, targets)]",
+        "Only one term of the sum contains ŷ_i: (ŷ_i - y_i)^2 / N. Differentiate that.",
+        "d/dŷ (ŷ - y)^2 = 2 (ŷ - y). Keep the 1/N from the mean.",
+        "return [2 * (y_hat - y) / len(predictions) "
+        "for y_hat, y in zip(predictions, targets)]",
     ),
     examples=(([1.0, 3.0], [0.0, 1.0]),),
     reference=_mse_grad_ref,
     hidden=lambda: _loss_hidden(708),
     mistakes=(
-        ("flip the sign (t - p instead of p - t)",
+        ("flip the sign (y - ŷ instead of ŷ - y)",
          lambda p, t: [2 * (b - a) / len(p) for a, b in zip(p, t)]),
         ("forget the factor 2", lambda p, t: [d / len(p) for d in _diffs(p, t)]),
         ("forget to divide by N", lambda p, t: [2 * d for d in _diffs(p, t)]),
@@ -488,26 +492,27 @@ NEURON_GRADIENTS = Exercise(
     title="the chain rule for one neuron",
     function="neuron_gradients",
     task=(
-        "One sigmoid neuron y = sigmoid(w·x + b) and the loss L = (y - target)^2. Write "
+        "One sigmoid neuron ŷ = sigmoid(w·x + b) and the loss L = (ŷ - target)^2. Write "
         "neuron_gradients(x, w, b, target) returning (grad_w, grad_b): the list dL/dw_i "
-        "and the number dL/db. Chain rule: dL/dw_i = dL/dy · dy/dz · dz/dw_i."
+        "and the number dL/db. Chain rule: dL/dw_i = dL/dŷ · dŷ/dz · dz/dw_i."
     ),
     hints=(
-        "Go backwards one link at a time: first dL/dy, then dL/dz = dL/dy · dy/dz, then "
+        "Go backwards one link at a time: first dL/dŷ, then dL/dz = dL/dŷ · dŷ/dz, then "
         "each weight.",
-        "dL/dy = 2 (y - target); dy/dz = y (1 - y) for a sigmoid; dz/dw_i = x_i; "
+        "dL/dŷ = 2 (ŷ - target); dŷ/dz = ŷ (1 - ŷ) for a sigmoid; dz/dw_i = x_i; "
         "dz/db = 1.",
-        "dL_dz = 2 * (y - target) * y * (1 - y); return [dL_dz * xi for xi in x], dL_dz",
+        "dL_dz = 2 * (y_hat - target) * y_hat * (1 - y_hat); "
+        "return [dL_dz * xi for xi in x], dL_dz",
     ),
     examples=(([1.0, 2.0], [0.5, -0.5], 0.0, 1.0),),
     reference=_neuron_grad_ref,
     hidden=_neuron_grad_hidden,
     parts=("grad_w", "grad_b"),
     mistakes=(
-        ("leave out the sigmoid's slope dy/dz",
+        ("leave out the sigmoid's slope dŷ/dz",
          lambda x, w, b, t: _grad_variant(x, w, b, t, 2.0, slope=False)),
         ("forget the 2 of d(e^2)/de", lambda x, w, b, t: _grad_variant(x, w, b, t, 1.0, True)),
-        ("flip the sign (target - y)", lambda x, w, b, t: _grad_variant(x, w, b, t, -2.0, True)),
+        ("flip the sign (target - ŷ)", lambda x, w, b, t: _grad_variant(x, w, b, t, -2.0, True)),
     ),
 )
 
@@ -601,7 +606,7 @@ PUZZLE_STEP = Exercise(
         "dW adds up x times its error over all pairs, with a minus sign; dB adds up the "
         "errors, with a minus sign. Move against the gradient: subtract learning_rate "
         "times it.",
-        "errors = [y - p for y, p in zip(ys, predictions)]; dW = -sum(x * e for x, e in "
+        "errors = [y - y_hat for y, y_hat in zip(ys, predictions)]; dW = -sum(x * e for x, e in "
         "zip(xs, errors)); dB = -sum(errors); return w - learning_rate * dW, "
         "b - learning_rate * dB",
     ),
@@ -654,7 +659,7 @@ TRAIN_XOR = Exercise(
         "Work backwards exactly as in the lessons: dL/dy_hat, through the output "
         "sigmoid, into the output layer (as in dense_backward), through the hidden sigmoid, into "
         "the hidden layer.",
-        "grad_y = 2 (y_hat - Y) / Y.size; grad_z2 = grad_y * y_hat * (1 - y_hat); "
+        "grad_y_hat = 2 (y_hat - Y) / Y.size; grad_z2 = grad_y_hat * y_hat * (1 - y_hat); "
         "grad_W2 = grad_z2.T @ h; the gradient reaching h is grad_z2 @ W2; times "
         "h * (1 - h) gives grad_z1.",
         "grad_W1 = grad_z1.T @ X; grad_b1 = grad_z1.sum(axis=0); then W1 -= learning_rate "

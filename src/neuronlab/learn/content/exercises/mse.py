@@ -1,7 +1,7 @@
 def mse(predictions, targets):
-    """Return mean((p - t)**2) over the pairs (p, t)."""
+    """Return mean((y_hat - y)**2) over the pairs (y_hat, y): prediction, target."""
     # BEGIN SOLUTION
     # TODO: square each difference, then average
     # raise NotImplementedError("TODO: write the loss")
-    return sum((p - t) ** 2 for p, t in zip(predictions, targets)) / len(predictions)
+    return sum((y_hat - y) ** 2 for y_hat, y in zip(predictions, targets)) / len(predictions)
     # END SOLUTION

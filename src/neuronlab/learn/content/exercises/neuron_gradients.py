@@ -12,12 +12,12 @@ def sigmoid(z):
 def neuron_gradients(x, w, b, target):
     """Return ([dL/dw_i for each weight], dL/db) for L = (sigmoid(w·x + b) - target)**2."""
     z = sum(xi * wi for xi, wi in zip(x, w)) + b
-    y = sigmoid(z)
+    y_hat = sigmoid(z)
     # BEGIN SOLUTION
-    # TODO: dL/dy, then dy/dz, then dz/dw_i = x_i and dz/db = 1
+    # TODO: dL/dy_hat, then dy_hat/dz, then dz/dw_i = x_i and dz/db = 1
     # raise NotImplementedError("TODO: apply the chain rule")
-    dL_dy = 2.0 * (y - target)
-    dy_dz = y * (1.0 - y)
-    dL_dz = dL_dy * dy_dz
+    dL_dyhat = 2.0 * (y_hat - target)
+    dyhat_dz = y_hat * (1.0 - y_hat)
+    dL_dz = dL_dyhat * dyhat_dz
     return [dL_dz * xi for xi in x], dL_dz
     # END SOLUTION

@@ -4,7 +4,7 @@ def puzzle_step(w, b, xs, ys, learning_rate):
     # BEGIN SOLUTION
     # TODO: errors, the two gradients, the update
     # raise NotImplementedError("TODO: take one step downhill")
-    errors = [y - p for y, p in zip(ys, predictions)]
+    errors = [y - y_hat for y, y_hat in zip(ys, predictions)]
     dW = -sum(x * e for x, e in zip(xs, errors))
     dB = -sum(errors)
     return w - learning_rate * dW, b - learning_rate * dB

@@ -20,8 +20,8 @@ def train_xor(W1, b1, W2, b2, epochs, learning_rate):
         # TODO: backward - the chain rule from the loss to W2, b2, then W1, b1
         # TODO: update - each parameter moves by -learning_rate times its gradient
         # raise NotImplementedError("TODO: finish the training loop")
-        grad_y = 2.0 * (y_hat - Y) / Y.size
-        grad_z2 = grad_y * y_hat * (1.0 - y_hat)
+        grad_y_hat = 2.0 * (y_hat - Y) / Y.size
+        grad_z2 = grad_y_hat * y_hat * (1.0 - y_hat)
         grad_W2, grad_b2 = grad_z2.T @ h, grad_z2.sum(axis=0)
         grad_z1 = (grad_z2 @ W2) * h * (1.0 - h)
         grad_W1, grad_b1 = grad_z1.T @ X, grad_z1.sum(axis=0)
