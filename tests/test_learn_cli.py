@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import math
 import os
 import re
 import subprocess
@@ -540,7 +541,8 @@ from neuronlab.learn.quiz import questions_for  # noqa: E402
 from neuronlab.learn.terminal import cells, latex_to_text, pieces  # noqa: E402
 
 MOUSE = re.compile(r"\b(drag\w*|click\w*|sliders?|press (play|step))\b", re.I)
-PAGE_ONLY = re.compile(MOUSE.pattern + r"|\binto the widget\b", re.I)
+PAGE_ONLY = re.compile(  # what only the page can do
+    MOUSE.pattern + r"|\binto the widget\b|\bstep (forward|again)\b|\bpick the\b", re.I)
 
 
 @pytest.mark.parametrize(("tex", "text"), [
@@ -653,6 +655,18 @@ def test_widgets_show_the_librarys_numbers_and_a_command_that_changes_them(run, 
     for j, (row, b) in enumerate(zip(layer["weights"], layer["biases"]), 1):
         shown = Neuron(row, bias=b, activation="relu").explain(layer["inputs"])
         assert f"N{j}: " + " ".join(str(shown).splitlines()) in out
+    # the backprop stepper's one step, computed here by hand
+    out = " ".join(_lesson(run, monkeypatch, 8, 120).split())
+    step = LESSONS[7].widgets[0].settings
+    x, w, b, t = step["inputs"], step["weights"], step["bias"], step["target"]
+    z = sum(xi * wi for xi, wi in zip(x, w)) + b
+    y_hat = 1 / (1 + math.exp(-z))
+    dz = 2 * (y_hat - t) * y_hat * (1 - y_hat)
+    assert f"z = {z:.4f}, ŷ = sigmoid(z) = {y_hat:.4f}" in out
+    assert f"L = (ŷ − y)² = {(y_hat - t) ** 2:.4f}" in out
+    assert f"dL/dz = {dz:.4f}" in out
+    assert f"dL/dw2 = {dz * x[1]:.4f}" in out
+    assert f"w1 = {w[0] - step['learning_rate'] * dz * x[0]:.4f}" in out
     # softmax: probabilities computed here, independently
     out = _lesson(run, monkeypatch, 12, 120)
     scores = np.array(LESSONS[11].widgets[0].settings["scores"])
@@ -674,7 +688,7 @@ def test_a_cell_runs_from_the_terminal_and_can_be_saved_to_edit(tmp_path):
     assert done.returncode == 0, done.stderr
     inputs, weights, bias = [0.5, -0.3, 0.7], [0.5, -0.3, 0.8], 0.1
     z = sum(x * w for x, w in zip(inputs, weights)) + bias
-    assert f"z = {round(z, 3)}   y = {round(max(0.0, z), 3)}" in done.stdout
+    assert f"z = {round(z, 3)}   y_hat = {round(max(0.0, z), 3)}" in done.stdout
     # a cell that needs the cells above it: they run first, quietly
     lesson, k = next((lesson, c.number) for lesson in LESSONS for c in cells(lesson)
                      if c.role == "cell" and c.number > 2 and "import" not in c.text)

@@ -439,7 +439,45 @@ def widget_text(kind: str, settings: dict[str, Any]) -> tuple[list[str], list[st
                        f"run = stories.train_puzzle(steps={steps}, weight={w:g}, bias={b:g}, "
                        f"learning_rate={rate:g}); "
                        f'print([round(s.weight, 4) for s in run.steps[:5]])"']
+    if kind == "backprop-stepper" and settings.get("network", "one-neuron") == "one-neuron":
+        return _one_neuron_step(settings)
     return [], []
+
+
+def _one_neuron_step(settings: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """One training step of one sigmoid neuron with the mean squared error, each number
+    from the library's own layer and loss (what the stepper shows, stage by stage)."""
+    import numpy as np
+
+    from .. import losses
+    from ..layers import Dense
+
+    x = np.array([settings.get("inputs", [1.0, 2.0])], dtype=float)
+    w = np.array([settings.get("weights", [0.5, -0.5])], dtype=float)
+    b, target = float(settings.get("bias", 0.0)), float(settings.get("target", 1.0))
+    rate = float(settings.get("learning_rate", 0.5))
+    layer = Dense(1, activation="sigmoid", input_shape=(x.shape[1],))
+    layer.build(x.shape[1], np.random.default_rng(0), np.float64)
+    layer.set_weights([w, [b]])
+    y_hat = layer.forward(x)
+    y = np.array([[target]])
+    mse = losses.get("mse")
+    grad_y = mse.gradient(y_hat, y)
+    layer.backward(grad_y)
+    z = float((x @ w.T)[0, 0] + b)
+    names = [f"w{k + 1}" for k in range(w.shape[1])]
+    lines = [
+        f"forward:  z = {z:.4f}, ŷ = sigmoid(z) = {y_hat[0, 0]:.4f}, target y = {target:g}, "
+        f"L = (ŷ − y)² = {mse.value(y_hat, y):.4f}",
+        f"backward: dL/dŷ = {grad_y[0, 0]:.4f}, dL/dz = {layer.grad_b[0]:.4f} (one sample: "
+        "dL/dz is dL/db), "
+        + ", ".join(f"dL/d{n} = {g:.4f}" for n, g in zip(names, layer.grad_W[0]))
+        + f", dL/db = {layer.grad_b[0]:.4f}",
+        f"update (η = {rate:g}): "
+        + ", ".join(f"{n} = {v:.4f}" for n, v in zip(names, w[0] - rate * layer.grad_W[0]))
+        + f", b = {b - rate * layer.grad_b[0]:.4f}",
+    ]
+    return lines, []
 
 
 def shell_lines(command: str, width: int) -> list[str]:
