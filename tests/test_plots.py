@@ -168,7 +168,7 @@ def test_neuron_picture_carries_every_number(label: str, x: list[float], w: list
     for i, p in enumerate(products, start=1):
         assert f"x{i}·w{i} = {p:.3f}".replace("-0.000", "0.000") in texts
     assert f"sum = {sum(products):.3f}" in texts
-    assert f"z = {z:.3f}" in texts and f"y = {y:.3f}" in texts
+    assert f"z = {z:.3f}" in texts and f"ŷ = {y:.3f}" in texts
     assert Neuron(w, b, act).explain(x).z_line() in texts  # worked example §1's step-by-step line
     assert ("does not fire" in texts) == (label == "does not fire")
 
@@ -176,7 +176,7 @@ def test_neuron_picture_carries_every_number(label: str, x: list[float], w: list
 def test_neuron_picture_of_the_go_running_example() -> None:
     texts = [t.get_text() for t in plot_neuron(Neuron([0.5, 0.7, 0.3], 0.1, "sigmoid"),
                                                [0.8, 0.6, 0.9]).axes[0].texts]
-    assert "z = 1.190" in texts and "y = 0.767" in texts  # worked example §1's corrected figures
+    assert "z = 1.190" in texts and "ŷ = 0.767" in texts  # worked example §1's corrected figures
 
 
 def test_neuron_picture_with_many_inputs_stays_on_the_page(digits) -> None:

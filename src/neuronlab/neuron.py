@@ -205,6 +205,11 @@ class Explanation:
         name = DISPLAY_NAMES.get(self.activation, self.activation)
         return f"ŷ = {name}({self.z:.3f}) = {self.y:.3f}"
 
+    @property
+    def y_hat(self) -> float:
+        """The prediction ``ŷ``, as the lessons write it (the same number as ``y``)."""
+        return self.y
+
     def lines(self) -> list[str]:
         """The three step-by-step lines."""
         return [self.z_line(), self.sum_line(), self.y_line()]

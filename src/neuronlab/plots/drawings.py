@@ -119,8 +119,8 @@ def plot_neuron(neuron: Neuron, inputs: Sequence[float], ax: Axes | None = None)
     ax.text(12.25, -0.05, e.activation, ha="center", va="top", fontsize=12)
     _arrow(ax, (13.2, 0), (14.6, 0))
     ax.add_patch(Circle((15.1, 0), 0.5, fc="#E6F2E6", ec="0.2", lw=1.5, zorder=3))
-    ax.text(15.1, 0, "y", ha="center", va="center", fontsize=14, zorder=4)
-    ax.text(15.1, 0.7, f"y = {e.y:.3f}", ha="center", va="bottom", fontsize=12,
+    ax.text(15.1, 0, "ŷ", ha="center", va="center", fontsize=14, zorder=4)
+    ax.text(15.1, 0.7, f"ŷ = {e.y:.3f}", ha="center", va="bottom", fontsize=12,
             fontweight="bold")
     if e.y == 0 and e.activation in ("relu", "step"):
         ax.text(15.1, -0.7, "does not fire", ha="center", va="top", fontsize=10, color="0.35")
