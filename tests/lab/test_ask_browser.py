@@ -119,13 +119,15 @@ def test_an_answer_its_sentence_its_link_and_show_me(open_lesson, width):
     shot(page, f"show-me-{width}")
 
 
-def test_a_question_the_course_does_not_answer(open_lesson):
-    page = open_lesson(f"/lessons/{LESSONS[5].slug}", 390)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_question_the_course_does_not_answer(open_lesson, width):
+    page = open_lesson(f"/lessons/{LESSONS[5].slug}", width)
     results = ask(page, "how do I install CUDA")
     sync_api.expect(results.locator(".not-answered")).to_contain_text(
         "The course does not answer this directly")
     assert results.locator(".answer").count() == 0
-    shot(page, "not-answered-390")
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    shot(page, f"not-answered-{width}")
 
 
 def test_every_show_me_of_the_course_opens_its_widget(open_lesson, server):
