@@ -313,8 +313,9 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         console.print(Syntax(piece.text.rstrip(), "python", theme="ansi_dark",
                              background_color="default", word_wrap=True))
         return 0
+    above = ", ".join(str(n) for n, _ in before)
     _say(console, Text(f"Lesson {lesson.number}, cell {k}" +
-                       (f" (after cells {', '.join(str(n) for n, _ in before)}, run quietly)"
+                       (f" (after cell{'s' if len(before) > 1 else ''} {above}, run quietly)"
                         if before else "") + ":", style="dim"))
     with tempfile.TemporaryDirectory(prefix="neuronlab-cell-") as folder:
         job = Path(folder) / "cell.json"

@@ -234,6 +234,11 @@ class Piece:
 
 def pieces(lesson: Lesson) -> list[Piece]:
     """The lesson, in order, as the terminal shows it (see the module docstring)."""
+    return _filled(lesson, _pieces(lesson))
+
+
+def _pieces(lesson: Lesson) -> list[Piece]:
+    """The pieces before any number is filled in (the lesson's code has not run)."""
     markdown = WEB_ONLY.sub("", lesson.markdown)
     found: list[tuple[int, int, Piece]] = []
     cell = 0
@@ -273,7 +278,7 @@ def pieces(lesson: Lesson) -> list[Piece]:
             result.append(piece)
         at = end
     result += _words(markdown[at:])
-    return _filled(lesson, result)
+    return result
 
 
 def _words(markdown: str) -> list[Piece]:
@@ -333,7 +338,7 @@ def _lab_links(markdown: str) -> str:
 
 def cells(lesson: Lesson) -> list[Piece]:
     """The lesson's numbered code cells, in order (the worked example, cells, exercises)."""
-    return [p for p in pieces(lesson) if p.kind == "cell"]
+    return [p for p in _pieces(lesson) if p.kind == "cell"]
 
 
 # --------------------------------------------------------------------------- widgets
