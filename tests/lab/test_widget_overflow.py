@@ -84,13 +84,15 @@ MEASURE = """(kind) => Array.from(document.querySelectorAll(`section[data-widget
         const px = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
         if (px < 11) small.push(`${t.textContent} ${px.toFixed(1)}px`);
         const r = t.getBoundingClientRect();
-        if (r.width > 0) boxes.push([t.textContent, r]);
+        if (r.width > 0) boxes.push([t.textContent, r, t.classList.contains('tick')]);
       }
       for (let i = 0; i < boxes.length; i++) {
         for (let j = i + 1; j < boxes.length; j++) {
-          const [a, ra] = boxes[i];
-          const [b, rb] = boxes[j];
-          if (ra.left < rb.right - 1 && rb.left < ra.right - 1 && ra.top < rb.bottom - 1
+          const [a, ra, ta] = boxes[i];
+          const [b, rb, tb] = boxes[j];
+          // axis tick labels must not even touch: 4 px between neighbours
+          const gap = ta && tb ? -4 : 1;
+          if (ra.left < rb.right - gap && rb.left < ra.right - gap && ra.top < rb.bottom - 1
               && rb.top < ra.bottom - 1) overlaps.push(`"${a}" / "${b}"`);
         }
       }

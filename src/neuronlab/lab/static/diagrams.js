@@ -332,6 +332,21 @@ export function snugTicks(a, b, most = 6) {
   return best.ticks;
 }
 
+/**
+ * Snug round ticks for [a, b] whose labels fit side by side along `room` px: up to 6,
+ * fewer when the labels would touch (0…3000 on a phone is 0, 1000, 2000, 3000).
+ */
+export function ticksThatFit(a, b, room, charWidth = 7.5, gap = 10) {
+  for (let most = 6; most > 3; most--) {
+    const ticks = snugTicks(a, b, most);
+    const chars = Math.max(...ticks.map((v) => tickText(v, ticks).length));
+    // the end labels sit wholly inside the axis (anchored at their edge), so the last
+    // step must hold one whole label and half of its neighbour
+    if (room / (ticks.length - 1) >= 1.5 * chars * charWidth + gap) return ticks;
+  }
+  return snugTicks(a, b, 3);
+}
+
 /** A tick value as text: as few decimals as its step needs. */
 export function tickText(v, ticks) {
   const decimals = Math.max(0, ...ticks.map((t) => (String(t).split(".")[1] || "").length));
@@ -362,7 +377,7 @@ export function linePlot(svg, options) {
   let [ya, yb] = [yMin ?? Math.min(...ys), Math.max(...ys)];
   if (xa === xb) { xa -= 1; xb += 1; }
   if (ya === yb) { ya -= 1; yb += 1; }
-  const xTicks = snugTicks(xa, xb, 6);
+  const xTicks = ticksThatFit(xa, xb, width - pad.left - pad.right);
   const yTicks = snugTicks(ya, yb, 5);
   [xa, xb] = [xTicks[0], xTicks[xTicks.length - 1]];
   [ya, yb] = [yTicks[0], yTicks[yTicks.length - 1]];
