@@ -90,7 +90,7 @@ def plot_activations(names: Sequence[str] | None = None, z_range: float = 5.0) -
         pad = 0.1 * (high - low) or 0.5
         ax.set_ylim(low - pad, high + pad * 3.5)  # room for the legend above the curves
         ax.legend(loc="upper left", fontsize=9, framealpha=0.9)
-    fig.suptitle("Activations y = f(z) (solid) and their derivatives f'(z) (dashed)")
+    fig.suptitle("Activations ŷ = f(z) (solid) and their derivatives f'(z) (dashed)")
     return fig
 
 

@@ -61,7 +61,7 @@ def plot_neuron(neuron: Neuron, inputs: Sequence[float], ax: Axes | None = None)
     >>> from neuronlab import Neuron
     >>> fig = plot_neuron(Neuron([0.5, -0.3, 0.8], 0.1, "relu"), [0.5, -0.3, 0.7])
     >>> texts = [t.get_text() for t in fig.axes[0].texts]
-    >>> "x1·w1 = 0.250" in texts and "z = 1.000" in texts and "y = 1.000" in texts
+    >>> "x1·w1 = 0.250" in texts and "z = 1.000" in texts and "ŷ = 1.000" in texts
     True
     """
     if not isinstance(neuron, Neuron):
@@ -135,7 +135,7 @@ def plot_neuron(neuron: Neuron, inputs: Sequence[float], ax: Axes | None = None)
     ax.set_ylim(bottom, ceiling)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(f"One neuron: multiply, sum, add the bias, activate  (y = {e.activation}"
+    ax.set_title(f"One neuron: multiply, sum, add the bias, activate  (ŷ = {e.activation}"
                  f"(w·x + b))")
     return fig
 
