@@ -76,12 +76,12 @@ def _svg(width: float, height: float, body: list[str], label: str) -> str:
 
 def neuron_svg(weights: Sequence[float], bias: float, activation: str = "linear",
                inputs: Sequence[float] | None = None) -> str:
-    """One neuron ``y = f(w·x + b)``: inputs, weighted links, ``Σ + b``, ``f``, ``y``.
+    """One neuron ``ŷ = f(w·x + b)``: inputs, weighted links, ``Σ + b``, ``f``, ``ŷ``.
 
-    With ``inputs`` the input values, ``z`` and ``y`` are written on the diagram too.
+    With ``inputs`` the input values, ``z`` and the output ``ŷ`` are written on the diagram too.
 
     >>> svg = neuron_svg([1.0, 1.0], -1.5, "step", inputs=[1, 1])
-    >>> "z = 0.5" in svg and "y = 1" in svg
+    >>> "z = 0.5" in svg and "ŷ = 1" in svg
     True
     """
     weights = [float(w) for w in weights]
@@ -122,10 +122,10 @@ def neuron_svg(weights: Sequence[float], bias: float, activation: str = "linear"
     body.append(_text(box_x + 30, mid + 4, activation, 11))
     body.append(f"<line x1='{box_x + 60}' y1='{mid}' x2='{out_x - 14}' y2='{mid}' "
                 f"stroke='{INK}' stroke-width='1.5'/>")
-    body.append(_circle(out_x, mid, 14, "#E6F2E6", "output y"))
-    body.append(_text(out_x, mid + 4, "y", 12))
+    body.append(_circle(out_x, mid, 14, "#E6F2E6", "output ŷ"))
+    body.append(_text(out_x, mid + 4, "ŷ", 12))
     if inputs is not None and z is not None:
-        body.append(_text(out_x, mid - 22, f"y = {_num(_activate(activation, z))}", 11))
+        body.append(_text(out_x, mid - 22, f"ŷ = {_num(_activate(activation, z))}", 11))
     label = f"Neuron with weights {[_num(w) for w in weights]}, bias {_num(bias)}, {activation}"
     return _svg(out_x + 24, height, body, label)
 

@@ -44,7 +44,7 @@ def _curve(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @styled
 def plot_activations(names: Sequence[str] | None = None, z_range: float = 5.0) -> Figure:
-    """Each activation ``y = f(z)`` (solid) and its derivative ``f'(z)`` (dashed), one panel each.
+    """Each activation ``ŷ = f(z)`` (solid) and its derivative ``f'(z)`` (dashed), one panel each.
 
     ``names`` are activation names or one name (default: every element-wise activation:
     linear, step, relu, leaky_relu, sigmoid, tanh and any registered); ``z`` runs over

@@ -49,7 +49,7 @@ def _box(ax: Axes, x: float, y: float, text: str, color: Any, **kw: Any) -> None
 
 @styled
 def plot_neuron(neuron: Neuron, inputs: Sequence[float], ax: Axes | None = None) -> Figure:
-    """One neuron computing ``y = f(w1·x1 + ... + wn·xn + b)``, with every number drawn.
+    """One neuron computing ``ŷ = f(w1·x1 + ... + wn·xn + b)``, with every number drawn.
 
     Each input travels along its own lane: ``x_i``, times its weight ``w_i``, gives the
     product ``x_i·w_i``; the lanes meet in the sum ``Σ``, the bias ``b`` is added to
@@ -238,7 +238,7 @@ def plot_network(model: Sequential, max_nodes: int = 12, show_weights: bool | No
                  ax: Axes | None = None) -> Figure:
     """The network as columns of nodes, one link per weight and every bias written out.
 
-    Column 0 holds the inputs ``x1..xn``; each Dense layer ``y = f(x @ W.T + b)`` adds a
+    Column 0 holds the inputs ``x1..xn``; each Dense layer ``f(x @ W.T + b)`` adds a
     column with one node per unit. The link from input ``i`` to unit ``j`` is
     ``W[j, i]``: blue when positive, vermillion when negative, thicker and darker the
     larger ``|W[j, i]|``. Each unit is labelled with its bias ``b=...`` - the output
