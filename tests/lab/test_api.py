@@ -84,7 +84,7 @@ def test_batch_view_is_the_spec_matrix_and_sample_flow(client):
     data = client.post("/api/batch", json=batch_body(sample=1)).json()
     assert np.round(data["outputs"], 3).tolist() == WORKED_OUTPUTS
     assert data["shape"] == [3, 3]
-    assert data["formula"] == "Y = relu(X @ W.T + b)"
+    assert data["formula"] == "Y_hat = relu(X @ W.T + b)"
     assert data["sample"] == 1
     assert [round(n["y"], 3) for n in data["flow"]] == [3.310, 1.662, 1.661]
     assert data["flow"][0]["inputs"] == DEFAULT_BATCH[1]

@@ -123,7 +123,7 @@ def batch_view(body: dict[str, Any]) -> dict[str, Any]:
     return {
         "outputs": Y.tolist(),
         "shape": list(Y.shape),
-        "formula": f"Y = {activation}(X @ W.T + b)",
+        "formula": f"Y_hat = {activation}(X @ W.T + b)",
         "sample": sample,
         "flow": None if sample is None else _flow(weights, biases, activation, X[sample]),
     }

@@ -1,5 +1,5 @@
 // The Batch view: many samples through the Layer view's layer at once,
-// Y = f(X @ W.T + b). Clicking a sample row shows it flowing through the layer diagram.
+// Y_hat = f(X @ W.T + b). Clicking a sample row shows it flowing through the layer diagram.
 
 import { latest, post } from "./api.js";
 import { button } from "./controls.js";
@@ -25,7 +25,7 @@ export function initBatch(root, app) {
     });
     formula.textContent = `${r.formula}   →   output shape ${r.shape[0]} × ${r.shape[1]}`;
     replace(yTable,
-      h("caption", { text: "output Y (one row per sample, one column per neuron)" }),
+      h("caption", { text: "output Y_hat (one row per sample, one column per neuron)" }),
       h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "sample" }),
         layer.weights.map((_, j) => h("th", { scope: "col", text: `N${j + 1}` })))),
       h("tbody", {}, r.outputs.map((row, k) => h("tr", {

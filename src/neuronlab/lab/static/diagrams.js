@@ -150,7 +150,7 @@ function along(x1, y1, x2, y2, ts, dy) {
 // ------------------------------------------------------------------ the diagrams
 /**
  * One neuron: inputs on the left, weights and products along the links, z and y.
- * Narrow (a phone): the output y sits under the neuron, so the links keep their room.
+ * Narrow (a phone): the output ŷ sits under the neuron, so the links keep their room.
  */
 export function drawNeuron(svg, r) {
   const width = widthFor(svg, 300, 600);
@@ -223,7 +223,7 @@ export function drawNeuron(svg, r) {
 }
 
 /**
- * A layer: inputs on the left, one circle per neuron with its z, its output y on the
+ * A layer: inputs on the left, one circle per neuron with its z, its output ŷ on the
  * right. `flow` is the list of per-neuron computations the server sent.
  */
 export function drawLayer(svg, { inputs, flow, animate = false, caption = "" }) {

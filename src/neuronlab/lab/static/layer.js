@@ -64,7 +64,7 @@ export function initLayer(root, app) {
     const lim = app.meta.limits;
     const head = h("tr", {}, h("th", { scope: "col", text: "neuron" }),
       st.inputs.map((_, i) => h("th", { scope: "col", text: `w${i + 1}` })),
-      h("th", { scope: "col", text: "bias" }), h("th", { scope: "col", text: "output y" }));
+      h("th", { scope: "col", text: "bias" }), h("th", { scope: "col", text: "output ŷ" }));
     outputs = st.weights.map((_, j) => h("td", { class: "out", id: `layer-y${j + 1}` }));
     const body = st.weights.map((row, j) => h("tr", {},
       h("th", { scope: "row", text: `N${j + 1}` }),

@@ -78,7 +78,7 @@ export function initNeuron(root, app) {
     h("div", { class: "columns" },
       controls,
       h("div", { class: "results" },
-        h("p", { class: "big" }, "z = ", zOut, " y = ", yOut),
+        h("p", { class: "big" }, "z = ", zOut, " ŷ = ", yOut),
         steps,
         diagram,
         h("h3", { text: "The activation, with z marked" }),

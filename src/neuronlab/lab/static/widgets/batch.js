@@ -1,4 +1,4 @@
-// Lesson 4: a batch. The samples X (editable), the output matrix Y = f(X @ W.T + b),
+// Lesson 4: a batch. The samples X (editable), the output matrix Y_hat = f(X @ W.T + b),
 // and one chosen row flowing through the layer, all from POST /api/batch.
 
 import { drawLayer } from "../diagrams.js";
@@ -20,7 +20,7 @@ export function mount(section, settings) {
     const r = await request("/api/batch", st);
     arith(formula, `${r.formula} → output shape ${r.shape[0]} × ${r.shape[1]}`);
     replace(yTable,
-      h("caption", { text: "Y: one row per sample, one column per neuron" }),
+      h("caption", { text: "Y_hat: one row per sample, one column per neuron" }),
       h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "sample" }),
         st.weights.map((_, j) => h("th", { scope: "col", text: `N${j + 1}` })))),
       h("tbody", {}, r.outputs.map((row, k) => h("tr", {
