@@ -365,7 +365,8 @@ def widget_text(kind: str, settings: dict[str, Any]) -> tuple[list[str], list[st
         lines, commands = [], []
         for j, (row, b) in enumerate(zip(settings["weights"], settings["biases"]), 1):
             shown = Neuron(row, bias=b, activation=activation).explain(inputs)
-            lines.append(f"N{j}: " + " ".join(str(shown).splitlines()))
+            first, *rest = str(shown).splitlines()
+            lines += [f"N{j}: {first}"] + [f"    {line}" for line in rest]
             commands.append(f"neuronlab neuron --inputs {_numbers(inputs)} --weights "
                             f"{_numbers(row)} --bias {float(b):g} --activation {activation}")
         return lines, commands
