@@ -481,7 +481,7 @@ def test_progress_writes_are_atomic(tmp_path, monkeypatch):
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(json, "dump", crash)
+    monkeypatch.setattr(os, "fsync", crash)  # the temporary file is written by then
     with pytest.raises(OSError, match="disk full"):
         workspace.take_hint(EXERCISES["neuron"])
     assert workspace.progress_path.read_text(encoding="utf-8") == before

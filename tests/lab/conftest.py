@@ -20,6 +20,7 @@ import uvicorn
 
 from neuronlab.cli.lab import bind
 from neuronlab.lab import create_app
+from neuronlab.lab.guard import page_key
 from neuronlab.lab.server import uvicorn_config
 
 with warnings.catch_warnings():
@@ -71,8 +72,10 @@ def screenshot(page: Any, folder: str, name: str) -> None:
 def client() -> Iterator[TestClient]:
     with TestClient(create_app(testing=True, token=TOKEN)) as test_client:
         first = test_client.get(f"/?token={TOKEN}", follow_redirects=False)
-        assert first.status_code == 303 and first.headers["location"] == "/"
+        assert first.status_code == 303 and first.headers["location"].split("#")[0] == "/"
         assert test_client.cookies, "the token was not exchanged for a cookie"
+        # the page's key, which the page's script sends on the routes that run code
+        test_client.headers["X-Neuronlab-Page"] = page_key(TOKEN)
         yield test_client
 
 

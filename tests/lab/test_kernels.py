@@ -21,6 +21,7 @@ from conftest import TOKEN, LiveServer
 
 from neuronlab.lab import create_app
 from neuronlab.lab.code import ROUTES
+from neuronlab.lab.guard import page_key
 from neuronlab.lab.kernels import Kernels
 from neuronlab.learn.catalog import EXERCISES
 from neuronlab.learn.workspace import PROGRESS_FILE, Workspace
@@ -28,7 +29,7 @@ from neuronlab.learn.workspace import PROGRESS_FILE, Workspace
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(400)]
 
 PAGE = "page-0123456789"
-SAME_ORIGIN = {"Origin": "http://testserver"}
+SAME_ORIGIN = {"Origin": "http://testserver", "X-Neuronlab-Page": page_key(TOKEN)}
 CODE_ROUTES = [
     ("GET", "/api/kernels", None),
     ("POST", f"/api/kernels/{PAGE}/run", {"code": "print(1)"}),

@@ -25,7 +25,6 @@ import re
 import threading
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -35,6 +34,7 @@ from ..learn.catalog import EXERCISES
 from ..learn.exercises import Exercise
 from ..learn.workspace import PROGRESS_FILE, Workspace
 from .api import endpoint, read_json
+from .guard import code_request_problem
 from .kernels import CODE_CHARS, Kernels
 from .recall import default_workspace
 from .schema import BadRequest
@@ -45,27 +45,13 @@ _checks = threading.BoundedSemaphore(CHECKS_AT_ONCE)  # each check is a process
 
 
 def same_origin(request: Request) -> None:
-    """Refuse a request that a browser did not send from the lab's own page.
-
-    The outer guard has already checked the token, and that an ``Origin``, when there is
-    one, is the lab's. Here a request must also show where it comes from: an ``Origin``
-    (browsers send it with every POST and DELETE from a page) or ``Sec-Fetch-Site:
-    same-origin`` (which a page's script cannot forge), or else carry the token in an
-    ``Authorization`` header, which no other site's page can set on a request to the lab.
-    A ``Sec-Fetch-Site`` that names another site is refused whatever else is sent.
-    """
-    site = request.headers.get("sec-fetch-site")
-    if site is not None and site != "same-origin":
-        raise BadRequest(f"This request came from another site ({site}); only the lab's own "
-                         "pages may run code.", 403)
-    origin = request.headers.get("origin")
-    if origin is not None and urlsplit(origin).netloc.lower() != request.headers.get(
-            "host", "").lower():
-        raise BadRequest(f"Origin {origin[:60]!r} is not the lab's own page; only the lab's "
-                         "own pages may run code.", 403)
-    if origin is None and site is None and "authorization" not in request.headers:
-        raise BadRequest("Only the lab's own pages may run code: the request has no Origin "
-                         "header (a script sends 'Authorization: token ...' instead).", 403)
+    """Refuse a request that a browser did not send from the lab's own page
+    (:func:`neuronlab.lab.guard.code_request_problem`: another site is refused; the lab's
+    page key, its own Origin or Referer, ``Sec-Fetch-Site: same-origin`` or a script's
+    ``Authorization`` header is needed)."""
+    problem = code_request_problem(request.scope, request.app.state.token)
+    if problem is not None:
+        raise BadRequest(problem, 403)
 
 
 def kernels_of(request: Request) -> Kernels:
@@ -91,6 +77,13 @@ async def _code(request: Request) -> str:
     if len(code) > CODE_CHARS:
         raise BadRequest(f"The code is {len(code):,} characters long; at most {CODE_CHARS:,}.",
                          413)
+    try:
+        code.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate, which JSON.stringify lets through
+        line = code.count("\n", 0, exc.start) + 1
+        raise BadRequest(f"The code holds a character that is not valid text (a lone "
+                         f"surrogate, {code[exc.start]!a}) on line {line}; delete it and try "
+                         "again. Nothing was run or saved.", 400) from None
     return code
 
 
@@ -162,7 +155,7 @@ def _about(workspace: Workspace, exercise: Exercise) -> dict[str, Any]:
     return {"exercise": exercise.name, "title": exercise.title,
             "workspace": str(workspace.root), "file": str(workspace.path(exercise)),
             "solved": bool(record.get("solved")), "hints_taken": int(record.get("hints", 0)),
-            "hints": len(exercise.hints)}
+            "hints": len(exercise.hints), "warnings": list(workspace.warnings)}
 
 
 @endpoint
@@ -184,7 +177,10 @@ def _check(workspace: Workspace, exercise: Exercise, code: str) -> dict[str, Any
 def _check_now(workspace: Workspace, exercise: Exercise, code: str) -> dict[str, Any]:
     path = workspace.path(exercise)
     try:
-        path.write_text(code if code.endswith("\n") else code + "\n", encoding="utf-8")
+        workspace.save_code(exercise, code)  # atomic: the old file stays if this fails
+    except UnicodeEncodeError:
+        raise BadRequest("The code holds a character that is not valid text (a lone "
+                         "surrogate); nothing was saved.", 400) from None
     except OSError as exc:
         raise BadRequest(f"Your code could not be saved as {path}: {exc.strerror or exc}.",
                          507) from None
@@ -192,7 +188,7 @@ def _check_now(workspace: Workspace, exercise: Exercise, code: str) -> dict[str,
     return {**_about(workspace, exercise), "status": result.status, "passed": result.passed,
             "headline": result.headline, "text": str(result), "newly_solved": newly,
             "failing": [case.__dict__ for case in result.failing[:1]],
-            "warnings": workspace.warnings}
+            "warnings": list(workspace.warnings)}
 
 
 @endpoint

@@ -14,6 +14,19 @@ Three ASGI middlewares wrap the app, outermost first:
   redirects to the same address without the token. Scripts send
   ``Authorization: token <token>`` instead.
 
+A browser sends the cookie to *every* server on the same host name, whatever its port,
+so the cookie must not be enough to run code. Its value is not the token but a value
+derived from it (:func:`session_value`), which no header accepts. And the routes that run
+code or read its output (:data:`PAGE_KEY_PATHS`) also need the *page key*
+(:func:`page_key`, sent by the page's script as the ``X-Neuronlab-Page`` header): it
+travels once, in the fragment of the first redirect (``#neuronlab-page=...``, which a
+browser never sends to any server), and the page keeps it in its origin's
+``localStorage``, which no other port can read. A request with only the cookie is refused
+there (403), as is one from another site.
+
+>>> session_value("abc") != "abc" and page_key("abc") != session_value("abc")
+True
+
 >>> _split_host("127.0.0.1:8000"), _split_host("[::1]")
 (('127.0.0.1', 8000), ('[::1]', None))
 >>> token_matches("abc", "abc"), token_matches("abd", "abc"), token_matches(None, "abc")
@@ -31,6 +44,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
 COOKIE_PREFIX = "neuronlab-lab-"  # + the port: two labs on one machine keep their own cookie
+PAGE_HEADER = "x-neuronlab-page"  # the page key, sent by static/api.js
+PAGE_KEY_FRAGMENT = "neuronlab-page"  # the first redirect's #neuronlab-page=<page key>
+#: Routes that run code or read what it printed: a cookie alone is not enough for them.
+PAGE_KEY_PATHS = ("/api/kernels", "/api/exercises")
+NO_PAGE_KEY = (
+    "Only the lab's own pages may run code, and this request did not come with the page's "
+    "key: open the URL with ?token=... that `neuronlab lab` printed (or `neuronlab lab "
+    "--list`) once more in this browser. Scripts send 'Authorization: token <token>'."
+)
 WHERE_IS_THE_URL = (
     "Open the URL with ?token=... that `neuronlab lab` printed in its terminal, or run "
     "`neuronlab lab --list` to print it again."
@@ -180,6 +202,63 @@ def token_matches(given: str | None, token: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8", "replace"), token.encode("utf-8"))
 
 
+def _derived(token: str, purpose: bytes) -> str:
+    return hmac.new(token.encode("utf-8"), purpose, "sha256").hexdigest()
+
+
+def session_value(token: str) -> str:
+    """The cookie's value: derived from the token, and not accepted in its place."""
+    return _derived(token, b"neuronlab lab cookie")
+
+
+def page_key(token: str) -> str:
+    """The key the lab's pages send (``X-Neuronlab-Page``) on the routes that run code."""
+    return _derived(token, b"neuronlab lab page key")
+
+
+def needs_page_key(path: str) -> bool:
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in PAGE_KEY_PATHS)
+
+
+def has_page_key(scope: Scope, token: str) -> bool:
+    """Whether the request carries the lab's page key (only the lab's pages know it)."""
+    return token_matches(_headers(scope).get(PAGE_HEADER, "").strip() or None, page_key(token))
+
+
+def _same_host(url: str, host: str) -> bool:
+    try:
+        return urlsplit(url).netloc.lower() == host.lower()
+    except ValueError:
+        return False
+
+
+def code_request_problem(scope: Scope, token: str) -> str | None:
+    """Why a request to a route that runs code did not come from the lab's own page
+    (None: it did). Anything that names another site is refused: a ``Sec-Fetch-Site``
+    other than ``same-origin``, an ``Origin`` or ``Referer`` of another host. Then the
+    request must show where it comes from: the page key (``X-Neuronlab-Page``, which
+    only the lab's pages hold and which no other site's page may set on a request to
+    the lab), an ``Origin`` or ``Referer`` of the lab itself, ``Sec-Fetch-Site:
+    same-origin``, or a script's ``Authorization`` header. So a same-origin GET works in
+    a browser that sends neither ``Sec-Fetch-Site`` nor ``Origin``."""
+    headers = _headers(scope)
+    host = headers.get("host", "")
+    site = headers.get("sec-fetch-site")
+    if site is not None and site != "same-origin":
+        return (f"This request came from another site ({site[:30]}); only the lab's own "
+                "pages may run code.")
+    origin, referer = headers.get("origin"), headers.get("referer")
+    for name, value in (("Origin", origin), ("Referer", referer)):
+        if value is not None and not _same_host(value, host):
+            return (f"{name} {value[:60]!r} is not the lab's own page; only the lab's own "
+                    "pages may run code.")
+    if origin is None and site is None and referer is None \
+            and "authorization" not in headers and not has_page_key(scope, token):
+        return ("Only the lab's own pages may run code: the request has no Origin header "
+                "and not the page's key (a script sends 'Authorization: token ...' instead).")
+    return None
+
+
 def cookie_name(scope: Scope) -> str:
     server = scope.get("server")
     return f"{COOKIE_PREFIX}{server[1] if server and server[1] is not None else 'lab'}"
@@ -193,19 +272,23 @@ class TokenGuard:
             raise ValueError("The lab's token must not be empty.")
         self.app = app
         self.token = token
+        self.session = session_value(token)
 
-    def _given(self, scope: Scope) -> bool:
+    def _given(self, scope: Scope) -> str | None:
+        """How the request shows the token: ``"header"``, ``"cookie"`` or None."""
         headers = _headers(scope)
         scheme, _, value = headers.get("authorization", "").strip().partition(" ")
         if scheme.lower() == "token" and token_matches(value.strip(), self.token):
-            return True
+            return "header"
         cookies: SimpleCookie = SimpleCookie()
         try:
             cookies.load(headers.get("cookie", ""))
         except Exception:  # a malformed Cookie header counts as no cookie
-            return False
+            return None
         morsel = cookies.get(cookie_name(scope))
-        return token_matches(morsel.value if morsel else None, self.token)
+        if token_matches(morsel.value if morsel else None, self.session):
+            return "cookie"
+        return None
 
     def _exchange(self, scope: Scope) -> Response | None:
         """``GET /path?token=...`` -> a cookie and a redirect to ``/path`` (no token in history)."""
@@ -217,15 +300,30 @@ class TokenGuard:
             return None
         rest = urlencode([(key, value) for key, value in query if key != "token"])
         location = "/" + scope["path"].lstrip("/")  # never "//host": no open redirect
-        response = RedirectResponse(location + (f"?{rest}" if rest else ""), status_code=303,
-                                    headers={"Cache-Control": "no-store"})
-        response.set_cookie(cookie_name(scope), self.token, httponly=True, samesite="strict",
-                            path="/")
+        fragment = f"#{PAGE_KEY_FRAGMENT}={page_key(self.token)}"  # never sent to a server
+        response = RedirectResponse(location + (f"?{rest}" if rest else "") + fragment,
+                                    status_code=303, headers={"Cache-Control": "no-store"})
+        response.set_cookie(cookie_name(scope), self.session, httponly=True,
+                            samesite="strict", path="/")
         return response
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or self._given(scope):
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
+            return
+        given = self._given(scope)
+        if given == "header" or (given == "cookie" and not needs_page_key(scope["path"])):
+            await self.app(scope, receive, send)
+            return
+        if given == "cookie":  # a route that runs code: the page's key as well
+            if has_page_key(scope, self.token):
+                await self.app(scope, receive, send)
+                return
+            if scope["type"] == "websocket":
+                await _close_socket(send, "This needs the lab page's key: reload the lab's URL.")
+                return
+            problem = code_request_problem(scope, self.token)  # another site says so first
+            await _refuse(scope, 403, problem or NO_PAGE_KEY)(scope, receive, send)
             return
         exchange = self._exchange(scope)
         if exchange is not None:

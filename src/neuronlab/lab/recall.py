@@ -53,7 +53,8 @@ import re
 import secrets
 import threading
 import time
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -69,10 +70,18 @@ from ..learn.quiz import (
     questions_for,
     rating_of,
 )
-from ..learn.workspace import PROGRESS_FILE, Workspace, atomic_write_json, locate
+from ..learn.workspace import (
+    PROGRESS_FILE,
+    Workspace,
+    atomic_write_json,
+    clean_temporary,
+    locate,
+    locked,
+)
 from .schema import BadRequest
 
 RECALL_FILE = "neuronlab-recall.json"
+RECALL_LOCK = ".neuronlab-recall.lock"  # held while the file is read, changed and saved
 FORMAT = 2
 MAX_ANSWER = 500  # characters of an answer the server reads
 GAP = {1: 1, 2: 2, 3: 4, 4: 8}  # box -> lessons until it comes back
@@ -275,7 +284,21 @@ def _no_constants(text: str) -> Any:
     raise BrokenFile(f"it holds {text}, which is not a number JSON allows")
 
 
-_LOCK = threading.Lock()
+_LOCK = threading.Lock()  # this process's threads; the lock file holds across processes
+
+
+@contextmanager
+def _held(root: Path) -> Iterator[None]:
+    """This process's lock, then the workspace's recall lock file (when the folder exists):
+    two labs (or a lab and ``neuronlab learn quiz``) on one workspace take turns, so no
+    answer is lost. Temporary files a crash left behind are removed under it."""
+    with _LOCK:
+        if not root.is_dir():
+            yield
+            return
+        with locked(root, RECALL_LOCK):
+            clean_temporary(root, RECALL_FILE)
+            yield
 
 
 class RecallStore:
@@ -329,7 +352,7 @@ class RecallStore:
         the folder's path - the same on every visit - and that id is the one saved."""
         if self._learner:
             return self._learner
-        with _LOCK:
+        with _held(self.root):
             learner, record = self._read()
             if learner is None:
                 learner = hashlib.sha256(str(self.root).encode()).hexdigest()[:16]
@@ -351,7 +374,8 @@ class RecallStore:
         question = question_by_id(key)
         if question is None or rating not in RATINGS:
             raise ValueError(f"no question {key!r} or rating {rating!r}")
-        with _LOCK:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with _held(self.root):
             learner, record = self._read()
             learner = learner or self._learner or hashlib.sha256(
                 str(self.root).encode()).hexdigest()[:16]

@@ -6,6 +6,15 @@ gives every request :data:`REQUEST_SECONDS` from its first byte to its last (hea
 body); a request not complete by then is answered ``408`` and the connection closed.
 A connection that never sends a byte is closed after the same time.
 
+uvicorn answers ``503`` to every request once :data:`MAX_CONNECTIONS` connections are
+open, and idle ones count: a flood of idle or half-sent connections, or of WebSockets
+the lab closed while their client never answers the close, would lock the page out
+while they last. So when a new connection comes in and fewer than :data:`ROOM` places
+are left, the connections that wait on nothing (idle between requests, a request
+still arriving, a WebSocket past its close) are closed at once, longest-idle first,
+until there is room; a request being answered is never touched. A WebSocket the lab
+closed waits :data:`WS_CLOSE_SECONDS` for its client's close frame, no longer.
+
 >>> from neuronlab.lab import create_app
 >>> config = uvicorn_config(create_app(token="t"))
 >>> config.http.request_timeout, config.ws_max_size
@@ -27,6 +36,29 @@ REQUEST_SECONDS = 5.0  # from a request's first byte to its last
 WS_MAX_BYTES = 64 * 1024  # one WebSocket message (the stream closes it with 1009 above 4 KiB)
 HEADER_BYTES = 64 * 1024  # a request's line and headers
 MAX_CONNECTIONS = 200  # open connections and running requests; more get 503
+ROOM = 16  # places kept free for new requests: idle connections give theirs up
+WS_CLOSE_SECONDS = 1.0  # how long a closed WebSocket waits for the client's close frame
+
+
+def _waiting_since(protocol: Any) -> float | None:
+    """When a connection started to wait on nothing; None while it is busy or closing."""
+    since = getattr(protocol, "waiting_since", None)
+    return since() if callable(since) else None
+
+
+def make_room(connections: set[Any], limit: int | None, newcomer: Any) -> int:
+    """Close waiting connections (longest first) until :data:`ROOM` places are free."""
+    if limit is None:
+        return 0
+    live = [p for p in connections if not p.transport.is_closing()]
+    excess = len(live) - (limit - ROOM)
+    if excess <= 0:
+        return 0
+    waiting = sorted(((since, id(p), p) for p in live if p is not newcomer
+                      and (since := _waiting_since(p)) is not None), key=lambda t: t[:2])
+    for _, _, protocol in waiting[:excess]:
+        protocol.transport.abort()  # nothing of theirs is in flight; no lingering close
+    return min(excess, len(waiting))
 
 
 class TimedH11Protocol(H11Protocol):
@@ -37,8 +69,18 @@ class TimedH11Protocol(H11Protocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._deadline: asyncio.TimerHandle | None = None
         self._upgraded = False
+        self._idle_at = self.loop.time()
         super().connection_made(transport)
+        make_room(self.connections, self.limit_concurrency, self)
         self._watch()
+
+    def waiting_since(self) -> float | None:
+        """Since when this connection runs no request (idle, or one still arriving)."""
+        if self._upgraded or self.transport.is_closing():
+            return None
+        if self.cycle is not None and not self.cycle.response_complete:
+            return None
+        return self._idle_at
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
@@ -46,6 +88,7 @@ class TimedH11Protocol(H11Protocol):
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
+        self._idle_at = self.loop.time()
         self._watch()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -114,6 +157,23 @@ def ws_protocol() -> type[asyncio.Protocol] | str:
         return "auto"  # wsproto, if installed; without either the playground cannot stream
 
     class LabWebSocketProtocol(WebSocketsSansIOProtocol):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.close_timeout = WS_CLOSE_SECONDS
+            self._closed_at: float | None = None
+
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            super().connection_made(transport)
+            make_room(self.connections, self.config.limit_concurrency, self)
+
+        def waiting_since(self) -> float | None:
+            """A socket the lab closed waits on its client only: the first to go."""
+            if not self.close_sent or self.transport.is_closing():
+                return None
+            if self._closed_at is None:
+                self._closed_at = self.loop.time()
+            return self._closed_at - 1e6  # before every idle HTTP connection
+
         def send_receive_event_to_app(self) -> None:
             if self.curr_msg_data_type == "text" and not self.close_sent:
                 try:

@@ -12,7 +12,11 @@ the cases' arguments) on stdin. It is a small supervisor:
    learner's file and writes one JSON event per line to the pipe FD - values only: the
    expected answers are computed by the checker, never here;
 4. when the worker ends, when asked to stop (SIGTERM) or when the checker is gone, it
-   kills every descendant, and exits.
+   kills every descendant, and exits: with the worker's exit code when the worker ended
+   by itself, else with :data:`STOPPED`. The learner's code can signal the supervisor
+   (same user), but cannot make it exit 0 without its worker finishing first; a killed
+   supervisor exits by a signal. The checker counts a verdict only from a supervisor
+   that exited 0.
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ import time
 from typing import Any
 
 PR_SET_CHILD_SUBREAPER = 36
+#: The supervisor's exit code when it was told to stop before the worker ended by itself.
+#: A verdict counts only when the supervisor exits 0 (see :func:`neuronlab.learn.checker.judge`).
+STOPPED = 75
 #: Modules the learner's process may not import: they hold the expected answers.
 BLOCKED = ("neuronlab.learn.catalog", "neuronlab.learn.checker", "neuronlab.learn.grading",
            "neuronlab.learn.sandbox", "neuronlab.learn.lessons", "neuronlab.learn.notebooks")
@@ -167,6 +174,8 @@ def main(argv: list[str]) -> int:
     kill_descendants()
     if stop and os.getppid() != parent:
         shutil.rmtree(scratch, ignore_errors=True)
+    if stop:  # asked to stop (by the checker, or by the learner's code): no verdict
+        return STOPPED
     if os.WIFSIGNALED(status):
         return 128 + os.WTERMSIG(status)
     return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1

@@ -170,6 +170,13 @@ def judge(exercise: Exercise, events: list[dict[str, Any]], *, output: str = "",
             tail = [_printable(line) for line in stderr.strip().splitlines()
                     if line.strip()][-5:]
             details = ["last lines it wrote to stderr:", *tail] if tail else []
+    if not status and returncode != 0:
+        status = "crashed"
+        how = (f"by signal {-returncode}" if returncode is not None and returncode < 0
+               else f"with exit code {returncode}")
+        headline = (f"the process supervising the check ended {how} before the check "
+                    "finished, so its answers do not count - does your code signal or kill "
+                    "other processes (os.kill, os.getppid)?")
     if not status:
         passed = sum(r.passed for r in results)
         status = "passed" if results and passed == len(results) else "failed"

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -55,13 +56,13 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
-def atomic_write_json(path: Path, data: Any) -> None:
-    """Write ``data`` as JSON to ``path`` so that a crash never leaves half a file."""
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash never leaves half a file: a temporary
+    file beside it, flushed to disk, then renamed over it (removed if anything fails)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, sort_keys=True)
-            handle.write("\n")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -71,19 +72,86 @@ def atomic_write_json(path: Path, data: Any) -> None:
         raise
 
 
+def atomic_write_text(path: Path, text: str) -> None:
+    """:func:`atomic_write_bytes` of ``text`` in UTF-8, encoded before anything is opened:
+    text that cannot be encoded (a lone surrogate) raises UnicodeEncodeError and leaves
+    the file as it was."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_json(path: Path, data: Any) -> None:
+    """Write ``data`` as JSON to ``path`` so that a crash never leaves half a file."""
+    atomic_write_bytes(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def clean_temporary(folder: Path, name: str) -> list[str]:
+    """Remove the temporary files an interrupted :func:`atomic_write_bytes` of ``name``
+    left in ``folder`` (call under the folder's lock)."""
+    removed = []
+    for stale in folder.glob(f".{name}.*.tmp"):
+        with suppress(OSError):
+            stale.unlink()
+            removed.append(stale.name)
+    return removed
+
+
 @contextmanager
-def _locked(folder: Path) -> Iterator[None]:
+def locked(folder: Path, name: str = LOCK_FILE) -> Iterator[None]:
+    """Hold the lock file ``name`` in ``folder`` (an advisory ``flock``, which holds across
+    processes: two labs, or a lab and ``neuronlab learn``, on one workspace take turns).
+    Not re-entrant: a holder must not take the same lock again."""
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks; writes stay atomic
         yield
         return
-    with open(folder / LOCK_FILE, "a") as handle:
+    with open(folder / name, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+
+class BrokenProgress(ValueError):
+    """The progress file is valid JSON but not a progress record (the message says why)."""
+
+
+def _whole(value: Any) -> bool:
+    return type(value) is int and 0 <= value <= 10**9
+
+
+def _check_progress(data: Any) -> None:
+    """Raise :class:`BrokenProgress` unless ``data`` has the shape of a progress record:
+    every field the code reads has the type it expects (``"hints": "two"``, a list where
+    a record belongs, 1e999 are refused)."""
+    if not isinstance(data, dict):
+        raise BrokenProgress(f"it holds a {type(data).__name__}, not an object")
+    for name, kind in (("exercises", dict), ("quiz", dict)):
+        if name in data and not isinstance(data[name], kind):
+            raise BrokenProgress(f"{name!r} is a {type(data[name]).__name__}, not an object")
+    for name, record in data.get("exercises", {}).items():
+        if not isinstance(record, dict):
+            raise BrokenProgress(f"exercise {str(name)[:30]!r} is a "
+                                 f"{type(record).__name__}, not a record")
+        for field in ("checks", "hints"):
+            if field in record and not _whole(record[field]):
+                raise BrokenProgress(f"exercise {str(name)[:30]!r}: {field!r} is "
+                                     f"{str(record[field])[:20]!r}, not a whole number")
+        if "solved" in record and not isinstance(record["solved"], bool):
+            raise BrokenProgress(f"exercise {str(name)[:30]!r}: 'solved' is not true or false")
+        for field in ("solved_at", "last", "last_at"):
+            if field in record and not isinstance(record[field], str):
+                raise BrokenProgress(f"exercise {str(name)[:30]!r}: {field!r} is not text")
+    for name, best in data.get("quiz", {}).items():
+        if not isinstance(best, dict) or not all(
+                _whole(best.get(field, 0)) for field in ("right", "asked")):
+            raise BrokenProgress(f"quiz {str(name)[:30]!r} is not a record of whole numbers")
+
+
+def _no_constants(text: str) -> Any:
+    raise BrokenProgress(f"it holds {text}, which is not a number JSON allows")
 
 
 def home_workspace() -> Path:
@@ -125,6 +193,33 @@ def lesson_titles() -> dict[int, str]:
     from .lessons import LESSONS
 
     return {lesson.number: lesson.title for lesson in LESSONS}
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _restore(path: Path, old: bytes | None) -> bool:
+    """Put ``path`` back to ``old`` (None: absent) if it differs; whether it did."""
+    try:
+        now = _read_or_none(path)
+    except OSError:  # made unreadable (a folder in its place...): replace it
+        now = b"\0unreadable"
+    if now == old:
+        return False
+    if old is None:
+        with suppress(OSError):
+            os.unlink(path)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+    else:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        atomic_write_bytes(path, old)
+    return True
 
 
 class Workspace:
@@ -219,23 +314,25 @@ class Workspace:
 
     def load(self) -> Progress:
         """The progress record. A missing or unreadable file starts empty; a broken one
-        is kept as ``.broken-N`` and a fresh one written. Solved exercises in the journal
-        are solved in the record, whatever happened to the file."""
+        (not JSON, or a field of the wrong type) is kept as ``.broken-N`` and a fresh one
+        written, with a warning. Solved exercises in the journal are solved in the record,
+        whatever happened to the file."""
         fresh = False
         try:
-            data = json.loads(self.progress_path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict):
-                raise ValueError("not a JSON object")
+            data = json.loads(self.progress_path.read_text(encoding="utf-8"),
+                              parse_constant=_no_constants)
+            _check_progress(data)
         except FileNotFoundError:
             data = None
-        except (OSError, UnicodeDecodeError, ValueError):
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
             try:
                 backup = self._set_aside().name
             except OSError:
                 backup = None
+            why = f" ({exc})" if isinstance(exc, BrokenProgress) else ""
             kept = f"it was kept as {backup}" if backup else "it could not be set aside"
             self.warnings.append(
-                f"{PROGRESS_FILE} could not be read; {kept} and a fresh one was written, "
+                f"{PROGRESS_FILE} could not be read{why}; {kept} and a fresh one was written, "
                 "keeping every exercise the journal records as solved (run `neuronlab learn "
                 "check NAME` to re-mark any other exercise)."
             )
@@ -260,20 +357,28 @@ class Workspace:
 
     def clean_temporary_files(self) -> list[str]:
         """Remove temporary files left by a save that was interrupted (call under the lock)."""
-        removed = []
-        for stale in self.root.glob(f".{PROGRESS_FILE}.*.tmp"):
-            with suppress(OSError):
-                stale.unlink()
-                removed.append(stale.name)
-        return removed
+        return [*clean_temporary(self.root, PROGRESS_FILE),
+                *[name for exercise in EXERCISES.values()
+                  for name in clean_temporary(self.root, exercise.filename)]]
+
+    def save_code(self, exercise: Exercise, code: str) -> Path:
+        """Save ``code`` as ``exercise``'s file atomically. Code that cannot be encoded in
+        UTF-8 (a lone surrogate) raises UnicodeEncodeError before the file is touched."""
+        path = self.path(exercise)
+        data = (code if code.endswith("\n") else code + "\n").encode("utf-8")
+        atomic_write_bytes(path, data)
+        return path
 
     def update(self, change: Callable[[Progress], Any]) -> Progress:
         """Apply ``change`` to the progress record and save it atomically, under a lock."""
-        with _locked(self.root):
-            self.clean_temporary_files()
-            progress = self.load()
-            change(progress)
-            atomic_write_json(self.progress_path, progress)
+        with locked(self.root):
+            return self._update_locked(change)
+
+    def _update_locked(self, change: Callable[[Progress], Any]) -> Progress:
+        self.clean_temporary_files()
+        progress = self.load()
+        change(progress)
+        atomic_write_json(self.progress_path, progress)
         return progress
 
     def entry(self, progress: Progress, exercise: Exercise) -> dict[str, Any]:
@@ -282,58 +387,54 @@ class Workspace:
             record = progress["exercises"][exercise.name] = {}
         return record
 
-    def record_check(self, exercise: Exercise, result: CheckResult) -> bool:
-        """Store a check's outcome; return True when it solved the exercise for the first time."""
-        newly = False
-
+    def _record_change(self, exercise: Exercise, result: CheckResult,
+                       newly: list[bool]) -> Callable[[Progress], None]:
         def change(progress: Progress) -> None:
-            nonlocal newly
             record = self.entry(progress, exercise)
             record["checks"] = int(record.get("checks", 0)) + 1
             record["last"] = result.status
             record["last_at"] = _now()
             if result.passed and not record.get("solved"):
-                record["solved"], record["solved_at"], newly = True, _now(), True
+                record["solved"], record["solved_at"] = True, _now()
+                newly.append(True)
                 self._journal_solve(exercise.name, record["solved_at"])
 
-        self.update(change)
-        return newly
+        return change
+
+    def record_check(self, exercise: Exercise, result: CheckResult) -> bool:
+        """Store a check's outcome; return True when it solved the exercise for the first time."""
+        newly: list[bool] = []
+        self.update(self._record_change(exercise, result, newly))
+        return bool(newly)
 
     def check(self, exercise: Exercise, timeout: float | None = None) -> tuple[CheckResult, bool]:
         """Check ``exercise``'s file and record the outcome; ``(result, newly solved)``.
 
-        The learner's code runs with its own scratch folder as working directory, but it
-        could still reach this folder: if the progress file was changed, removed or
-        broken during the run, it is put back as it was before, with a warning.
+        Only this process writes progress. The learner's code runs with its own scratch
+        folder as working directory, but it could still reach this folder, so the whole
+        check holds the workspace's lock (every honest writer of the progress file and
+        the journal takes it): whatever changed in those two files while the check ran
+        was changed by the checked code, and is put back as it was, with a warning.
         """
         from .checker import check_file
 
-        try:
-            before: bytes | None = self.progress_path.read_bytes()
-        except OSError:
-            before = None
-        journal = self.journal_path.read_bytes() if self.journal_path.is_file() else None
-        result = check_file(exercise, self.path(exercise), timeout=timeout)
-        with _locked(self.root):
-            try:
-                after: bytes | None = self.progress_path.read_bytes()
-            except OSError:
-                after = None
-            if after != before:
-                if before is None:
-                    with suppress(OSError):
-                        self.progress_path.unlink()
-                else:
-                    tmp = self.progress_path.with_name(f".{PROGRESS_FILE}.restore.tmp")
-                    tmp.write_bytes(before)
-                    os.replace(tmp, self.progress_path)
-                self.warnings.append(f"the code in {exercise.filename} changed {PROGRESS_FILE}; "
-                                     "it was put back as it was before the check.")
-            if journal is not None and (not self.journal_path.is_file()
-                                        or not self.journal_path.read_bytes().startswith(journal)):
-                self.journal_path.write_bytes(journal)
+        with locked(self.root):
             self.clean_temporary_files()
-        return result, self.record_check(exercise, result)
+            before = _read_or_none(self.progress_path)
+            journal = _read_or_none(self.journal_path)
+            try:
+                result = check_file(exercise, self.path(exercise), timeout=timeout)
+            finally:
+                changed = [path.name for path, old in ((self.progress_path, before),
+                                                       (self.journal_path, journal))
+                           if _restore(path, old)]
+            if changed:
+                self.warnings.append(
+                    f"the code in {exercise.filename} changed {' and '.join(changed)}; "
+                    "it was put back as it was before the check.")
+            newly: list[bool] = []
+            self._update_locked(self._record_change(exercise, result, newly))
+        return result, bool(newly)
 
     def take_hint(self, exercise: Exercise) -> int:
         """Count one more hint for ``exercise``; return which hint to show (1, 2, ...)."""

@@ -2,6 +2,35 @@
 
 const status = () => document.getElementById("status");
 
+// The page key: the routes that run code need it besides the cookie (a cookie reaches
+// every port of this host; this key only this origin's pages hold). It arrives once, in
+// the fragment of the first redirect (#neuronlab-page=...), and is kept in this origin's
+// localStorage; the fragment is then taken out of the address bar.
+const PAGE_KEY = "neuronlab-page";
+
+function adoptPageKey() {
+  const found = /^#neuronlab-page=([0-9a-f]{16,128})$/.exec(location.hash);
+  if (!found) return;
+  try {
+    localStorage.setItem(PAGE_KEY, found[1]);
+  } catch (err) {
+    sessionKey = found[1]; // storage refused (a private window): keep it for this page
+  }
+  history.replaceState(history.state, "", location.pathname + location.search);
+}
+
+let sessionKey = "";
+adoptPageKey();
+
+/** The headers every request to the lab carries: the page key, when this page has it. */
+export function pageHeaders() {
+  let key = sessionKey;
+  try {
+    key = localStorage.getItem(PAGE_KEY) || key;
+  } catch (err) { /* storage refused */ }
+  return key ? { "X-Neuronlab-Page": key } : {};
+}
+
 /** Show a message from the server (or about the connection) in the status bar. */
 export function showError(message) {
   const bar = status();
@@ -19,8 +48,8 @@ export function clearError() {
  * an Error carrying the server's own message (and `status`) when it refuses.
  */
 export async function request(path, body) {
-  const options = body === undefined ? { method: "GET" }
-    : { method: "POST", headers: { "Content-Type": "application/json" },
+  const options = body === undefined ? { method: "GET", headers: pageHeaders() }
+    : { method: "POST", headers: { "Content-Type": "application/json", ...pageHeaders() },
       body: JSON.stringify(body) };
   let response;
   try {

@@ -2,6 +2,7 @@
 // The pages are complete HTML from the server; this script only adds what needs the
 // server's answers. Every number it shows comes from the server.
 
+import "./api.js"; // first: it keeps the page key the first redirect brings
 import { initRecall } from "./recall.js";
 import { initAsk } from "./ask.js"; // the questions box (and its "show me" links)
 
