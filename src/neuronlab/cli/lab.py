@@ -162,9 +162,12 @@ def cmd_lab(args: argparse.Namespace, console: Any) -> int:
     # time the event loop wakes up; 1 ms keeps the page's requests quick while 8 train.
     sys.setswitchinterval(SWITCH_INTERVAL)
     record = runtime.write(url, port)
+    from ..lab.kernels import kill_all_now
+
+    finish = runtime.protect(server, record, kill_all_now)
     try:
         server.run(sockets=[sock])
     finally:
-        record.unlink(missing_ok=True)
+        finish()
         sock.close()
     return 0

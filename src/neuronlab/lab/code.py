@@ -4,11 +4,15 @@ Routes (all need the lab's token, as every route does, and a same-origin request
 a browser's ``Origin`` that is the lab's own, or a script's ``Authorization`` header;
 see :func:`same_origin`):
 
-* ``GET /api/kernels``: how many kernels run, the most allowed, the time limit;
+* ``GET /api/kernels``: how many kernels run, the most allowed, the limits, and each
+  running kernel's page with how to close it (``DELETE /api/kernels/{page}``);
 * ``POST /api/kernels/{page}/run {"code"}``: run a cell in the page's kernel
   (:mod:`neuronlab.lab.kernels`), started on first use; its outputs;
 * ``GET /api/kernels/{page}/outputs``: what the page's running cell has shown so far
   (the page asks while it waits, so a long cell's prints and progress bar appear live);
+  with ``?generation=G&item=I&chars=C`` (the ``cursor`` of the last answer) only what is
+  new since then. An open page also asks every :data:`~.kernels.HEARTBEAT_SECONDS`: a
+  page not heard from gives its kernel up when another page needs the slot;
 * ``POST /api/kernels/{page}/interrupt``: stop the page's running cell;
 * ``DELETE /api/kernels/{page}``: the page closed, its kernel stops;
 * ``GET /api/exercises/{name}``: the exercise's file in the workspace, solved or not;
@@ -99,13 +103,27 @@ async def run_cell(request: Request) -> dict[str, Any]:
     same_origin(request)
     page = _page(request)
     code = await _code(request)
+    kernels_of(request).heard(page)
     return await kernels_of(request).run(page, code)
+
+
+def _cursor(request: Request) -> tuple[int, int, int] | None:
+    names = ("generation", "item", "chars")
+    given = [request.query_params.get(name) for name in names]
+    if all(value is None for value in given):
+        return None
+    try:
+        values = tuple(int(str(value)) for value in given)
+    except ValueError:
+        raise BadRequest("The cursor is three whole numbers: ?generation=G&item=I&chars=C "
+                         f"(the last answer's 'cursor'), got {given!r:.80}.") from None
+    return values[0], values[1], values[2]
 
 
 @endpoint
 async def outputs_so_far(request: Request) -> dict[str, Any]:
     same_origin(request)
-    return kernels_of(request).so_far(_page(request))
+    return kernels_of(request).so_far(_page(request), _cursor(request))
 
 
 @endpoint

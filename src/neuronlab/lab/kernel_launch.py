@@ -7,6 +7,16 @@ processes, no core files. There is no CPU-time limit, because a kernel lives as 
 as its page; each cell has a wall-clock limit kept by the lab instead. The working
 directory is the kernel's own scratch folder, which the lab made and removes.
 
+The process the lab starts is a small supervisor, not the kernel itself: it joins the
+kernel's cgroups (a process cap and a memory total, when the lab could make them), becomes
+a subreaper (``PR_SET_CHILD_SUBREAPER``: every process the kernel starts, even in a new
+session, stays its descendant) and asks for a signal when the lab dies
+(``PR_SET_PDEATHSIG``, which needs no thread). Then it forks the kernel, which also gets
+``SIGKILL`` if the supervisor dies. When the kernel exits, when the lab dies (even by
+``SIGKILL``) or when the supervisor is told to stop (``SIGTERM``, ``SIGHUP``), it kills
+everything the kernel started, removes the kernel's folder and exits. ``SIGINT`` (the
+Stop button; jupyter_client sends it to the whole process group) is for the kernel.
+
 Figures are drawn with matplotlib's inline backend, so a cell that plots sends its
 figure as a PNG image. An exception is shown in short: only the lines of the learner's
 cells, not the kernel's machinery (a syntax error keeps IPython's own short form), and
@@ -15,8 +25,13 @@ cells, not the kernel's machinery (a syntax error keeps IPython's own short form
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import json
 import os
+import signal
 import sys
+import time
 import traceback
 import types
 from typing import Any
@@ -75,9 +90,142 @@ def install_short_tracebacks(shell: Any) -> None:
     shell.showtraceback = types.MethodType(showtraceback, shell)
 
 
+#: Set by the lab: its process id, the kernel's cgroups (``os.pathsep``-separated) and
+#: the kernel's folder, which the supervisor removes when the lab is gone.
+ENV_LAB_PID = "NEURONLAB_LAB_PID"
+ENV_CGROUPS = "NEURONLAB_KERNEL_CGROUPS"
+ENV_FOLDER = "NEURONLAB_KERNEL_FOLDER"
+PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def prctl(option: int, value: int) -> bool:
+    """``prctl(2)`` through libc; False where there is none (not Linux)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(option, value, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def descendants(root: int) -> list[int]:
+    """Every living process below ``root`` (from /proc), children before grandchildren."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def kill_tree(cgroups: list[str]) -> None:
+    """SIGKILL every process of the kernel: the cgroups' members and this one's descendants."""
+    me = os.getpid()
+    for _ in range(50):
+        pids = set(descendants(me))
+        for group in cgroups:
+            with contextlib.suppress(OSError, ValueError), \
+                    open(os.path.join(group, "cgroup.procs")) as procs:
+                pids.update(int(p) for p in procs.read().split())
+        pids.discard(me)
+        if not pids:
+            return
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):  # reap what was ours (a subreaper's)
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
+        time.sleep(0.02)
+
+
+def supervise(kernel: int, cgroups: list[str], folder: str, lab: int) -> int:
+    """Wait for the kernel; kill all it started when it ends or the lab is gone."""
+    from .runtime import remove_folder
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    code = 1
+    try:
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, stop)
+        if lab and os.getppid() != lab:  # the lab died before the death signal was set
+            raise SystemExit(1)
+        while True:
+            pid, status = os.waitpid(-1, 0)  # orphans of the kernel come here too
+            if pid == kernel:
+                code = os.waitstatus_to_exitcode(status)
+                code = code if code >= 0 else 128 - code
+                break
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    except ChildProcessError:
+        pass
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)
+        kill_tree(cgroups)
+        if not lab or os.getppid() != lab:  # the lab is gone: nobody else will clean up
+            if folder:
+                remove_folder(folder)
+            leave(cgroups)
+    return code
+
+
+def leave(cgroups: list[str]) -> None:
+    """Move this process out of the kernel's cgroups and remove them (they are empty)."""
+    for group in cgroups:
+        with contextlib.suppress(OSError), \
+                open(os.path.join(os.path.dirname(group), "cgroup.procs"), "w") as procs:
+            procs.write(str(os.getpid()))
+        for _ in range(100):
+            try:
+                os.rmdir(group)
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                time.sleep(0.02)
+
+
+def contain() -> None:
+    """Become the kernel's supervisor: fork the kernel, return in the kernel, exit here."""
+    lab = int(os.environ.pop(ENV_LAB_PID, "0") or 0)
+    cgroups = [g for g in os.environ.pop(ENV_CGROUPS, "").split(os.pathsep) if g]
+    folder = os.environ.pop(ENV_FOLDER, "")
+    for group in cgroups:
+        with contextlib.suppress(OSError), \
+                open(os.path.join(group, "cgroup.procs"), "w") as procs:
+            procs.write(str(os.getpid()))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the Stop button is for the kernel
+    prctl(PR_SET_CHILD_SUBREAPER, 1)
+    prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    supervisor = os.getpid()
+    kernel = os.fork()
+    if kernel == 0:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != supervisor:  # the supervisor is gone already
+            os._exit(1)
+        return
+    os._exit(supervise(kernel, cgroups, folder, lab))
+
+
 def main(argv: list[str] | None = None) -> None:
     from ..learn.sandbox import limits, set_limits
 
+    contain()
     settings = limits(0.0)
     settings.pop("RLIMIT_CPU", None)  # a kernel lives as long as its page
     set_limits(settings)
@@ -88,7 +236,20 @@ def main(argv: list[str] | None = None) -> None:
     app = IPKernelApp.instance()
     app.initialize(sys.argv[1:] if argv is None else argv)
     install_short_tracebacks(app.shell)
+    app.session.pack = pack
     app.start()
+
+
+def pack(message: Any) -> bytes:
+    """jupyter_client's packer, but a lone surrogate in the output (``print("\\ud800")``)
+    is sent as a JSON escape instead of failing in the kernel's I/O loop."""
+    from jupyter_client.session import json_default, json_packer
+
+    try:
+        return bytes(json_packer(message))
+    except ValueError:
+        return json.dumps(message, default=json_default, ensure_ascii=True,
+                          allow_nan=False).encode("ascii")
 
 
 if __name__ == "__main__":

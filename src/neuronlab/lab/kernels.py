@@ -31,7 +31,6 @@ import contextlib
 import os
 import queue
 import re
-import shutil
 import signal
 import sys
 import tempfile
@@ -52,7 +51,15 @@ OUTPUT_CHARS = 100_000
 MAX_IMAGES = 20
 IMAGE_CHARS = 4 * 1024 * 1024  # base64 characters of one image
 CODE_CHARS = 100_000
-PREFIX = "neuronlab-kernel-"
+PREFIX = "neuronlab-kernel-"  # + the lab's pid: a later lab knows whose folders they were
+STALE_SECONDS = 90.0  # a page not heard from for this long gives its slot up when needed
+HEARTBEAT_SECONDS = 15.0  # how often an open page says it is still there (cells.js)
+PROCESSES = 64  # processes of one kernel at once (its cgroup's pids.max)
+MEMORY_MB = 2048  # memory of all a kernel's processes together (its memory cgroup)
+DISK_MB = 256  # what a kernel may write in its scratch folder (a tmpfs of that size)
+ENV_STALE_SECONDS = "NEURONLAB_KERNEL_STALE_SECONDS"
+ENV_MEMORY_MB = "NEURONLAB_KERNEL_MEMORY_MB"
+ENV_DISK_MB = "NEURONLAB_KERNEL_DISK_MB"
 ENV_CELL_SECONDS = "NEURONLAB_CELL_SECONDS"
 ENV_MAX_KERNELS = "NEURONLAB_MAX_KERNELS"
 ENV_IDLE_SECONDS = "NEURONLAB_KERNEL_IDLE_SECONDS"
@@ -62,6 +69,15 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text)
+
+
+def clean_text(text: str) -> str:
+    """``text`` that can be sent as UTF-8: a lone surrogate becomes U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _env_number(name: str, default: float, low: float, high: float) -> float:
@@ -84,8 +100,10 @@ class Outputs:
         self.chars = 0
         self.images = 0
         self.cut = False
+        self.generation = 0  # changes when shown items change in place (cursors restart)
 
     def _text(self, text: str) -> str:
+        text = clean_text(text)
         room = OUTPUT_CHARS - self.chars
         if len(text) > room:
             self.cut = True
@@ -121,6 +139,7 @@ class Outputs:
                 else:
                     self.chars -= len(old.get("text", ""))
                 new = self._item(old["type"], bundle)
+                self.generation += 1
                 if new is None:
                     del self.items[k]
                 else:
@@ -153,6 +172,36 @@ class Outputs:
 
     def clear(self) -> None:
         self.items, self.chars, self.images = [], 0, 0
+        self.generation += 1
+
+    def since(self, generation: int, item: int, chars: int) -> dict[str, Any]:
+        """What is new after the cursor ``(generation, item, chars)`` a page holds.
+
+        ``outputs`` continue the page's list: the first one extends item ``start``
+        (its text from character ``chars`` on) or, when ``start`` is the length of the
+        page's list, is new. ``reset`` means the page's list is replaced as a whole.
+        """
+        items = [{k: v for k, v in item.items() if k != "display_id"} for item in self.items]
+        reset = generation != self.generation or item > len(items) or item < 0
+        if reset:
+            start, new = 0, items
+        else:
+            start, new = item, items[item:]
+            if new and chars > 0:
+                first = dict(new[0])
+                if "text" in first and chars <= len(first["text"]):
+                    first["text"] = first["text"][chars:]
+                    new = [first, *new[1:]]
+                else:  # an image or a note cannot grow: the page has it already
+                    new = new[1:]
+                    start += 1
+        last = items[-1] if items else None
+        cursor = {"generation": self.generation, "item": max(len(items) - 1, 0),
+                  "chars": len(last["text"]) if last and "text" in last else 0}
+        if last is not None and "text" not in last:
+            cursor["item"], cursor["chars"] = len(items), 0
+        cut = self.to_list()[-1]["text"] if self.cut else None
+        return {"reset": reset, "start": start, "outputs": new, "cursor": cursor, "cut": cut}
 
     def to_list(self) -> list[dict[str, Any]]:
         items = [{k: v for k, v in item.items() if k != "display_id"} for item in self.items]
@@ -177,12 +226,123 @@ class Kernel:
     stop_at: float | None = None  # when an interrupt asked for gives way to a restart
     stopped_by: str = ""  # "you" (Stop) or "the time limit"
     outputs: Outputs | None = None  # what the running cell has shown so far
+    cgroups: list[Path] = field(default_factory=list)
+    seen: float = field(default_factory=time.monotonic)  # the page's last request
+    closed: bool = False  # the page closed while a cell ran
 
     @property
     def pid(self) -> int | None:
         provisioner = getattr(self.manager, "provisioner", None)
         pid = getattr(provisioner, "pid", None)
         return int(pid) if pid else None
+
+
+_ALL: weakref.WeakSet[Kernels] = weakref.WeakSet()
+
+
+def kill_all_now() -> None:
+    """Kill every kernel of this process at once (the lab is stopping)."""
+    for kernels in list(_ALL):
+        kernels.kill_now()
+
+
+# --------------------------------------------------------------------------- containment
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
+def _write(path: Path, value: str) -> bool:
+    try:
+        path.write_text(value)
+        return True
+    except OSError:
+        return False
+
+
+def cgroup_roots() -> list[tuple[Path, set[str]]]:
+    """Where a kernel's cgroups can be made, and which limits each place has."""
+    unified = Path("/sys/fs/cgroup")
+    if (unified / "cgroup.controllers").is_file():  # cgroup v2
+        if not os.access(unified, os.W_OK):
+            return []
+        have = set(_read(unified / "cgroup.subtree_control").split())
+        for name in ("pids", "memory"):
+            if name not in have and name in _read(unified / "cgroup.controllers").split() \
+                    and _write(unified / "cgroup.subtree_control", f"+{name}"):
+                have.add(name)
+        return [(unified, have & {"pids", "memory"})] if have & {"pids", "memory"} else []
+    found = []
+    for name in ("pids", "memory"):
+        root = unified / name
+        if (root / "cgroup.procs").is_file() and os.access(root, os.W_OK):
+            found.append((root, {name}))
+    return found
+
+
+def make_cgroups(name: str, processes: int, memory: int) -> list[Path]:
+    """The kernel's cgroups: at most ``processes`` processes, ``memory`` bytes in all."""
+    groups = []
+    for root, kinds in cgroup_roots():
+        group = root / name
+        try:
+            group.mkdir()
+        except OSError:
+            continue
+        ok = True
+        if "pids" in kinds:
+            ok = _write(group / "pids.max", str(processes)) and ok
+        if "memory" in kinds:
+            if (group / "memory.max").exists():
+                ok = _write(group / "memory.max", str(memory)) and ok
+                _write(group / "memory.swap.max", "0")
+            else:
+                ok = _write(group / "memory.limit_in_bytes", str(memory)) and ok
+                _write(group / "memory.memsw.limit_in_bytes", str(memory))
+        if ok:
+            groups.append(group)
+        else:
+            remove_cgroups([group])
+    return groups
+
+
+def remove_cgroups(groups: list[Path]) -> None:
+    from ..learn.sandbox import remove_cgroup
+
+    for group in groups:
+        remove_cgroup(group)
+
+
+def stale_cgroups() -> list[Path]:
+    """Remove kernel cgroups of labs that are gone; the ones removed."""
+    from .runtime import _alive, lab_of
+
+    removed = []
+    for root, _ in cgroup_roots():
+        for group in root.glob(f"{PREFIX}*"):
+            lab = lab_of(group.name)
+            if lab is not None and not _alive(lab):
+                remove_cgroups([group])
+                removed.append(group)
+    return removed
+
+
+def mount_scratch(scratch: Path, megabytes: int) -> bool:
+    """Make ``scratch`` a tmpfs of ``megabytes`` (root only): writing more fails."""
+    if os.geteuid() != 0 or not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        options = f"size={megabytes}m,mode=0700".encode()
+        nosuid_nodev = 2 | 4  # MS_NOSUID | MS_NODEV
+        return int(libc.mount(b"tmpfs", str(scratch).encode(), b"tmpfs", nosuid_nodev,
+                              options)) == 0
+    except (OSError, AttributeError):
+        return False
 
 
 def kernel_environment() -> dict[str, str]:
@@ -206,7 +366,13 @@ class Kernels:
         self._starting: dict[str, asyncio.Future[Kernel]] = {}
         self._reaper: asyncio.Task[None] | None = None
         self._pids: dict[str, tuple[int, Path]] = {}  # for kill_now, which cannot await
+        self._groups: dict[str, list[Path]] = {}
+        self._cancelled: set[str] = set()  # pages closed while their kernel started
+        self.stale_seconds = _env_number(ENV_STALE_SECONDS, STALE_SECONDS, 1, 86400)
+        self.memory_mb = int(_env_number(ENV_MEMORY_MB, MEMORY_MB, 64, 1 << 20))
+        self.disk_mb = int(_env_number(ENV_DISK_MB, DISK_MB, 1, 1 << 20))
         atexit.register(_kill_at_exit, weakref.ref(self))
+        _ALL.add(self)
 
     @classmethod
     def from_environment(cls) -> Kernels:
@@ -227,8 +393,31 @@ class Kernels:
         return [pid for pid, _ in self._pids.values()]
 
     def status(self) -> dict[str, Any]:
+        now = time.monotonic()
+        kernels = [{"page": page, "running": kernel.running,
+                    "idle_seconds": round(now - kernel.last_used, 1),
+                    "unheard_seconds": round(now - kernel.seen, 1),
+                    "close": f"DELETE /api/kernels/{page}"}
+                   for page, kernel in self._kernels.items()]
+        kernels += [{"page": page, "running": False, "starting": True,
+                     "close": f"DELETE /api/kernels/{page}"} for page in self._starting]
         return {"running": len(self._kernels) + len(self._starting), "max": self.max_kernels,
-                "cell_seconds": self.cell_seconds, "idle_seconds": self.idle_seconds}
+                "cell_seconds": self.cell_seconds, "idle_seconds": self.idle_seconds,
+                "stale_seconds": self.stale_seconds, "processes": PROCESSES,
+                "memory_mb": self.memory_mb, "disk_mb": self.disk_mb, "kernels": kernels}
+
+    def heard(self, page: str) -> None:
+        """The page is still open (it asked for something)."""
+        kernel = self._kernels.get(page)
+        if kernel is not None:
+            kernel.seen = time.monotonic()
+
+    async def _reclaim(self) -> None:
+        """Close the kernels of pages not heard from for ``stale_seconds`` (crashed tabs)."""
+        now = time.monotonic()
+        for page, kernel in list(self._kernels.items()):
+            if not kernel.running and now - kernel.seen > self.stale_seconds:
+                await self.close(page)
 
     # ----------------------------------------------------------------- starting
     async def get(self, page: str) -> tuple[Kernel, bool]:
@@ -240,20 +429,28 @@ class Kernels:
         if pending is not None:
             return await asyncio.shield(pending), False
         if len(self._kernels) + len(self._starting) >= self.max_kernels:
+            await self._reclaim()
+        if len(self._kernels) + len(self._starting) >= self.max_kernels:
             raise BadRequest(
                 f"{self.max_kernels} lesson pages are already running Python, the most the "
                 "lab runs at once. Close one of them (its kernel stops with it) or wait for "
                 f"one to sit idle for {self.idle_seconds / 60:g} minutes, then run again.", 429)
         future: asyncio.Future[Kernel] = asyncio.get_running_loop().create_future()
         self._starting[page] = future
+        self._cancelled.discard(page)
         try:
             kernel = await self._start(page)
+            if page in self._cancelled:  # the page closed while its kernel started
+                await self._shutdown(kernel)
+                raise BadRequest("The page was closed while its Python was starting, so it "
+                                 "was stopped again; reload the page to run cells.", 409)
         except BaseException as exc:
             future.set_exception(exc if isinstance(exc, Exception) else RuntimeError("stopped"))
             future.exception()  # retrieved: no "never retrieved" warning when nobody waits
             raise
         finally:
             self._starting.pop(page, None)
+            self._cancelled.discard(page)
         self._kernels[page] = kernel
         future.set_result(kernel)
         self._ensure_reaper()
@@ -263,9 +460,17 @@ class Kernels:
         from jupyter_client import AsyncKernelManager
         from jupyter_client.kernelspec import KernelSpec
 
-        folder = Path(tempfile.mkdtemp(prefix=PREFIX))
+        folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
         scratch = folder / "scratch"
         scratch.mkdir()
+        mount_scratch(scratch, self.disk_mb)
+        groups = make_cgroups(folder.name, PROCESSES, self.memory_mb * 1024 * 1024)
+        self._groups[page] = groups
+        env = kernel_environment()
+        from .kernel_launch import ENV_CGROUPS, ENV_FOLDER, ENV_LAB_PID
+
+        env.update({ENV_LAB_PID: str(os.getpid()), ENV_FOLDER: str(folder),
+                    ENV_CGROUPS: os.pathsep.join(str(g) for g in groups)})
         # IPC sockets in the kernel's own folder: no TCP port, even on loopback
         manager = AsyncKernelManager(connection_file=str(folder / "connection.json"),
                                      transport="ipc", ip=str(folder / "ipc"))
@@ -275,8 +480,8 @@ class Kernels:
             display_name="neuronlab", language="python")
         client = None
         try:
-            await manager.start_kernel(cwd=str(scratch), env=kernel_environment())
-            kernel = Kernel(page, manager, None, folder)
+            await manager.start_kernel(cwd=str(scratch), env=env)
+            kernel = Kernel(page, manager, None, folder, cgroups=groups)
             if kernel.pid:
                 self._pids[page] = (kernel.pid, folder)
             client = manager.client()
@@ -288,7 +493,7 @@ class Kernels:
             with contextlib.suppress(Exception):
                 await manager.shutdown_kernel(now=True)
             self._pids.pop(page, None)
-            shutil.rmtree(folder, ignore_errors=True)
+            self._forget(page, folder)
             raise BadRequest(f"Python could not be started for this page: {exc}. Is "
                              "ipykernel installed (`pip install ipykernel`)?", 503) from None
         kernel.client = client
@@ -300,14 +505,25 @@ class Kernels:
         if len(code) > CODE_CHARS:
             raise BadRequest(f"The cell is {len(code):,} characters long; a cell may have "
                              f"at most {CODE_CHARS:,}.", 413)
+        if clean_text(code) != code:
+            raise BadRequest("The cell has a character that is not valid text (a lone "
+                             "surrogate such as \\ud800); remove it and run again.")
         kernel, started = await self.get(page)
         async with kernel.lock:
+            if kernel.closed:
+                return _cancelled(kernel, started)
             kernel.running, kernel.stop_at, kernel.stopped_by = True, None, ""
             try:
                 result = await self._execute(kernel, code)
+            except (Exception, asyncio.CancelledError):
+                if not kernel.closed:
+                    raise
+                return _cancelled(kernel, started)
             finally:
                 kernel.running, kernel.stop_at = False, None
-                kernel.last_used = time.monotonic()
+                kernel.last_used = kernel.seen = time.monotonic()
+        if kernel.closed:
+            return _cancelled(kernel, started)
         result["started"] = started
         return result
 
@@ -328,6 +544,8 @@ class Kernels:
                 await self._restart(kernel)
                 restarted = True
                 break
+            if kernel.closed:
+                raise asyncio.CancelledError
             try:
                 msg = await client.get_iopub_msg(timeout=0.2)
             except queue.Empty:
@@ -381,12 +599,20 @@ class Kernels:
         return {"status": status, "outputs": outputs.to_list(), "execution_count": count,
                 "restarted": restarted, "seconds": round(time.monotonic() - began, 3)}
 
-    def so_far(self, page: str) -> dict[str, Any]:
-        """What the page's running cell has shown so far (a page shows it while it waits)."""
+    def so_far(self, page: str, cursor: tuple[int, int, int] | None = None) -> dict[str, Any]:
+        """What the page's running cell has shown so far (a page shows it while it waits).
+
+        With a ``cursor`` (generation, item, chars) from the last answer, only what is
+        new since then (see :meth:`Outputs.since`); without one, everything.
+        """
+        self.heard(page)
         kernel = self._kernels.get(page)
         if kernel is None or not kernel.running or kernel.outputs is None:
             return {"running": False, "outputs": []}
-        return {"running": True, "outputs": kernel.outputs.to_list()}
+        if cursor is None:
+            return {"running": True, "outputs": kernel.outputs.to_list(),
+                    "cursor": kernel.outputs.since(-1, 0, 0)["cursor"]}
+        return {"running": True, **kernel.outputs.since(*cursor)}
 
     async def _interrupt(self, kernel: Kernel) -> None:
         kernel.stop_at = time.monotonic() + GRACE_SECONDS
@@ -394,6 +620,7 @@ class Kernels:
             await kernel.manager.interrupt_kernel()
 
     async def _restart(self, kernel: Kernel, interrupted: bool = True) -> None:
+        _kill_groups(kernel.cgroups)  # all the old kernel started, in any session
         await kernel.manager.restart_kernel(now=True)
         if kernel.pid:
             self._pids[kernel.page] = (kernel.pid, kernel.folder)
@@ -412,22 +639,40 @@ class Kernels:
 
     # ----------------------------------------------------------------- stopping
     async def close(self, page: str) -> bool:
-        """Shut the page's kernel down (the page closed); False if it had none."""
+        """Shut the page's kernel down (the page closed); False if it had none.
+
+        A kernel still starting is stopped as soon as it has started; a running cell's
+        request answers that the page closed.
+        """
+        if page in self._starting:
+            self._cancelled.add(page)
+            return True
         kernel = self._kernels.pop(page, None)
         if kernel is None:
             return False
+        kernel.closed = True
         await self._shutdown(kernel)
         return True
 
     async def _shutdown(self, kernel: Kernel) -> None:
-        kernel.client.stop_channels()
+        kernel.closed = True
+        _kill_groups(kernel.cgroups)
+        with contextlib.suppress(Exception):
+            kernel.client.stop_channels()
         try:
             await asyncio.wait_for(kernel.manager.shutdown_kernel(now=True), START_SECONDS)
         except Exception:
             self._kill(kernel.page)
         _release(kernel)
         self._pids.pop(kernel.page, None)
-        shutil.rmtree(kernel.folder, ignore_errors=True)
+        self._forget(kernel.page, kernel.folder)
+
+    def _forget(self, page: str, folder: Path) -> None:
+        """Remove what the page's kernel had: its cgroups and its folder."""
+        from .runtime import remove_folder
+
+        remove_cgroups(self._groups.pop(page, []))
+        remove_folder(folder)
 
     async def close_all(self) -> None:
         for page in list(self._kernels):
@@ -460,13 +705,20 @@ class Kernels:
         if found is None:
             return
         pid, folder = found
+        groups = self._groups.get(page, [])
+        _kill_groups(groups)
+        with contextlib.suppress(OSError):  # the supervisor kills the kernel's tree
+            os.kill(pid, signal.SIGTERM)
+        if not groups:  # nothing else will: wait a little for it to do so
+            with contextlib.suppress(ChildProcessError, OSError):
+                deadline = time.monotonic() + 1.0
+                while time.monotonic() < deadline and os.waitpid(pid, os.WNOHANG)[0] == 0:
+                    time.sleep(0.02)
         with contextlib.suppress(OSError):
-            os.killpg(os.getpgid(pid), signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
+            os.killpg(pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError, OSError):
             os.waitpid(pid, os.WNOHANG)
-        shutil.rmtree(folder, ignore_errors=True)
+        self._forget(page, folder)
 
     def kill_now(self) -> None:
         """Kill every kernel at once, without the event loop (the lab is exiting)."""
@@ -474,12 +726,30 @@ class Kernels:
         self._kernels.clear()
         for page in list(self._pids):
             self._kill(page)
+        for page in list(self._groups):  # kernels still starting
+            remove_cgroups(self._groups.pop(page, []))
         for kernel in kernels:
             process = getattr(getattr(kernel.manager, "provisioner", None), "process", None)
             if process is not None:
                 with contextlib.suppress(Exception):
                     process.wait(timeout=5)
             _release(kernel)
+
+
+def _kill_groups(groups: list[Path]) -> None:
+    """SIGKILL every process in ``groups`` (they stay, empty, for a restart)."""
+    for group in groups:
+        for pid in _read(group / "cgroup.procs").split():
+            with contextlib.suppress(OSError, ValueError):
+                os.kill(int(pid), signal.SIGKILL)
+
+
+def _cancelled(kernel: Kernel, started: bool) -> dict[str, Any]:
+    outputs = kernel.outputs.to_list() if kernel.outputs is not None else []
+    return {"status": "cancelled", "cancelled": True, "started": started,
+            "outputs": [*outputs, {"type": "note", "text": (
+                "The page was closed while this cell ran, so its Python was stopped.")}],
+            "execution_count": None, "restarted": False, "seconds": 0.0}
 
 
 def _release(kernel: Kernel) -> None:

@@ -43,22 +43,52 @@ const textElement = (tag, className, text) => withCode(element(tag, className), 
 
 const postJson = (path, body) => request(path, body ?? {});
 
-/** Every `ms`, show what the running cell has printed so far, until `done` settles. */
+/** Every `ms`, show what the running cell has printed so far, until `done` settles.
+ * Each answer carries a cursor; sent back, it asks only for what is new since. */
 async function watchOutputs(region, done, ms = 400) {
   let finished = false;
   const stop = () => { finished = true; };
   done.then(stop, stop);
+  let shown = [];
+  let cursor = { generation: -1, item: 0, chars: 0 }; // nothing yet: the first answer is all
   while (!finished) {
     await new Promise((resolve) => { setTimeout(resolve, ms); });
     if (finished) break;
     try {
-      const live = await request(`/api/kernels/${PAGE}/outputs`);
-      if (!finished && live.running && live.outputs.length) showOutputs(region, live);
+      const query = `?generation=${cursor.generation}&item=${cursor.item}&chars=${cursor.chars}`;
+      const live = await request(`/api/kernels/${PAGE}/outputs${query}`);
+      if (finished || !live.running) continue;
+      shown = mergeOutputs(live.reset ? [] : shown, live.start, live.outputs);
+      cursor = live.cursor;
+      const all = live.cut ? [...shown, { type: "note", text: live.cut }] : shown;
+      if (all.length) showOutputs(region, { outputs: all });
     } catch (err) {
       break; // the run's own answer says what went wrong
     }
   }
 }
+
+/** `have` continued by `fresh`: its first item extends item `start` (more text) or is new. */
+function mergeOutputs(have, start, fresh) {
+  const merged = have.slice(0, start + 1);
+  fresh.forEach((item, i) => {
+    const at = start + i;
+    if (at < merged.length && i === 0 && "text" in item && "text" in merged[at]) {
+      merged[at] = { ...merged[at], text: merged[at].text + item.text };
+    } else {
+      merged[at] = item;
+    }
+  });
+  return merged;
+}
+
+/** While the page has a kernel, it says now and then that it is still open: a crashed
+ * tab stops saying so, and its kernel gives its slot to the next page that needs one. */
+setInterval(() => {
+  if (kernelStarted && document.visibilityState !== "prerender") {
+    request(`/api/kernels/${PAGE}/outputs`).catch(() => {});
+  }
+}, 15000);
 
 // --------------------------------------------------------------------------- outputs
 function showOutputs(region, data) {
