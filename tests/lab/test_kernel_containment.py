@@ -215,6 +215,37 @@ def test_whatever_stops_the_lab_nothing_of_it_is_left(start_lab, signum) -> None
     busy["thread"].join(timeout=10)
 
 
+@pytest.mark.parametrize("ending", ["SIGKILL", "page closed"])
+def test_without_cgroups_the_supervisor_still_ends_every_process(start_lab, ending) -> None:
+    """The subreaper alone (an ordinary user has no cgroups): the same count, 0 left."""
+    lab = start_lab(NEURONLAB_KERNEL_NO_CGROUPS="1")
+    assert lab.call("GET", "/api/kernels")[1]["contained"] == {
+        "processes": False, "memory": False, "disk": False}
+    status, answer, _ = lab.run(PAGES[0], FORKS)
+    assert status == 200, answer
+    assert not lab.leftovers()["cgroups"]
+    if ending == "page closed":
+        assert lab.call("DELETE", f"/api/kernels/{PAGES[0]}")[:2] == (200, {"closed": True})
+        # only the lab and its janitor are left
+        assert wait_for(lambda: len(lab.leftovers()["processes"]) == 2, 10), lab.leftovers()
+        assert not lab.leftovers()["kernel folders"]
+        return
+    lab.process.kill()
+    lab.process.wait(timeout=30)
+    assert nothing_left(lab) == {}
+
+
+def test_closing_a_page_ends_even_its_new_session_children(start_lab) -> None:
+    lab = start_lab()
+    status, answer, _ = lab.run(PAGES[0], FORKS)
+    assert status == 200, answer
+    children = [int(pid) for pid in answer["outputs"][0]["text"].split()]
+    assert set(children) <= set(lab.leftovers()["processes"])
+    assert lab.call("DELETE", f"/api/kernels/{PAGES[0]}")[:2] == (200, {"closed": True})
+    assert wait_for(lambda: len(lab.leftovers()["processes"]) == 2, 10), lab.leftovers()
+    assert not lab.leftovers()["kernel folders"] and not lab.leftovers()["cgroups"]
+
+
 def test_the_next_lab_removes_what_a_dead_one_left(start_lab, tmp_path) -> None:
     lab = start_lab()
     dead = 999_999_999
@@ -276,7 +307,11 @@ print(sum('held' in r.stdout for r in runs), [r.returncode for r in runs])
     status, answer, _ = lab.run(PAGES[0], code)
     assert status == 200, answer
     text = answer["outputs"][0]["text"]
-    print(f"\n4 × 1 GiB under a 512 MB total: {text.strip()}")
+    peaks = [int((group / "memory.max_usage_in_bytes").read_text())
+             for group in map(Path, lab.leftovers()["cgroups"])
+             if (group / "memory.max_usage_in_bytes").exists()]
+    print(f"\n4 × 1 GiB under a 512 MB total: {text.strip()}; "
+          f"peak of the kernel's processes together: {max(peaks, default=0) / 2**20:.0f} MiB")
     assert text.split()[0] == "0"
 
 

@@ -60,6 +60,7 @@ DISK_MB = 256  # what a kernel may write in its scratch folder (a tmpfs of that 
 ENV_STALE_SECONDS = "NEURONLAB_KERNEL_STALE_SECONDS"
 ENV_MEMORY_MB = "NEURONLAB_KERNEL_MEMORY_MB"
 ENV_DISK_MB = "NEURONLAB_KERNEL_DISK_MB"
+ENV_NO_CGROUPS = "NEURONLAB_KERNEL_NO_CGROUPS"  # "1": per-process limits only (tests)
 ENV_CELL_SECONDS = "NEURONLAB_CELL_SECONDS"
 ENV_MAX_KERNELS = "NEURONLAB_MAX_KERNELS"
 ENV_IDLE_SECONDS = "NEURONLAB_KERNEL_IDLE_SECONDS"
@@ -264,6 +265,8 @@ def _write(path: Path, value: str) -> bool:
 
 def cgroup_roots() -> list[tuple[Path, set[str]]]:
     """Where a kernel's cgroups can be made, and which limits each place has."""
+    if os.environ.get(ENV_NO_CGROUPS) == "1":
+        return []
     unified = Path("/sys/fs/cgroup")
     if (unified / "cgroup.controllers").is_file():  # cgroup v2
         if not os.access(unified, os.W_OK):
@@ -331,7 +334,8 @@ def stale_cgroups() -> list[Path]:
 
 def mount_scratch(scratch: Path, megabytes: int) -> bool:
     """Make ``scratch`` a tmpfs of ``megabytes`` (root only): writing more fails."""
-    if os.geteuid() != 0 or not sys.platform.startswith("linux"):
+    if os.geteuid() != 0 or not sys.platform.startswith("linux") \
+            or os.environ.get(ENV_NO_CGROUPS) == "1":
         return False
     import ctypes
 
@@ -404,7 +408,16 @@ class Kernels:
         return {"running": len(self._kernels) + len(self._starting), "max": self.max_kernels,
                 "cell_seconds": self.cell_seconds, "idle_seconds": self.idle_seconds,
                 "stale_seconds": self.stale_seconds, "processes": PROCESSES,
-                "memory_mb": self.memory_mb, "disk_mb": self.disk_mb, "kernels": kernels}
+                "memory_mb": self.memory_mb, "disk_mb": self.disk_mb,
+                "contained": self.contained(), "kernels": kernels}
+
+    def contained(self) -> dict[str, bool]:
+        """Which totals a kernel gets here (cgroups and the tmpfs need root); without
+        them only the per-process limits hold."""
+        kinds = set().union(*(found for _, found in cgroup_roots()))
+        return {"processes": "pids" in kinds, "memory": "memory" in kinds,
+                "disk": os.geteuid() == 0 and sys.platform.startswith("linux")
+                and os.environ.get(ENV_NO_CGROUPS) != "1"}
 
     def heard(self, page: str) -> None:
         """The page is still open (it asked for something)."""
@@ -620,7 +633,7 @@ class Kernels:
             await kernel.manager.interrupt_kernel()
 
     async def _restart(self, kernel: Kernel, interrupted: bool = True) -> None:
-        _kill_groups(kernel.cgroups)  # all the old kernel started, in any session
+        await _end_tree(kernel)  # all the old kernel started, in any session
         await kernel.manager.restart_kernel(now=True)
         if kernel.pid:
             self._pids[kernel.page] = (kernel.pid, kernel.folder)
@@ -656,7 +669,7 @@ class Kernels:
 
     async def _shutdown(self, kernel: Kernel) -> None:
         kernel.closed = True
-        _kill_groups(kernel.cgroups)
+        await _end_tree(kernel)
         with contextlib.suppress(Exception):
             kernel.client.stop_channels()
         try:
@@ -742,6 +755,20 @@ def _kill_groups(groups: list[Path]) -> None:
         for pid in _read(group / "cgroup.procs").split():
             with contextlib.suppress(OSError, ValueError):
                 os.kill(int(pid), signal.SIGKILL)
+
+
+async def _end_tree(kernel: Kernel) -> None:
+    """End every process of the kernel: its cgroups' members, and through its supervisor
+    (SIGTERM: it kills all below it, in any session) what no cgroup holds."""
+    _kill_groups(kernel.cgroups)
+    process = getattr(getattr(kernel.manager, "provisioner", None), "process", None)
+    if process is None or process.poll() is not None:
+        return
+    with contextlib.suppress(OSError):
+        process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + GRACE_SECONDS
+    while process.poll() is None and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
 
 
 def _cancelled(kernel: Kernel, started: bool) -> dict[str, Any]:
