@@ -255,11 +255,15 @@ def test_the_next_lab_removes_what_a_dead_one_left(start_lab, tmp_path) -> None:
     lab.run_dir.mkdir(exist_ok=True)
     record = lab.run_dir / f"lab-{dead}.json"
     record.write_text(json.dumps({"url": "http://x/?token=t", "pid": dead, "port": 1}))
+    older = lab.tmp / "neuronlab-kernel-k2j4x9aa"  # named as before labs put their pid in
+    (older / "scratch").mkdir(parents=True)
+    (older / "connection.json").write_text("{}")
     second = subprocess.Popen(
         [sys.executable, "-m", "neuronlab.cli", "lab", "--no-browser", "--port", "0"],
         env=lab.env, stdout=subprocess.PIPE, text=True)
     try:
-        assert wait_for(lambda: not stale.exists() and not record.exists(), 30)
+        assert wait_for(lambda: not stale.exists() and not record.exists()
+                        and not older.exists(), 30)
     finally:
         second.kill()
         second.wait(timeout=30)
@@ -427,3 +431,6 @@ def test_a_lone_surrogate_printed_by_a_cell_is_shown_not_an_error(start_lab) -> 
     text = "".join(item.get("text", "") for item in answer["outputs"])
     assert text.strip() in ("a\ufffdb", "a?b") and "Error" not in text, text
     assert "Traceback" not in lab.errors()
+    # a cell whose code holds one is refused, saying why
+    status, answer, _ = lab.run(PAGES[0], "x = '\ud800'")
+    assert status == 400 and "surrogate" in answer["error"], answer

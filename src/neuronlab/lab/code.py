@@ -129,7 +129,9 @@ async def outputs_so_far(request: Request) -> dict[str, Any]:
 @endpoint
 async def interrupt(request: Request) -> dict[str, Any]:
     same_origin(request)
-    return {"interrupted": await kernels_of(request).interrupt(_page(request))}
+    page = _page(request)
+    kernels_of(request).heard(page)
+    return {"interrupted": await kernels_of(request).interrupt(page)}
 
 
 @endpoint

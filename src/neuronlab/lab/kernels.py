@@ -446,8 +446,10 @@ class Kernels:
         if len(self._kernels) + len(self._starting) >= self.max_kernels:
             raise BadRequest(
                 f"{self.max_kernels} lesson pages are already running Python, the most the "
-                "lab runs at once. Close one of them (its kernel stops with it) or wait for "
-                f"one to sit idle for {self.idle_seconds / 60:g} minutes, then run again.", 429)
+                "lab runs at once. Close one of them (its kernel stops with it), or run again "
+                f"in a little while: a page closed without a word (a crashed tab) gives its "
+                f"kernel up after {self.stale_seconds:g} s, an idle one after "
+                f"{self.idle_seconds / 60:g} minutes. GET /api/kernels lists them.", 429)
         future: asyncio.Future[Kernel] = asyncio.get_running_loop().create_future()
         self._starting[page] = future
         self._cancelled.discard(page)
