@@ -172,6 +172,29 @@ def test_input_says_cells_have_no_keyboard_and_old_output_goes_while_running(les
     assert "StdinNotImplementedError" not in text
 
 
+def test_live_output_grows_without_repeats_while_the_cell_runs(lesson) -> None:
+    """The page asks for what is new since its last answer and adds it to what it shows."""
+    page = lesson()
+    first = page.locator("figure[data-cell]").first
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/outputs" in r.url else None)
+    _replace(page, first.locator(".cm-content"),
+             "import time\nfor i in range(8):\n    print('line', i, flush=True)\n"
+             "    time.sleep(0.4)")
+    first.evaluate("f => { delete f.dataset.status; }")
+    first.locator("button.cell-run").click()
+    out = first.locator(".cell-output")
+    page.wait_for_function("o => o.innerText.includes('line 3')", arg=out.element_handle(),
+                           timeout=RUN_MS)
+    if first.get_attribute("data-running") == "true":  # still live: shown once, in order
+        shown = out.inner_text().split()
+        lines = [w for w in shown if w.isdigit()]
+        assert lines == [str(n) for n in range(len(lines))], shown
+    _wait(page, first, "f.dataset.status && f.dataset.running === 'false'")
+    assert out.inner_text().split() == [w for i in range(8) for w in ("line", str(i))]
+    assert any("generation=" in url for url in asked), asked
+
+
 def test_a_figure_cell_shows_an_image(lesson) -> None:
     page = lesson()
     first = page.locator("figure[data-cell]").first
