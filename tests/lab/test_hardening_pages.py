@@ -323,3 +323,16 @@ def test_a_flood_of_idle_connections_and_closed_sockets_starves_no_page(lab):
         for sock in flood:
             sock.close()
     assert not [r for r in lab.log.records if "concurrency limit" in r.getMessage()]
+
+
+def test_a_state_change_a_browser_says_came_from_another_site_is_refused_without_origin(lab):
+    """Defence in depth: no Origin header, but the browser's Sec-Fetch-Site names another
+    site; a recall answer (which needs no page key) must not be recorded."""
+    cookie = f"neuronlab-lab-{lab.port}={guard.session_value(TOKEN)}"
+    for site in ("cross-site", "same-site"):
+        status, answer, _ = call(lab.port, "POST", "/api/recall",
+                                 raw=b'{"question": "1-x", "answer": "w and b"}',
+                                 headers={"Cookie": cookie, "Sec-Fetch-Site": site,
+                                          "Content-Type": "application/json"})
+        assert status == 403 and "another site" in answer["error"], (site, status, answer)
+    assert not (lab.app.state.workspace / "neuronlab-recall.json").exists()

@@ -179,6 +179,11 @@ class LocalOnly:
                     parts[1], parts[2], served):
                 return 403, (f"Origin {origin[:60]!r} is not allowed: only the lab's own page "
                              "may change its state.")
+        fetched_from = headers.get("sec-fetch-site")
+        if changes_state and fetched_from in ("cross-site", "same-site"):
+            # a browser that says another site sent this: refused even without an Origin
+            return 403, (f"A request from another site (Sec-Fetch-Site: {fetched_from}) may "
+                         "not change the lab's state: only the lab's own page may.")
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
