@@ -161,8 +161,10 @@ def cmd_lab(args: argparse.Namespace, console: Any) -> int:
     # Training threads hold the GIL for up to the switch interval (5 ms by default) each
     # time the event loop wakes up; 1 ms keeps the page's requests quick while 8 train.
     sys.setswitchinterval(SWITCH_INTERVAL)
+    from ..lab.kernels import kill_all_now, stale_cgroups
+
+    stale_cgroups()  # of labs that are gone (runtime.write removes their records, folders)
     record = runtime.write(url, port)
-    from ..lab.kernels import kill_all_now
 
     finish = runtime.protect(server, record, kill_all_now)
     try:

@@ -320,13 +320,13 @@ def remove_cgroups(groups: list[Path]) -> None:
 
 def stale_cgroups() -> list[Path]:
     """Remove kernel cgroups of labs that are gone; the ones removed."""
-    from .runtime import _alive, lab_of
+    from .runtime import alive, lab_of
 
     removed = []
     for root, _ in cgroup_roots():
         for group in root.glob(f"{PREFIX}*"):
             lab = lab_of(group.name)
-            if lab is not None and not _alive(lab):
+            if lab is not None and not alive(lab):
                 remove_cgroups([group])
                 removed.append(group)
     return removed

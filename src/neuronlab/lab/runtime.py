@@ -14,7 +14,7 @@ signal when the lab dies (``PR_SET_PDEATHSIG``) and then removes the record and 
 lab's kernel folders; each kernel's own supervisor kills the kernel's processes
 (:mod:`neuronlab.lab.kernel_launch`). What was left by a lab that died anyway (a power
 cut, a janitor killed with it) is removed when the next lab starts
-(:func:`clean_stale`).
+(:func:`clean_stale`, and the kernels' cgroups by ``kernels.stale_cgroups``).
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ def write(url: str, port: int) -> Path:
     return path
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is this user's."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -80,7 +81,7 @@ def running() -> list[dict[str, Any]]:
             url = str(info["url"])
         except (OSError, ValueError, KeyError, TypeError):
             continue
-        if _alive(pid):
+        if alive(pid):
             found.append({"url": url, "pid": pid, "port": info.get("port")})
         else:
             path.unlink(missing_ok=True)
@@ -117,23 +118,20 @@ def _in_use(folder: Path) -> bool:
 
 
 def clean_stale(tmp: str | None = None) -> list[str]:
-    """Remove what labs that are gone left: records, kernel folders, kernel cgroups."""
+    """Remove what labs that are gone left: records and kernel folders (their kernel
+    cgroups: :func:`neuronlab.lab.kernels.stale_cgroups`, called beside this)."""
     removed: list[str] = []
     folder = runtime_dir()
     for path in sorted(folder.glob("lab-*.json")) if folder.is_dir() else []:
         head = path.stem[len("lab-"):]
-        if head.isdigit() and not _alive(int(head)):
+        if head.isdigit() and not alive(int(head)):
             path.unlink(missing_ok=True)
             removed.append(str(path))
     for stale in Path(tmp or tempfile.gettempdir()).glob(f"{KERNEL_PREFIX}*"):
         lab = lab_of(stale.name)
-        if stale.is_dir() and (not _alive(lab) if lab else not _in_use(stale)):
+        if stale.is_dir() and (not alive(lab) if lab else not _in_use(stale)):
             remove_folder(stale)
             removed.append(str(stale))
-    from .kernels import stale_cgroups
-
-    for group in stale_cgroups():
-        removed.append(str(group))
     return removed
 
 
@@ -154,10 +152,10 @@ def _janitor(lab: int, record: str, tmp: str) -> None:
     for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(signum, signal.SIG_IGN)
     for _ in range(100):  # the lab may still be exiting: wait until it is gone
-        if not _alive(lab) or _zombie(lab):
+        if not alive(lab) or _zombie(lab):
             break
         time.sleep(0.05)
-    if _alive(lab) and not _zombie(lab):
+    if alive(lab) and not _zombie(lab):
         return
     Path(record).unlink(missing_ok=True)
     for stale in Path(tmp).glob(f"{KERNEL_PREFIX}{lab}-*"):
