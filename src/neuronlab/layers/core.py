@@ -116,7 +116,9 @@ class Layer:
                    dtype: Any, init_shape: Shape | None = None) -> np.ndarray:
         """Make the weight ``self.<name>`` (drawn by ``initializer`` for ``init_shape``, by
         default ``shape``) and its gradient ``self.grad_<name>`` (zeros)."""
-        value = initializers.get(initializer)(init_shape or shape, rng, dtype).reshape(shape)
+        value = initializers.get(initializer)(init_shape or shape, rng, dtype)
+        if value.shape != shape:
+            value = value.reshape(shape).copy()  # its own array, as the layers' weights are
         setattr(self, name, value)
         setattr(self, "grad_" + name, np.zeros_like(value))
         return value
