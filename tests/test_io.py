@@ -421,7 +421,7 @@ def test_json_edited_to_an_unknown_layer_is_caught(saved):
     path, _, _ = saved
     arrays = read_npz(path)
     header = header_of(arrays)
-    header["model"]["layers"][1]["class_name"] = "Conv2D"
+    header["model"]["layers"][1]["class_name"] = "Conv3D"
     write_npz(path, with_header(arrays, header))
     with pytest.raises(ModelFileError, match=r"does not describe a valid model.*Unknown layer"):
         load_model(path)

@@ -28,7 +28,7 @@ from .errors import (
     UntrainedModelWarning,
 )
 from .io import load_model, save_model
-from .layers import Dense, Dropout, Layer
+from .layers import Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D
 from .losses import BinaryCrossentropy, CategoricalCrossentropy, MeanSquaredError
 from .model import Sequential
 from .neuron import Layer as PyLayer
@@ -65,13 +65,16 @@ __all__ = [
     "Callback",
     "CategoricalCrossentropy",
     "ConfigError",
+    "Conv2D",
     "DataError",
     "Dense",
     "Dropout",
     "EarlyStopping",
+    "Flatten",
     "History",
     "LambdaCallback",
     "Layer",
+    "MaxPool2D",
     "MeanSquaredError",
     "ModelFileError",
     "Neuron",

@@ -237,7 +237,7 @@ def sequential_svg(model: Any) -> str | None:
     >>> "2 × step" in svg and "b = -1.5" in svg
     True
     """
-    dense = [layer for layer in model.layers if hasattr(layer, "units")]
+    dense = [layer for layer in model.layers if layer.fully_connected]
     n_inputs = model.n_inputs
     if not dense or n_inputs is None:
         return None

@@ -36,7 +36,7 @@ import numpy as np
 from . import activations, losses
 from .activations import Softmax
 from .errors import ConfigError
-from .layers import Dense, Dropout, Layer
+from .layers import Dropout, Layer
 from .model import Sequential
 from .training.data import prepare_inputs, prepare_targets
 from .training.trainer import compute_loss
@@ -288,8 +288,8 @@ def _float64_copy(layer: Layer) -> Layer:
     from .layers import from_config
 
     clone = from_config(layer.get_config())
-    if layer.built and layer.n_inputs is not None:
-        clone.build(layer.n_inputs, np.random.default_rng(0), np.float64)
+    if layer.built and layer.built_shape is not None:
+        clone.build(layer.built_shape, np.random.default_rng(0), np.float64)
         if layer.parameters():
             clone.set_weights([w.astype(np.float64) for w in layer.get_weights()])
     return clone
@@ -298,13 +298,9 @@ def _float64_copy(layer: Layer) -> Layer:
 def _kink_signs(layer: Layer, x: np.ndarray) -> list[np.ndarray]:
     """The signs that decide which side of a kink ``layer`` is on for input ``x``: its
     pre-activations for a ReLU-like activation, its weights under an L1 penalty."""
-    if not isinstance(layer, Dense):
-        return []
-    signs = []
-    if layer.activation.kink:
-        signs.append(_signs(x @ layer.W.T + layer.b))
-    if layer.l1:
-        signs.append(_signs(layer.W))
+    signs = [_signs(s) for s in layer.kink_signs(x)]
+    if getattr(layer, "l1", 0):
+        signs.append(_signs(layer.parameters()[0][0]))
     return signs
 
 
@@ -316,8 +312,7 @@ def _labels(layers: list[Layer]) -> list[str]:
     """``layer 1 W``, ``layer 1 b``, ... for every parameter, numbered by layer."""
     labels = []
     for number, layer in enumerate(layers, start=1):
-        for k, _ in enumerate(layer.parameters()):
-            kind = ("W", "b")[k] if isinstance(layer, Dense) and k < 2 else f"param{k}"
+        for kind, _ in layer.named_weights():
             labels.append(f"layer {number} {kind}")
     return labels
 
@@ -331,16 +326,17 @@ def check_layer(layer: Layer, x: np.ndarray | None = None, training: bool = True
     """
     rng = np.random.default_rng(seed)
     if not layer.built:
-        n = layer.input_shape[0] if layer.input_shape else 4
-        layer.build(n, np.random.default_rng(seed), np.float64)
+        shape = layer.input_shape or (4,)
+        layer.build(shape, np.random.default_rng(seed), np.float64)
     layer = _float64_copy(layer)
-    assert layer.n_inputs is not None
-    x = rng.standard_normal((5, layer.n_inputs)) if x is None else np.array(x, dtype=np.float64)
-    if isinstance(layer, Dense) and layer.activation.kink:
+    assert layer.built_shape is not None
+    x = rng.standard_normal((5, *layer.built_shape)) if x is None \
+        else np.array(x, dtype=np.float64)
+    if layer.activation is not None and layer.activation.kink:
         # nudge inputs so no pre-activation sits on the kink, where no derivative exists
         for _ in range(10):
-            z = x @ layer.W.T + layer.b
-            if np.abs(z).min() > 1e-3:
+            z = layer.preactivation(x)
+            if z is None or np.abs(z).min() > 1e-3:
                 break
             x = x + rng.normal(0, 0.01, x.shape)
 
@@ -359,8 +355,7 @@ def check_layer(layer: Layer, x: np.ndarray | None = None, training: bool = True
 
     pairs = {"input": (grad_x.copy(), differences(probe, x))}
     analytic = [grad.copy() for _, grad in layer.parameters()]
-    for k, ((value, _), a) in enumerate(zip(layer.parameters(), analytic)):
-        label = ("W", "b")[k] if isinstance(layer, Dense) else f"param{k}"
+    for (label, value), a in zip(layer.named_weights(), analytic):
         pairs[label] = (a, differences(probe, value))
     return _compare(f"layer {layer!r}", pairs, tolerance)
 

@@ -7,7 +7,7 @@ anyone can open with ``np.load(path, allow_pickle=False)``:
   model's :meth:`~neuronlab.model.Sequential.get_config` (layers, dtype, optimizer,
   loss, metrics), the list of arrays with their shapes and dtypes, the optimizer's
   step count, and a SHA-256 checksum of the whole file: this JSON and every array;
-- ``layers.0.W``, ``layers.0.b``, ...: the weights of each ``Dense`` layer;
+- ``layers.0.W``, ``layers.0.b``, ...: the weights each layer declares, by name;
 - ``optimizer.0.m``, ...: the optimizer's per-parameter state (momentum, averages),
   so that training continues exactly where it stopped.
 
@@ -56,7 +56,6 @@ from typing import IO, Any
 import numpy as np
 
 from .errors import ConfigError, ModelFileError, NeuronlabError
-from .layers import Dense
 from .model import Sequential
 
 FORMAT = "neuronlab-model"
@@ -122,9 +121,9 @@ def _model_arrays(model: Sequential) -> tuple[dict[str, Any], dict[str, np.ndarr
     arrays: dict[str, np.ndarray] = {}
     weight_names = []
     for i, layer in enumerate(model.layers):
-        for name, value in zip(("W", "b"), layer.get_weights()):
+        for name, value in layer.named_weights():
             key = f"layers.{i}.{name}"
-            arrays[key] = np.ascontiguousarray(value)
+            arrays[key] = np.ascontiguousarray(value).copy()
             weight_names.append(key)
     optimizer = None
     if model.optimizer is not None:
@@ -140,6 +139,7 @@ def _model_arrays(model: Sequential) -> tuple[dict[str, Any], dict[str, np.ndarr
         "neuronlab_version": __version__,
         "model": model.get_config(),
         "n_inputs": model.n_inputs,
+        **({} if model.n_inputs is not None else {"input_shape": model.input_shape}),
         "weights": weight_names,
         "optimizer": optimizer,
         "arrays": {k: {"shape": list(v.shape), "dtype": v.dtype.str} for k, v in arrays.items()},
@@ -557,7 +557,7 @@ def _listing(header: dict[str, Any], where: str) -> Layout:
     if isinstance(listed, dict):
         for name, entry in listed.items():
             shape = entry.get("shape") if isinstance(entry, dict) else None
-            if (not isinstance(shape, list) or len(shape) > 2
+            if (not isinstance(shape, list) or len(shape) > 4
                     or not all(type(n) is int and n >= 0 for n in shape)
                     or entry.get("dtype") not in _FLOAT_DTYPES or len(entry) != 2):
                 break
@@ -618,20 +618,19 @@ def _check_layout(header: dict[str, Any], model: Sequential, listing: Layout,
     """The arrays the model needs, worked out from its layers' units and ``n_inputs``,
     are exactly those listed: the weights in order, then the optimizer's state."""
     try:
-        n_inputs = header["n_inputs"]
-        if type(n_inputs) is not int or n_inputs < 1:
-            raise ConfigError(f"n_inputs must be a whole number >= 1, got {n_inputs!r}")
-        if model.n_inputs not in (None, n_inputs):
-            raise ConfigError(f"the first layer's input_shape says {model.n_inputs} inputs, "
-                              f"n_inputs says {n_inputs}")
+        shape = _input_shape(header)
+        if model.input_shape not in (None, shape):
+            if len(shape) == 1 and model.n_inputs is not None:
+                raise ConfigError(f"the first layer's input_shape says {model.n_inputs} "
+                                  f"inputs, n_inputs says {shape[0]}")
+            raise ConfigError(f"the first layer's input_shape says {model.input_shape}, "
+                              f"the file says {shape}")
         dtype = model.dtype.str
         needed: Layout = {}
-        n = n_inputs
         for i, layer in enumerate(model.layers):
-            if isinstance(layer, Dense):
-                needed[f"layers.{i}.W"] = ((layer.units, n), dtype)
-                needed[f"layers.{i}.b"] = ((layer.units,), dtype)
-            n = layer.output_units(n)
+            for name, weight_shape, _ in layer.weight_specs(shape):
+                needed[f"layers.{i}.{name}"] = (tuple(weight_shape), dtype)
+            shape = layer.compute_output_shape(shape)
         weights = list(needed)
         if header["weights"] != weights:
             raise ConfigError(f"the model has the weights {weights}, {CONFIG_KEY} lists "
@@ -722,7 +721,7 @@ def _assemble(model: Sequential, header: dict[str, Any], arrays: dict[str, np.nd
               where: str) -> Sequential:
     """Give the checked arrays to the model and its optimizer."""
     try:
-        model.build(header["n_inputs"])
+        model.build(_input_shape(header))
         model.set_weights([arrays[name] for name in header["weights"]])
         saved = header.get("optimizer")
         if saved is not None and model.optimizer is not None:
@@ -734,3 +733,19 @@ def _assemble(model: Sequential, header: dict[str, Any], arrays: dict[str, np.nd
     except _BAD_CONFIG as exc:
         raise _invalid(where, exc) from None
     return model
+
+
+def _input_shape(header: dict[str, Any]) -> tuple[int, ...]:
+    """The shape of one input sample: ``(n_inputs,)``, or the header's ``input_shape``
+    for a model on images (whose ``n_inputs`` is null)."""
+    n_inputs = header["n_inputs"]
+    if n_inputs is None and "input_shape" in header:
+        shape = header["input_shape"]
+        if (not isinstance(shape, list) or not shape
+                or not all(type(n) is int and n >= 1 for n in shape)):
+            raise ConfigError(f"input_shape must be a list of whole numbers >= 1, got "
+                              f"{_short(shape)}")
+        return tuple(shape)
+    if type(n_inputs) is not int or n_inputs < 1:
+        raise ConfigError(f"n_inputs must be a whole number >= 1, got {n_inputs!r}")
+    return (n_inputs,)

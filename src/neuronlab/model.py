@@ -27,7 +27,7 @@ import numpy as np
 from . import losses, optimizers
 from . import metrics as metric_table
 from .errors import ConfigError, DataError, NotFittedError, ShapeError, UntrainedModelWarning
-from .layers import Dense, Layer, Parameters, weight_array
+from .layers import Layer, Parameters, Shape, as_shape
 from .layers import from_config as layer_from_config
 from .training import data, fast, progress, trainer
 from .training.callbacks import Callback, History
@@ -81,7 +81,7 @@ class Sequential:
 
     # ----------------------------------------------------------------- structure
     def add(self, layer: Layer) -> None:
-        """Append a layer (a ``Dense`` or ``Dropout``)."""
+        """Append a layer (``Dense``, ``Dropout``, ``Flatten``, ``Conv2D``, ``MaxPool2D``...)."""
         if not isinstance(layer, Layer):
             raise ConfigError(
                 f"Sequential takes layers such as Dense(4), got {layer!r} "
@@ -96,28 +96,43 @@ class Sequential:
         return bool(self.layers) and all(layer.built for layer in self.layers)
 
     @property
-    def n_inputs(self) -> int | None:
+    def input_shape(self) -> Shape | None:
+        """The shape of one input sample, e.g. ``(2,)`` or ``(8, 8, 1)`` (None if unknown)."""
         if not self.layers:
             return None
         first = self.layers[0]
-        if first.n_inputs is not None:
-            return first.n_inputs
-        return first.input_shape[0] if first.input_shape else None
+        return first.built_shape or first.input_shape
+
+    @property
+    def n_inputs(self) -> int | None:
+        """The number of input features of a model on flat samples (None for images)."""
+        shape = self.input_shape
+        return shape[0] if shape is not None and len(shape) == 1 else None
+
+    def output_shapes(self, input_shape: Shape | None = None) -> list[Shape]:
+        """The shape of one sample after each layer, for samples of ``input_shape``."""
+        shape = input_shape or self.input_shape
+        if shape is None:
+            raise ShapeError("The model does not know its input shape yet.")
+        shapes = []
+        for layer in self.layers:
+            shape = layer.compute_output_shape(shape)
+            shapes.append(shape)
+        return shapes
 
     @property
     def output_units(self) -> int:
         self.require_built("output_units")
-        units = self.n_inputs or 0
-        for layer in self.layers:
-            units = layer.output_units(units)
-        return units
+        return self.output_shapes()[-1][-1]
 
-    def build(self, n_inputs: int | None = None, seed: int | None = None) -> None:
-        """Make every layer's weights for ``n_inputs`` features (default: ``input_shape``)."""
+    def build(self, input_shape: Shape | int | None = None, seed: int | None = None) -> None:
+        """Make every layer's weights for samples of ``input_shape`` (an int: that many
+        features; default: the first layer's ``input_shape``)."""
         if not self.layers:
             raise ConfigError("This model has no layers; add one, e.g. Sequential([Dense(1)]).")
-        n = n_inputs if n_inputs is not None else self.n_inputs
-        if n is None:
+        shape = as_shape(input_shape, "input_shape") if input_shape is not None \
+            else self.input_shape
+        if shape is None:
             raise ShapeError(
                 "The model does not know its number of inputs yet. Give the first layer "
                 "input_shape=(n_features,), or call fit/build with data."
@@ -125,13 +140,14 @@ class Sequential:
         rng = np.random.default_rng(self.seed if self.seed is not None else seed)
         for layer in self.layers:
             if not layer.built:
-                layer.build(n, rng, self.dtype)
-            elif layer.n_inputs != n:
+                layer.build(shape, rng, self.dtype)
+            elif layer.built_shape != shape:
+                built = layer.built_shape
                 raise ShapeError(
-                    f"{layer!r} was built for {layer.n_inputs} inputs but the layer before it "
-                    f"gives {n}; check the previous layer's units."
+                    f"{layer!r} was built for {_describe(built)} but the layer before it "
+                    f"gives {_describe(shape)}; check the previous layer's units."
                 )
-            n = layer.output_units(n)
+            shape = layer.compute_output_shape(shape)
 
     def parameters(self) -> Parameters:
         """Every ``(value, gradient)`` pair, first layer first."""
@@ -140,7 +156,7 @@ class Sequential:
 
     def _build_if_size_known(self) -> None:
         """Make the weights as soon as the number of inputs is known, as Keras does."""
-        if not self.built and self.layers and self.n_inputs is not None:
+        if not self.built and self.layers and self.input_shape is not None:
             self.build()
 
     def count_params(self) -> int:
@@ -148,30 +164,28 @@ class Sequential:
         return sum(layer.count_params() for layer in self.layers)
 
     def get_weights(self) -> list[np.ndarray]:
-        """Copies of ``[W1, b1, W2, b2, ...]``."""
+        """Copies of every layer's weights in order: ``[W1, b1, W2, b2, ...]`` for Dense."""
         self.require_built("get_weights")
         return [w for layer in self.layers for w in layer.get_weights()]
 
     def set_weights(self, weights: Sequence[Any]) -> None:
-        """Set ``[W1, b1, W2, b2, ...]`` (each ``W`` of shape ``(units, n_inputs)``)."""
-        expected = sum(2 if isinstance(layer, Dense) else 0 for layer in self.layers)
+        """Set every layer's weights in order, as :meth:`get_weights` gives them
+        (``[W1, b1, W2, b2, ...]`` for Dense layers, each ``W`` of shape ``(units, n_inputs)``)."""
+        expected = sum(len(layer.weight_names()) for layer in self.layers)
         if not isinstance(weights, (list, tuple)) or len(weights) != expected:
             got = f"{len(weights)}" if isinstance(weights, (list, tuple)) else repr(weights)[:60]
             raise ShapeError(
                 f"set_weights expects {expected} arrays in a list ([W, b] per Dense layer, as "
                 f"get_weights returns), got {got}."
             )
-        weights = list(weights)
+        if not self.built and self.input_shape is not None and len(self.input_shape) > 1:
+            self.build()  # image layers take their weights' shapes from the input shape
+        start = 0
         for layer in self.layers:
-            if isinstance(layer, Dense):
-                W = weight_array(weights.pop(0), f"{layer!r} W", self.dtype)
-                if not layer.built:
-                    if W.ndim != 2:
-                        raise ShapeError(f"{layer!r} expects W of shape ({layer.units}, "
-                                         f"n_inputs), one row per neuron, got {W.shape}.")
-                    n = layer.input_shape[0] if layer.input_shape else W.shape[1]
-                    layer.build(n, np.random.default_rng(0), self.dtype)
-                layer.set_weights([W, weights.pop(0)])
+            count = len(layer.weight_names())
+            if count:
+                layer.set_weights(list(weights[start:start + count]))
+                start += count
         if not self.built:
             self.build()
         self._ready = True
@@ -199,7 +213,7 @@ class Sequential:
         """Raise if the last layer's activation and a cross-entropy loss do not fit
         (probabilities where logits are expected, or the other way round)."""
         last = self.layers[-1] if self.layers else None
-        if not isinstance(last, Dense) or not isinstance(
+        if last is None or last.activation is None or not isinstance(
             self.loss, (losses.BinaryCrossentropy, losses.CategoricalCrossentropy)
         ):
             return
@@ -221,14 +235,22 @@ class Sequential:
     @property
     def output_gradient_is_fused(self) -> bool:
         """True when backward starts from ``loss.gradient_wrt_z``, ``(y_pred - y_true) / N``:
-        a softmax or sigmoid last layer with its cross-entropy, from probabilities."""
-        last = self.layers[-1]
+        a softmax or sigmoid last layer with its cross-entropy, from probabilities.
+        The last layer is asked for its activation, whatever its kind."""
+        activation = self.layers[-1].activation
         return (
             self.loss is not None
             and not self.loss.from_logits
-            and isinstance(last, Dense)
-            and last.activation.name == self.loss.pairs_with
+            and activation is not None
+            and activation.name == self.loss.pairs_with
         )
+
+    @property
+    def uses_fast_path(self) -> bool:
+        """True when steps and predictions run through :mod:`neuronlab.training.fast`
+        (``fast=True`` and layers it knows); other models run each layer's own
+        ``forward``/``backward``."""
+        return self.fast and fast.supports(self)
 
     def require_built(self, what: str) -> None:
         """Raise :class:`NotFittedError` naming ``what`` if the weights do not exist yet
@@ -275,7 +297,6 @@ class Sequential:
         for i in range(last, -1, -1):
             layer = self.layers[i]
             if i == last and fused:
-                assert isinstance(layer, Dense)
                 grad = layer.backward(grad, need_input_grad=i > 0, grad_is_z=True)
             else:
                 grad = layer.backward(grad, need_input_grad=i > 0)
@@ -293,8 +314,8 @@ class Sequential:
         """
         self.require_compiled("train_step")
         if not self.built:
-            self.build(X.shape[1])
-        if self.fast:
+            self.build(X.shape[1:])
+        if self.uses_fast_path:
             loss, self.last_output = fast.Step(self)(X, y)
         else:
             loss, self.last_output = trainer.train_step(self, X, y)
@@ -341,7 +362,7 @@ class Sequential:
         X = data.prepare_inputs(self, X)
         size = check_int(batch_size, "batch_size") if batch_size is not None else 4096
         self._warn_if_untrained()
-        forward = functools.partial(fast.forward, self) if self.fast else self.forward
+        forward = functools.partial(fast.forward, self) if self.uses_fast_path else self.forward
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             if len(X) <= size:
                 out = forward(X)
@@ -357,7 +378,7 @@ class Sequential:
 
     def _warn_if_untrained(self) -> None:
         """Say once per model when its weights are the random ones it started with."""
-        given = all(layer.weights_given for layer in self.layers if isinstance(layer, Dense))
+        given = all(layer.weights_given for layer in self.layers if layer.weight_names())
         if self._ready or given or self._warned_untrained:
             return
         self._warned_untrained = True
@@ -375,7 +396,7 @@ class Sequential:
         """``{"loss": ..., metric: ...}`` on prepared arrays ``X, Y`` (no checks)."""
         assert self.loss is not None
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            y_pred = fast.forward(self, X) if self.fast else self.forward(X)
+            y_pred = fast.forward(self, X) if self.uses_fast_path else self.forward(X)
             scores = {"loss": trainer.compute_loss(self, y_pred, Y)}
             for name in self.metrics:
                 scores[name] = metric_table.get(name)(y_pred, Y)
@@ -416,12 +437,12 @@ class Sequential:
         """Print a table of the layers, their output shapes and parameter counts."""
         self._build_if_size_known()
         rows = [("Layer", "Output shape", "Params", "Activation")]
-        units = self.n_inputs
-        for layer in self.layers:
-            units = layer.output_units(units) if units is not None else None
-            shape = f"(None, {units})" if units is not None else "(not built)"
-            act = layer.activation.name if isinstance(layer, Dense) else "-"
-            params = str(layer.count_params()) if layer.built or not isinstance(layer, Dense) \
+        shapes: list[Shape | None] = (list(self.output_shapes()) if self.input_shape
+                                      else [None] * len(self.layers))
+        for layer, out in zip(self.layers, shapes):
+            shape = str((None, *out)) if out is not None else "(not built)"
+            act = layer.activation.name if layer.activation is not None else "-"
+            params = str(layer.count_params()) if layer.built or not layer.weight_names() \
                 else "?"
             rows.append((repr(layer).split("(")[0], shape, params, act))
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
@@ -488,3 +509,10 @@ class Sequential:
         from .diagrams import sequential_svg
 
         return sequential_svg(self)
+
+
+def _describe(shape: Shape | None) -> str:
+    """``4 inputs`` for a flat shape ``(4,)``, ``inputs of shape (8, 8, 1)`` otherwise."""
+    if shape is not None and len(shape) == 1:
+        return f"{shape[0]} inputs"
+    return f"inputs of shape {shape}"

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import copy
 import math
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -61,7 +61,7 @@ def update_rule(optimizer: Optimizer) -> str:
 
 
 def _dense_layers(model: Sequential) -> list[Dense]:
-    layers = [layer for layer in model.layers if isinstance(layer, Dense)]
+    layers = [cast(Dense, layer) for layer in model.layers if layer.fully_connected]
     if len(layers) != len(model.layers):
         raise ConfigError("The step-by-step trace follows Dense layers only; this model has "
                           f"{', '.join(type(layer).__name__ for layer in model.layers)}.")

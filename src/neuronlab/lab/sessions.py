@@ -38,7 +38,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import anyio
 import anyio.to_thread
@@ -396,7 +396,7 @@ class Session:
 
     # ------------------------------------------------------------------ weights
     def dense_layers(self) -> list[Dense]:
-        return [layer for layer in self.model.layers if isinstance(layer, Dense)]
+        return [cast(Dense, layer) for layer in self.model.layers if layer.fully_connected]
 
     def params(self) -> str:
         """Every weight and bias, layer by layer (W row by row, then b), as base64 float32."""
@@ -451,8 +451,7 @@ class Session:
 
     def parameters(self) -> int:
         """Weights and biases of the network: the work of one step grows with them."""
-        return sum(int(layer.W.size + layer.b.size) for layer in self.model.layers
-                   if isinstance(layer, Dense))
+        return sum(layer.count_params() for layer in self.model.layers)
 
     def max_epochs(self) -> int:
         """The most epochs one request may ask for with this configuration."""

@@ -9,7 +9,7 @@ They know nothing of the expected answers, which the checker computes elsewhere.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -53,11 +53,12 @@ def model_aspect(model: Any, case: Case) -> Any:
     if case.key == "layers":
         parts = []
         for layer in model.layers:
-            if not isinstance(layer, Dense):
+            if not layer.fully_connected:
                 parts.append(repr(layer))
                 continue
-            inputs = f", input_shape={layer.input_shape}" if layer.input_shape else ""
-            parts.append(f"Dense({layer.units}, {layer.activation.name}{inputs})")
+            dense = cast(Dense, layer)
+            inputs = f", input_shape={dense.input_shape}" if dense.input_shape else ""
+            parts.append(f"Dense({dense.units}, {dense.activation.name}{inputs})")
         return " -> ".join(parts)
     if case.key == "compiled":
         if model.optimizer is None or model.loss is None:

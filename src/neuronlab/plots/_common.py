@@ -11,7 +11,7 @@ import functools
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import matplotlib
 import numpy as np
@@ -138,14 +138,14 @@ class Predictor:
 
 
 def _dense_layers(model: Sequential) -> list[Dense]:
-    return [layer for layer in model.layers if isinstance(layer, Dense)]
+    return [cast(Dense, layer) for layer in model.layers if layer.fully_connected]
 
 
 def ensure_built(model: Sequential, what: str) -> None:
     """Make the model's weights if its input size is known; explain how otherwise."""
     if model.built:
         return
-    if model.n_inputs is None or not model.layers:
+    if model.input_shape is None or not model.layers:
         raise NotFittedError(
             f"{what} needs the model's weights, which do not exist yet. Give the first layer "
             "input_shape=(n_features,), or fit the model on data first."

@@ -9,7 +9,7 @@ is exactly ``w1·x1 + w2·x2 + b = 0`` (worked example §4), drawn from the weig
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -210,7 +210,8 @@ def _hidden_layer(model: Any) -> Dense:
             f"plot_decision_boundary(neuron, X, y) for its line."
         )
     ensure_built(model, "plot_hidden_boundaries")
-    first = next((layer for layer in model.layers if isinstance(layer, Dense)), None)
+    first = next((cast(Dense, layer) for layer in model.layers if layer.fully_connected),
+                 None)
     if first is None:
         raise ConfigError("plot_hidden_boundaries needs a model with a Dense layer.")
     if first.n_inputs != 2:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -142,7 +142,7 @@ def plot_neuron(neuron: Neuron, inputs: Sequence[float], ax: Axes | None = None)
 
 # --------------------------------------------------------------------------- networks
 def _dense(model: Sequential) -> list[Dense]:
-    dense = [layer for layer in model.layers if isinstance(layer, Dense)]
+    dense = [cast(Dense, layer) for layer in model.layers if layer.fully_connected]
     if not dense:
         raise ConfigError("plot_network needs a model with at least one Dense layer.")
     return dense

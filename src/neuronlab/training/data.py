@@ -61,7 +61,18 @@ def prepare_inputs(model: Sequential, X: Any, name: str = "X",
     """``X`` as a float array of the model's dtype, ``(N, n_inputs)``, checked against
     the model's number of inputs (building the model's weights if they do not exist yet).
     """
-    X = as_float_array(X, name, dtype=model.dtype)
+    shape = model.input_shape
+    if shape is not None:
+        ndim = 1 + len(shape)
+    elif model.layers and not model.layers[0].fully_connected:
+        ndim = max(int(np.ndim(X)), 2)  # e.g. images for a first Conv2D without input_shape
+    else:
+        ndim = 2
+    if ndim > 2 and shape is not None and np.ndim(X) != ndim:
+        raise image_error(np.shape(X), shape, name)
+    X = as_float_array(X, name, dtype=model.dtype, ndim=ndim)
+    if ndim > 2:
+        return _prepare_images(model, X, name, seed)
     if not model.built:
         expected = model.n_inputs
         if expected is not None and X.shape[1] != expected:
@@ -70,6 +81,27 @@ def prepare_inputs(model: Sequential, X: Any, name: str = "X",
     elif X.shape[1] != model.n_inputs:
         raise feature_error(X, model.n_inputs or 0, name)
     return X
+
+
+def _prepare_images(model: Sequential, X: np.ndarray, name: str,
+                    seed: int | None) -> np.ndarray:
+    """``X`` checked against a model whose samples are not flat rows (images)."""
+    expected = model.input_shape
+    if expected is not None and X.shape[1:] != expected:
+        raise image_error(X.shape, expected, name)
+    if not model.built:
+        model.build(X.shape[1:], seed=seed)
+    return X
+
+
+def image_error(got: tuple[int, ...], expected: tuple[int, ...], name: str) -> ShapeError:
+    """The error for images ``X`` of the wrong shape."""
+    sizes = ", ".join(map(str, expected))
+    return ShapeError(
+        f"This model expects samples of shape {expected}, so {name} of shape (N, {sizes}); "
+        f"got {name} with shape {got}. Reshape it, e.g. {name}.reshape(-1, {sizes}), or "
+        f"change the first layer's input_shape."
+    )
 
 
 def feature_error(X: np.ndarray, expected: int, name: str) -> ShapeError:

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -90,6 +90,15 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e
 
 
+def supports(model: Sequential) -> bool:
+    """True when every layer takes flat samples ``(N, features)``: the models this module
+    was written for. Models on images (``Conv2D``, ``MaxPool2D``, ``Flatten``) run each
+    layer's own ``forward``/``backward`` through :func:`~neuronlab.training.trainer.train_step`."""
+    shape = model.input_shape
+    return (shape is None or len(shape) == 1) and all(
+        layer.built_shape is None or len(layer.built_shape) == 1 for layer in model.layers)
+
+
 def is_plain_dense(layer: Layer) -> bool:
     """A ``Dense`` whose forward and backward are the library's own (not a subclass')."""
     return type(layer) is Dense
@@ -119,8 +128,7 @@ def pack(layers: list[Layer]) -> FlatParameters | None:
     values, grads = np.empty(size, pairs[0][0].dtype), np.empty(size, pairs[0][0].dtype)
     start = 0
     for layer in dense:
-        assert isinstance(layer, Dense)
-        for name in ("W", "b"):
+        for name in layer.weight_names():
             value, grad = getattr(layer, name), getattr(layer, "grad_" + name)
             end = start + value.size
             new_value = values[start:end].reshape(value.shape)
@@ -159,8 +167,7 @@ def forward(model: Sequential, X: np.ndarray) -> np.ndarray:
     out = X
     for layer in model.layers:
         if is_plain_dense(layer):
-            assert isinstance(layer, Dense)
-            out = dense_forward(layer, out)[1]
+            out = dense_forward(cast(Dense, layer), out)[1]
         else:
             out = layer.forward(out)
     return out
@@ -180,11 +187,10 @@ class Step:
         self.flat = pack(self.layers)
         for layer in self.layers:
             if is_plain_dense(layer):
-                assert isinstance(layer, Dense)
-                if layer.grad_W.shape != layer.W.shape or layer.grad_W.dtype != layer.W.dtype:
-                    layer.grad_W = np.zeros_like(layer.W)
-                if layer.grad_b.shape != layer.b.shape or layer.grad_b.dtype != layer.b.dtype:
-                    layer.grad_b = np.zeros_like(layer.b)
+                for name in layer.weight_names():  # W and b
+                    value, grad = getattr(layer, name), getattr(layer, "grad_" + name)
+                    if grad.shape != value.shape or grad.dtype != value.dtype:
+                        setattr(layer, "grad_" + name, np.zeros_like(value))
         self.fixed_params = all(is_plain_dense(layer) or not layer.parameters()
                                 for layer in self.layers)
         self.params = model.parameters()
@@ -218,12 +224,11 @@ class Step:
             layer = self.layers[i]
             if not self.plain[i]:
                 if i == last and self.fused:  # a subclass of Dense, handed dL/dz
-                    assert isinstance(layer, Dense)
                     grad = layer.backward(grad, need_input_grad=i > 0, grad_is_z=True)
                 else:
                     grad = layer.backward(grad, need_input_grad=i > 0)
                 continue
-            assert isinstance(layer, Dense)
+            layer = cast(Dense, layer)
             x, z, y = self.cache[i]
             if i == last and self.fused:
                 grad_z = grad

@@ -1,27 +1,49 @@
-"""Layers: ``Dense`` (many neurons in parallel) and ``Dropout``.
+"""Layers: the protocol every layer follows, ``Dense``, ``Dropout`` and ``Flatten``.
 
-A layer is a few verbs: ``__init__`` stores and checks its settings, ``build`` makes
-its weights once the number of inputs is known, ``forward`` computes the output
-(caching only what ``backward`` needs), ``backward`` turns the gradient of the loss
-with respect to its output into gradients for its parameters and its input.
+A layer is a few verbs, as in Keras: ``__init__`` stores and checks its settings,
+``build(input_shape)`` makes its weights once the shape of one sample is known (the
+weights it declares in :meth:`Layer.weight_specs`, each a name, a shape and an
+initializer), ``compute_output_shape`` says what shape comes out, ``forward`` computes
+the output (caching only what ``backward`` needs), ``backward`` turns the gradient of
+the loss with respect to its output into gradients for its weights and its input.
+
+Everything that handles weights (``get_weights``/``set_weights``, saving, ``summary``,
+``to_torch``, gradient checks, diagrams) iterates over the declared weights, so a new
+layer is one class here: see :mod:`neuronlab.layers.conv` for ``Conv2D`` and
+``MaxPool2D``.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any, TypeVar
 
 import numpy as np
 
-from . import activations, initializers
-from .errors import ConfigError, DataError, NotFittedError, ShapeError
-from .validation import check_call, check_int, check_number, check_positive
+from .. import activations, initializers
+from ..errors import ConfigError, DataError, NotFittedError, ShapeError
+from ..validation import check_call, check_int, check_number, check_positive
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
+Shape = tuple[int, ...]
+WeightSpec = tuple[str, Shape, str]  # (name, shape, initializer)
 L = TypeVar("L", bound="Layer")
 
 #: The most weights one Dense layer may hold (units x inputs): 100 million, 400 MB in
 #: float32. Larger layers are refused at once instead of filling the memory.
 MAX_WEIGHTS = 100_000_000
+
+
+def as_shape(input_shape: Any, what: str) -> Shape:
+    """``input_shape`` (an int, or a tuple/list of ints >= 1) as a tuple of ints."""
+    if isinstance(input_shape, (int, np.integer)) and not isinstance(input_shape, bool):
+        items: tuple[Any, ...] = (input_shape,)
+    elif isinstance(input_shape, (tuple, list)) and input_shape:
+        items = tuple(input_shape)
+    else:
+        raise ConfigError(f"{what} must be a tuple of sizes such as (4,) or (28, 28, 1), got "
+                          f"{repr(input_shape)[:60]}.")
+    return tuple(check_int(n, f"{what} entry", maximum=MAX_WEIGHTS) for n in items)
 
 
 def weight_array(value: Any, what: str, dtype: Any) -> np.ndarray:
@@ -43,12 +65,23 @@ def weight_array(value: Any, what: str, dtype: Any) -> np.ndarray:
 
 
 class Layer:
-    """Base class. A layer without weights only overrides ``forward`` and ``backward``."""
+    """Base class of every layer (Keras's ``Layer`` protocol, in small).
 
-    n_inputs: int | None = None
-    input_shape: tuple[int, ...] | None = None
+    A layer without weights overrides ``forward``, ``backward`` and, if it changes the
+    shape, ``compute_output_shape``. A layer with weights also lists them in
+    :meth:`weight_names` and :meth:`weight_specs`; ``build`` then makes each with
+    :meth:`add_weight` (``self.<name>`` holds the value, ``self.grad_<name>`` its
+    gradient), and ``parameters``, ``get_weights``, ``set_weights`` and ``count_params``
+    work from that list.
+    """
+
+    n_inputs: int | None = None  # the width of a flat input (None for images)
+    input_shape: tuple[int, ...] | None = None  # the shape of one sample, given by the user
+    built_shape: tuple[int, ...] | None = None  # the shape of one sample it was built for
     dtype: Any = None  # the model's dtype, set when the layer joins a model
     weights_given = False  # True once set_weights gave it weights
+    activation: activations.Activation | None = None  # applied last, if the layer has one
+    fully_connected = False  # True for a layer of neurons each seeing every input (Dense)
 
     def __new__(cls: type[L], *args: Any, **kwargs: Any) -> L:
         if args or kwargs:  # (copy and pickle call __new__ with none)
@@ -61,22 +94,84 @@ class Layer:
         self.name = name
         self.built = False
 
-    def build(self, n_inputs: int, rng: np.random.Generator, dtype: Any = np.float32) -> None:
-        self.n_inputs = n_inputs
-        self.built = True
+    # ------------------------------------------------------------------ shapes
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        """The shape of one output sample for one input sample of ``input_shape``."""
+        return tuple(input_shape)
 
     def output_units(self, n_inputs: int) -> int:
-        return n_inputs
+        """The output width for a flat input of ``n_inputs`` features."""
+        return self.compute_output_shape((n_inputs,))[-1]
+
+    # ------------------------------------------------------------------ weights
+    def weight_names(self) -> tuple[str, ...]:
+        """The names of the weights this layer declares, in order (known before build)."""
+        return ()
+
+    def weight_specs(self, input_shape: Shape) -> list[WeightSpec]:
+        """``(name, shape, initializer)`` of each weight, for one sample of ``input_shape``."""
+        return []
+
+    def add_weight(self, name: str, shape: Shape, initializer: str, rng: np.random.Generator,
+                   dtype: Any, init_shape: Shape | None = None) -> np.ndarray:
+        """Make the weight ``self.<name>`` (drawn by ``initializer`` for ``init_shape``, by
+        default ``shape``) and its gradient ``self.grad_<name>`` (zeros)."""
+        value = initializers.get(initializer)(init_shape or shape, rng, dtype)
+        if value.shape != shape:
+            value = value.reshape(shape).copy()  # its own array, as the layers' weights are
+        setattr(self, name, value)
+        setattr(self, "grad_" + name, np.zeros_like(value))
+        return value
+
+    def build(self, input_shape: Shape | int, rng: np.random.Generator | None = None,
+              dtype: Any = np.float32) -> None:
+        """Make the declared weights for one input sample of ``input_shape`` (an int means
+        a flat input of that many features)."""
+        shape = as_shape(input_shape, f"{type(self).__name__} input_shape")
+        rng = rng if rng is not None else np.random.default_rng()
+        self.check_input_shape(shape)
+        for name, weight_shape, initializer in self.weight_specs(shape):
+            self.add_weight(name, weight_shape, initializer, rng, dtype)
+        self.built_shape = shape
+        self.n_inputs = shape[0] if len(shape) == 1 else None
+        self.built = True
+
+    def check_input_shape(self, input_shape: Shape) -> None:
+        """Raise :class:`ShapeError` (what was expected, what came, how to fix) if this
+        layer cannot take samples of ``input_shape``."""
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         raise NotImplementedError
 
-    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True) -> np.ndarray:
+    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True,
+                 grad_is_z: bool = False) -> np.ndarray:
+        """``dL/dx`` from ``dL/dy``; with ``grad_is_z`` the caller hands ``dL/dz``, the
+        gradient before this layer's activation (the fused output gradient)."""
         raise NotImplementedError
+
+    def preactivation(self, x: np.ndarray) -> np.ndarray | None:
+        """``z`` (before the activation) for input ``x``, or None for a layer without one."""
+        return None
+
+    def kink_signs(self, x: np.ndarray) -> list[np.ndarray]:
+        """Signs that say on which side of a kink the layer is for input ``x`` (its
+        pre-activations for a ReLU-like activation); gradient checks skip a nudge that
+        flips one."""
+        z = self.preactivation(x) if self.activation is not None and \
+            self.activation.kink else None
+        return [] if z is None else [np.sign(z)]
 
     def parameters(self) -> Parameters:
         """``(value, gradient)`` pairs: each weight array with its latest gradient."""
-        return []
+        if not self.built:
+            return []
+        return [(getattr(self, n), getattr(self, "grad_" + n)) for n in self.weight_names()]
+
+    def named_weights(self) -> list[tuple[str, np.ndarray]]:
+        """``(name, value)`` of each weight, in order."""
+        if not self.built:
+            return []
+        return [(n, getattr(self, n)) for n in self.weight_names()]
 
     def penalty(self) -> float:
         """This layer's regularization term added to the loss (0 without L2)."""
@@ -86,8 +181,36 @@ class Layer:
         return [value.copy() for value, _ in self.parameters()]
 
     def set_weights(self, weights: list[Any]) -> None:
-        if not isinstance(weights, (list, tuple)) or weights:
-            raise ShapeError(f"{self!r} has no weights; give it [], got {repr(weights)[:60]}.")
+        """Set the declared weights, in order, each of its declared shape."""
+        names = self.weight_names()
+        if not names:
+            if not isinstance(weights, (list, tuple)) or weights:
+                raise ShapeError(f"{self!r} has no weights; give it [], got "
+                                 f"{repr(weights)[:60]}.")
+            return
+        if not isinstance(weights, (list, tuple)) or len(weights) != len(names):
+            got = f"{len(weights)} array(s)" if isinstance(weights, (list, tuple)) \
+                else repr(weights)[:60]
+            raise ShapeError(f"{type(self).__name__}.set_weights expects a list "
+                             f"[{', '.join(names)}] ({len(names)} arrays), got {got}.")
+        if not self.built:
+            if self.input_shape is None:
+                raise NotFittedError(
+                    f"{self!r} does not know its input shape, so its weights' shapes are "
+                    f"unknown. Give it input_shape=..., or put it in a model and build it first."
+                )
+            self.build(self.input_shape, np.random.default_rng(0), self.dtype or np.float64)
+        arrays = []
+        for name, value in zip(names, weights):
+            current = getattr(self, name)
+            array = weight_array(value, f"{self!r} {name}", current.dtype)
+            if array.shape != current.shape:
+                raise ShapeError(f"{self!r} expects {name} of shape {current.shape}, got "
+                                 f"shape {array.shape}.")
+            arrays.append(array)
+        for name, array in zip(names, arrays):
+            getattr(self, name)[...] = array
+        self.weights_given = True
 
     def count_params(self) -> int:
         return sum(value.size for value, _ in self.parameters())
@@ -150,22 +273,40 @@ class Dense(Layer):
         self.l2 = check_positive(l2, "l2", allow_zero=True)
         self.l1 = check_positive(l1, "l1", allow_zero=True)
 
-    def build(self, n_inputs: int, rng: np.random.Generator, dtype: Any = np.float32) -> None:
+    fully_connected = True
+    activation: activations.Activation
+    W: np.ndarray  # (units, n_inputs), made by build
+    b: np.ndarray  # (units,)
+    grad_W: np.ndarray
+    grad_b: np.ndarray
+
+    def weight_names(self) -> tuple[str, ...]:
+        return ("W", "b")
+
+    def weight_specs(self, input_shape: Shape) -> list[WeightSpec]:
+        n_inputs = input_shape[0]
+        return [("W", (self.units, n_inputs), self.kernel_initializer),
+                ("b", (self.units,), self.bias_initializer)]
+
+    def check_input_shape(self, input_shape: Shape) -> None:
+        if len(input_shape) != 1:
+            raise ShapeError(
+                f"Dense({self.units}) takes flat samples of shape (n_features,), got samples of "
+                f"shape {input_shape}; put a Flatten() layer before it."
+            )
+        n_inputs = input_shape[0]
         if self.units * n_inputs > MAX_WEIGHTS:
             raise ConfigError(
                 f"Dense({self.units}) on {n_inputs:,} inputs would hold "
                 f"{self.units * n_inputs:,} weights; neuronlab allows at most "
                 f"{MAX_WEIGHTS:,} per layer. Use fewer units or fewer input features."
             )
-        shape = (self.units, n_inputs)
-        self.W = initializers.get(self.kernel_initializer)(shape, rng, dtype)
-        self.b = initializers.get(self.bias_initializer)((self.units,), rng, dtype)
-        self.grad_W = np.zeros_like(self.W)
-        self.grad_b = np.zeros_like(self.b)
-        super().build(n_inputs, rng, dtype)
 
-    def output_units(self, n_inputs: int) -> int:
-        return self.units
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        return (self.units,)
+
+    def preactivation(self, x: np.ndarray) -> np.ndarray | None:
+        return x @ self.W.T + self.b
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         if not self.built:
@@ -212,11 +353,6 @@ class Dense(Layer):
             return grad_y
         return grad_z @ W  # (N, n_inputs), handed to the layer before
 
-    def parameters(self) -> Parameters:
-        if not self.built:
-            return []
-        return [(self.W, self.grad_W), (self.b, self.grad_b)]
-
     def penalty(self) -> float:
         l2 = float(self.l2 * np.sum(self.W * self.W)) if self.l2 and self.built else 0.0
         return l2 + (float(self.l1 * np.sum(np.abs(self.W))) if self.l1 and self.built else 0.0)
@@ -249,7 +385,7 @@ class Dense(Layer):
             )
         if not self.built:
             self.input_shape = (W.shape[1],)
-            self.build(W.shape[1], np.random.default_rng(0), dtype)
+            self.build((W.shape[1],), np.random.default_rng(0), dtype)
         self.W[...] = W
         self.b[...] = b
         self.weights_given = True
@@ -290,9 +426,11 @@ class Dropout(Layer):
         self.rate = check_number(rate, "Dropout rate", 0, 1, below_maximum=True)
         self.rng = np.random.default_rng()  # draws the masks
 
-    def build(self, n_inputs: int, rng: np.random.Generator, dtype: Any = np.float32) -> None:
-        self.rng = rng
-        super().build(n_inputs, rng, dtype)
+    def build(self, input_shape: Shape | int, rng: np.random.Generator | None = None,
+              dtype: Any = np.float32) -> None:
+        if rng is not None:
+            self.rng = rng
+        super().build(input_shape, rng, dtype)
 
     def reseed(self, seed: Any) -> None:
         """Draw the masks from now on from ``numpy.random.default_rng(seed)``."""
@@ -306,7 +444,8 @@ class Dropout(Layer):
         self._mask = keep.astype(x.dtype) / (1 - self.rate)
         return x * self._mask
 
-    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True) -> np.ndarray:
+    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True,
+                 grad_is_z: bool = False) -> np.ndarray:
         mask = getattr(self, "_mask", None)
         return grad_out if mask is None else grad_out * mask
 
@@ -319,18 +458,39 @@ class Dropout(Layer):
         return f"Dropout({self.rate})"
 
 
-LAYERS: dict[str, type[Layer]] = {"Dense": Dense, "Dropout": Dropout}
+class Flatten(Layer):
+    """One sample of any shape as one row: ``(N, 8, 8, 1) -> (N, 64)``, as NumPy's
+    ``x.reshape(len(x), -1)`` (row by row, channels last). It has no weights; backward
+    gives the gradient back its input's shape.
 
+    >>> import numpy as np
+    >>> Flatten().forward(np.zeros((2, 3, 4, 1))).shape
+    (2, 12)
+    """
 
-def from_config(config: dict[str, Any]) -> Layer:
-    """Rebuild a layer from :meth:`Layer.get_config`."""
-    if not isinstance(config, dict):
-        raise ConfigError(f"A layer config is a dict from get_config(), got {repr(config)[:60]}.")
-    config = dict(config)
-    kind = config.pop("class_name", "")
-    cls = LAYERS.get(kind) if isinstance(kind, str) else None
-    if cls is None:
-        raise ConfigError(f"Unknown layer class {kind!r} in config; known: {', '.join(LAYERS)}.")
-    if cls is Dense and isinstance(config.get("activation"), dict):
-        config["activation"] = activations.from_config(config["activation"])
-    return cls(**config)
+    def __init__(self, input_shape: tuple[int, ...] | None = None,
+                 name: str | None = None) -> None:
+        super().__init__(name)
+        if input_shape is not None:
+            self.input_shape = as_shape(input_shape, "Flatten input_shape")
+
+    def compute_output_shape(self, input_shape: Shape) -> Shape:
+        return (math.prod(input_shape),)
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        self._shape = x.shape
+        return x.reshape(len(x), -1)
+
+    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True,
+                 grad_is_z: bool = False) -> np.ndarray:
+        return grad_out.reshape(self._shape)
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        if self.input_shape is not None:
+            config["input_shape"] = list(self.input_shape)
+        return config
+
+    def __repr__(self) -> str:
+        extra = f"input_shape={self.input_shape}" if self.input_shape else ""
+        return f"Flatten({extra})"
