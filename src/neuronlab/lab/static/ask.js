@@ -8,24 +8,8 @@
 // (?show=KIND&with=JSON, applied below before the widgets mount). When nothing fits
 // well the server says so and the box lists the closest passages, as passages.
 
-async function send(path) {
-  let response;
-  try {
-    response = await fetch(path);
-  } catch (err) {
-    throw new Error("The lab server does not answer; is `neuronlab lab` still running?");
-  }
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.error || `The lab answered ${response.status}.`);
-  return data;
-}
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+import { request as send } from "./api.js";
+import { element } from "./dom.js";
 
 /** The answer's words as nodes: `code` in backticks, *emphasis* in stars, all as text. */
 function words(text) {

@@ -23,6 +23,14 @@ export function h(tag, attrs, ...children) {
 }
 
 /** An SVG element: s("circle", {cx: 1, cy: 2, r: 3}). */
+/** An element with a class and a text (both optional): `element("p", "note", "Hi")`. */
+export function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
 export function s(tag, attrs, ...children) {
   return fill(document.createElementNS(SVG_NS, tag), attrs, children);
 }

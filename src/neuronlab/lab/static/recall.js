@@ -4,28 +4,8 @@
 // decides when the question comes back. Numbers, formulas and multiple choice are graded
 // exactly by the server; the options are lettered and the verdict names letter and text.
 
-async function send(path, body) {
-  let response;
-  try {
-    response = await fetch(path, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    });
-  } catch (err) {
-    throw new Error("The lab server does not answer; is `neuronlab lab` still running?");
-  }
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.error || `The lab answered ${response.status}.`);
-  return data;
-}
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+import { request as send } from "./api.js";
+import { element } from "./dom.js";
 
 function pageLesson() {
   const article = document.querySelector("article.lesson[data-lesson]");
