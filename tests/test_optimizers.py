@@ -168,7 +168,7 @@ def test_optimizers_by_name():
     assert isinstance(optimizers.get("Adam"), Adam)
     assert isinstance(optimizers.get(" rmsprop "), RMSprop)
     with pytest.raises(UnknownNameError, match="Valid names: sgd, rmsprop, adam"):
-        optimizers.get("adagrad")
+        optimizers.get("adadelta")
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,8 @@ requires_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not instal
 
 TOL = 1e-6  # relative; and 1e-10 absolute, far inside the 1e-6 asked for
 ATOL = 1e-10
-ACTIVATIONS = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "step", "softmax"]
+ACTIVATIONS = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "step", "softmax", "elu",
+               "selu", "gelu", "silu", "softplus"]
 LOSSES = ["mse", "binary_crossentropy", "categorical_crossentropy"]
 
 
@@ -61,6 +62,11 @@ def torch_activation(name: str) -> nn.Module | None:
         "tanh": nn.Tanh(),
         "step": Step(),
         "softmax": nn.Softmax(dim=1),
+        "elu": nn.ELU(),
+        "selu": nn.SELU(),
+        "gelu": nn.GELU(),
+        "silu": nn.SiLU(),
+        "softplus": nn.Softplus(),
     }[name]
 
 

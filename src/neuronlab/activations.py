@@ -14,6 +14,7 @@ array([0., 2.])
 
 from __future__ import annotations
 
+import math
 from typing import Any, TypeVar
 
 import numpy as np
@@ -276,7 +277,7 @@ for _cls in (Linear, Step, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax):  # simplest
 def names(elementwise: bool | None = None, hidden: bool | None = None) -> tuple[str, ...]:
     """The activations' names, now; ``elementwise``/``hidden`` keep only those that are.
 
-    >>> names(hidden=True)
+    >>> names(hidden=True)[:5]
     ('linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh')
     """
     return tuple(name for name, cls in zip(TABLE.names(), TABLE.values())
@@ -296,10 +297,10 @@ def get(identifier: str | Activation | None, **kwargs: Any) -> Activation:
 
     >>> get("tanh")
     Tanh()
-    >>> get("swish")  # doctest: +ELLIPSIS
+    >>> get("mish")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    neuronlab.errors.UnknownNameError: Unknown activation 'swish'. Valid names: linear, step, ...
+    neuronlab.errors.UnknownNameError: Unknown activation 'mish'. Valid names: linear, step, ...
     """
     if identifier is None:
         return Linear(**kwargs)
@@ -315,3 +316,119 @@ def from_config(config: dict[str, Any]) -> Activation:
     """Rebuild an activation from :meth:`Activation.get_config`."""
     params = check_config(config, "activation")
     return get(params.pop("name"), **params)
+
+
+# ----------------------------------------------------------------------------------------
+# More activations of Keras 3 and PyTorch: the same formulas as torch.nn (checked against
+# it, values and gradients, in tests/test_activations_more.py).
+
+_erf = np.frompyfunc(math.erf, 1, 1)  # the error function, exact in float64, element-wise
+
+
+class ELU(Activation):
+    """Exponential linear unit: ``f(z) = z if z > 0 else alpha * (e^z - 1)``,
+    ``f'(z) = 1 if z > 0 else alpha * e^z`` (``= f(z) + alpha``)."""
+
+    name = "elu"
+    description = "like ReLU above 0, a smooth curve down to -alpha below it"
+    formula, slope = "f(z) = z if z > 0 else α·(e^z - 1)", "f'(z) = 1 or α·e^z"
+    torch = "ELU"
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        self.alpha = check_number(alpha, "ELU alpha", 0, 100)
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0)))
+
+    def derivative(self, z: np.ndarray) -> np.ndarray:
+        return np.where(z > 0, 1.0, self.alpha * np.exp(np.minimum(z, 0))).astype(z.dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"name": self.name, "alpha": self.alpha}
+
+    def torch_kwargs(self) -> dict[str, Any]:
+        return {"alpha": self.alpha}
+
+    def __repr__(self) -> str:
+        return f"ELU(alpha={self.alpha})"
+
+
+class SELU(Activation):
+    """Scaled ELU: ``f(z) = scale * (z if z > 0 else alpha * (e^z - 1))`` with the fixed
+    ``alpha = 1.6732632...`` and ``scale = 1.0507009...`` that keep activations at mean 0,
+    variance 1 (with ``lecun_normal`` weights)."""
+
+    name = "selu"
+    description = "ELU scaled so that activations keep mean 0 and variance 1"
+    formula, slope = "f(z) = λ·(z if z > 0 else α·(e^z - 1))", "f'(z) = λ or λ·α·e^z"
+    torch = "SELU"
+    alpha = 1.6732632423543772848170429916717
+    scale = 1.0507009873554804934193349852946
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        return self.scale * np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0)))
+
+    def derivative(self, z: np.ndarray) -> np.ndarray:
+        slope = np.where(z > 0, 1.0, self.alpha * np.exp(np.minimum(z, 0)))
+        return (self.scale * slope).astype(z.dtype)
+
+
+class GELU(Activation):
+    """Gaussian error linear unit: ``f(z) = z * Phi(z)``, ``Phi`` the normal distribution's
+    CDF ``0.5 * (1 + erf(z / sqrt(2)))``; ``f'(z) = Phi(z) + z * phi(z)``. The exact form,
+    as PyTorch's default and Keras 3's ``gelu(approximate=False)``."""
+
+    name = "gelu"
+    description = "z times the chance a standard normal is below z: a smooth ReLU"
+    formula, slope = "f(z) = z·Φ(z)", "f'(z) = Φ(z) + z·φ(z)"
+    torch = "GELU"
+
+    @staticmethod
+    def cdf(z: np.ndarray) -> np.ndarray:
+        erf = np.asarray(_erf(np.asarray(z) / math.sqrt(2.0)), dtype=np.result_type(z, 0.0))
+        return 0.5 * (1.0 + erf)
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        return (z * self.cdf(z)).astype(z.dtype)
+
+    def derivative(self, z: np.ndarray) -> np.ndarray:
+        pdf = np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
+        return (self.cdf(z) + z * pdf).astype(z.dtype)
+
+
+class SiLU(Activation):
+    """Sigmoid linear unit (swish): ``f(z) = z * sigmoid(z)``,
+    ``f'(z) = s + z * s * (1 - s)`` with ``s = sigmoid(z)``."""
+
+    name = "silu"
+    aliases = ("swish",)
+    description = "z times its own sigmoid (swish): a smooth ReLU that dips below 0"
+    formula, slope = "f(z) = z·σ(z)", "f'(z) = σ(z)·(1 + z·(1 - σ(z)))"
+    torch = "SiLU"
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        return z * Sigmoid().forward(z)
+
+    def derivative(self, z: np.ndarray) -> np.ndarray:
+        s = Sigmoid().forward(z)
+        return s * (1 + z * (1 - s))
+
+
+class Softplus(Activation):
+    """``f(z) = log(1 + e^z)``, a smooth ReLU; ``f'(z) = sigmoid(z)``. Computed with
+    ``logaddexp(0, z)``, which never overflows."""
+
+    name = "softplus"
+    description = "log(1 + e^z): a smooth ReLU, always positive"
+    formula, slope = "f(z) = log(1 + e^z)", "f'(z) = σ(z)"
+    torch = "Softplus"
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        return np.logaddexp(0, z).astype(z.dtype)
+
+    def derivative(self, z: np.ndarray) -> np.ndarray:
+        return Sigmoid().forward(z)
+
+
+for _more in (ELU, SELU, GELU, SiLU, Softplus):
+    register(_more)

@@ -20,7 +20,7 @@ import numpy as np
 from .activations import Sigmoid, Softmax
 from .errors import ConfigError, DataError, ShapeError
 from .tables import Table
-from .validation import check_bool, check_call, check_config
+from .validation import check_bool, check_call, check_config, check_positive
 
 LossT = TypeVar("LossT", bound="Loss")
 
@@ -304,10 +304,10 @@ def get(identifier: str | Loss, **kwargs: Any) -> Loss:
 
     >>> get("mean_squared_error")
     MeanSquaredError()
-    >>> get("hinge")  # doctest: +ELLIPSIS
+    >>> get("poisson")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    neuronlab.errors.UnknownNameError: Unknown loss 'hinge'. Valid names: mse, sse, mae, ...
+    neuronlab.errors.UnknownNameError: Unknown loss 'poisson'. Valid names: mse, sse, mae, ...
     """
     if isinstance(identifier, Loss):
         if kwargs:
@@ -321,3 +321,93 @@ def from_config(config: dict[str, Any]) -> Loss:
     """Rebuild a loss from :meth:`Loss.get_config`."""
     params = check_config(config, "loss")
     return get(params.pop("name"), **params)
+
+
+# ----------------------------------------------------------------------------------------
+# More losses of Keras 3, each checked against PyTorch (values and gradients) in
+# tests/test_losses_more.py.
+
+
+class Huber(Loss):
+    """``L = mean(0.5 e^2 if |e| <= delta else delta * (|e| - 0.5 delta))``, ``e = y_pred -
+    y_true``: squared for small misses, absolute for large ones (outliers pull less).
+    Gradient: ``e`` or ``delta * sign(e)``, divided by the number of outputs."""
+
+    name = "huber"
+    aliases = ("huber_loss",)
+    description = "squared error for small misses, absolute error for large ones"
+    formula = "L = mean(½e² if |e| ≤ δ else δ·(|e| - ½δ))"
+    torch = "HuberLoss"
+    fits = ("regression",)
+
+    def __init__(self, delta: float = 1.0, from_logits: bool = False) -> None:
+        super().__init__(from_logits)
+        self.delta = check_positive(delta, "Huber delta")
+
+    def value(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
+        e = np.abs(y_pred - y_true)
+        small = e <= self.delta
+        return float(np.mean(np.where(small, 0.5 * e * e, self.delta * (e - 0.5 * self.delta))))
+
+    def gradient(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
+        e = y_pred - y_true
+        return np.clip(e, -self.delta, self.delta) / y_pred.size
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        config["delta"] = self.delta
+        return config
+
+
+class Hinge(Loss):
+    """``L = mean(max(1 - y_true * y_pred, 0))`` for labels -1/1 (0/1 labels are read as
+    -1/1, as Keras does) and raw scores ``y_pred``: the loss of support vector machines.
+    Gradient: ``-y_true`` where the margin ``y_true * y_pred`` is below 1, else 0."""
+
+    name = "hinge"
+    description = "the margin loss of support vector machines, for labels -1/1 (or 0/1)"
+    formula = "L = mean(max(1 - y·ŷ, 0))"
+    torch = None  # clamp(1 - y * y_pred, min=0).mean()
+    fits = ("binary",)
+
+    @staticmethod
+    def signed(y_true: np.ndarray) -> np.ndarray:
+        """Labels 0/1 as -1/1; labels already -1/1 stay."""
+        return np.where(y_true == 0, -1.0, y_true).astype(y_true.dtype) \
+            if ((y_true == 0) | (y_true == 1)).all() else y_true
+
+    def value(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
+        return float(np.mean(np.maximum(1 - self.signed(y_true) * y_pred, 0)))
+
+    def gradient(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
+        y = self.signed(y_true)
+        return np.where(y * y_pred < 1, -y, 0).astype(y_pred.dtype) / y_pred.size
+
+
+class KLDivergence(Loss):
+    """Kullback-Leibler divergence of the predicted distribution from the true one:
+    ``L = mean over samples of sum_k y_k log(y_k / p_k)``, both clipped to
+    ``[eps, 1]`` as Keras does. Gradient: ``-y / p / N``."""
+
+    name = "kl_divergence"
+    aliases = ("kld", "kullback_leibler_divergence")
+    description = "how far predicted class probabilities are from the true distribution"
+    formula = "L = mean(Σ_k y_k·log(y_k / p_k))"
+    torch = "KLDivLoss"  # of log p, reduction="batchmean"
+    fits = ("multiclass",)
+
+    def value(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
+        eps = _eps(y_pred.dtype)
+        y = np.clip(y_true, eps, 1.0)
+        p = np.clip(y_pred, eps, 1.0)
+        return float(np.sum(y * np.log(y / p))) / y_pred.shape[0]
+
+    def gradient(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
+        eps = _eps(y_pred.dtype)
+        inside = (y_pred >= eps) & (y_pred <= 1.0)
+        y = np.clip(y_true, eps, 1.0)
+        return np.where(inside, -y / np.clip(y_pred, eps, 1.0), 0.0) / y_pred.shape[0]
+
+
+for _more in (Huber, Hinge, KLDivergence):
+    register(_more)

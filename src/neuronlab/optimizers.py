@@ -265,3 +265,129 @@ def from_config(config: dict[str, Any]) -> Optimizer:
     """Rebuild an optimizer from :meth:`Optimizer.get_config`."""
     config = check_config(config, "optimizer")
     return get(config.pop("name"), **config)
+
+
+# ----------------------------------------------------------------------------------------
+# More optimizers of Keras 3. Each takes Keras's argument names and defaults and applies
+# torch.optim's update rule (the two differ only in where epsilon sits); one step and
+# many steps match torch.optim in tests/test_optimizers_more.py.
+
+
+class Adagrad(Optimizer):
+    """Adagrad: divide each step by the root of the sum of all past squared gradients.
+
+    ``s = s + g^2``; ``w = w - learning_rate * g / (sqrt(s) + epsilon)``, with ``s``
+    starting at ``initial_accumulator_value``. Steps shrink as gradients add up.
+    """
+
+    name = "adagrad"
+    description = "divides each step by the root of all past squared gradients added up"
+    torch = "Adagrad"
+
+    def __init__(self, learning_rate: float = 0.001, initial_accumulator_value: float = 0.1,
+                 epsilon: float = 1e-7) -> None:
+        super().__init__(learning_rate)
+        self.initial_accumulator_value = check_positive(
+            initial_accumulator_value, "Adagrad initial_accumulator_value", allow_zero=True)
+        self.epsilon = check_positive(epsilon, "epsilon")
+
+    def _new_state(self, value: np.ndarray) -> dict[str, np.ndarray]:
+        return {"sum": np.full_like(value, self.initial_accumulator_value)}
+
+    def _update(self, value: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        s = state["sum"]
+        s += grad * grad
+        value -= self.learning_rate * grad / (np.sqrt(s) + self.epsilon)
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        config.update(initial_accumulator_value=self.initial_accumulator_value,
+                      epsilon=self.epsilon)
+        return config
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay: first ``w = w - learning_rate * weight_decay * w``,
+    then Adam's step (the decay does not pass through the running averages)."""
+
+    name = "adamw"
+    description = "Adam, plus shrinking every weight a little each step (weight decay)"
+    torch = "AdamW"
+
+    def __init__(self, learning_rate: float = 0.001, weight_decay: float = 0.004,
+                 beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7) -> None:
+        super().__init__(learning_rate, beta_1, beta_2, epsilon)
+        self.weight_decay = check_positive(weight_decay, "AdamW weight_decay", allow_zero=True)
+
+    def _update(self, value: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        value *= 1 - self.learning_rate * self.weight_decay
+        super()._update(value, grad, state)
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        config["weight_decay"] = self.weight_decay
+        return config
+
+
+class Nadam(Adam):
+    """Adam with Nesterov momentum: the step looks ahead along the momentum.
+
+    With the momentum schedule ``mu_t = beta_1 * (1 - 0.5 * 0.96^(0.004 t))`` and
+    ``P_t = mu_1 * ... * mu_t``::
+
+        m = beta_1 m + (1 - beta_1) g;   v = beta_2 v + (1 - beta_2) g^2
+        d = sqrt(v / (1 - beta_2^t)) + epsilon
+        w = w - learning_rate * ((1 - mu_t) / (1 - P_t) * g + mu_{t+1} / (1 - P_t mu_{t+1}) * m) / d
+    """
+
+    name = "nadam"
+    description = "Adam with Nesterov momentum: each step looks ahead along the momentum"
+    torch = "NAdam"
+
+    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-7) -> None:
+        super().__init__(learning_rate, beta_1, beta_2, epsilon)
+        self._schedule = (0, 1.0)  # (t, mu_1 * ... * mu_t)
+
+    def mu(self, t: int) -> float:
+        return self.beta_1 * (1 - 0.5 * 0.96 ** (0.004 * t))
+
+    def _update(self, value: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        t = self.iterations
+        while self._schedule[0] < t:  # advance the product once per step, not per weight
+            k, product = self._schedule
+            self._schedule = (k + 1, product * self.mu(k + 1))
+        product = self._schedule[1]
+        mu, mu_next = self.mu(t), self.mu(t + 1)
+        m, v = state["m"], state["v"]
+        m *= self.beta_1
+        m += (1 - self.beta_1) * grad
+        v *= self.beta_2
+        v += (1 - self.beta_2) * grad * grad
+        denom = np.sqrt(v / (1 - self.beta_2**t)) + self.epsilon
+        value -= self.learning_rate * (1 - mu) / (1 - product) * grad / denom
+        value -= self.learning_rate * mu_next / (1 - product * mu_next) * m / denom
+
+
+class Adamax(Adam):
+    """Adam with the infinity norm: ``u = max(beta_2 * u, |g| + epsilon)`` replaces the
+    root-mean-square; ``w = w - learning_rate / (1 - beta_1^t) * m / u``."""
+
+    name = "adamax"
+    description = "Adam dividing by the largest recent gradient instead of their RMS"
+    torch = "Adamax"
+
+    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-7) -> None:
+        super().__init__(learning_rate, beta_1, beta_2, epsilon)
+
+    def _update(self, value: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        m, u, t = state["m"], state["v"], self.iterations
+        m *= self.beta_1
+        m += (1 - self.beta_1) * grad
+        np.maximum(self.beta_2 * u, np.abs(grad) + self.epsilon, out=u)
+        value -= self.learning_rate / (1 - self.beta_1**t) * m / u
+
+
+for _more in (Adagrad, AdamW, Nadam, Adamax):
+    register(_more)
