@@ -67,8 +67,8 @@ def test_mismatched_x_and_y_lengths():
 
 @pytest.mark.parametrize(
     ("factory", "name", "kind"),
-    [(activations.get, "swish", "activation"), (losses.get, "hinge", "loss"),
-     (optimizers.get, "adagrad", "optimizer")],
+    [(activations.get, "mish", "activation"), (losses.get, "poisson", "loss"),
+     (optimizers.get, "adadelta", "optimizer")],
 )
 def test_unknown_names_list_the_valid_ones(factory, name, kind):
     with pytest.raises(UnknownNameError, match=rf"Unknown {kind} '{name}'. Valid names: "):

@@ -79,7 +79,8 @@ def snake_case(name: str) -> str:
 _TO_KERAS = {"linear": "linear", "relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh",
              "softmax": "softmax", "elu": "elu", "selu": "selu", "gelu": "gelu",
              "silu": "silu", "softplus": "softplus"}
-_FROM_KERAS: dict[str | None, str] = {**{v: k for k, v in _TO_KERAS.items()}, "swish": "silu", None: "linear"}
+_FROM_KERAS: dict[str | None, str] = {**{v: k for k, v in _TO_KERAS.items()}, "swish": "silu",
+                                      None: "linear"}
 
 
 def _dtype_policy(dtype: np.dtype) -> dict[str, Any]:
@@ -485,13 +486,23 @@ def load_keras(path: str | os.PathLike[str]) -> Sequential:
         except (ValueError, UnicodeDecodeError) as exc:
             raise _fail(where, f"config.json is not valid JSON ({exc}).") from None
         weights = _read_weights(archive.read("model.weights.h5"), where)
+    model, keyed, functional = _model_from_config(config, where)
+    assign_weights(model, keyed, functional, weights, where)
+    compile_config = config.get("compile_config")
+    if isinstance(compile_config, dict):
+        _compile(model, compile_config)
+    return model
+
+
+def _model_from_config(config: Any, where: str) -> tuple[Sequential, list[tuple[Layer, dict[
+        str, Any]]], bool]:
+    """The model a Keras config describes (weights not set), its layers with their
+    entries, and whether it is Functional."""
     if not isinstance(config, dict):
         raise _fail(where, "config.json does not describe a model.")
     entries = _chain(config, where)
     input_shape = _input_shape(config, entries, where)
-    dtype_name = "float32"
-    model = Sequential(name=str((config.get("config") or {}).get("name") or "sequential"),
-                       dtype=dtype_name)
+    model = Sequential(name=str((config.get("config") or {}).get("name") or "sequential"))
     first = True
     keyed: list[tuple[Layer, dict[str, Any]]] = []
     for entry in entries:
@@ -504,12 +515,31 @@ def load_keras(path: str | os.PathLike[str]) -> Sequential:
     if not model.layers:
         raise _fail(where, "the model has no layers.")
     model.build(input_shape)
+    return model, keyed, config.get("class_name") != "Sequential"
+
+
+def model_from_json(text: str) -> Sequential:
+    """The model (architecture only, new weights) of a Keras JSON config, as
+    ``keras.models.model_from_json`` (and as :meth:`to_json` writes)."""
+    try:
+        config = json.loads(text)
+    except (TypeError, ValueError) as exc:
+        raise KerasFileError(f"model_from_json takes the JSON text of a Keras model config "
+                             f"(model.to_json()), which this is not: {exc}.") from None
+    return _model_from_config(config, "model_from_json")[0]
+
+
+def to_json(model: Sequential) -> str:
+    """The Keras JSON config of ``model`` (its architecture, no weights)."""
+    return json.dumps(_model_config(model)[0])
+
+
+def assign_weights(model: Sequential, keyed: list[tuple[Layer, dict[str, Any]]],
+                   functional: bool, weights: dict[str, list[np.ndarray]], where: str) -> None:
+    """Put the arrays of a Keras weights file into the layers they belong to."""
     counts: dict[str, int] = {}
-    functional = config.get("class_name") != "Sequential"
     if functional:  # a Functional model's InputLayer takes the first "input_layer" key
-        for entry in entries:
-            if entry.get("class_name") == "InputLayer":
-                counts["input_layer"] = counts.get("input_layer", -1) + 1
+        counts["input_layer"] = 0
     for layer, entry in keyed:
         base = snake_case(str(entry.get("class_name")))
         counts[base] = counts.get(base, -1) + 1
@@ -520,13 +550,54 @@ def load_keras(path: str | os.PathLike[str]) -> Sequential:
         name = (entry.get("config") or {}).get("name")
         arrays = weights.get("name:" + str(name)) or weights.get("key:" + key)
         if arrays is None or len(arrays) != len(names):
-            raise _fail(where, f"model.weights.h5 has no weights for layer {name!r} (looked "
+            raise _fail(where, f"the weights file has no weights for layer {name!r} (looked "
                                f"for layers/{key}/vars with {len(names)} arrays).")
         _assign(layer, names, arrays, where)
-    compile_config = config.get("compile_config")
-    if isinstance(compile_config, dict):
-        _compile(model, compile_config)
-    return model
+
+
+def save_weights(model: Sequential, path: str | os.PathLike[str]) -> Path:
+    """Write the weights alone as Keras 3's ``.weights.h5`` file (``model.save_weights``)."""
+    target = Path(os.fspath(path))
+    if not target.name.endswith(".weights.h5"):
+        raise KerasFileError(f"save_weights writes Keras 3's weights file, whose name must end "
+                             f"in .weights.h5, got {target.name!r} (e.g. 'model.weights.h5').")
+    model.require_built("save_weights")
+    _, weights = _model_config(model)
+    data = _weights_h5(model.name, weights)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    return target
+
+
+def load_weights(model: Sequential, path: str | os.PathLike[str]) -> None:
+    """Read a ``.weights.h5`` file (Keras 3's, or :func:`save_weights`') into ``model``,
+    whose layers must be the same as those of the model that wrote it."""
+    source = Path(os.fspath(path))
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise KerasFileError(f"load_weights cannot read {source}: {exc}.") from None
+    model.require_built("load_weights")
+    config, _ = _model_config(model)
+    keyed = [(layer, entry) for layer, entry in
+             zip(model.layers, _entries_per_layer(model, config))]
+    assign_weights(model, keyed, False, _read_weights(data, str(source)), str(source))
+
+
+def _entries_per_layer(model: Sequential, config: dict[str, Any]) -> list[dict[str, Any]]:
+    """The config entry written for each of the model's layers (the extra LeakyReLU or
+    ELU layers written after a layer whose activation Keras keeps apart are skipped)."""
+    entries = [e for e in config["config"]["layers"] if e["class_name"] != "InputLayer"]
+    out, i = [], 0
+    for layer in model.layers:
+        out.append(entries[i])
+        i += 1
+        if i < len(entries) and entries[i]["class_name"] in ("LeakyReLU", "ELU") and \
+                layer.activation is not None and layer.activation.name in ("leaky_relu", "elu") \
+                and type(layer).__name__ != "Activation":
+            i += 1
+    return out
 
 
 def _assign(layer: Layer, names: tuple[str, ...], arrays: list[np.ndarray], where: str) -> None:

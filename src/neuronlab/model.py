@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import warnings
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ import numpy as np
 from . import losses, optimizers
 from . import metrics as metric_table
 from .errors import ConfigError, DataError, NotFittedError, ShapeError, UntrainedModelWarning
+from .keras_model import KerasModelMethods, check_arguments
 from .layers import Layer, Parameters, Shape, as_shape
 from .layers import from_config as layer_from_config
 from .training import data, fast, progress, trainer
@@ -34,7 +36,8 @@ from .training.callbacks import Callback, History
 from .validation import all_finite, check_bool, check_int, check_seed
 
 
-class Sequential:
+@check_arguments
+class Sequential(KerasModelMethods):
     """A stack of layers, each feeding the next: ``(N, n_inputs) -> (N, outputs)``.
 
     ``seed`` fixes the initial weights (and, unless ``fit`` gets its own seed, the
@@ -71,6 +74,7 @@ class Sequential:
         self.last_output: np.ndarray | None = None  # predictions of the latest train_step
         self._ready = False  # compiled, fitted, or given weights: predictions mean something
         self._warned_untrained = False
+        self._input: Shape | None = None  # the shape given by Input(shape=...), if any
         if layers is not None and not isinstance(layers, (list, tuple)):
             raise ConfigError(
                 f"Sequential takes a list of layers, e.g. Sequential([Dense(4, input_shape=(2,)), "
@@ -82,6 +86,13 @@ class Sequential:
     # ----------------------------------------------------------------- structure
     def add(self, layer: Layer) -> None:
         """Append a layer (``Dense``, ``Dropout``, ``Flatten``, ``Conv2D``, ``MaxPool2D``...)."""
+        from .layers.activation import Input
+
+        if isinstance(layer, Input):  # keras.Input(shape=...): the next layer's input shape
+            if self.layers or layer.layers:
+                raise ConfigError("Input(shape=...) goes first in a Sequential model, once.")
+            self._input = layer.shape
+            return
         if not isinstance(layer, Layer):
             raise ConfigError(
                 f"Sequential takes layers such as Dense(4), got {layer!r} "
@@ -89,7 +100,13 @@ class Sequential:
             )
         if not layer.built:
             layer.dtype = self.dtype  # weights given with set_weights take the model's dtype
+        if not self.layers and getattr(self, "_input", None) is not None \
+                and layer.input_shape is None:
+            layer.input_shape = self._input
         self.layers.append(layer)
+        # the layer asks the model to make the weights when it is asked for them (its
+        # get_weights, count_params), as Keras, whose layers exist as soon as the shape is known
+        layer.owner = weakref.ref(self)
 
     @property
     def built(self) -> bool:
@@ -99,7 +116,7 @@ class Sequential:
     def input_shape(self) -> Shape | None:
         """The shape of one input sample, e.g. ``(2,)`` or ``(8, 8, 1)`` (None if unknown)."""
         if not self.layers:
-            return None
+            return self._input
         first = self.layers[0]
         return first.built_shape or first.input_shape
 
@@ -130,6 +147,8 @@ class Sequential:
         features; default: the first layer's ``input_shape``)."""
         if not self.layers:
             raise ConfigError("This model has no layers; add one, e.g. Sequential([Dense(1)]).")
+        if isinstance(input_shape, (tuple, list)) and input_shape and input_shape[0] is None:
+            input_shape = tuple(input_shape)[1:]  # Keras's (None, 16): the batch, then one sample
         shape = as_shape(input_shape, "input_shape") if input_shape is not None \
             else self.input_shape
         if shape is None:
@@ -150,9 +169,11 @@ class Sequential:
             shape = layer.compute_output_shape(shape)
 
     def parameters(self) -> Parameters:
-        """Every ``(value, gradient)`` pair, first layer first."""
+        """Every trainable ``(value, gradient)`` pair, first layer first (a layer with
+        ``trainable = False`` is left out, so no optimizer moves it)."""
         self.require_built("parameters")
-        return [pair for layer in self.layers for pair in layer.parameters()]
+        return [pair for layer in self.layers if layer.trainable
+                for pair in layer.parameters()]
 
     def _build_if_size_known(self) -> None:
         """Make the weights as soon as the number of inputs is known, as Keras does."""
@@ -333,6 +354,7 @@ class Sequential:
         validation_split: float = 0.0,
         validation_data: tuple[Any, Any] | None = None,
         callbacks: Sequence[Callback] | None = None,
+        initial_epoch: int = 0,
     ) -> History:
         """Train for ``epochs`` passes over the data; return the :class:`History`.
 
@@ -340,6 +362,8 @@ class Sequential:
         gradient descent. ``verbose``: 0 silent, 1 a progress bar, 2 one line per
         epoch. ``validation_split`` holds out the last fraction of the samples
         (before shuffling); ``validation_data=(X_val, y_val)`` gives them directly.
+        ``initial_epoch`` continues a run, as Keras: epochs ``initial_epoch`` to
+        ``epochs - 1`` run, and ``history.epoch`` counts from ``initial_epoch``.
         If the loss turns NaN or infinite, training stops with
         :class:`~neuronlab.errors.TrainingDivergedError` (so do weights that become
         infinite or NaN); the history so far stays in ``model.history`` and the model
@@ -348,10 +372,12 @@ class Sequential:
         """
         return trainer.fit(self, X, y, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
                            verbose=verbose, seed=seed, validation_split=validation_split,
-                           validation_data=validation_data, callbacks=callbacks)
+                           validation_data=validation_data, callbacks=callbacks,
+                           initial_epoch=initial_epoch)
 
     # ----------------------------------------------------------------- predict / evaluate
-    def predict(self, X: Any, batch_size: int | None = None) -> np.ndarray:
+    def predict(self, X: Any, batch_size: int | None = None, verbose: int | str = "auto",
+                callbacks: Any = None) -> np.ndarray:
         """Outputs for every row of ``X``: ``(N, n_inputs) -> (N, outputs)``.
 
         As in Keras, a model that was never compiled, fitted or given weights (with
@@ -359,6 +385,10 @@ class Sequential:
         random starting weights; it says so once with an :class:`UntrainedModelWarning`.
         Outputs that overflow to infinity or NaN raise :class:`DataError`.
         """
+        if verbose != "auto":
+            progress.check_verbose(verbose)  # accepted as in Keras; predict prints nothing
+        if callbacks is not None:
+            raise ConfigError("predict takes no callbacks in neuronlab (it runs in one go).")
         X = data.prepare_inputs(self, X)
         size = check_int(batch_size, "batch_size") if batch_size is not None else 4096
         self._warn_if_untrained()
@@ -389,8 +419,13 @@ class Sequential:
             UntrainedModelWarning, stacklevel=3,
         )
 
-    def __call__(self, X: Any) -> np.ndarray:
-        return self.predict(X)
+    def __call__(self, X: Any, training: bool = False) -> np.ndarray:
+        """``model(X)``: the outputs for ``X``, as Keras; ``training=True`` runs the layers
+        as in training (Dropout drops)."""
+        if not check_bool(training, "training"):
+            return self.predict(X)
+        X = data.prepare_inputs(self, X)
+        return self.forward(X, training=True)
 
     def compute_metrics(self, X: np.ndarray, Y: np.ndarray) -> dict[str, float]:
         """``{"loss": ..., metric: ...}`` on prepared arrays ``X, Y`` (no checks)."""

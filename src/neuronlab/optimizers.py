@@ -44,7 +44,14 @@ class Optimizer:
             check_call(cls.__name__, cls.__init__, args, kwargs)  # e.g. lr= gets a clear error
         return super().__new__(cls)
 
-    def __init__(self, learning_rate: float = 0.01) -> None:
+    def __init__(self, learning_rate: float | Any = 0.01) -> None:
+        from .schedules import LearningRateSchedule
+
+        # a schedule (keras.optimizers.schedules) gives the rate of each update by its step
+        self.schedule = learning_rate if isinstance(learning_rate, LearningRateSchedule) \
+            else None
+        if self.schedule is not None:
+            learning_rate = self.schedule(0)
         self.learning_rate = check_positive(learning_rate, "learning_rate")
         self.iterations = 0
         self.state: list[dict[str, np.ndarray]] = []
@@ -79,6 +86,8 @@ class Optimizer:
         """
         if len(self.state) != len(parameters):
             self.state = [self._new_state(value) for value, _ in parameters]
+        if self.schedule is not None:
+            self.learning_rate = float(self.schedule(self.iterations))
         self.iterations += 1
         if flat is not None and self.elementwise:
             self._update(flat[0], flat[1], {})
@@ -93,6 +102,10 @@ class Optimizer:
         raise NotImplementedError
 
     def get_config(self) -> dict[str, Any]:
+        if self.schedule is not None:
+            rate: Any = {"class_name": type(self.schedule).__name__,
+                         "config": self.schedule.get_config()}
+            return {"name": self.name, "learning_rate": rate}
         return {"name": self.name, "learning_rate": self.learning_rate}
 
     def __repr__(self) -> str:
@@ -264,6 +277,10 @@ def get(identifier: str | Optimizer, **kwargs: Any) -> Optimizer:
 def from_config(config: dict[str, Any]) -> Optimizer:
     """Rebuild an optimizer from :meth:`Optimizer.get_config`."""
     config = check_config(config, "optimizer")
+    if isinstance(config.get("learning_rate"), dict):
+        from .schedules import from_config as schedule_from_config
+
+        config["learning_rate"] = schedule_from_config(config["learning_rate"])
     return get(config.pop("name"), **config)
 
 

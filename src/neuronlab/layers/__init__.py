@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import activations
 from ..errors import ConfigError
+from .activation import Activation, Input, InputLayer, Softmax
 from .conv import Conv2D, MaxPool2D
 from .core import (
     MAX_WEIGHTS,
@@ -27,14 +28,19 @@ from .core import (
 __all__ = [
     "LAYERS",
     "MAX_WEIGHTS",
+    "Activation",
     "Conv2D",
     "Dense",
     "Dropout",
     "Flatten",
+    "Input",
+    "InputLayer",
     "Layer",
     "MaxPool2D",
+    "MaxPooling2D",
     "Parameters",
     "Shape",
+    "Softmax",
     "WeightSpec",
     "as_shape",
     "from_config",
@@ -42,7 +48,9 @@ __all__ = [
 ]
 
 LAYERS: dict[str, type[Layer]] = {"Dense": Dense, "Dropout": Dropout, "Flatten": Flatten,
-                                  "Conv2D": Conv2D, "MaxPool2D": MaxPool2D}
+                                  "Conv2D": Conv2D, "MaxPool2D": MaxPool2D,
+                                  "Activation": Activation, "Softmax": Softmax}
+MaxPooling2D = MaxPool2D  # Keras's name
 
 
 def from_config(config: dict[str, Any]) -> Layer:

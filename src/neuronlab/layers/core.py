@@ -82,6 +82,8 @@ class Layer:
     weights_given = False  # True once set_weights gave it weights
     activation: activations.Activation | None = None  # applied last, if the layer has one
     fully_connected = False  # True for a layer of neurons each seeing every input (Dense)
+    trainable = True  # False freezes the layer: fit leaves its weights as they are
+    owner: Any = None  # a weak reference to the model holding this layer, set by the model
 
     def __new__(cls: type[L], *args: Any, **kwargs: Any) -> L:
         if args or kwargs:  # (copy and pickle call __new__ with none)
@@ -93,6 +95,20 @@ class Layer:
             raise ConfigError(f"A layer's name must be a string, got {repr(name)[:60]}.")
         self.name = name
         self.built = False
+
+    def __call__(self, x: Any, training: bool = False) -> Any:
+        """``layer(x)``, as in Keras: on an ``Input`` (or what layers called on one give)
+        it adds this layer to the chain (the Functional API, see ``Model``); on an array
+        it computes the layer's output, building its weights first if needed."""
+        from .activation import Input
+
+        if isinstance(x, Input):
+            return x.then(self)
+        array = np.asarray(x, dtype=self.dtype or np.float64) if not isinstance(x, np.ndarray) \
+            or x.dtype.kind != "f" else x
+        if not self.built and self.weight_names():
+            self.build(array.shape[1:], None, array.dtype)
+        return self.forward(array, training)
 
     # ------------------------------------------------------------------ shapes
     def compute_output_shape(self, input_shape: Shape) -> Shape:
@@ -177,7 +193,16 @@ class Layer:
         """This layer's regularization term added to the loss (0 without L2)."""
         return 0.0
 
+    def ensure_built(self) -> None:
+        """Ask the model holding this layer to make the weights if the input shape is known
+        (so a layer of ``Sequential([Dense(4, input_shape=(3,)), ...])`` has its weights
+        as soon as it is asked for them, as in Keras)."""
+        model = self.owner() if self.owner is not None else None
+        if not self.built and model is not None:
+            model._build_if_size_known()
+
     def get_weights(self) -> list[np.ndarray]:
+        self.ensure_built()
         return [value.copy() for value, _ in self.parameters()]
 
     def set_weights(self, weights: list[Any]) -> None:
@@ -213,6 +238,7 @@ class Layer:
         self.weights_given = True
 
     def count_params(self) -> int:
+        self.ensure_built()
         return sum(value.size for value, _ in self.parameters())
 
     def get_config(self) -> dict[str, Any]:

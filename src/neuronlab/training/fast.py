@@ -94,6 +94,8 @@ def supports(model: Sequential) -> bool:
     """True when every layer takes flat samples ``(N, features)``: the models this module
     was written for. Models on images (``Conv2D``, ``MaxPool2D``, ``Flatten``) run each
     layer's own ``forward``/``backward`` through :func:`~neuronlab.training.trainer.train_step`."""
+    if not all(layer.trainable for layer in model.layers):
+        return False  # a frozen layer: the plain step, whose optimizer skips its weights
     shape = model.input_shape
     return (shape is None or len(shape) == 1) and all(
         layer.built_shape is None or len(layer.built_shape) == 1 for layer in model.layers)

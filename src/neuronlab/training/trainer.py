@@ -134,11 +134,17 @@ def fit(
     validation_split: float = 0.0,
     validation_data: tuple[Any, Any] | None = None,
     callbacks: Sequence[Callback] | None = None,
+    initial_epoch: int = 0,
 ) -> History:
     """Train ``model`` for ``epochs`` passes over ``X, y``; see :meth:`Sequential.fit`."""
     model.require_compiled("fit")
     assert model.optimizer is not None
     epochs = check_int(epochs, "epochs")
+    initial_epoch = check_int(initial_epoch, "initial_epoch", minimum=0)
+    if initial_epoch >= epochs:
+        raise ConfigError(f"fit(initial_epoch={initial_epoch}, epochs={epochs}): as in Keras, "
+                          "epochs is the number of the last epoch, so it must be larger than "
+                          "initial_epoch (nothing would run).")
     seed = check_seed(seed)
     verbose = progress.check_verbose(verbose)
     shuffle = check_bool(shuffle, "shuffle")
@@ -158,7 +164,7 @@ def fit(
     model.history = history = History()
     history.params = {"epochs": epochs, "batch_size": batch, "samples": n}
     shuffled = shuffle and n > batch
-    if model.fast:
+    if model.fast and all(layer.trainable for layer in model.layers):  # (frozen: plain step)
         step: Any = fast.Step(model)
         batches: Any = fast.Batches(X, Y, batch, shuffled)
     else:
@@ -175,14 +181,17 @@ def fit(
             cb.set_model(model)
         for cb in every:
             cb.on_train_begin({})
-        for epoch in range(epochs):
-            if epoch % SAVE_EVERY == 0:  # the last finite weights, put back if training diverges
+        for epoch in range(initial_epoch, epochs):
+            # the last finite weights, put back if training diverges
+            if epoch == initial_epoch or epoch % SAVE_EVERY == 0:
                 start = [value.copy() for value, _ in model.parameters()]
             for cb in every:
                 cb.on_epoch_begin(epoch, {})
             order = rng.permutation(n) if shuffled else None
             loss_total, metric_totals = 0.0, [0.0] * len(metric_fns)
             for b, (xb, yb) in enumerate(batches(order=order)):
+                for cb in callbacks:
+                    cb.on_train_batch_begin(b, {})
                 try:
                     loss, y_pred = step(xb, yb)  # forward, loss, backward, update
                 except TrainingDivergedError as exc:
@@ -194,9 +203,8 @@ def fit(
                 loss_total += loss * len(xb)
                 for j, (_, fn) in enumerate(metric_fns):
                     metric_totals[j] += fn(y_pred, yb) * len(xb)
-                if callbacks:
-                    for cb in callbacks:
-                        cb.on_batch_end(b, {"loss": loss})
+                for cb in callbacks:
+                    cb.on_train_batch_end(b, {"loss": loss})
             logs = {"loss": loss_total / n}
             for (name, _), total in zip(metric_fns, metric_totals):
                 logs[name] = total / n
