@@ -186,9 +186,9 @@ def test_wrong_weight_shapes():
 
 
 def test_loss_called_with_mismatched_shapes():
-    with pytest.raises(ShapeError, match=r"predictions have shape \(2, 1\) but targets have "
-                                         r"shape \(3, 1\)"):
-        losses.get("mse")(np.ones((2, 1)), np.ones((3, 1)))
+    with pytest.raises(ShapeError, match=r"targets y_true have shape \(3, 1\) but the "
+                                         r"predictions y_pred have shape \(2, 1\)"):
+        losses.get("mse")(np.ones((3, 1)), np.ones((2, 1)))
 
 
 def test_huge_but_finite_data_is_accepted_and_nan_among_it_is_found():

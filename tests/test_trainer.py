@@ -343,11 +343,11 @@ def test_logits_given_to_a_probability_loss_directly():
     logits = np.array([[2.0, -1.0, 0.5], [0.3, 3.0, -2.0]])
     Y = np.eye(3)[[0, 1]]
     with pytest.raises(DataError, match=r"expected probabilities.*look like logits"):
-        losses.get("categorical_crossentropy")(logits, Y)
+        losses.get("categorical_crossentropy")(Y, logits)
     with pytest.raises(DataError, match=r"expected probabilities.*look like logits"):
-        losses.get("binary_crossentropy")(np.array([[2.5], [-1.0]]), np.array([[1.0], [0.0]]))
+        losses.get("binary_crossentropy")(np.array([[1.0], [0.0]]), np.array([[2.5], [-1.0]]))
     # the same numbers are fine once the loss is told they are logits
-    assert np.isfinite(CategoricalCrossentropy(from_logits=True)(logits, Y))
+    assert np.isfinite(CategoricalCrossentropy(from_logits=True)(Y, logits))
 
 
 def test_cross_entropy_targets_outside_0_1_are_clear_errors():

@@ -242,7 +242,7 @@ def test_one_neuron_cannot_fit_a_cubic_but_a_small_network_can():
 def test_mse_is_mean_of_squared_errors():
     from neuronlab import losses
 
-    assert losses.get("mse")([[1.0], [3.0]], [[0.0], [1.0]]) == pytest.approx(2.5)
+    assert losses.get("mse")([[0.0], [1.0]], [[1.0], [3.0]]) == pytest.approx(2.5)
 
 
 def test_gradient_descent_update_rule():

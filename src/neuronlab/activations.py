@@ -309,6 +309,8 @@ def get(identifier: str | Activation | None, **kwargs: Any) -> Activation:
             raise ConfigError(f"get() builds an activation from a name; {identifier!r} is "
                               f"already built, so it takes no settings ({', '.join(kwargs)}).")
         return identifier
+    if callable(identifier) and not isinstance(identifier, (str, type)):
+        return _from_function(identifier, kwargs)  # Keras's activations.relu and the like
     return TABLE[identifier](**kwargs)
 
 
@@ -432,3 +434,91 @@ class Softplus(Activation):
 
 for _more in (ELU, SELU, GELU, SiLU, Softplus):
     register(_more)
+
+
+# ----------------------------------------------------------------------------------------
+# Keras's activation functions, ``keras.activations.relu(x)`` and so on: each takes an
+# array and returns f(x). Given as a layer's activation (``Dense(4, activation=relu)``)
+# each stands for the activation of the same name, with Keras's settings.
+
+
+def _array(x: Any) -> np.ndarray:
+    """``x`` as a float array (float32 stays float32, integers become float64)."""
+    array = np.asarray(x)
+    return array.astype(np.result_type(array.dtype, np.float32), copy=False)
+
+
+def _function(name: str, **settings: Any) -> Any:
+    def mark(fn: Any) -> Any:
+        fn.activation_name, fn.activation_settings = name, settings
+        return fn
+    return mark
+
+
+@_function("relu")
+def relu(x: Any, negative_slope: float = 0.0, max_value: float | None = None,
+         threshold: float = 0.0) -> np.ndarray:
+    """``x`` above ``threshold`` (capped at ``max_value``), ``negative_slope * (x -
+    threshold)`` below, as ``keras.activations.relu``."""
+    x = _array(x)
+    y = np.where(x >= threshold, x, negative_slope * (x - threshold)) + 0.0  # no -0.0
+    return np.minimum(y, max_value) if max_value is not None else y
+
+
+@_function("leaky_relu", alpha=0.2)
+def leaky_relu(x: Any, negative_slope: float = 0.2) -> np.ndarray:
+    """``x`` above 0, ``negative_slope * x`` below (Keras's default slope 0.2)."""
+    return LeakyReLU(negative_slope).forward(_array(x))
+
+
+def _simple(name: str) -> Any:
+    cls = TABLE[name]
+
+    @_function(name)
+    def fn(x: Any) -> np.ndarray:
+        return cls().forward(_array(x))
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"{cls.__doc__.splitlines()[0] if cls.__doc__ else name} (Keras's function)."
+    return fn
+
+
+linear, sigmoid, tanh, selu, silu, softplus = (
+    _simple(n) for n in ("linear", "sigmoid", "tanh", "selu", "silu", "softplus"))
+swish = silu
+
+
+@_function("softmax")
+def softmax(x: Any, axis: int = -1) -> np.ndarray:
+    """Softmax along ``axis`` (the last by default)."""
+    x = _array(x)
+    return np.moveaxis(Softmax().forward(np.moveaxis(x, axis, -1)), -1, axis)
+
+
+@_function("elu")
+def elu(x: Any, alpha: float = 1.0) -> np.ndarray:
+    """``x`` above 0, ``alpha * (e^x - 1)`` below."""
+    return ELU(alpha).forward(_array(x))
+
+
+@_function("gelu")
+def gelu(x: Any, approximate: bool = False) -> np.ndarray:
+    """``x * Phi(x)`` (``approximate=True``: Keras's tanh approximation)."""
+    x = _array(x)
+    if approximate:
+        return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))
+    return GELU().forward(x)
+
+
+def _from_function(identifier: Any, kwargs: dict[str, Any]) -> Activation:
+    """The activation a Keras function such as ``activations.relu`` stands for."""
+    name = getattr(identifier, "activation_name", None)
+    if name is None:
+        raise ConfigError(
+            f"An activation is a name such as 'relu', an Activation object or one of "
+            f"neuronlab.activations' functions (relu, sigmoid, ...), got the function "
+            f"{getattr(identifier, '__name__', repr(identifier))!r}, whose derivative "
+            "neuronlab does not know. Subclass Activation with forward and derivative, "
+            "then register it (see docs/extending.md)."
+        )
+    return TABLE[name](**{**identifier.activation_settings, **kwargs})

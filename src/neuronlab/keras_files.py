@@ -226,8 +226,11 @@ def _model_config(model: Sequential) -> tuple[dict[str, Any], list[tuple[str, li
     return config, weights
 
 
+# Optimizers whose state Keras keeps the same way (name -> Keras class, state per weight).
 _OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop", "adagrad": "Adagrad",
-               "adamw": "AdamW", "nadam": "Nadam", "adamax": "Adamax"}
+               "adamw": "AdamW"}
+_STATE = {"adam": ("m", "v"), "adamw": ("m", "v"), "rmsprop": ("square_avg",),
+          "adagrad": ("sum",)}
 _LOSSES = {"mse": "mean_squared_error", "mae": "mean_absolute_error",
            "binary_crossentropy": "binary_crossentropy",
            "categorical_crossentropy": "categorical_crossentropy", "huber": "huber",
@@ -252,7 +255,44 @@ def _compile_config(model: Sequential) -> dict[str, Any] | None:
     }
 
 
-def _weights_h5(model_name: str, weights: list[tuple[str, list[np.ndarray]]]) -> bytes:
+def _to_keras_layout(layer: Layer, name: str, array: np.ndarray) -> np.ndarray:
+    """One weight (or its optimizer state) in Keras's layout."""
+    if isinstance(layer, Dense) and name == "W":
+        return array.T
+    if isinstance(layer, Conv2D) and name == "kernel":
+        return array.transpose(1, 2, 3, 0)
+    return array
+
+
+def _optimizer_vars(model: Sequential) -> list[np.ndarray] | None:
+    """The optimizer's variables in Keras's order: iterations, learning_rate, then per
+    trainable weight its state (Adam: momentum, velocity, interleaved), or None when
+    the file gets no compile settings."""
+    optimizer = model.optimizer
+    if _compile_config(model) is None or optimizer is None:
+        return None
+    out: list[np.ndarray] = [np.array(optimizer.iterations, dtype=np.int64),
+                             np.array(optimizer.learning_rate, dtype=np.float32)]
+    keys: tuple[str, ...] = _STATE.get(optimizer.name, ())
+    if optimizer.name == "sgd" and getattr(optimizer, "momentum", 0):
+        keys = ("velocity",)
+    pairs = [(layer, name) for layer in model.layers if getattr(layer, "trainable", True)
+             for name in layer.weight_names()]
+    states = optimizer.state if len(optimizer.state) == len(pairs) else [{}] * len(pairs)
+    for (layer, name), state in zip(pairs, states):
+        value = getattr(layer, name)
+        for key in keys:
+            array = state.get(key, np.full_like(value, getattr(
+                optimizer, "initial_accumulator_value", 0.0) if key == "sum" else 0.0))
+            if key == "velocity":  # torch's v (w -= lr * v) is Keras's m = -lr * v
+                array = -optimizer.learning_rate * array
+            out.append(_to_keras_layout(layer, name, array).astype(np.float32))
+    return out
+
+
+def _weights_h5(model_name: str, weights: list[tuple[str, list[np.ndarray]]],
+                optimizer_name: str | None = None,
+                optimizer_vars: list[np.ndarray] | None = None) -> bytes:
     """model.weights.h5 as bytes: ``layers/<snake class name>[_k]/vars/<i>``."""
     h5py = _h5py()
     buffer = io.BytesIO()
@@ -270,6 +310,11 @@ def _weights_h5(model_name: str, weights: list[tuple[str, list[np.ndarray]]]) ->
             variables = group.create_group(key).create_group("vars")
             for i, array in enumerate(arrays):
                 variables.create_dataset(str(i), data=np.ascontiguousarray(array))
+        if optimizer_vars is not None:
+            variables = h5.create_group("optimizer").create_group("vars")
+            variables.attrs["name"] = optimizer_name
+            for i, array in enumerate(optimizer_vars):
+                variables.create_dataset(str(i), data=array)
         h5.create_group("vars").attrs["name"] = model_name
     return buffer.getvalue()
 
@@ -284,7 +329,8 @@ def save_keras(model: Sequential, path: str | os.PathLike[str]) -> Path:
         target = target.with_name(target.name + ".keras")
     model.require_built("save as .keras")
     config, weights = _model_config(model)
-    h5 = _weights_h5(model.name, weights)
+    h5 = _weights_h5(model.name, weights, model.optimizer.name if model.optimizer else None,
+                     _optimizer_vars(model))
     metadata = {"keras_version": KERAS_VERSION,
                 "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
                 "written_by": f"neuronlab {__version__}"}

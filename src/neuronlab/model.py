@@ -523,6 +523,7 @@ class Sequential(KerasModelMethods):
 
     def save(self, path: Any) -> Any:
         """Write this model to one ``.npz`` file, as Keras' ``model.save``; returns the path.
+        A path ending in ``.keras`` writes Keras 3's ``.keras`` file (needs h5py).
 
         The same as :func:`neuronlab.save_model`; read it back with ``neuronlab.load_model``.
         """

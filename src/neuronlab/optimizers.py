@@ -408,3 +408,6 @@ class Adamax(Adam):
 
 for _more in (Adagrad, AdamW, Nadam, Adamax):
     register(_more)
+
+
+from . import schedules  # noqa: E402, F401  (keras.optimizers.schedules.ExponentialDecay, ...)

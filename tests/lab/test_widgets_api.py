@@ -108,7 +108,7 @@ def test_mse_is_the_library_s(client):
     r = post(client, "/api/widgets/mse", {"targets": [0, 1, 1, 0], "predictions": pred})
     y = np.array([[0.0], [1.0], [1.0], [0.0]])
     p = np.array(pred).reshape(-1, 1)
-    assert r["mse"] == pytest.approx(losses.get("mse")(p, y), abs=0)
+    assert r["mse"] == pytest.approx(losses.get("mse")(y, p), abs=0)
     assert r["squared_errors"] == pytest.approx(((p - y) ** 2)[:, 0].tolist())
     assert post(client, "/api/widgets/mse", {"targets": [0, 1], "predictions": [0, 1]})["mse"] == 0
 
@@ -190,7 +190,7 @@ def _check_step(r):
     assert model.loss is not None
     y_pred = model.forward(X)
     close(r["prediction"], y_pred)
-    assert r["loss"] == pytest.approx(model.loss(y_pred, y), abs=1e-15)
+    assert r["loss"] == pytest.approx(model.loss(y, y_pred), abs=1e-15)
     model.backward(y_pred, y)  # the library's own backward on the same batch
     for k, layer in enumerate(model.layers):
         close(r["backward"][k]["grad_W"], layer.grad_W)
@@ -198,7 +198,7 @@ def _check_step(r):
         close(np.sum(r["backward"][k]["grad_z"], axis=0), layer.grad_b, rtol=0, atol=1e-12)
 
     def loss() -> float:
-        return float(model.loss(model.forward(X), y))
+        return float(model.loss(y, model.forward(X)))
 
     for k, layer in enumerate(model.layers):
         close(r["backward"][k]["grad_W"], numeric_gradient(loss, layer.W), rtol=1e-6, atol=1e-9)

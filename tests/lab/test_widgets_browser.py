@@ -190,8 +190,8 @@ def test_mse_widget(gallery):
     assert [page.locator(f"#w-mse-range{k}").input_value() for k in (1, 2)] == ["0", "1"]
     start = mse_view({"targets": [0, 1, 1, 0]})["predictions"]  # the untrained net's
     preds = [0.0, 1.0, *start[2:]]
-    expected = losses.get("mse")(np.array(preds).reshape(-1, 1),
-                                 np.array([[0.0], [1.0], [1.0], [0.0]]))
+    expected = losses.get("mse")(np.array([[0.0], [1.0], [1.0], [0.0]]),
+                                 np.array(preds).reshape(-1, 1))
     text(page, "#w-mse-mse", f"{expected:.4f}")
     text(page, "#w-mse-sq1", "0.0000")
     reset(page, "w-mse")
@@ -259,7 +259,7 @@ def test_backprop_stepper_on_xor_autoplays_and_shows_a_sample(gallery):
     page.click(f"#{w}-auto")  # autoplay walks the six stages by itself
     contains(page, f"#{w}-stage", "6 of 6 · update", timeout=30000)
     assert page.locator(f"#{w}-diagram .loss-box text").nth(1).text_content() == \
-        f"{float(model.loss(model.forward(X), y)):.4f}"
+        f"{float(model.loss(y, model.forward(X))):.4f}"
 
 
 def test_puzzle_widget(gallery):

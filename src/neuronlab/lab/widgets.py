@@ -256,7 +256,7 @@ def softmax_view(body: dict[str, Any]) -> dict[str, Any]:
 def _puzzle_loss(w: float, b: float) -> float:
     """The puzzle's loss, ``1/2 * sum((y - ŷ)^2)`` (:class:`SumSquaredError`)."""
     y_pred = np.array([[w * x + b] for x in stories.PUZZLE_X])
-    return losses.get("sse")(y_pred, np.array([[y] for y in stories.PUZZLE_Y]))
+    return losses.get("sse")(np.array([[y] for y in stories.PUZZLE_Y]), y_pred)
 
 
 def puzzle_view(body: dict[str, Any]) -> dict[str, Any]:

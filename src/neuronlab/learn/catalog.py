@@ -339,7 +339,7 @@ XOR = Exercise(
 
 # =========================================================================== lesson 7
 def _mse_ref(predictions: list[float], targets: list[float]) -> float:
-    return losses.get("mse")(np.array(predictions, float), np.array(targets, float))
+    return losses.get("mse")(np.array(targets, float), np.array(predictions, float))
 
 
 def _mse_grad_ref(predictions: list[float], targets: list[float]) -> list[float]:
