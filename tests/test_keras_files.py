@@ -9,8 +9,8 @@ import zipfile
 
 import numpy as np
 import pytest
-from keras_reference import KERAS_WARNINGS, keras_module
 
+from keras_reference import KERAS_WARNINGS, keras_module
 from neuronlab import (
     Activation,
     Conv2D,
@@ -145,14 +145,14 @@ def test_h5_groups_are_named_as_keras_names_them():
 
 def test_what_cannot_be_written_or_read_says_why(tmp_path):
     model = Sequential([Dense(2, activation="step", input_shape=(2,))], seed=0)
-    with pytest.raises(KerasFileError, match="'step'.*no layer or function"):
+    with pytest.raises(KerasFileError, match=r"'step'.*no layer or function"):
         save_keras(model, tmp_path / "m.keras")
     (tmp_path / "not.keras").write_bytes(b"not a zip")
-    with pytest.raises(KerasFileError, match="not a readable .keras file"):
+    with pytest.raises(KerasFileError, match=r"not a readable \.keras file"):
         load_model(tmp_path / "not.keras")
     with zipfile.ZipFile(tmp_path / "empty.keras", "w") as archive:
         archive.writestr("config.json", "{}")
-    with pytest.raises(KerasFileError, match="no model.weights.h5"):
+    with pytest.raises(KerasFileError, match=r"no model\.weights\.h5"):
         load_model(tmp_path / "empty.keras")
 
 

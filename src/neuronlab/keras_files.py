@@ -274,7 +274,7 @@ def _optimizer_vars(model: Sequential) -> list[np.ndarray] | None:
     out: list[np.ndarray] = [np.array(optimizer.iterations, dtype=np.int64),
                              np.array(optimizer.learning_rate, dtype=np.float32)]
     keys: tuple[str, ...] = _STATE.get(optimizer.name, ())
-    if optimizer.name == "sgd" and getattr(optimizer, "momentum", 0):
+    if optimizer.name == "sgd" and float(getattr(optimizer, "momentum", 0.0)):
         keys = ("velocity",)
     pairs = [(layer, name) for layer in model.layers if getattr(layer, "trainable", True)
              for name in layer.weight_names()]
