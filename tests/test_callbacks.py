@@ -90,7 +90,7 @@ def test_lambda_callback_runs_plain_functions():
 
 class WeightLog(Callback):
     def on_epoch_end(self, epoch, logs=None):
-        self.__dict__.setdefault("weights", []).append(self.model.get_weights())
+        self.__dict__.setdefault("weights", []).append(self.model.get_neuron_weights())
 
 
 def overfitting_setup():
@@ -122,7 +122,7 @@ def test_early_stopping_stops_after_patience_and_restores_the_best_weights(resto
     assert len(val_loss) == best + 4
     assert min(val_loss[best + 1:]) > val_loss[best]
     expected = log.weights[best] if restore else log.weights[-1]
-    for mine, theirs in zip(model.get_weights(), expected):
+    for mine, theirs in zip(model.get_neuron_weights(), expected):
         np.testing.assert_array_equal(mine, theirs)
     if restore:
         restored = model.evaluate(*validation, return_dict=True)
@@ -139,7 +139,7 @@ def test_early_stopping_on_accuracy_maximises_and_min_delta_counts():
               callbacks=[log, stopper])
     # nothing can improve by 10: the first epoch stays best, training stops at epoch 1
     assert stopper.mode == "max" and stopper.best_epoch == 0 and stopper.stopped_epoch == 1
-    for mine, theirs in zip(model.get_weights(), log.weights[0]):
+    for mine, theirs in zip(model.get_neuron_weights(), log.weights[0]):
         np.testing.assert_array_equal(mine, theirs)
 
 

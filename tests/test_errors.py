@@ -147,7 +147,7 @@ def test_evaluate_before_compile():
 def test_weights_before_build_explain_what_to_do():
     model = Sequential([Dense(3)])
     with pytest.raises(NotFittedError, match=r"input_shape=\(n_features,\)"):
-        model.get_weights()
+        model.get_neuron_weights()
 
 
 def test_diverging_loss_stops_fit_and_suggests_smaller_learning_rate():
@@ -178,11 +178,11 @@ def test_bad_config_values():
 def test_wrong_weight_shapes():
     layer = Dense(3, input_shape=(4,))
     with pytest.raises(ShapeError, match=r"expects W of shape \(3, n_inputs\).*got shape \(4, 3\)"):
-        layer.set_weights([np.ones((4, 3)), np.zeros(3)])
+        layer.set_neuron_weights([np.ones((4, 3)), np.zeros(3)])
     with pytest.raises(ShapeError, match=r"expects b of shape \(3,\)"):
-        layer.set_weights([np.ones((3, 4)), np.zeros(2)])
+        layer.set_neuron_weights([np.ones((3, 4)), np.zeros(2)])
     with pytest.raises(ShapeError, match=r"expects 4 arrays"):
-        _model().set_weights([np.ones((4, 2))])
+        _model().set_neuron_weights([np.ones((4, 2))])
 
 
 def test_loss_called_with_mismatched_shapes():
@@ -253,15 +253,15 @@ def test_model_methods_refuse_odd_arguments():
     X, y = datasets.xor()
     model = _model()
     cases = [
-        (lambda: model.set_weights("ab"), ShapeError, "expects 4 arrays in a list"),
-        (lambda: model.set_weights(None), ShapeError, "expects 4 arrays in a list"),
-        (lambda: model.set_weights([np.ones((4, 2)), "ab", np.ones((1, 4)), [0.0]]), DataError,
+        (lambda: model.set_neuron_weights("ab"), ShapeError, "expects 4 arrays in a list"),
+        (lambda: model.set_neuron_weights(None), ShapeError, "expects 4 arrays in a list"),
+        (lambda: model.set_neuron_weights([np.ones((4, 2)), "ab", np.ones((1, 4)), [0.0]]), DataError,
          "b must be an array of numbers"),
-        (lambda: model.set_weights([np.full((4, 2), HUGE), np.zeros(4), np.ones((1, 4)), [0.0]]),
+        (lambda: model.set_neuron_weights([np.full((4, 2), HUGE), np.zeros(4), np.ones((1, 4)), [0.0]]),
          DataError, "W must be an array of numbers"),
-        (lambda: model.set_weights([np.full((4, 2), 1e39), np.zeros(4), np.ones((1, 4)), [0.0]]),
+        (lambda: model.set_neuron_weights([np.full((4, 2), 1e39), np.zeros(4), np.ones((1, 4)), [0.0]]),
          DataError, "finite numbers that fit in float32"),
-        (lambda: model.layers[0].set_weights(None), ShapeError, r"expects a list \[W, b\]"),
+        (lambda: model.layers[0].set_neuron_weights(None), ShapeError, r"expects a list \[W, b\]"),
         (lambda: model.compile(metrics=5), ConfigError, "metrics must be a list of names"),
         (lambda: model.fit(X, y, callbacks=[1], verbose=0), ConfigError,
          "callbacks must be Callback objects"),
@@ -288,7 +288,7 @@ def test_targets_too_large_for_float32_are_refused():
 def test_outputs_that_overflow_are_refused_not_returned():
     model = Sequential([Dense(1, input_shape=(2,))], seed=0)
     model.compile(optimizer="sgd", loss="mse")
-    model.set_weights([[[1e30, 1e30]], [0.0]])
+    model.set_neuron_weights([[[1e30, 1e30]], [0.0]])
     with pytest.raises(DataError, match="outputs are not finite numbers"):
         model.predict([[1e10, 1e10]])
     with pytest.raises(DataError, match="not a finite number"):
@@ -300,10 +300,10 @@ def test_weights_that_diverge_on_the_last_step_stop_fit():
     model = Sequential([Dense(4, activation="tanh", input_shape=(2,)), Dense(1)], seed=0)
     model.compile(optimizer=SGD(learning_rate=0.1), loss="mse")
     model.fit(X, y, epochs=1, verbose=0)
-    before = model.get_weights()
+    before = model.get_neuron_weights()
     model.compile(optimizer=SGD(learning_rate=1e300), loss="mse")
     with pytest.raises(TrainingDivergedError, match=r"Epoch 1.*weights became infinite or NaN"):
         model.fit(X, y, epochs=1, verbose=0)
-    for kept, old in zip(model.get_weights(), before):  # the last finite weights stay
+    for kept, old in zip(model.get_neuron_weights(), before):  # the last finite weights stay
         np.testing.assert_array_equal(kept, old)
     assert np.isfinite(model.predict(X)).all()

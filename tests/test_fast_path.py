@@ -31,11 +31,11 @@ def max_difference(a: Sequential, b: Sequential) -> float:
     """The largest difference between two models' weights, relative to weights above 1
     (a float32 weight near 8 has steps of 1e-6 between neighbours)."""
     return max(float(np.max(np.abs(x - y) / np.maximum(1.0, np.abs(y))))
-               for x, y in zip(a.get_weights(), b.get_weights()))
+               for x, y in zip(a.get_neuron_weights(), b.get_neuron_weights()))
 
 
 def same_weights(a: Sequential, b: Sequential) -> bool:
-    return all(np.array_equal(x, y) for x, y in zip(a.get_weights(), b.get_weights()))
+    return all(np.array_equal(x, y) for x, y in zip(a.get_neuron_weights(), b.get_neuron_weights()))
 
 
 def xor_model(optimizer=None, dtype="float32"):

@@ -216,7 +216,7 @@ def test_or_gate_and_a_one_neuron_sequential_get_their_line_too() -> None:
                       "neuron-line")
     assert on_segment((0.5, 0.0), *data(line)) and on_segment((0.0, 0.5), *data(line))
     model = Sequential([Dense(1, "sigmoid", input_shape=(2,))])
-    model.set_weights([[[2.0, 1.0]], [-2.0]])  # 2·x1 + x2 = 2: through (1, 0) and (0, 2)
+    model.set_neuron_weights([[[2.0, 1.0]], [-2.0]])  # 2·x1 + x2 = 2: through (1, 0) and (0, 2)
     (line,) = artists(plot_decision_boundary(model, X, y).axes[0], "neuron-line")
     assert on_segment((1.0, 0.0), *data(line)) and on_segment((0.0, 2.0), *data(line))
 
@@ -320,7 +320,7 @@ def test_network_draws_one_node_per_unit_one_link_per_weight_and_every_bias() ->
     W1 = np.array([[1.0, -2.0], [0.5, 0.0], [-0.25, 3.0]])
     b1, W2, b2 = np.array([0.1, -0.2, 0.3]), np.array([[2.0, -1.0, 0.5], [-3.0, 1.0, 0.0]]), \
         np.array([-0.7, 0.9])
-    model.set_weights([W1, b1, W2, b2])
+    model.set_neuron_weights([W1, b1, W2, b2])
     ax = plot_network(model).axes[0]
     assert len(artists(ax, "node:")) == 2 + 3 + 2
     links = {a.get_gid(): a for a in artists(ax, "link:")}

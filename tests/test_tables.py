@@ -134,7 +134,7 @@ def test_a_registered_activation_exports_to_torch(mish):
     model = Sequential([Dense(3, activation="mish", input_shape=(2,)),
                         Dense(1, activation="sigmoid")], seed=0, dtype="float64")
     model.build()
-    model.set_weights(model.get_weights())  # these weights are the model's answer
+    model.set_neuron_weights(model.get_neuron_weights())  # these weights are the model's answer
     exported = model.to_torch()
     assert [type(m).__name__ for m in exported] == ["Linear", "Mish", "Linear", "Sigmoid"]
     X = np.array([[0.5, -1.0], [2.0, 0.3]])

@@ -105,7 +105,7 @@ def make_case(hidden: str, loss_name: str, depth: int, seed: int) -> Case:
     for layer in layers:  # biases too, so a zero start cannot hide a mistake
         assert isinstance(layer, Dense)
         weights += [layer.W, rng.normal(scale=0.5, size=layer.units)]
-    model.set_weights(weights)
+    model.set_neuron_weights(weights)
     model.compile(SGD(learning_rate=0.1), loss)
 
     modules: list[nn.Module] = []
@@ -294,7 +294,7 @@ def test_to_torch_float32_model_gives_float32_modules():
 @requires_torch
 def test_to_torch_step_and_linear_layers():
     model = Sequential([Dense(2, activation="step"), Dense(1)], dtype="float64")
-    model.set_weights([[[1.0, -1.0], [0.5, 0.5]], [0.0, -1.0], [[2.0, 3.0]], [0.5]])
+    model.set_neuron_weights([[[1.0, -1.0], [0.5, 0.5]], [0.0, -1.0], [[2.0, 3.0]], [0.5]])
     exported = model.to_torch()
     assert [type(m).__name__ for m in exported] == ["Linear", "Step", "Linear"]
     X = np.array([[1.0, 0.0], [0.0, 1.0], [3.0, 1.0]])

@@ -733,7 +733,7 @@ def _assemble(model: Sequential, header: dict[str, Any], arrays: dict[str, np.nd
     """Give the checked arrays to the model and its optimizer."""
     try:
         model.build(_input_shape(header))
-        model.set_weights([arrays[name] for name in header["weights"]])
+        model.set_neuron_weights([arrays[name] for name in header["weights"]])
         saved = header.get("optimizer")
         if saved is not None and model.optimizer is not None:
             model.optimizer.state = [

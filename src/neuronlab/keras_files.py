@@ -36,8 +36,8 @@ import numpy as np
 
 from . import activations
 from ._version import __version__
-from .errors import ConfigError, ModelFileError
-from .layers import Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D
+from .errors import ConfigError, ModelFileError, ShapeError
+from .layers import Activation, Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D, Softmax
 from .model import Sequential
 
 KERAS_VERSION = "3.15.1"  # the Keras version whose files these are checked against
@@ -148,65 +148,21 @@ def _model_config(model: Sequential) -> tuple[dict[str, Any], list[tuple[str, li
         common = {"name": unique(layer.name or snake_case(type(layer).__name__)),
                   "trainable": bool(getattr(layer, "trainable", True)),
                   "dtype": _dtype_policy(dtype)}
-        extra = None
-        if isinstance(layer, Dense):
-            activation, extra = _keras_activation(layer, what)
-            use_bias = bool(getattr(layer, "use_bias", True))
-            config = {**common, "units": layer.units, "activation": activation,
-                      "use_bias": use_bias,
-                      "kernel_initializer": _initializer("GlorotUniform"),
-                      "bias_initializer": _initializer("Zeros"),
-                      "kernel_regularizer": None, "bias_regularizer": None,
-                      "kernel_constraint": None, "bias_constraint": None}
-            arrays = [layer.W.T]
-            if use_bias:
-                arrays.append(layer.b)
-            entries.append(_layer_entry("Dense", config, shape))
-            weights.append(("Dense", arrays))
-        elif isinstance(layer, Conv2D):
-            activation, extra = _keras_activation(layer, what)
-            config = {**common, "filters": layer.filters, "kernel_size": list(layer.kernel_size),
-                      "strides": list(layer.strides), "padding": layer.padding,
-                      "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1,
-                      "activation": activation, "use_bias": layer.use_bias,
-                      "kernel_initializer": _initializer("GlorotUniform"),
-                      "bias_initializer": _initializer("Zeros"),
-                      "kernel_regularizer": None, "bias_regularizer": None,
-                      "activity_regularizer": None, "kernel_constraint": None,
-                      "bias_constraint": None}
-            arrays = [layer.kernel.transpose(1, 2, 3, 0)]  # (F, kh, kw, C) -> (kh, kw, C, F)
-            if layer.use_bias:
-                arrays.append(layer.bias)
-            entries.append(_layer_entry("Conv2D", config, shape))
-            weights.append(("Conv2D", arrays))
-        elif isinstance(layer, MaxPool2D):
-            config = {**common, "pool_size": list(layer.pool_size), "padding": "valid",
-                      "strides": list(layer.strides), "data_format": "channels_last"}
-            entries.append(_layer_entry("MaxPooling2D", config, None))
-            weights.append(("MaxPooling2D", []))
-        elif isinstance(layer, Flatten):
-            config = {**common, "data_format": "channels_last"}
-            entries.append(_layer_entry("Flatten", config, shape))
-            weights.append(("Flatten", []))
-        elif isinstance(layer, Dropout):
-            config = {**common, "rate": layer.rate, "seed": None, "noise_shape": None}
-            entries.append(_layer_entry("Dropout", config, None))
-            weights.append(("Dropout", []))
-        elif type(layer).__name__ in ("Activation", "Softmax") and layer.activation is not None:
-            activation, extra = _keras_activation(layer, what)
-            if type(layer).__name__ == "Softmax":
-                entries.append(_layer_entry("Softmax", {**common, "axis": -1}, None))
-                weights.append(("Softmax", []))
-            else:
-                entries.append(_layer_entry("Activation", {**common,
-                                                           "activation": activation}, None))
-                weights.append(("Activation", []))
-        else:
+        writer = _WRITERS.get(type(layer))
+        if writer is None:
             raise KerasFileError(
-                f"{what} has no Keras counterpart that neuronlab writes (it writes Dense, "
-                "Conv2D, MaxPool2D, Flatten, Dropout, Activation and Softmax layers). Save "
-                "this model with model.save('m.npz') instead."
+                f"{what} has no Keras counterpart that neuronlab writes (it writes "
+                f"{', '.join(cls.__name__ for cls in _WRITERS)} layers). Save this model "
+                "with model.save('m.npz') instead."
             )
+        kind, config, built = writer(layer)
+        extra = None
+        if "activation" in config:
+            config["activation"], extra = _keras_activation(layer, what)
+        if kind == "Softmax":
+            extra = None
+        entries.append(_layer_entry(kind, {**common, **config}, shape if built else None))
+        weights.append((kind, layer.get_weights()))  # Keras's layout
         shape = layer.compute_output_shape(shape)
         if extra is not None:
             kind = extra.pop("class_name")
@@ -224,6 +180,45 @@ def _model_config(model: Sequential) -> tuple[dict[str, Any], list[tuple[str, li
     if compile_config is not None:
         config["compile_config"] = compile_config
     return config, weights
+
+
+def _dense_config(layer: Any) -> tuple[str, dict[str, Any], bool]:
+    return "Dense", {"units": layer.units, "activation": None, "use_bias": layer.use_bias,
+                     "kernel_initializer": _initializer("GlorotUniform"),
+                     "bias_initializer": _initializer("Zeros"), "kernel_regularizer": None,
+                     "bias_regularizer": None, "kernel_constraint": None,
+                     "bias_constraint": None}, True
+
+
+def _conv2d_config(layer: Any) -> tuple[str, dict[str, Any], bool]:
+    return "Conv2D", {"filters": layer.filters, "kernel_size": list(layer.kernel_size),
+                      "strides": list(layer.strides), "padding": layer.padding,
+                      "data_format": "channels_last", "dilation_rate": [1, 1], "groups": 1,
+                      "activation": None, "use_bias": layer.use_bias,
+                      "kernel_initializer": _initializer("GlorotUniform"),
+                      "bias_initializer": _initializer("Zeros"), "kernel_regularizer": None,
+                      "bias_regularizer": None, "activity_regularizer": None,
+                      "kernel_constraint": None, "bias_constraint": None}, True
+
+
+def _maxpool_config(layer: Any) -> tuple[str, dict[str, Any], bool]:
+    return "MaxPooling2D", {"pool_size": list(layer.pool_size), "padding": "valid",
+                            "strides": list(layer.strides), "data_format": "channels_last"}, \
+        False
+
+
+#: How each layer class is written: its Keras class, its config, whether Keras records
+#: the input shape it was built for.
+_WRITERS: dict[type[Layer], Any] = {
+    Dense: _dense_config,
+    Conv2D: _conv2d_config,
+    MaxPool2D: _maxpool_config,
+    Flatten: lambda layer: ("Flatten", {"data_format": "channels_last"}, True),
+    Dropout: lambda layer: ("Dropout", {"rate": layer.rate, "seed": None,
+                                        "noise_shape": None}, False),
+    Activation: lambda layer: ("Activation", {"activation": None}, False),
+    Softmax: lambda layer: ("Softmax", {"axis": -1}, False),
+}
 
 
 # Optimizers whose state Keras keeps the same way (name -> Keras class, state per weight).
@@ -255,15 +250,6 @@ def _compile_config(model: Sequential) -> dict[str, Any] | None:
     }
 
 
-def _to_keras_layout(layer: Layer, name: str, array: np.ndarray) -> np.ndarray:
-    """One weight (or its optimizer state) in Keras's layout."""
-    if isinstance(layer, Dense) and name == "W":
-        return array.T
-    if isinstance(layer, Conv2D) and name == "kernel":
-        return array.transpose(1, 2, 3, 0)
-    return array
-
-
 def _optimizer_vars(model: Sequential) -> list[np.ndarray] | None:
     """The optimizer's variables in Keras's order: iterations, learning_rate, then per
     trainable weight its state (Adam: momentum, velocity, interleaved), or None when
@@ -286,7 +272,7 @@ def _optimizer_vars(model: Sequential) -> list[np.ndarray] | None:
                 optimizer, "initial_accumulator_value", 0.0) if key == "sum" else 0.0))
             if key == "velocity":  # torch's v (w -= lr * v) is Keras's m = -lr * v
                 array = -optimizer.learning_rate * array
-            out.append(_to_keras_layout(layer, name, array).astype(np.float32))
+            out.append(layer.to_keras_layout(name, array).astype(np.float32))
     return out
 
 
@@ -650,11 +636,10 @@ def _assign(layer: Layer, names: tuple[str, ...], arrays: list[np.ndarray], wher
     """Put Keras-layout ``arrays`` into the layer's weights (neuronlab's layout)."""
     for name, array in zip(names, arrays):
         current = getattr(layer, name)
-        value = np.asarray(array, dtype=np.float64)
-        if isinstance(layer, Dense) and name == "W":
-            value = value.T  # Keras (inputs, units) -> neuronlab (units, inputs)
-        elif isinstance(layer, Conv2D) and name == "kernel":
-            value = value.transpose(3, 0, 1, 2)  # (kh, kw, C, F) -> (F, kh, kw, C)
+        try:  # Keras's layout (a Dense kernel is inputs x units) into neuronlab's
+            value = layer.from_keras_layout(name, np.asarray(array, dtype=np.float64))
+        except ShapeError as exc:
+            raise _fail(where, str(exc)) from None
         if value.shape != current.shape:
             raise _fail(where, f"{layer!r} expects {name} of shape {current.shape} (neuronlab's "
                                f"layout), the file holds shape {np.shape(array)}.")

@@ -184,20 +184,40 @@ class Sequential(KerasModelMethods):
         self._build_if_size_known()
         return sum(layer.count_params() for layer in self.layers)
 
+    def get_neuron_weights(self) -> list[np.ndarray]:
+        """Copies of every layer's weights in neuronlab's layout, ``[W1, b1, W2, b2, ...]``
+        with each ``W`` one row per neuron, as the lessons write them."""
+        self.require_built("get_neuron_weights")
+        return [w for layer in self.layers for w in layer.get_neuron_weights()]
+
+    def set_neuron_weights(self, weights: Sequence[Any]) -> None:
+        """Set every layer's weights from neuronlab's layout (each ``W`` of shape
+        ``(units, n_inputs)``), as :meth:`get_neuron_weights` gives them."""
+        self._set_weights(weights, neuron=True)
+
     def get_weights(self) -> list[np.ndarray]:
-        """Copies of every layer's weights in order: ``[W1, b1, W2, b2, ...]`` for Dense."""
+        """Copies of every layer's weights in Keras's layout, as Keras's ``get_weights``:
+        ``[kernel1, b1, kernel2, b2, ...]`` for Dense, each kernel ``(n_inputs, units)``
+        (the transpose of ``W``; :meth:`get_neuron_weights` gives the ``W`` rows)."""
         self.require_built("get_weights")
         return [w for layer in self.layers for w in layer.get_weights()]
 
     def set_weights(self, weights: Sequence[Any]) -> None:
-        """Set every layer's weights in order, as :meth:`get_weights` gives them
-        (``[W1, b1, W2, b2, ...]`` for Dense layers, each ``W`` of shape ``(units, n_inputs)``)."""
+        """Set every layer's weights from Keras's layout, as :meth:`get_weights` gives them
+        (``[kernel1, b1, kernel2, b2, ...]``, each Dense kernel of shape
+        ``(n_inputs, units)``)."""
+        self._set_weights(weights, neuron=False)
+
+    def _set_weights(self, weights: Sequence[Any], neuron: bool) -> None:
+        """Set every layer's weights in order, in Keras's layout or (``neuron``) neuronlab's."""
         expected = sum(len(layer.weight_names()) for layer in self.layers)
         if not isinstance(weights, (list, tuple)) or len(weights) != expected:
             got = f"{len(weights)}" if isinstance(weights, (list, tuple)) else repr(weights)[:60]
+            method, pair = ("set_neuron_weights", "[W, b]") if neuron else ("set_weights",
+                                                                            "[kernel, bias]")
             raise ShapeError(
-                f"set_weights expects {expected} arrays in a list ([W, b] per Dense layer, as "
-                f"get_weights returns), got {got}."
+                f"{method} expects {expected} arrays in a list ({pair} per Dense layer, as "
+                f"{method.replace('set', 'get')} returns), got {got}."
             )
         if not self.built and self.input_shape is not None and len(self.input_shape) > 1:
             self.build()  # image layers take their weights' shapes from the input shape
@@ -205,7 +225,11 @@ class Sequential(KerasModelMethods):
         for layer in self.layers:
             count = len(layer.weight_names())
             if count:
-                layer.set_weights(list(weights[start:start + count]))
+                part = list(weights[start:start + count])
+                if neuron:
+                    layer.set_neuron_weights(part)
+                else:
+                    layer.set_weights(part)
                 start += count
         if not self.built:
             self.build()
@@ -422,10 +446,9 @@ class Sequential(KerasModelMethods):
     def __call__(self, X: Any, training: bool = False) -> np.ndarray:
         """``model(X)``: the outputs for ``X``, as Keras; ``training=True`` runs the layers
         as in training (Dropout drops)."""
-        if not check_bool(training, "training"):
-            return self.predict(X)
+        training = check_bool(training, "training")
         X = data.prepare_inputs(self, X)
-        return self.forward(X, training=True)
+        return self.forward(X, training=training)
 
     def compute_metrics(self, X: np.ndarray, Y: np.ndarray) -> dict[str, float]:
         """``{"loss": ..., metric: ...}`` on prepared arrays ``X, Y`` (no checks)."""

@@ -175,6 +175,59 @@ def _nhwc(graph: _Graph, x: str) -> str:
     return graph.add("Transpose", [x], perm=[0, 2, 3, 1])
 
 
+def _dense(graph: _Graph, x: str, layer: Any, shape: tuple[int, ...], prefix: str,
+           what: str) -> str:
+    """``Gemm(x, W, b, transB=1)`` = ``x @ W.T + b``, then the activation."""
+    inputs = [x, graph.weight(f"{prefix}.W", layer.W)]
+    if getattr(layer, "use_bias", True):
+        inputs.append(graph.weight(f"{prefix}.b", layer.b))
+    return _activation(graph, graph.add("Gemm", inputs, transB=1), layer, what)
+
+
+def _conv2d(graph: _Graph, x: str, layer: Any, shape: tuple[int, ...], prefix: str,
+            what: str) -> str:
+    """NHWC -> NCHW, ``Conv``, back to NHWC, then the activation."""
+    kh, kw = layer.kernel_size
+    pads = [0, 0, 0, 0]
+    if layer.padding == "same":
+        top, bottom = same_padding(shape[0], kh, layer.strides[0])
+        left, right = same_padding(shape[1], kw, layer.strides[1])
+        pads = [top, left, bottom, right]
+    inputs = [_nchw(graph, x), graph.weight(f"{prefix}.kernel",
+                                            layer.kernel.transpose(0, 3, 1, 2))]
+    if layer.use_bias:
+        inputs.append(graph.weight(f"{prefix}.bias", layer.bias))
+    z = graph.add("Conv", inputs, kernel_shape=[kh, kw], strides=list(layer.strides), pads=pads)
+    return _activation(graph, _nhwc(graph, z), layer, what)
+
+
+def _maxpool(graph: _Graph, x: str, layer: Any, shape: tuple[int, ...], prefix: str,
+             what: str) -> str:
+    pooled = graph.add("MaxPool", [_nchw(graph, x)], kernel_shape=list(layer.pool_size),
+                       strides=list(layer.strides))
+    return _nhwc(graph, pooled)
+
+
+def _flatten(graph: _Graph, x: str, layer: Any, shape: tuple[int, ...], prefix: str,
+             what: str) -> str:
+    return graph.add("Flatten", [x], axis=1)  # NHWC rows, as neuronlab flattens them
+
+
+def _dropout(graph: _Graph, x: str, layer: Any, shape: tuple[int, ...], prefix: str,
+             what: str) -> str:
+    return x  # nothing at prediction time
+
+
+def _activation_layer(graph: _Graph, x: str, layer: Any, shape: tuple[int, ...], prefix: str,
+                      what: str) -> str:
+    return _activation(graph, x, layer, what)
+
+
+#: How each layer class is written as ONNX nodes.
+_WRITERS: dict[type[Layer], Any] = {Dense: _dense, Conv2D: _conv2d, MaxPool2D: _maxpool,
+                                    Flatten: _flatten, Dropout: _dropout}
+
+
 def model_to_onnx(model: Sequential) -> bytes:
     """The ONNX ``ModelProto`` of ``model`` as bytes (see :func:`save_onnx`)."""
     if not isinstance(model, Sequential):
@@ -186,40 +239,14 @@ def model_to_onnx(model: Sequential) -> bytes:
     x = "input"
     for i, layer in enumerate(model.layers):
         what = f"Layer {i} ({layer!r})"
-        prefix = f"layer{i}"
-        if isinstance(layer, Dense):
-            inputs = [x, graph.weight(f"{prefix}.W", layer.W)]
-            if getattr(layer, "use_bias", True):
-                inputs.append(graph.weight(f"{prefix}.b", layer.b))
-            x = _activation(graph, graph.add("Gemm", inputs, transB=1), layer, what)
-        elif isinstance(layer, Conv2D):
-            kh, kw = layer.kernel_size
-            pads = [0, 0, 0, 0]
-            if layer.padding == "same":
-                top, bottom = same_padding(shape[0], kh, layer.strides[0])
-                left, right = same_padding(shape[1], kw, layer.strides[1])
-                pads = [top, left, bottom, right]
-            inputs = [_nchw(graph, x), graph.weight(f"{prefix}.kernel",
-                                                    layer.kernel.transpose(0, 3, 1, 2))]
-            if layer.use_bias:
-                inputs.append(graph.weight(f"{prefix}.bias", layer.bias))
-            z = graph.add("Conv", inputs, kernel_shape=[kh, kw], strides=list(layer.strides),
-                          pads=pads)
-            x = _activation(graph, _nhwc(graph, z), layer, what)
-        elif isinstance(layer, MaxPool2D):
-            pooled = graph.add("MaxPool", [_nchw(graph, x)],
-                               kernel_shape=list(layer.pool_size), strides=list(layer.strides))
-            x = _nhwc(graph, pooled)
-        elif isinstance(layer, Flatten):
-            x = graph.add("Flatten", [x], axis=1)  # NHWC rows, as neuronlab flattens them
-        elif isinstance(layer, Dropout):
-            pass  # nothing at prediction time
-        elif not layer.weight_names() and layer.activation is not None:
-            x = _activation(graph, x, layer, what)  # an Activation or Softmax layer
-        else:
+        writer = _WRITERS.get(type(layer))
+        if writer is None and not layer.weight_names() and layer.activation is not None:
+            writer = _activation_layer  # an Activation or Softmax layer
+        if writer is None:
             raise ConfigError(f"{what} has no ONNX form in neuronlab's exporter (it writes "
-                              "Dense, Conv2D, MaxPool2D, Flatten, Dropout and activation "
+                              f"{', '.join(cls.__name__ for cls in _WRITERS)} and activation "
                               "layers).")
+        x = writer(graph, x, layer, shape, f"layer{i}", what)
         shape = layer.compute_output_shape(shape)
     graph.nodes.append(node("Identity", [x], ["output"], "output_node"))
     body = message(*(field_bytes(1, n) for n in graph.nodes), field_bytes(2, model.name),

@@ -172,7 +172,7 @@ def _model(r):
     layers = [Dense(n, activation=f["activation"], input_shape=(sizes[0],) if k == 0 else None)
               for k, (n, f) in enumerate(zip(sizes[1:], r["forward"]))]
     model = Sequential(layers, dtype="float64")
-    model.set_weights([w for p in r["before"] for w in (p["W"], p["b"])])
+    model.set_neuron_weights([w for p in r["before"] for w in (p["W"], p["b"])])
     model.compile(optimizer="sgd", loss="mse")
     return model
 
@@ -240,7 +240,7 @@ def test_xor_step_gradients_match_finite_differences_and_backward(client, hidden
     _check_step(r)
     model = Sequential([Dense(hidden, activation="sigmoid", input_shape=(2,)),
                         Dense(1, activation="sigmoid")], seed=0, dtype="float64")
-    assert [w.tolist() for w in model.get_weights()] == [
+    assert [w.tolist() for w in model.get_neuron_weights()] == [
         w for p in r["before"] for w in (p["W"], p["b"])]  # seed 0, the lesson's net
 
 

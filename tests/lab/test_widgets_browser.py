@@ -115,7 +115,7 @@ def test_layer_widget(gallery):
     W = np.array(DEFAULT_LAYER["weights"])
     W[0, 0] = 1.2
     layer = Dense(3, activation="relu", input_shape=(4,))
-    layer.set_weights([W, DEFAULT_LAYER["biases"]])
+    layer.set_neuron_weights([W, DEFAULT_LAYER["biases"]])
     y = layer.forward(np.array([DEFAULT_LAYER["inputs"]]))[0]
     text(page, "#w-layer-y1", f"{y[0]:.3f}")
     reset(page, "w-layer")
@@ -126,7 +126,7 @@ def test_layer_widget(gallery):
 def test_batch_widget(gallery):
     page = gallery()
     layer = Dense(3, activation="relu", input_shape=(4,))
-    layer.set_weights([DEFAULT_LAYER["weights"], DEFAULT_LAYER["biases"]])
+    layer.set_neuron_weights([DEFAULT_LAYER["weights"], DEFAULT_LAYER["biases"]])
     Y = layer.forward(np.array(DEFAULT_BATCH))
     text(page, "#w-batch-y2-1", f"{Y[1, 0]:.3f}")
     page.click("#w-batch-row2")  # click a row: it flows through the layer
@@ -225,7 +225,7 @@ def one_neuron_gradient(target: float) -> float:
     from neuronlab.model import Sequential
 
     model = Sequential([Dense(1, activation="sigmoid", input_shape=(2,))], dtype="float64")
-    model.set_weights([[[0.5, -0.5]], [0.0]])
+    model.set_neuron_weights([[[0.5, -0.5]], [0.0]])
     model.compile(optimizer="sgd", loss="mse")
     X, y = np.array([[1.0, 2.0]]), np.array([[target]])
     model.backward(model.forward(X), y)

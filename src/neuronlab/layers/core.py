@@ -201,12 +201,46 @@ class Layer:
         if not self.built and model is not None:
             model._build_if_size_known()
 
-    def get_weights(self) -> list[np.ndarray]:
+    # Two views of the same weights. neuronlab's own, as the lessons draw them: each
+    # declared weight in its declared layout (Dense's W one row per neuron). Keras's, under
+    # Keras's names: get_weights/set_weights in Keras's layout (Dense's kernel is
+    # inputs x units, the transpose of W), so Keras code gives Keras's numbers.
+    def get_neuron_weights(self) -> list[np.ndarray]:
+        """Copies of the declared weights in neuronlab's layout (``[W, b]`` for Dense,
+        ``W`` one row per neuron)."""
         self.ensure_built()
         return [value.copy() for value, _ in self.parameters()]
 
+    def to_keras_layout(self, name: str, value: np.ndarray) -> np.ndarray:
+        """The weight ``name`` in Keras's layout (the same for most weights)."""
+        return value
+
+    def from_keras_layout(self, name: str, value: np.ndarray) -> np.ndarray:
+        """A weight given in Keras's layout, in neuronlab's."""
+        return value
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of the weights in Keras's layout, as ``keras.layers.Layer.get_weights``
+        (Dense: ``[kernel (inputs, units), bias]``)."""
+        return [self.to_keras_layout(name, value) for name, value in
+                zip(self.weight_names(), self.get_neuron_weights())]
+
     def set_weights(self, weights: list[Any]) -> None:
-        """Set the declared weights, in order, each of its declared shape."""
+        """Set the weights from Keras's layout, as ``keras.layers.Layer.set_weights``
+        (Dense: ``[kernel (inputs, units), bias]``)."""
+        names = self.weight_names()
+        if not isinstance(weights, (list, tuple)) or len(weights) != len(names):
+            self.set_neuron_weights(weights)  # its error says what is expected
+            return
+        converted = []
+        for name, value in zip(names, weights):
+            array = weight_array(value, f"{self!r} {name}", self.dtype or np.float64)
+            converted.append(self.from_keras_layout(name, array))
+        self.set_neuron_weights(converted)
+
+    def set_neuron_weights(self, weights: list[Any]) -> None:
+        """Set the declared weights in neuronlab's layout, in order, each of its declared
+        shape."""
         names = self.weight_names()
         if not names:
             if not isinstance(weights, (list, tuple)) or weights:
@@ -258,7 +292,7 @@ class Dense(Layer):
 
     >>> import numpy as np
     >>> layer = Dense(3, activation="relu", input_shape=(4,))
-    >>> layer.set_weights([[[0.2, 0.8, -0.5, 1.0], [0.5, -0.91, 0.26, -0.5],
+    >>> layer.set_neuron_weights([[[0.2, 0.8, -0.5, 1.0], [0.5, -0.91, 0.26, -0.5],
     ...                     [-0.26, -0.27, 0.17, 0.87]], [2.0, 3.0, 0.5]])
     >>> layer.forward(np.array([[1.0, 2.0, 3.0, 2.5]])).round(3)
     array([[4.8  , 1.21 , 2.385]])
@@ -274,10 +308,31 @@ class Dense(Layer):
         l2: float = 0.0,
         name: str | None = None,
         l1: float = 0.0,
+        use_bias: bool = True,
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        input_dim: int | None = None,
     ) -> None:
         super().__init__(name)
         self.units = check_int(units, "Dense units", maximum=MAX_WEIGHTS)
         self.activation = activations.get(activation)
+        if input_dim is not None:  # Keras's input_dim=n means input_shape=(n,)
+            if input_shape is not None:
+                raise ConfigError("Give Dense either input_shape=(n,) or input_dim=n, not both.")
+            input_shape = (check_int(input_dim, "Dense input_dim", maximum=MAX_WEIGHTS),)
+        if not isinstance(use_bias, bool):
+            raise ConfigError(f"Dense use_bias must be True or False, got {use_bias!r}.")
+        self.use_bias = use_bias
+        if bias_regularizer is not None:
+            raise ConfigError("Dense bias_regularizer is not available: neuronlab penalises "
+                              "the kernel only (kernel_regularizer=...), as most Keras models do.")
+        if kernel_regularizer is not None:  # Keras's L1/L2 objects: the same l1/l2 penalty
+            from .. import regularizers
+
+            regularizer = regularizers.get(kernel_regularizer)
+            if l1 or l2:
+                raise ConfigError("Give Dense either l1=/l2= or kernel_regularizer=, not both.")
+            l1, l2 = getattr(regularizer, "l1", 0.0), getattr(regularizer, "l2", 0.0)
         if input_shape is not None:
             if isinstance(input_shape, (int, np.integer)) and not isinstance(input_shape, bool):
                 shape: tuple[Any, ...] = (input_shape,)
@@ -307,12 +362,21 @@ class Dense(Layer):
     grad_b: np.ndarray
 
     def weight_names(self) -> tuple[str, ...]:
-        return ("W", "b")
+        return ("W", "b") if self.use_bias else ("W",)
 
     def weight_specs(self, input_shape: Shape) -> list[WeightSpec]:
         n_inputs = input_shape[0]
-        return [("W", (self.units, n_inputs), self.kernel_initializer),
-                ("b", (self.units,), self.bias_initializer)]
+        specs: list[WeightSpec] = [("W", (self.units, n_inputs), self.kernel_initializer)]
+        if self.use_bias:
+            specs.append(("b", (self.units,), self.bias_initializer))
+        return specs
+
+    def build(self, input_shape: Shape | int, rng: np.random.Generator | None = None,
+              dtype: Any = np.float32) -> None:
+        super().build(input_shape, rng, dtype)
+        if not self.use_bias:  # no bias: b stays 0 (not a weight, never trained)
+            self.b = np.zeros(self.units, dtype=self.W.dtype)
+            self.grad_b = np.zeros_like(self.b)
 
     def check_input_shape(self, input_shape: Shape) -> None:
         if len(input_shape) != 1:
@@ -357,7 +421,7 @@ class Dense(Layer):
 
         >>> import numpy as np
         >>> layer = Dense(1, input_shape=(2,))
-        >>> layer.set_weights([[[2.0, -1.0]], [0.5]])
+        >>> layer.set_neuron_weights([[[2.0, -1.0]], [0.5]])
         >>> layer.forward(np.array([[1.0, 3.0]]))
         array([[-0.5]])
         >>> layer.backward(np.array([[1.0]]))  # dL/dx = grad_z @ W
@@ -370,7 +434,8 @@ class Dense(Layer):
         x, z, y, W = self._x, self._z, self._y, self.W
         grad_z = grad_y if grad_is_z else self.activation.backward(grad_y, z, y)
         self.grad_W = grad_z.T @ x  # (units, n_inputs), summed over the batch
-        self.grad_b = grad_z.sum(0)  # (units,)
+        if self.use_bias:
+            self.grad_b = grad_z.sum(0)  # (units,)
         if self.l2:
             self.grad_W += 2 * self.l2 * W  # the gradient of the penalty l2 * sum(W^2)
         if self.l1:
@@ -383,12 +448,50 @@ class Dense(Layer):
         l2 = float(self.l2 * np.sum(self.W * self.W)) if self.l2 and self.built else 0.0
         return l2 + (float(self.l1 * np.sum(np.abs(self.W))) if self.l1 and self.built else 0.0)
 
-    def set_weights(self, weights: list[Any]) -> None:
-        """Set ``[W, b]``: ``W`` of shape ``(units, n_inputs)``, ``b`` of shape ``(units,)``."""
-        if not isinstance(weights, (list, tuple)) or len(weights) != 2:
+    def to_keras_layout(self, name: str, value: np.ndarray) -> np.ndarray:
+        return value.T if name == "W" else value  # Keras's kernel is (n_inputs, units)
+
+    def from_keras_layout(self, name: str, value: np.ndarray) -> np.ndarray:
+        if name == "W" and (value.ndim != 2 or value.shape[1] != self.units):
+            raise ShapeError(
+                f"Dense({self.units}).set_weights takes Keras's layout: [kernel, bias] with "
+                f"kernel of shape (n_inputs, {self.units}), one column per neuron; got shape "
+                f"{value.shape}. (neuronlab's W, one row per neuron, is set with "
+                "set_neuron_weights([W, b]).)"
+            )
+        return value.T if name == "W" else value
+
+    @property
+    def kernel(self) -> np.ndarray:
+        """Keras's name: ``W.T``, shape ``(n_inputs, units)`` (a view: writing to it
+        writes ``W``)."""
+        self.ensure_built()
+        if not self.built:
+            raise NotFittedError(f"{self!r} has no kernel yet: give it input_shape=... or "
+                                 "build its model first.")
+        return self.W.T
+
+    @property
+    def bias(self) -> np.ndarray:
+        """Keras's name for ``b``."""
+        self.ensure_built()
+        if not self.built:
+            raise NotFittedError(f"{self!r} has no bias yet: give it input_shape=... or "
+                                 "build its model first.")
+        return self.b
+
+    def set_neuron_weights(self, weights: list[Any]) -> None:
+        """Set ``[W, b]``: ``W`` of shape ``(units, n_inputs)``, one row per neuron, ``b`` of
+        shape ``(units,)``. (``set_weights`` takes Keras's layout, ``W.T``.)"""
+        if isinstance(weights, (list, tuple)) and len(weights) == 1 and not self.use_bias:
+            weights = [weights[0], np.zeros(self.units)]
+        if not isinstance(weights, (list, tuple)) or len(weights) != 2 or (
+                not self.use_bias and np.any(np.asarray(weights[1], dtype=float) != 0)):
             got = f"{len(weights)} array(s)" if isinstance(weights, (list, tuple)) \
                 else repr(weights)[:60]
-            raise ShapeError(f"Dense.set_weights expects a list [W, b] (2 arrays), got {got}.")
+            wanted = "[W, b] (2 arrays)" if self.use_bias else "[W] (use_bias=False)"
+            raise ShapeError(f"Dense.set_neuron_weights expects a list {wanted}, "
+                             f"got {got}.")
         dtype = self.W.dtype if self.built else (self.dtype or np.float64)
         W = weight_array(weights[0], f"Dense({self.units}) W", dtype)
         b_given = weight_array(weights[1], f"Dense({self.units}) b", dtype)
@@ -428,10 +531,13 @@ class Dense(Layer):
         )
         if self.l1:  # only when used, so saved files without L1 keep their old config
             config["l1"] = self.l1
+        if not self.use_bias:
+            config["use_bias"] = False
         return config
 
     def __repr__(self) -> str:
         extra = f", input_shape={self.input_shape}" if self.input_shape else ""
+        extra += "" if self.use_bias else ", use_bias=False"
         return f"Dense({self.units}, activation={self.activation.name!r}{extra})"
 
 

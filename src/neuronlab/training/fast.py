@@ -103,7 +103,7 @@ def supports(model: Sequential) -> bool:
 
 def is_plain_dense(layer: Layer) -> bool:
     """A ``Dense`` whose forward and backward are the library's own (not a subclass')."""
-    return type(layer) is Dense
+    return type(layer) is Dense and layer.use_bias
 
 
 def pack(layers: list[Layer]) -> FlatParameters | None:
