@@ -252,14 +252,15 @@ def test_dense_refuses_a_layer_too_large_for_memory_at_once():
 def test_model_methods_refuse_odd_arguments():
     X, y = datasets.xor()
     model = _model()
+    set_rows = model.set_neuron_weights
     cases = [
-        (lambda: model.set_neuron_weights("ab"), ShapeError, "expects 4 arrays in a list"),
-        (lambda: model.set_neuron_weights(None), ShapeError, "expects 4 arrays in a list"),
-        (lambda: model.set_neuron_weights([np.ones((4, 2)), "ab", np.ones((1, 4)), [0.0]]), DataError,
+        (lambda: set_rows("ab"), ShapeError, "expects 4 arrays in a list"),
+        (lambda: set_rows(None), ShapeError, "expects 4 arrays in a list"),
+        (lambda: set_rows([np.ones((4, 2)), "ab", np.ones((1, 4)), [0.0]]), DataError,
          "b must be an array of numbers"),
-        (lambda: model.set_neuron_weights([np.full((4, 2), HUGE), np.zeros(4), np.ones((1, 4)), [0.0]]),
+        (lambda: set_rows([np.full((4, 2), HUGE), np.zeros(4), np.ones((1, 4)), [0.0]]),
          DataError, "W must be an array of numbers"),
-        (lambda: model.set_neuron_weights([np.full((4, 2), 1e39), np.zeros(4), np.ones((1, 4)), [0.0]]),
+        (lambda: set_rows([np.full((4, 2), 1e39), np.zeros(4), np.ones((1, 4)), [0.0]]),
          DataError, "finite numbers that fit in float32"),
         (lambda: model.layers[0].set_neuron_weights(None), ShapeError, r"expects a list \[W, b\]"),
         (lambda: model.compile(metrics=5), ConfigError, "metrics must be a list of names"),

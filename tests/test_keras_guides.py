@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from keras_reference import KERAS_WARNINGS, keras_module
 
 import neuronlab as keras
+from keras_reference import KERAS_WARNINGS, keras_module
 from neuronlab import layers
 from neuronlab.errors import ArgumentError, ConfigError
 
@@ -207,7 +207,7 @@ def test_the_beginners_quickstart_on_digits():
     history = model.fit(x_train, y_train, epochs=5, verbose=0)
     assert "sparse_categorical_accuracy" in history.history
     loss, accuracy = model.evaluate(x_train, y_train, verbose=0)
-    assert accuracy > 0.5
+    assert accuracy > 0.5 and loss < np.log(10)
     assert model(x_train[:4], training=True).shape == (4, 10)
 
 

@@ -393,7 +393,8 @@ def test_the_divergence_error_says_where_as_attributes(fast):
     assert err.epoch == len(model.history.epoch) + 1
     assert 1 <= err.batch <= 4
     assert err.loss is not None and not np.isfinite(err.loss)
-    assert all(np.isfinite(w).all() for w in model.get_neuron_weights())  # stopped before the update
+    # stopped before the update
+    assert all(np.isfinite(w).all() for w in model.get_neuron_weights())
 
 
 def test_train_step_outside_fit_diverges_without_a_place():
