@@ -118,7 +118,13 @@ class ReLU(Activation):
 
 
 class LeakyReLU(Activation):
-    """``f(z) = z if z > 0 else alpha * z``, ``f'(z) = 1 if z > 0 else alpha``."""
+    """``f(z) = z if z > 0 else alpha * z``, ``f'(z) = 1 if z > 0 else alpha``.
+
+    ``alpha`` defaults to 0.01, PyTorch's ``LeakyReLU`` slope and the lessons'; Keras 3
+    uses 0.2 for ``activation="leaky_relu"`` (0.3 for its ``LeakyReLU`` layer). Give
+    ``get("leaky_relu", alpha=0.2)`` for Keras's; ``activations.leaky_relu(x)``, the
+    Keras-style function, uses 0.2.
+    """
 
     name = "leaky_relu"
     aliases = ("leakyrelu",)

@@ -163,7 +163,8 @@ class SumSquaredError(Loss):
     """``L = 1/2 * sum((y_pred - y_true)^2)``; ``dL/dy_pred = y_pred - y_true``.
 
     Not averaged: its gradient is the plain sum of the errors, the form of the
-    worked 2x+1 puzzle (``dW = -sum(x * e)``).
+    worked 2x+1 puzzle (``dW = -sum(x * e)``). Keras has no such loss; in PyTorch it is
+    ``0.5 * MSELoss(reduction="sum")``, half of ``reduction="sum"``.
     """
 
     name = "sse"

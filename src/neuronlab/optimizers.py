@@ -165,7 +165,9 @@ class RMSprop(Optimizer):
     """RMSprop: divide each step by a running root-mean-square of recent gradients.
 
     ``s = rho * s + (1 - rho) * g^2``; ``w = w - learning_rate * g / (sqrt(s) + epsilon)``.
-    (PyTorch calls ``rho`` ``alpha``.)
+    ``rho`` is Keras's name and default (0.9); PyTorch calls it ``alpha`` and defaults
+    to 0.99, so ``torch.optim.RMSprop(lr=0.001)`` averages over more steps than
+    ``RMSprop()``: give ``alpha=0.9`` there (or ``rho=0.99`` here) to match.
     """
 
     name = "rmsprop"

@@ -64,6 +64,11 @@ def weight_array(value: Any, what: str, dtype: Any) -> np.ndarray:
     return array
 
 
+#: The names a layer's weights and their gradients go by (made by build).
+_WEIGHT_ATTRIBUTES = frozenset({"W", "b", "kernel", "bias", "grad_W", "grad_b", "grad_kernel",
+                                "grad_bias"})
+
+
 class Layer:
     """Base class of every layer (Keras's ``Layer`` protocol, in small).
 
@@ -192,6 +197,16 @@ class Layer:
     def penalty(self) -> float:
         """This layer's regularization term added to the loss (0 without L2)."""
         return 0.0
+
+    def __getattr__(self, name: str) -> Any:
+        """A weight asked for before it exists (``model.layers[0].W`` right after
+        ``Sequential([Dense(4, input_shape=(3,)), ...])``): made first, as in Keras."""
+        owner = self.__dict__.get("owner")
+        if name in _WEIGHT_ATTRIBUTES and owner is not None and not self.__dict__.get("built"):
+            self.ensure_built()
+            if name in self.__dict__:
+                return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def ensure_built(self) -> None:
         """Ask the model holding this layer to make the weights if the input shape is known
