@@ -187,7 +187,6 @@ class KerasModelMethods:
         scores = {"loss": float(loss)}
         for name in model.metrics:
             scores[name] = float(metric_table.get(name)(model.last_output, Y))
-        model._ready = True
         if check_bool(return_dict, "return_dict"):
             return scores
         return scores["loss"] if len(scores) == 1 else list(scores.values())

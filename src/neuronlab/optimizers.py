@@ -339,8 +339,14 @@ class AdamW(Adam):
         self.weight_decay = check_positive(weight_decay, "AdamW weight_decay", allow_zero=True)
 
     def _update(self, value: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
-        value *= 1 - self.learning_rate * self.weight_decay
-        super()._update(value, grad, state)
+        value *= 1 - self.learning_rate * self.weight_decay  # the decay, then Adam's step
+        m, v, t = state["m"], state["v"], self.iterations
+        m *= self.beta_1
+        m += (1 - self.beta_1) * grad
+        v *= self.beta_2
+        v += (1 - self.beta_2) * grad * grad
+        denom = np.sqrt(v) / np.sqrt(1 - self.beta_2**t) + self.epsilon
+        value -= (self.learning_rate / (1 - self.beta_1**t)) * m / denom
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()

@@ -97,6 +97,8 @@ class Input:
     ``layers`` lists the layers called so far, in order; ``shape`` is one sample's shape.
     """
 
+    symbolic = True  # what a layer called on it checks, to add itself to the chain
+
     def __init__(self, shape: tuple[int, ...] | int | None = None, name: str | None = None,
                  batch_size: int | None = None, dtype: Any = None,
                  batch_shape: tuple[Any, ...] | None = None) -> None:

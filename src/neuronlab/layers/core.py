@@ -105,9 +105,7 @@ class Layer:
         """``layer(x)``, as in Keras: on an ``Input`` (or what layers called on one give)
         it adds this layer to the chain (the Functional API, see ``Model``); on an array
         it computes the layer's output, building its weights first if needed."""
-        from .activation import Input
-
-        if isinstance(x, Input):
+        if getattr(x, "symbolic", False):  # an Input, or what layers called on one gave
             return x.then(self)
         array = np.asarray(x, dtype=self.dtype or np.float64) if not isinstance(x, np.ndarray) \
             or x.dtype.kind != "f" else x
@@ -213,8 +211,8 @@ class Layer:
         (so a layer of ``Sequential([Dense(4, input_shape=(3,)), ...])`` has its weights
         as soon as it is asked for them, as in Keras)."""
         model = self.owner() if self.owner is not None else None
-        if not self.built and model is not None:
-            model._build_if_size_known()
+        if not self.built and model is not None and model.input_shape is not None:
+            model.build()
 
     # Two views of the same weights. neuronlab's own, as the lessons draw them: each
     # declared weight in its declared layout (Dense's W one row per neuron). Keras's, under
