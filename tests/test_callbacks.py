@@ -20,9 +20,11 @@ from neuronlab import (
 
 def mlp(n_inputs: int, hidden: list[int], output: Dense, activation: str = "relu",
         seed: int = 0, dtype: str = "float32") -> Sequential:
+    """``hidden`` Dense layers, then ``output``, built for ``n_inputs`` features."""
     layers = [Dense(units, activation=activation) for units in hidden] + [output]
-    layers[0].input_shape = (n_inputs,)
-    return Sequential(layers, seed=seed, dtype=dtype)
+    model = Sequential(layers, seed=seed, dtype=dtype)
+    model.build((n_inputs,))
+    return model
 
 
 def blobs_model(seed: int = 0) -> Sequential:
