@@ -87,9 +87,12 @@ class Table(Generic[T]):
             name = getattr(entry, "name", None)
         if aliases is None:
             aliases = getattr(entry, "aliases", ())
-        return self._add(name, entry, aliases, replace)
+        return self.add(name, entry, aliases, replace=replace)
 
-    def _add(self, name: Any, entry: T, aliases: Iterable[str], replace: bool) -> T:
+    def add(self, name: Any, entry: T, aliases: Iterable[str] = (),
+            replace: bool = False) -> T:
+        """Add ``entry`` under ``name`` and ``aliases`` given here (what ``register`` does
+        with the entry's own); return ``entry``."""
         if not isinstance(name, str) or not name.strip():
             raise ConfigError(f"A {self.kind} needs a name (a non-empty string), got {name!r}.")
         name = name.strip()
