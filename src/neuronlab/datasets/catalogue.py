@@ -167,8 +167,8 @@ for _dataset in (
     Dataset("digits", load_digits, "classification", "bundled",
             "8x8 handwritten digits: 1,797 images, 64 pixels 0..16, labels 0..9 (bundled)"),
     Dataset("mnist", mnist, "classification", "bundled",
-            "real 28x28 MNIST digits: 8,000 train / 2,000 test of 10,000 bundled, labels "
-            "0..9; the full 60,000 / 10,000 with directory=... or download=True",
+            "28x28 MNIST digits: 10,000 real ones, 8,000 train / 2,000 test, labels 0..9 "
+            "(bundled)",
             {"part": "test"}),
 ):
     register(_dataset)
