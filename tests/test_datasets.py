@@ -394,7 +394,7 @@ def test_digits_returns_copies():
 
 
 def test_digits_file_is_package_data():
-    path = Path(ds.__file__).parent / "data" / "digits.csv.gz"
+    path = Path(ds.__file__).parents[1] / "data" / "digits.csv.gz"
     assert path.is_file()
     assert (path.parent / "README.md").read_text().count("CC BY 4.0") >= 1
 
@@ -873,5 +873,5 @@ def test_2d_regression_sets_are_in_the_table(name):
     assert X.shape == (50, 2) and y.shape == (50,) and y.dtype == np.float64
     assert np.array_equal(X, dataset.points(50, 0.0, 3)[0])  # the seed decides
     assert len(np.unique(np.round(y, 6))) > 10  # real numbers, not labels
-    with pytest.raises(ds.UnknownNameError):
+    with pytest.raises(UnknownNameError):
         ds.make_classification_2d(name)  # not a classification set
