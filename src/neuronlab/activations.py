@@ -14,6 +14,7 @@ array([0., 2.])
 
 from __future__ import annotations
 
+import functools
 from typing import Any, TypeVar
 
 import numpy as np
@@ -227,7 +228,15 @@ def row_sums(e: np.ndarray) -> np.ndarray:
     BLAS call instead of a reduction per row (the same sum, added up in another order)."""
     if e.ndim != 2:
         return e.sum(axis=-1, keepdims=True)
-    return np.dot(e, np.ones((e.shape[1], 1), e.dtype))
+    return np.dot(e, ones_column(e.shape[1], e.dtype))
+
+
+@functools.lru_cache(maxsize=64)
+def ones_column(n: int, dtype: np.dtype) -> np.ndarray:
+    """A shared read-only column of ``n`` ones, for row sums written as products."""
+    result = np.ones((n, 1), dtype)
+    result.flags.writeable = False
+    return result
 
 
 class Softmax(Activation):

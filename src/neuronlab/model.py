@@ -43,7 +43,7 @@ from .training.trainer import Trainer
 from .validation import all_finite, check_bool, check_int, check_seed
 
 #: Rows ``predict`` runs through the network at once; larger inputs go in slices.
-PREDICT_ROWS = 16_384
+PREDICT_ROWS = 4096
 
 
 class Sequential(Trainer):
@@ -369,13 +369,14 @@ class Sequential(Trainer):
         given, X = X, data.prepare_inputs(self, X, check_finite=False)  # outputs are checked
         size = check_int(batch_size, "batch_size") if batch_size is not None else PREDICT_ROWS
         self._warn_if_untrained()
+        outputs, finite = [], True
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if len(X) <= size:
-                out = self.forward(X)
-            else:
-                out = np.concatenate([self.forward(X[i:i + size])
-                                      for i in range(0, len(X), size)])
-        if not (all_finite(out) and self.inputs_were_finite(X, size)):
+            for start in range(0, len(X), size):
+                x = X[start:start + size]
+                outputs.append(self.forward(x))
+                finite = finite and self.inputs_were_finite(x)
+        out = outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
+        if not (finite and all_finite(out)):
             data.prepare_inputs(self, given)  # NaN, infinity or too large in X: says so
             raise DataError(
                 "The model's outputs are not finite numbers (they overflowed to infinity or "
@@ -384,13 +385,13 @@ class Sequential(Trainer):
             )
         return out
 
-    def inputs_were_finite(self, X: np.ndarray, rows: int) -> bool:
-        """True if the inputs ``predict`` just ran (in slices of ``rows``) held no NaN or
-        infinity. A fully connected first layer adds every input into every weighted sum,
-        so its ``z`` (smaller than ``X`` for wide inputs) shows any of them."""
+    def inputs_were_finite(self, x: np.ndarray) -> bool:
+        """True if the inputs ``x`` the model just ran forward held no NaN or infinity.
+        A fully connected first layer adds every input into every weighted sum, so its
+        ``z`` (smaller than ``x`` for wide inputs) shows any of them."""
         first = self.layers[0]
-        z = first.z if first.fully_connected and len(X) <= rows else None
-        return all_finite(z if z is not None and z.size < X.size else X)
+        z = first.z if first.fully_connected else None
+        return all_finite(z if z is not None and z.size < x.size else x)
 
     def _warn_if_untrained(self) -> None:
         """Say once per model when its weights are the random ones it started with."""
