@@ -51,12 +51,14 @@ def check_arguments(cls: T) -> T:
     """Wrap every public method of ``cls`` so that a call with arguments it does not take
     raises :class:`~neuronlab.errors.ArgumentError` naming the method, the unknown
     keyword and its nearest valid spelling (or why Keras's argument is left out)."""
-    for name, method in list(vars(cls).items()):
-        if name.startswith("_") and name != "__call__":
-            continue
-        if not inspect.isfunction(method):
-            continue
-        setattr(cls, name, _checked(f"{cls.__name__}.{name}", method))
+    seen: set[str] = set()
+    for klass in cls.__mro__[:-1]:  # its own methods and those it inherits (Trainer's fit)
+        for name, method in list(vars(klass).items()):
+            if name in seen or (name.startswith("_") and name != "__call__"):
+                continue
+            seen.add(name)
+            if inspect.isfunction(method):
+                setattr(cls, name, _checked(f"{cls.__name__}.{name}", method))
     return cls
 
 
@@ -86,6 +88,7 @@ class KerasModelMethods:
 
     layers: list[Any]
     name: str
+    flat: Any
 
     # ----------------------------------------------------------------- structure
     @property
@@ -125,6 +128,7 @@ class KerasModelMethods:
         """Remove the last layer and return it."""
         if not self.layers:
             raise ConfigError("pop: the model has no layers left to remove.")
+        self.flat = None  # the weights in one flat array are packed again at the next step
         return self.layers.pop()
 
     # ----------------------------------------------------------------- files

@@ -1,15 +1,12 @@
 """Data for training: check inputs and targets, one-hot labels, hold out a validation
-set, cut batches.
+set, cut batches (:class:`Batches`).
 
 Inputs ``X`` have shape ``(N, n_inputs)``; targets ``Y`` have shape ``(N, outputs)``.
 Integer class labels of shape ``(N,)`` become one-hot rows when the model has more
 than one output.
 
 >>> import numpy as np
->>> labels_to_one_hot(np.array([0.0, 2.0, 1.0]), 3)
-array([[1., 0., 0.],
-       [0., 0., 1.],
-       [0., 1., 0.]])
+>>> check_class_labels(np.array([0.0, 2.0, 1.0]), 3)  # then datasets.one_hot encodes them
 >>> batch_size_for(4, None), batch_size_for(1000, None), batch_size_for(1000, 128)
 (4, 32, 128)
 """
@@ -22,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import losses
+from ..datasets.encoding import one_hot
 from ..errors import ConfigError, DataError, ShapeError
 from ..validation import as_array, as_float_array, check_int, check_number
 
@@ -39,27 +37,48 @@ def batch_size_for(n_samples: int, batch_size: int | None) -> int:
     return check_int(batch_size, "batch_size")
 
 
-def batches(X: np.ndarray, Y: np.ndarray, batch_size: int,
-            order: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Yield ``(X_b, Y_b)`` batches of ``batch_size`` rows (the last may be shorter),
-    in the row order ``order`` (a permutation) or, without one, as stored.
+class Batches:
+    """``Batches(X, Y, batch_size, shuffled)(rng)`` yields one epoch of ``(X_b, Y_b)``
+    batches of ``batch_size`` rows (the last may be shorter): in a new order drawn from
+    ``rng`` when ``shuffled``, else as stored.
+
+    Shuffled rows are gathered into one buffer per array, made once and reused for
+    every batch (a batch is valid until the next one is drawn; copy it to keep it).
 
     >>> X, Y = np.arange(5.0).reshape(5, 1), np.zeros((5, 1))
-    >>> [xb[:, 0].tolist() for xb, _ in batches(X, Y, 2, order=np.array([4, 0, 3, 1, 2]))]
-    [[4.0, 0.0], [3.0, 1.0], [2.0]]
+    >>> [xb[:, 0].tolist() for xb, _ in Batches(X, Y, 2, shuffled=False)(None)]
+    [[0.0, 1.0], [2.0, 3.0], [4.0]]
     """
-    for start in range(0, len(X), batch_size):
-        if order is None:
-            yield X[start:start + batch_size], Y[start:start + batch_size]
-        else:
-            rows = order[start:start + batch_size]
-            yield X[rows], Y[rows]
+
+    def __init__(self, X: np.ndarray, Y: np.ndarray, batch_size: int,
+                 shuffled: bool = True) -> None:
+        self.X, self.Y, self.batch_size, self.shuffled = X, Y, batch_size, shuffled
+        rows = batch_size if shuffled else 0  # never shuffled: slices, no buffer
+        self.x_rows = np.empty((rows, *X.shape[1:]), dtype=X.dtype)
+        self.y_rows = np.empty((rows, *Y.shape[1:]), dtype=Y.dtype)
+
+    def __call__(self, rng: np.random.Generator | None
+                 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        X, Y, size = self.X, self.Y, self.batch_size
+        order = rng.permutation(len(X)) if self.shuffled and rng is not None else None
+        for start in range(0, len(X), size):
+            if order is None:
+                yield X[start:start + size], Y[start:start + size]
+            else:
+                rows = order[start:start + size]
+                # mode="clip" skips the bounds check's extra copy: rows are a permutation
+                yield (X.take(rows, axis=0, out=self.x_rows[:len(rows)], mode="clip"),
+                       Y.take(rows, axis=0, out=self.y_rows[:len(rows)], mode="clip"))
 
 
 def prepare_inputs(model: Sequential, X: Any, name: str = "X",
-                   seed: int | None = None) -> np.ndarray:
+                   seed: int | None = None, check_finite: bool = True) -> np.ndarray:
     """``X`` as a float array of the model's dtype, ``(N, n_inputs)``, checked against
     the model's number of inputs (building the model's weights if they do not exist yet).
+
+    ``check_finite=False`` skips the pass over every number that looks for NaN and
+    infinity, for a caller that checks its outputs instead (``predict``) and calls
+    this again with the check when they are not finite, to say why.
     """
     shape = model.input_shape
     if shape is not None:
@@ -70,7 +89,7 @@ def prepare_inputs(model: Sequential, X: Any, name: str = "X",
         ndim = 2
     if ndim > 2 and shape is not None and np.ndim(X) != ndim:
         raise image_error(np.shape(X), shape, name)
-    X = as_float_array(X, name, dtype=model.dtype, ndim=ndim)
+    X = as_float_array(X, name, dtype=model.dtype, ndim=ndim, finite=check_finite)
     if ndim > 2:
         return _prepare_images(model, X, name, seed)
     if not model.built:
@@ -127,7 +146,8 @@ def prepare_targets(model: Sequential, y: Any, n_samples: int, name: str = "y") 
             f"per sample (row of X)."
         )
     if k > 1 and Y.shape[1] == 1:
-        Y = labels_to_one_hot(Y[:, 0], k, name)
+        check_class_labels(Y[:, 0], k, name)
+        Y = one_hot(Y[:, 0], k)
     elif Y.shape[1] != k:
         what = "one-hot rows" if k > 1 else "targets"
         raise ShapeError(
@@ -146,8 +166,8 @@ def prepare_targets(model: Sequential, y: Any, n_samples: int, name: str = "y") 
     return as_float_array(Y, name, dtype=model.dtype)  # refuses values too large for it
 
 
-def labels_to_one_hot(labels: np.ndarray, k: int, name: str = "y") -> np.ndarray:
-    """Class labels ``0..k-1`` of shape ``(N,)`` as one-hot rows ``(N, k)``."""
+def check_class_labels(labels: np.ndarray, k: int, name: str = "y") -> None:
+    """Check that ``labels`` (N,) are class numbers ``0..k-1`` for a model with k outputs."""
     if not np.all(labels == np.round(labels)):
         raise DataError(
             f"The model has {k} outputs, so {name} with one column must hold integer class "
@@ -160,9 +180,6 @@ def labels_to_one_hot(labels: np.ndarray, k: int, name: str = "y") -> np.ndarray
             f"Class labels must be in 0..{k - 1} for a last layer of {k} units, got labels "
             f"from {low:g} to {high:g}. Use {int(high) + 1} output units or relabel the data."
         )
-    one_hot = np.zeros((len(labels), k))
-    one_hot[np.arange(len(labels)), labels.astype(int)] = 1.0
-    return one_hot
 
 
 def split_validation(
@@ -187,3 +204,34 @@ def split_validation(
         )
     n_train = len(X) - n_val
     return X[:n_train], Y[:n_train], X[n_train:], Y[n_train:]
+
+
+def sample_weights(Y: np.ndarray, sample_weight: Any, class_weight: Any,
+                   n_samples: int | None) -> np.ndarray | None:
+    """One weight per sample from Keras's ``sample_weight`` (one number per sample,
+    ``n_samples`` of them, validation rows included) or ``class_weight`` (``{class:
+    weight}``, looked up by each row's class), or None when neither is given."""
+    if sample_weight is None and class_weight is None:
+        return None
+    if sample_weight is not None and class_weight is not None:
+        raise ConfigError("fit takes sample_weight or class_weight, not both (as Keras).")
+    if class_weight is not None:
+        if not isinstance(class_weight, dict) or not class_weight:
+            raise ConfigError(f"class_weight must be a dict {{class: weight}}, got "
+                              f"{repr(class_weight)[:60]}.")
+        classes = Y.argmax(axis=1) if Y.shape[1] > 1 else (Y[:, 0] > 0.5).astype(int)
+        missing = sorted(set(classes.tolist()) - set(class_weight))
+        if missing:
+            raise ConfigError(f"class_weight has no weight for class(es) {missing}; give one "
+                              f"per class, e.g. {{{', '.join(f'{c}: 1.0' for c in missing)}}}.")
+        return np.array([check_number(class_weight[c], f"class_weight[{c}]", 0)
+                         for c in classes.tolist()])
+    weights = as_array(sample_weight, "sample_weight")
+    if weights.ndim != 1 or weights.dtype.kind not in "iuf" or \
+            (n_samples is not None and len(weights) != n_samples):
+        raise ShapeError(f"sample_weight must hold one number per sample ({n_samples} of "
+                         f"them), got shape {weights.shape}.")
+    weights = weights.astype(np.float64)
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        raise DataError("sample_weight must hold finite numbers >= 0.")
+    return weights
