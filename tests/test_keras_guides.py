@@ -191,7 +191,7 @@ def test_the_beginners_quickstart_on_digits():
     from neuronlab import datasets
 
     X, y = datasets.load_digits()[:2]
-    x_train, y_train = X[:300].reshape(-1, 8, 8) / 16.0, y[:300]
+    x_train, y_train = X[:1000].reshape(-1, 8, 8) / 16.0, y[:1000]
     model = keras.models.Sequential([
         keras.layers.Flatten(input_shape=(8, 8)),
         keras.layers.Dense(32, activation="relu"),
