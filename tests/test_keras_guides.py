@@ -390,3 +390,12 @@ def test_schedules_match_keras():
     for ours, theirs in pairs:
         for step in range(14):
             assert ours(step) == pytest.approx(float(np.asarray(theirs(step))), rel=1e-5)
+
+
+def test_train_step_takes_plain_lists():
+    model = keras.Sequential([layers.Dense(1, input_shape=(2,))], seed=0)
+    model.compile(optimizer="sgd", loss="mse")
+    loss = model.train_step([[0.0, 1.0], [1.0, 0.0]], [[1.0], [0.0]])
+    assert np.isfinite(loss)
+    with pytest.raises(keras.ShapeError, match="2 input features"):
+        model.train_step([[0.0, 1.0, 2.0]], [[1.0]])

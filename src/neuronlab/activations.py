@@ -368,6 +368,10 @@ class ELU(Activation):
     def __init__(self, alpha: float = 1.0) -> None:
         self.alpha = check_number(alpha, "ELU alpha", 0, 100)
 
+    @property
+    def output_range(self) -> tuple[float, float]:  # type: ignore[override]
+        return (-self.alpha, math.inf)
+
     def forward(self, z: np.ndarray) -> np.ndarray:
         return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0)))
 
@@ -395,6 +399,7 @@ class SELU(Activation):
     torch = "SELU"
     alpha = 1.6732632423543772848170429916717
     scale = 1.0507009873554804934193349852946
+    output_range = (-alpha * scale, math.inf)
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         return self.scale * np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0)))
@@ -413,6 +418,7 @@ class GELU(Activation):
     description = "z times the chance a standard normal is below z: a smooth ReLU"
     formula, slope = "f(z) = z·Φ(z)", "f'(z) = Φ(z) + z·φ(z)"
     torch = "GELU"
+    output_range = (-0.16997120747985495, math.inf)  # its minimum, at z = -0.7518
 
     @staticmethod
     def cdf(z: np.ndarray) -> np.ndarray:
@@ -436,6 +442,7 @@ class SiLU(Activation):
     description = "z times its own sigmoid (swish): a smooth ReLU that dips below 0"
     formula, slope = "f(z) = z·σ(z)", "f'(z) = σ(z)·(1 + z·(1 - σ(z)))"
     torch = "SiLU"
+    output_range = (-0.27846454276105104, math.inf)  # its minimum, at z = -1.2785
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         return z * Sigmoid().forward(z)
@@ -453,6 +460,7 @@ class Softplus(Activation):
     description = "log(1 + e^z): a smooth ReLU, always positive"
     formula, slope = "f(z) = log(1 + e^z)", "f'(z) = σ(z)"
     torch = "Softplus"
+    output_range = (0.0, math.inf)
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         return np.logaddexp(0, z).astype(z.dtype)

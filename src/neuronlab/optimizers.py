@@ -325,6 +325,10 @@ class Adagrad(Optimizer):
             initial_accumulator_value, "Adagrad initial_accumulator_value", allow_zero=True)
         self.epsilon = check_positive(epsilon, "epsilon")
 
+    @property
+    def rule(self) -> str:
+        return "s ← s + (∂L/∂w)²;  w ← w − η·∂L/∂w / (√s + ε)"
+
     def _new_state(self, value: np.ndarray) -> dict[str, np.ndarray]:
         return {"sum": np.full_like(value, self.initial_accumulator_value)}
 
@@ -352,6 +356,10 @@ class AdamW(Adam):
                  beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7) -> None:
         super().__init__(learning_rate, beta_1, beta_2, epsilon)
         self.weight_decay = check_positive(weight_decay, "AdamW weight_decay", allow_zero=True)
+
+    @property
+    def rule(self) -> str:
+        return "w ← w − η·λ·w, then Adam: " + super().rule
 
     def _update(self, value: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
         value *= 1 - self.learning_rate * self.weight_decay  # the decay, then Adam's step
@@ -389,6 +397,11 @@ class Nadam(Adam):
         super().__init__(learning_rate, beta_1, beta_2, epsilon)
         self._schedule = (0, 1.0)  # (t, mu_1 * ... * mu_t)
 
+    @property
+    def rule(self) -> str:
+        return ("m ← β₁·m + (1 − β₁)·∂L/∂w;  v ← β₂·v + (1 − β₂)·(∂L/∂w)²;  "
+                "w ← w − η·((1 − μₜ)/(1 − Πμ)·∂L/∂w + μₜ₊₁/(1 − Πμ·μₜ₊₁)·m) / (√v̂ + ε)")
+
     def mu(self, t: int) -> float:
         return self.beta_1 * (1 - 0.5 * 0.96 ** (0.004 * t))
 
@@ -420,6 +433,11 @@ class Adamax(Adam):
     def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9,
                  beta_2: float = 0.999, epsilon: float = 1e-7) -> None:
         super().__init__(learning_rate, beta_1, beta_2, epsilon)
+
+    @property
+    def rule(self) -> str:
+        return ("m ← β₁·m + (1 − β₁)·∂L/∂w;  u ← max(β₂·u, |∂L/∂w| + ε);  "
+                "w ← w − η·m / ((1 − β₁ᵗ)·u)")
 
     def _update(self, value: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
         m, u, t = state["m"], state["v"], self.iterations

@@ -262,12 +262,16 @@ class DivergenceGuard(Callback):
         self.epoch = 0
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
-        self.saved = self.model.get_weights()
+        self.keep()
+
+    def keep(self) -> None:
+        """Copy the weights the optimizer moves, as they are now (put back by restore)."""
+        self.saved = [value.copy() for value, _ in self.model.parameters()]
 
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
         self.epoch = epoch + 1  # counted from 1 in messages
         if epoch % self.every == 0:
-            self.saved = self.model.get_weights()
+            self.keep()
 
     def restore(self) -> None:
         """Put the last finite weights kept back in place."""
