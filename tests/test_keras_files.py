@@ -180,3 +180,30 @@ def test_onnx_export_refuses_other_formats_and_writes_the_path(tmp_path):
 
     with pytest.raises(ConfigError, match="ONNX"):
         model.export(tmp_path / "m", format="tf_saved_model")
+
+
+def test_a_dense_layer_without_bias_and_with_an_l2_penalty_trains_as_in_keras(tmp_path):
+    """use_bias=False and kernel_regularizer=L2 give Keras's weights after SGD steps."""
+    keras = keras_module()
+    import neuronlab
+
+    rng = np.random.default_rng(5)
+    X, y = rng.normal(size=(32, 4)), rng.normal(size=(32, 2))
+    ours = neuronlab.Sequential([
+        neuronlab.Input(shape=(4,)),
+        Dense(3, activation="tanh", use_bias=False,
+              kernel_regularizer=neuronlab.regularizers.L2(0.05)),
+        Dense(2)], seed=0, dtype="float64")
+    ours.compile(optimizer=neuronlab.SGD(learning_rate=0.1), loss="mse")
+    path = ours.save(tmp_path / "nobias.keras")
+    theirs = keras.models.load_model(path)
+    assert len(theirs.layers[0].weights) == 1
+    assert theirs.layers[0].kernel_regularizer.get_config() == {"l2": 0.05}
+    theirs.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+    ours.fit(X, y, epochs=3, batch_size=32, shuffle=False, verbose=0)
+    theirs.fit(X.astype("float32"), y.astype("float32"), epochs=3, batch_size=32,
+               shuffle=False, verbose=0)
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, np.asarray(b), atol=1e-5)
+    again = load_model(path)
+    assert again.layers[0].use_bias is False and again.layers[0].l2 == 0.05

@@ -182,10 +182,22 @@ def _model_config(model: Sequential) -> tuple[dict[str, Any], list[tuple[str, li
     return config, weights
 
 
+def _regularizer(layer: Any) -> dict[str, Any] | None:
+    """Keras's config of the layer's kernel penalty (L1, L2 or L1L2), or None."""
+    l1, l2 = float(getattr(layer, "l1", 0.0)), float(getattr(layer, "l2", 0.0))
+    if not l1 and not l2:
+        return None
+    kind, config = ("L1L2", {"l1": l1, "l2": l2}) if l1 and l2 else \
+        (("L1", {"l1": l1}) if l1 else ("L2", {"l2": l2}))
+    return {"module": "keras.regularizers", "class_name": kind, "config": config,
+            "registered_name": None}
+
+
 def _dense_config(layer: Any) -> tuple[str, dict[str, Any], bool]:
     return "Dense", {"units": layer.units, "activation": None, "use_bias": layer.use_bias,
                      "kernel_initializer": _initializer("GlorotUniform"),
-                     "bias_initializer": _initializer("Zeros"), "kernel_regularizer": None,
+                     "bias_initializer": _initializer("Zeros"),
+                     "kernel_regularizer": _regularizer(layer),
                      "bias_regularizer": None, "kernel_constraint": None,
                      "bias_constraint": None}, True
 
@@ -400,12 +412,18 @@ def _layer(entry: dict[str, Any], dtype: np.dtype, first: bool, input_shape: Any
     if kind == "InputLayer":
         return None
     if kind == "Dense":
-        if not config.get("use_bias", True):
-            raise _fail(where, f"Dense layer {name!r} has no bias (use_bias=False), which "
-                               "neuronlab's Dense does not read from .keras files yet.")
+        penalty = config.get("kernel_regularizer")
+        l1 = l2 = 0.0
+        if isinstance(penalty, dict):
+            settings = penalty.get("config") or {}
+            l1, l2 = float(settings.get("l1", 0.0)), float(settings.get("l2", 0.0))
+        if config.get("bias_regularizer") is not None:
+            raise _fail(where, f"Dense layer {name!r} penalises its bias (bias_regularizer), "
+                               "which neuronlab does not; it penalises kernels only.")
         return Dense(int(config["units"]), activation=_activation(config.get("activation"),
                                                                   where),
-                     input_shape=shape, name=name)
+                     input_shape=shape, name=name, use_bias=bool(config.get("use_bias", True)),
+                     l1=l1, l2=l2)
     if kind == "Conv2D":
         if config.get("data_format", "channels_last") != "channels_last" or \
                 list(config.get("dilation_rate", [1, 1])) != [1, 1] or config.get("groups", 1) != 1:
