@@ -37,11 +37,11 @@ from typing import Any, cast
 
 import numpy as np
 
-from ..errors import ConfigError, TrainingDivergedError
-from ..layers import Dense
-from ..model import Sequential
-from ..optimizers import SGD, Adam, Optimizer, RMSprop
-from ..training.trainer import compute_loss
+from ...errors import ConfigError, TrainingDivergedError
+from ...layers import Dense
+from ...model import Sequential
+from ...optimizers import SGD, Adam, Optimizer, RMSprop
+from ...training.trainer import compute_loss
 
 
 def update_rule(optimizer: Optimizer) -> str:
