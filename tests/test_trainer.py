@@ -32,9 +32,11 @@ TIME_LIMIT = 20.0  # seconds, per acceptance test
 
 def mlp(n_inputs: int, hidden: list[int], output: Dense, activation: str = "relu",
         seed: int = 0, dtype: str = "float32") -> Sequential:
+    """``hidden`` Dense layers, then ``output``, built for ``n_inputs`` features."""
     layers = [Dense(units, activation=activation) for units in hidden] + [output]
-    layers[0].input_shape = (n_inputs,)
-    return Sequential(layers, seed=seed, dtype=dtype)
+    model = Sequential(layers, seed=seed, dtype=dtype)
+    model.build((n_inputs,))
+    return model
 
 
 @pytest.fixture

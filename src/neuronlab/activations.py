@@ -14,13 +14,13 @@ array([0., 2.])
 
 from __future__ import annotations
 
+import math
 from typing import Any, TypeVar
 
 import numpy as np
 
-from .errors import ConfigError
 from .tables import Table
-from .validation import check_call, check_config, check_number
+from .validation import check_call, check_number
 
 A = TypeVar("A", bound="Activation")
 
@@ -36,8 +36,9 @@ class Activation:
     for help texts and the lab), ``formula`` and ``slope`` (the plot labels for
     ``f(z)`` and ``f'(z)``), ``torch`` (the ``torch.nn`` module computing it, built with
     :meth:`torch_kwargs`), ``kink`` (``f'`` jumps at a corner, which gradient checks
-    keep away from), ``elementwise`` (each output depends on its own ``z`` only) and
-    ``hidden`` (it has a slope worth learning from in a hidden layer).
+    keep away from), ``elementwise`` (each output depends on its own ``z`` only),
+    ``hidden`` (it has a slope worth learning from in a hidden layer) and
+    ``output_range`` (the lowest and highest value it can give, for plots' colour scales).
     """
 
     name = "activation"
@@ -49,6 +50,7 @@ class Activation:
     kink = False
     elementwise = True
     hidden = True
+    output_range: tuple[float, float] = (-math.inf, math.inf)
 
     def __new__(cls: type[A], *args: Any, **kwargs: Any) -> A:
         if args or kwargs:  # (copy and pickle call __new__ with none)
@@ -104,6 +106,7 @@ class ReLU(Activation):
     description = "rectified linear unit max(0, z), the usual choice for hidden layers"
     formula, slope = "f(z) = max(0, z)", "f'(z) = 1 if z > 0 else 0"
     torch = "ReLU"
+    output_range = (0.0, math.inf)
     kink = True
 
     def forward(self, z: np.ndarray) -> np.ndarray:
@@ -158,6 +161,7 @@ class Sigmoid(Activation):
     description = "squashes z into (0, 1): a probability, for a yes/no output"
     formula, slope = "f(z) = 1 / (1 + e^-z)", "f'(z) = f(z)·(1 - f(z))"
     torch = "Sigmoid"
+    output_range = (0.0, 1.0)
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         y = np.asarray(np.negative(z))  # a 0-d z gives a NumPy scalar, which out= refuses
@@ -181,6 +185,7 @@ class Tanh(Activation):
     description = "hyperbolic tangent: squashes z into (-1, 1), centred on 0"
     formula, slope = "f(z) = tanh(z)", "f'(z) = 1 - tanh(z)²"
     torch = "Tanh"
+    output_range = (-1.0, 1.0)
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         return np.tanh(z)
@@ -203,6 +208,7 @@ class Step(Activation):
     description = "1 if z > 0 else 0, the first perceptrons' step (no slope to learn)"
     formula, slope = "f(z) = 1 if z > 0 else 0", "f'(z) = 0 (no slope to learn from)"
     torch = "Step"
+    output_range = (0.0, 1.0)
     kink = True
     hidden = False
 
@@ -227,6 +233,7 @@ class Softmax(Activation):
     description = "turns a row of scores into class probabilities that sum to 1"
     formula, slope = "softmax([z, 0]) first entry", "its slope: y·(1 - y)"
     torch = "Softmax"
+    output_range = (0.0, 1.0)
     elementwise = False
     hidden = False
 
@@ -246,7 +253,10 @@ class Softmax(Activation):
         return y * (grad_y - (grad_y * y).sum(axis=-1, keepdims=True))
 
 
-TABLE: Table[type[Activation]] = Table("activation")
+#: Every activation by name; ``get(None)`` means linear.
+TABLE: Table[type[Activation]] = Table("activation", base=Activation,
+                                       required=("name", "description", "formula"),
+                                       default="linear")
 
 
 def register(cls: type[Activation], replace: bool = False) -> type[Activation]:
@@ -256,17 +266,10 @@ def register(cls: type[Activation], replace: bool = False) -> type[Activation]:
     line, the lab, plots, gradient checks, ``to_torch``). It needs a ``name``, a one-line
     ``description`` and its ``formula``; see docs/extending.md.
     """
-    missing = [attr for attr in ("name", "description", "formula")
-               if getattr(cls, attr) == getattr(Activation, attr)]
-    if missing:
-        raise ConfigError(f"Activation {cls.__name__} needs its own {', '.join(missing)} "
-                          f"to be registered.")
-    return TABLE.add(cls.name, cls, cls.aliases, replace=replace)
+    return TABLE.register(cls, replace=replace)
 
 
-def unregister(name: str) -> None:
-    """Remove the activation called ``name`` from the table."""
-    TABLE.remove(name)
+unregister = TABLE.unregister
 
 
 for _cls in (Linear, Step, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax):  # simplest first
@@ -301,17 +304,11 @@ def get(identifier: str | Activation | None, **kwargs: Any) -> Activation:
     ...
     neuronlab.errors.UnknownNameError: Unknown activation 'swish'. Valid names: linear, step, ...
     """
-    if identifier is None:
-        return Linear(**kwargs)
-    if isinstance(identifier, Activation):
-        if kwargs:
-            raise ConfigError(f"get() builds an activation from a name; {identifier!r} is "
-                              f"already built, so it takes no settings ({', '.join(kwargs)}).")
-        return identifier
-    return TABLE[identifier](**kwargs)
+    activation: Activation = TABLE.get(identifier, **kwargs)
+    return activation
 
 
 def from_config(config: dict[str, Any]) -> Activation:
     """Rebuild an activation from :meth:`Activation.get_config`."""
-    params = check_config(config, "activation")
-    return get(params.pop("name"), **params)
+    activation: Activation = TABLE.from_config(config)
+    return activation

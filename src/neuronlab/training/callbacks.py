@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from .. import metrics
 from ..errors import ConfigError
 from ..validation import check_bool, check_call, check_int, check_number
 
@@ -131,12 +132,25 @@ class LambdaCallback(Callback):
             self._train_end(logs or {})
 
 
+def _better(monitor: str) -> str:
+    """``"max"`` if ``monitor`` (a logged name) is better high, ``"min"`` if better low."""
+    higher = metrics.higher_is_better(monitor)
+    if higher is None:
+        raise ConfigError(
+            f"EarlyStopping cannot tell whether {monitor!r} is better high or low: fit logs "
+            f"the loss and the metrics ({', '.join(metrics.names())}), each also with 'val_' "
+            f"in front. Monitor one of those, or pass mode='min' or mode='max'.")
+    return "max" if higher else "min"
+
+
 class EarlyStopping(Callback):
     """Stop training when ``monitor`` has not improved for ``patience`` epochs.
 
-    ``mode`` is ``"min"`` for losses, ``"max"`` for accuracies (``"auto"`` picks by
-    name). With ``restore_best_weights=True`` the model ends with the weights of its
-    best epoch instead of its last one.
+    ``mode`` is ``"min"`` for losses, ``"max"`` for accuracies; ``"auto"`` asks the
+    metric's entry in :data:`neuronlab.metrics.TABLE` which way is better
+    (``higher_is_better``), and the loss is better low. With
+    ``restore_best_weights=True`` the model ends with the weights of its best epoch
+    instead of its last one.
     """
 
     def __init__(self, monitor: str = "val_loss", patience: int = 0, min_delta: float = 0.0,
@@ -148,7 +162,7 @@ class EarlyStopping(Callback):
             raise ConfigError(f"EarlyStopping mode must be 'auto', 'min' or 'max', got "
                               f"{repr(mode)[:60]}.")
         if mode == "auto":
-            mode = "max" if ("acc" in monitor) else "min"
+            mode = _better(monitor)
         self.monitor = monitor
         self.patience = check_int(patience, "EarlyStopping patience", minimum=0)
         self.min_delta = abs(check_number(min_delta, "EarlyStopping min_delta"))

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ... import datasets
+from ...tables import Table
 from ..server.schema import (
     DATASETS,
     HIDDEN_ACTIVATIONS,
@@ -49,20 +50,24 @@ PENALTIES = (0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1)  # L2 an
 class Feature:
     """An input the network can see, computed from the point ``(x1, x2)``."""
 
+    name: str
     label: str
     code: str  # the same as Python, for the exported code
     compute: Callable[[np.ndarray], np.ndarray]
 
 
-FEATURES: dict[str, Feature] = {
-    "x1": Feature("x1", "X[:, 0]", lambda X: X[:, 0]),
-    "x2": Feature("x2", "X[:, 1]", lambda X: X[:, 1]),
-    "x1sq": Feature("x1²", "X[:, 0] ** 2", lambda X: X[:, 0] ** 2),
-    "x2sq": Feature("x2²", "X[:, 1] ** 2", lambda X: X[:, 1] ** 2),
-    "x1x2": Feature("x1·x2", "X[:, 0] * X[:, 1]", lambda X: X[:, 0] * X[:, 1]),
-    "sinx1": Feature("sin(x1)", "np.sin(X[:, 0])", lambda X: np.sin(X[:, 0])),
-    "sinx2": Feature("sin(x2)", "np.sin(X[:, 1])", lambda X: np.sin(X[:, 1])),
-}
+#: The input features by name, in the order the page lists them.
+FEATURES: Table[Feature] = Table("input feature")
+for _feature in (
+    Feature("x1", "x1", "X[:, 0]", lambda X: X[:, 0]),
+    Feature("x2", "x2", "X[:, 1]", lambda X: X[:, 1]),
+    Feature("x1sq", "x1²", "X[:, 0] ** 2", lambda X: X[:, 0] ** 2),
+    Feature("x2sq", "x2²", "X[:, 1] ** 2", lambda X: X[:, 1] ** 2),
+    Feature("x1x2", "x1·x2", "X[:, 0] * X[:, 1]", lambda X: X[:, 0] * X[:, 1]),
+    Feature("sinx1", "sin(x1)", "np.sin(X[:, 0])", lambda X: np.sin(X[:, 0])),
+    Feature("sinx2", "sin(x2)", "np.sin(X[:, 1])", lambda X: np.sin(X[:, 1])),
+):
+    FEATURES.register(_feature)
 LOSSES = ("auto", "mse", "mae")
 # The fields the data set, its split and its grids depend on (the rest is the network).
 DATA_FIELDS = ("dataset", "samples", "noise", "train_fraction", "seed", "points", "features",

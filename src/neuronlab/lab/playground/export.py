@@ -10,23 +10,27 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ...layers import Dense
 from .config import FEATURES, OWN_DATA
 
 if TYPE_CHECKING:
     from .session import Session
 
 
+def dense_call(layer: Dense) -> str:
+    """The ``Dense(...)`` call that makes a layer like ``layer`` (its weights aside)."""
+    assert layer.activation is not None
+    return (f'Dense({layer.units}, activation="{layer.activation.name}"'
+            + (f", input_shape={layer.input_shape}" if layer.input_shape else "")
+            + (f", l2={layer.l2!r}" if layer.l2 else "")
+            + (f", l1={layer.l1!r}" if layer.l1 else "") + ")")
+
+
 def python_code(session: Session, filename: str) -> str:
     """Python that rebuilds this network and trains it exactly as the lab did."""
     c = session.config
-    n_in = len(c.features)
-    reg = (f", l2={c.l2!r}" if c.l2 else "") + (f", l1={c.l1!r}" if c.l1 else "")
-    hidden = [f'Dense({u}, activation="{c.activation}"'
-              + (f", input_shape=({n_in},)" if i == 0 else "") + reg + ")"
-              for i, u in enumerate(c.hidden)]
-    last = (f'Dense({session.head.units}, activation="{session.head.activation}"'
-            + ("" if c.hidden else f", input_shape=({n_in},)") + reg + ")")
-    layer_lines = "".join(f"    {line},\n" for line in [*hidden, last])
+    # The call heads.build_model made for this session, written out layer by layer.
+    layer_lines = "".join(f"    {dense_call(layer)},\n" for layer in session.dense_layers())
     if c.dataset == OWN_DATA:
         data = "X, y = np.zeros((0, 2)), np.zeros(0, dtype=np.int64)\n"
     elif session.task == "classification":

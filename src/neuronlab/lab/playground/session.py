@@ -45,7 +45,7 @@ import numpy as np
 
 from ... import datasets, optimizers
 from ...errors import NeuronlabError, TrainingDivergedError
-from ...heads import head_for
+from ...heads import build_model, head_for
 from ...layers import Dense
 from ...model import Sequential
 from ..server.schema import LIMITS, BadRequest, integer, number, only
@@ -77,6 +77,15 @@ PARAMETER_STEPS = 2_000_000  # and parameters x steps: a bigger network gets few
 UNWATCHED_SECONDS = 10.0  # a session no page watches ends this long after its last use
 TRAINING_THREADS = 2  # trainings running at once (the rest wait); the event loop stays free
 T = TypeVar("T")
+
+
+def _dense_call(layer: Dense) -> str:
+    """The ``Dense(...)`` call that makes a layer like ``layer`` (its weights aside)."""
+    assert layer.activation is not None
+    return (f'Dense({layer.units}, activation="{layer.activation.name}"'
+            + (f", input_shape={layer.input_shape}" if layer.input_shape else "")
+            + (f", l2={layer.l2!r}" if layer.l2 else "")
+            + (f", l1={layer.l1!r}" if layer.l1 else "") + ")")
 
 
 class Session:
@@ -173,13 +182,10 @@ class Session:
 
     def build_model(self) -> Sequential:
         c = self.config
-        layers = [Dense(units, activation=c.activation, l2=c.l2, l1=c.l1) for units in c.hidden]
-        layers.append(self.head.layer(l2=c.l2, l1=c.l1))
-        layers[0].input_shape = (len(c.features),)
-        model = Sequential(layers, seed=c.seed)
+        model = build_model((len(c.features),), self.head, c.hidden, c.activation, seed=c.seed,
+                            l2=c.l2, l1=c.l1)
         optimizer = optimizers.get(c.optimizer, learning_rate=c.learning_rate)
         model.compile(optimizer=optimizer, loss=self.head.loss, metrics=self.head.metrics)
-        model.build()
         return model
 
     def reset(self) -> None:
