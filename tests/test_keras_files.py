@@ -22,7 +22,8 @@ from neuronlab import (
     Softmax,
     load_model,
 )
-from neuronlab.keras_files import KerasFileError, load_keras, save_keras, snake_case
+from neuronlab.keras_files import KerasFileError, save_keras, snake_case
+from neuronlab.keras_reader import load_keras
 from neuronlab.onnx_export import model_to_onnx, save_onnx
 
 pytestmark = KERAS_WARNINGS

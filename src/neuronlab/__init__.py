@@ -65,7 +65,7 @@ register_notebook_display()  # pure-Python neurons draw themselves in Jupyter
 # or Starlette are imported only by the parts that draw, print or serve.
 _LAZY_SUBMODULES = frozenset({
     "cli", "datasets", "gradcheck", "lab", "learn", "plots", "stories", "torch_bridge", "tour",
-    "models", "keras_files", "onnx_export",
+    "models", "keras_files", "keras_reader", "onnx_export",
 })
 
 

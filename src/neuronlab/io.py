@@ -218,11 +218,11 @@ def load_model(path: str | os.PathLike[str]) -> Sequential:
     A missing, truncated, damaged, oversized or other-version file raises
     :class:`~neuronlab.errors.ModelFileError` saying what is wrong; nothing larger
     than the model the file describes is ever unpacked or allocated. A ``.keras`` file
-    (Keras 3's) is read by :func:`neuronlab.keras_files.load_keras`, which needs h5py.
+    (Keras 3's) is read by :func:`neuronlab.keras_reader.load_keras`, which needs h5py.
     """
     source = _as_path(path, "load_model")
     if source.suffix == ".keras":
-        from .keras_files import load_keras
+        from .keras_reader import load_keras
 
         return load_keras(source)
     try:

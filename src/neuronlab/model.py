@@ -196,27 +196,22 @@ class Sequential(KerasModelMethods, Trainer):
         return sum(layer.count_params() for layer in self.layers)
 
     def get_neuron_weights(self) -> list[np.ndarray]:
-        """Copies of every layer's weights in neuronlab's layout, ``[W1, b1, W2, b2, ...]``
-        with each ``W`` one row per neuron, as the lessons write them."""
+        """Copies of every weight, ``[W1, b1, W2, b2, ...]``, each ``W`` one row per neuron."""
         self.require_built("get_neuron_weights")
         return [w for layer in self.layers for w in layer.get_neuron_weights()]
 
     def set_neuron_weights(self, weights: Sequence[Any]) -> None:
-        """Set every layer's weights from neuronlab's layout (each ``W`` of shape
-        ``(units, n_inputs)``), as :meth:`get_neuron_weights` gives them."""
+        """Set every weight as :meth:`get_neuron_weights` gives them (``W`` one row each)."""
         self._set_weights(weights, neuron=True)
 
     def get_weights(self) -> list[np.ndarray]:
-        """Copies of every layer's weights in Keras's layout, as Keras's ``get_weights``:
-        ``[kernel1, b1, kernel2, b2, ...]`` for Dense, each kernel ``(n_inputs, units)``
-        (the transpose of ``W``; :meth:`get_neuron_weights` gives the ``W`` rows)."""
+        """Copies of every weight in Keras's layout: ``[kernel1, b1, ...]``, each Dense
+        kernel ``(n_inputs, units)``, the transpose of ``W``."""
         self.require_built("get_weights")
         return [w for layer in self.layers for w in layer.get_weights()]
 
     def set_weights(self, weights: Sequence[Any]) -> None:
-        """Set every layer's weights from Keras's layout, as :meth:`get_weights` gives them
-        (``[kernel1, b1, kernel2, b2, ...]``, each Dense kernel of shape
-        ``(n_inputs, units)``)."""
+        """Set every weight from Keras's layout, as :meth:`get_weights` gives them."""
         self._set_weights(weights, neuron=False)
 
     def _set_weights(self, weights: Sequence[Any], neuron: bool) -> None:

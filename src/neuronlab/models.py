@@ -14,8 +14,8 @@ from typing import Any
 
 from .errors import ConfigError
 from .io import load_model, save_model
-from .keras_files import model_from_json
 from .keras_model import functional_layers
+from .keras_reader import model_from_json
 from .model import Sequential
 
 

@@ -1,6 +1,7 @@
 """Layers, each a class following the :class:`Layer` protocol.
 
-:mod:`neuronlab.layers.core` holds the protocol, ``Dense``, ``Dropout`` and ``Flatten``;
+:mod:`neuronlab.layers.core` holds the protocol and ``Dense``; :mod:`.reshape` holds
+``Dropout`` and ``Flatten``; :mod:`.activation` ``Activation``, ``Softmax`` and ``Input``;
 :mod:`neuronlab.layers.conv` holds ``Conv2D`` and ``MaxPool2D`` for images (NHWC).
 """
 
@@ -16,8 +17,6 @@ from .conv import Conv2D, MaxPool2D
 from .core import (
     MAX_WEIGHTS,
     Dense,
-    Dropout,
-    Flatten,
     Layer,
     Parameters,
     Shape,
@@ -25,6 +24,7 @@ from .core import (
     as_shape,
     weight_array,
 )
+from .reshape import Dropout, Flatten
 
 __all__ = [
     "LAYERS",
