@@ -195,7 +195,7 @@ def private_uses(name: str, source: str | None = None) -> list[tuple[str, str, i
 def test_the_import_graph_sees_real_edges():
     graph = import_graph()
     assert "neuronlab.layers" in graph["neuronlab.model"]
-    assert "neuronlab.errors" in graph["neuronlab.validation"]
+    assert "neuronlab.errors" in graph["neuronlab.checks"]
 
 
 def test_the_checks_see_real_violations():

@@ -20,9 +20,9 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from .checks import check_call, check_number
 from .errors import ConfigError
 from .tables import Table
-from .validation import check_call, check_number
 
 A = TypeVar("A", bound="Activation")
 

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .checks import check_bool, check_int, check_number
 from .errors import ConfigError
 from .training.callbacks import Callback, EarlyStopping, History, LambdaCallback, Logs
-from .validation import check_bool, check_int, check_number
 
 
 def _mode(mode: str, monitor: str, what: str) -> str:

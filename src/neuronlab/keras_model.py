@@ -25,8 +25,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from .checks import check_bool, check_call
 from .errors import ConfigError, ShapeError
-from .validation import check_bool, check_call
 
 T = TypeVar("T", bound=type)
 

@@ -19,9 +19,9 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .activations import Sigmoid, Softmax
+from .checks import check_bool, check_call, check_positive
 from .errors import ConfigError, DataError, ShapeError
 from .tables import Table
-from .validation import check_bool, check_call, check_positive
 
 LossT = TypeVar("LossT", bound="Loss")
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from .checks import check_positive
 from .errors import ConfigError
-from .validation import check_positive
 
 
 class Regularizer:

@@ -14,8 +14,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from .checks import check_bool, check_int, check_number, check_positive
 from .errors import ConfigError
-from .validation import check_bool, check_int, check_number, check_positive
 
 
 class LearningRateSchedule:

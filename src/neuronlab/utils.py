@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from .checks import as_array, check_int
 from .errors import DataError
-from .validation import as_array, check_int
 
 
 def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..validation import check_number
+from ..checks import check_number
 from .core import Layer, Shape, as_shape
 
 
