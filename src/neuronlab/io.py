@@ -146,8 +146,14 @@ def save_model(model: Sequential, path: str | os.PathLike[str]) -> Path:
 
     The file is written to a temporary file beside ``path``, synced to disk and then
     renamed over ``path``, so a crash or a full disk never leaves half a file.
+    A path ending in ``.keras`` writes Keras 3's file instead
+    (:func:`neuronlab.keras_files.save_keras`, which needs h5py).
     """
     target = _as_path(path, "save_model")
+    if target.suffix == ".keras":
+        from .keras_files import save_keras
+
+        return save_keras(model, target)
     if target.name in ("", ".", ".."):
         raise ConfigError(
             f"save_model needs a file name, got the folder {str(target)!r}. Give a file name "
@@ -211,9 +217,14 @@ def load_model(path: str | os.PathLike[str]) -> Sequential:
 
     A missing, truncated, damaged, oversized or other-version file raises
     :class:`~neuronlab.errors.ModelFileError` saying what is wrong; nothing larger
-    than the model the file describes is ever unpacked or allocated.
+    than the model the file describes is ever unpacked or allocated. A ``.keras`` file
+    (Keras 3's) is read by :func:`neuronlab.keras_reader.load_keras`, which needs h5py.
     """
     source = _as_path(path, "load_model")
+    if source.suffix == ".keras":
+        from .keras_reader import load_keras
+
+        return load_keras(source)
     try:
         if not source.exists() and source.suffix != ".npz":
             with_suffix = source.with_name(source.name + ".npz")
@@ -340,7 +351,7 @@ def _assemble(model: Sequential, header: dict[str, Any], arrays: dict[str, np.nd
     """Give the checked arrays to the model and its optimizer."""
     try:
         model.build(model_file.input_shape(header))
-        model.set_weights([arrays[name] for name in header["weights"]])
+        model.set_neuron_weights([arrays[name] for name in header["weights"]])
         saved = header.get("optimizer")
         if saved is not None and model.optimizer is not None:
             model.optimizer.state = [

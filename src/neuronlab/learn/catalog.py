@@ -175,7 +175,7 @@ LAYER_FORWARD = Exercise(
 # =========================================================================== lesson 4
 def _dense(W: np.ndarray, b: np.ndarray, activation: str | None) -> Dense:
     layer = Dense(len(W), activation=activation)
-    layer.set_weights([np.array(W, dtype=float), np.array(b, dtype=float)])
+    layer.set_neuron_weights([np.array(W, dtype=float), np.array(b, dtype=float)])
     return layer
 
 
@@ -249,7 +249,7 @@ XOR = Exercise(
 
 # =========================================================================== lesson 7
 def _mse_ref(predictions: list[float], targets: list[float]) -> float:
-    return losses.get("mse")(np.array(predictions, float), np.array(targets, float))
+    return losses.get("mse")(np.array(targets, float), np.array(predictions, float))
 
 
 def _mse_grad_ref(predictions: list[float], targets: list[float]) -> list[float]:
@@ -415,7 +415,7 @@ def _puzzle_ref(w: float, b: float, xs: list[float], ys: list[float],
                 learning_rate: float) -> tuple[float, float]:
     model = stories.puzzle_model(w, b, learning_rate)
     model.train_step(np.array(xs, float).reshape(-1, 1), np.array(ys, float).reshape(-1, 1))
-    W, bias = model.get_weights()
+    W, bias = model.get_neuron_weights()
     return float(W[0, 0]), float(bias[0])
 
 
@@ -454,14 +454,14 @@ def _xor_start(seed: int, hidden: int) -> list[np.ndarray]:
     model = Sequential([Dense(hidden, activation="sigmoid", input_shape=(2,)),
                         Dense(1, activation="sigmoid")], seed=seed, dtype="float64")
     model.build()
-    return [np.round(w, 3) for w in model.get_weights()]
+    return [np.round(w, 3) for w in model.get_neuron_weights()]
 
 
 def _train_xor_ref(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray,
                    epochs: int, learning_rate: float) -> list[float]:
     model = Sequential([Dense(len(W1), activation="sigmoid", input_shape=(2,)),
                         Dense(1, activation="sigmoid")], dtype="float64")
-    model.set_weights([W1, b1, W2, b2])
+    model.set_neuron_weights([W1, b1, W2, b2])
     model.compile(optimizer=SGD(learning_rate=learning_rate), loss="mse")
     X, y = xor_data()
     return model.fit(X, y, epochs=epochs, batch_size=4, shuffle=False, verbose=0).history["loss"]

@@ -384,7 +384,7 @@ def _xor_best() -> float:
 def _mse_example() -> float:
     from ..losses import get
 
-    return get("mse")(np.array([1.0, 3.0]), np.array([0.0, 1.0]))
+    return get("mse")(np.array([0.0, 1.0]), np.array([1.0, 3.0]))  # (y_true, y_pred)
 
 
 def _puzzle_first_w() -> float:

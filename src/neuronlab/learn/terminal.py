@@ -464,7 +464,7 @@ def _one_neuron_step(settings: dict[str, Any]) -> tuple[list[str], list[str]]:
     rate = float(settings.get("learning_rate", 0.5))
     layer = Dense(1, activation="sigmoid", input_shape=(x.shape[1],))
     layer.build(x.shape[1], np.random.default_rng(0), np.float64)
-    layer.set_weights([w, [b]])
+    layer.set_neuron_weights([w, [b]])
     y_hat = layer.forward(x)
     y = np.array([[target]])
     mse = losses.get("mse")

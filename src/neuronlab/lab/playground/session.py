@@ -241,7 +241,7 @@ class Session:
         for layer in self.dense_layers():
             W, b = flat[at:at + layer.W.size], flat[at + layer.W.size:at + layer.W.size
                                                     + layer.b.size]
-            layer.set_weights([W.reshape(layer.W.shape), b])
+            layer.set_neuron_weights([W.reshape(layer.W.shape), b])
             at += layer.W.size + layer.b.size
         self.epoch = self.curve_start = epoch
         self.evaluate()
