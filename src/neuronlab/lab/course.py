@@ -56,6 +56,8 @@ WIDGET_TITLES = {
     "puzzle": "The number puzzle, trained step by step", "softmax": "Softmax, live",
     "playground": "This network in the playground",
     "training": "A network, trained live",
+    "kernel": "One kernel, sliding", "confusion": "What the MLP gets wrong",
+    "convnet": "A conv net, trained live", "draw": "Draw a digit",
 }
 NO_MODEL = ("Answers are the lessons' own words, found by matching your words on your "
             "machine - no generative model, nothing leaves this computer.")

@@ -24,6 +24,7 @@ from .. import losses, stories
 from ..activations import Sigmoid, Softmax
 from ..datasets import xor as xor_data
 from ..layers import Dense
+from ..layers.conv import conv2d_reference
 from ..model import Sequential
 from ..neuron import Layer as PyLayer
 from ..neuron import Neuron
@@ -761,6 +762,76 @@ SOFTMAX = Exercise(
 )
 
 
+# =========================================================================== lesson 13
+def _conv2d_ref(image: list[list[float]], kernel: list[list[float]], bias: float,
+                flip: bool = False) -> list[list[float]]:
+    """Conv2D's loop (``conv2d_reference``) on one grey image and one kernel."""
+    x = np.array(image, dtype=float)[np.newaxis, :, :, np.newaxis]
+    k = np.array(kernel, dtype=float)
+    k = k[::-1, ::-1] if flip else k
+    z = conv2d_reference(x, k[np.newaxis, :, :, np.newaxis], np.array([float(bias)]))
+    return _plain(z[0, :, :, 0])
+
+
+def _conv2d_hidden() -> Hidden:
+    rng = _rng(1313)
+    cases: Hidden = [
+        ("hidden 1 · kernel as large as the image", (
+            [[1.0, 2.0], [3.0, 4.0]], [[0.5, -1.0], [2.0, 0.25]], 0.5)),
+        ("hidden 2 · a wide image, a 1x3 kernel", (
+            [[0.0, 1.0, 2.0, 3.0, 4.0]], [[1.0, 0.0, -1.0]], -0.5)),
+    ]
+    for i in range(3, 7):
+        rows, cols, k = int(rng.integers(4, 8)), int(rng.integers(4, 8)), int(rng.integers(2, 4))
+        image = [_numbers(rng, cols, 0.0, 1.0) for _ in range(rows)]
+        kernel = [_numbers(rng, k) for _ in range(k)]
+        cases.append((f"hidden {i}", (image, kernel, round(float(rng.uniform(-1, 1)), 2))))
+    return cases
+
+
+CONV2D = Exercise(
+    name="conv2d",
+    lesson=13,
+    title="a convolution with loops",
+    function="conv2d",
+    task=(
+        "Write conv2d(image, kernel, bias) for one grey picture: image is a list of rows "
+        "of pixels, kernel a small list of rows of weights, bias a number. Slide the "
+        "kernel over every whole window (stride 1, no padding); for each window multiply "
+        "every pixel by the weight laid on it, add the products and the bias. Return the "
+        "feature map as a list of rows. Lay the kernel as it is: kernel[0][0] multiplies "
+        "the window's top-left pixel."
+    ),
+    hints=(
+        "Count first: a kernel of k rows fits len(image) - k + 1 times down the image "
+        "(a 4-row image and a 2-row kernel: windows start at rows 0, 1 and 2).",
+        "Four loops: the output row i, the output column j, then the kernel's row a and "
+        "column b; the pixel under kernel[a][b] is image[i + a][j + b].",
+        "z = bias; for a ...: for b ...: z += image[i + a][j + b] * kernel[a][b]; append z "
+        "to the row, and each row to the map.",
+    ),
+    examples=(([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]],
+               [[1.0, 2.0], [3.0, 4.0]], 0.5),
+              ([[0.0, 0.0, 1.0, 1.0], [0.0, 0.0, 1.0, 1.0], [0.0, 0.0, 1.0, 1.0]],
+               [[1.0, -1.0], [1.0, -1.0]], 0.0)),
+    reference=_conv2d_ref,
+    hidden=_conv2d_hidden,
+    mistakes=(
+        ("flip the kernel (the mathematicians' convolution turns it around; a Conv2D layer "
+         "lays it as it is: kernel[0][0] on the window's top-left pixel)",
+         lambda image, kernel, bias: _conv2d_ref(image, kernel, bias, flip=True)),
+        ("stop one window short: range(len(image) - k) misses the last row and column of "
+         "windows; there are len(image) - k + 1",
+         lambda image, kernel, bias: [row[:-1] for row in _conv2d_ref(image, kernel, bias)[:-1]]),
+        ("forget the bias: add it to every window's sum",
+         lambda image, kernel, bias: _conv2d_ref(image, kernel, 0.0)),
+    ),
+    error_hints=(("IndexError", "a window ran off the image: the last window starts at "
+                                "row len(image) - k, so there are len(image) - k + 1 windows "
+                                "down (and the same across)"),),
+)
+
+
 # =========================================================================== the path
 def _numbered(*exercises: Exercise) -> Catalog:
     from dataclasses import replace
@@ -773,4 +844,4 @@ def _numbered(*exercises: Exercise) -> Catalog:
 
 EXERCISES = _numbered(NEURON, RELU, SIGMOID, LAYER_FORWARD, BATCH_FORWARD, GATE, XOR, MSE,
                       MSE_GRADIENT, SIGMOID_DERIVATIVE, NEURON_GRADIENTS, DENSE_BACKWARD,
-                      PUZZLE_STEP, TRAIN_XOR, XOR_MODEL, SOFTMAX)
+                      PUZZLE_STEP, TRAIN_XOR, XOR_MODEL, SOFTMAX, CONV2D)
