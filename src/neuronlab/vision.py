@@ -144,6 +144,9 @@ def conv_net(seed: int = 0, filters: int = 8) -> Any:
 
 
 MLP_EPOCHS, CONV_EPOCHS = 5, 2  # what the two readers are trained for
+#: The trained readers that ship with neuronlab, in ``neuronlab/data/`` (made by
+#: ``tools/train_digit_readers.py`` with :func:`train_readers`).
+READER_FILES = {"mlp": "digit-reader-mlp.npz", "conv": "digit-reader-conv.npz"}
 
 
 @dataclass(frozen=True)
@@ -156,25 +159,45 @@ class Readers:
     conv_accuracy: float
 
 
+def train_readers() -> tuple[Any, Any]:
+    """Train the lesson's MLP and conv net (seed 0) on the 8,000 bundled training digits."""
+    from . import datasets
+
+    X, y = datasets.load("mnist", part="train", images=True)
+    first = mlp()
+    first.fit(X, y, epochs=MLP_EPOCHS, batch_size=32, verbose=0, seed=0)
+    second = conv_net()
+    second.fit(X, y, epochs=CONV_EPOCHS, batch_size=64, verbose=0, seed=0)
+    return first, second
+
+
 _lock = threading.Lock()
-_trained: list[Readers] = []
+_loaded: list[Readers] = []
 
 
 def readers() -> Readers:
-    """The lesson's MLP and conv net, trained (seed 0) on the 8,000 bundled training
-    digits the first time they are asked for, then kept for this process."""
+    """The lesson's MLP and conv net as trained by :func:`train_readers`: read from the
+    files that ship with neuronlab (or trained now, if they are missing), then kept for
+    this process, with their accuracy on the 2,000 held-out digits."""
+    from importlib.resources import as_file, files
+
     from . import datasets
+    from .io import load_model
 
     with _lock:
-        if not _trained:
-            X, y = datasets.load("mnist", part="train", images=True)
+        if not _loaded:
+            folder = files(__package__) / "data"
+            if all((folder / name).is_file() for name in READER_FILES.values()):
+                models = []
+                for name in READER_FILES.values():
+                    with as_file(folder / name) as path:
+                        models.append(load_model(path))
+                first, second = models
+            else:
+                first, second = train_readers()
             X_test, y_test = datasets.load("mnist", part="test", images=True)
-            first = mlp()
-            first.fit(X, y, epochs=MLP_EPOCHS, batch_size=32, verbose=0, seed=0)
-            second = conv_net()
-            second.fit(X, y, epochs=CONV_EPOCHS, batch_size=64, verbose=0, seed=0)
-            _trained.append(Readers(
+            _loaded.append(Readers(
                 first, second,
                 float(first.evaluate(X_test, y_test, return_dict=True)["accuracy"]),
                 float(second.evaluate(X_test, y_test, return_dict=True)["accuracy"])))
-        return _trained[0]
+        return _loaded[0]

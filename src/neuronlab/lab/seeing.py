@@ -126,7 +126,7 @@ def kernel_view(body: dict[str, Any]) -> dict[str, Any]:
     products = window * kernel
     total = float(products.sum() + bias)
     terms = " + ".join(f"({_fmt(p)} × {_fmt(w)})" for p, w in zip(window.ravel(), kernel.ravel()))
-    line = f"z = {terms} + {_fmt(bias)} = {_fmt(total)}"
+    line = f"z = {terms} + {_fmt(bias)} = {total:.4f}"
 
     names = list(KERNELS)
     bank = _conv(np.array([KERNELS[n] for n in names]), np.zeros(len(names)), stride, padding)

@@ -39,7 +39,7 @@ export function mount(section, settings) {
             cell.textContent = "·";
           }
           return cell;
-        }))))));
+        })))));
     reflow(table);
     caption.textContent = `${r.count} held-out ${r.label}s that the MLP read as ${r.guess}`
       + (r.count > r.pictures.length ? ` (the first ${r.pictures.length})` : "");

@@ -37,6 +37,7 @@ export function mount(section, settings) {
     convHead.textContent = "The conv net reads";
     delete section.dataset.conv;
     delete section.dataset.mlp;
+    paint(seen, Array.from({ length: 28 }, () => new Array(28).fill(0)));
   }
 
   function point(event) {
@@ -128,7 +129,7 @@ export function mount(section, settings) {
       h("div", {}, pad, h("div", { class: "widget-foot" }, clear,
         h("figure", { class: "kernel-tile" }, seen, h("figcaption", { text: "what the networks see" })))),
       h("div", { class: "widget-results" }, status,
-        h("div", { class: "widget-columns even" },
+        h("div", { class: "draw-readers" },
           h("div", { class: "widget-panel" }, mlpHead, mlpBars),
           h("div", { class: "widget-panel" }, convHead, convBars)))));
   blank();

@@ -1,7 +1,7 @@
 def conv2d(image, kernel, bias):
     """Return the feature map: one sum of products + bias per whole window."""
     # BEGIN SOLUTION
-    # TODO: (rows - k + 1) x (columns - k + 1) windows; for each, sum pixel * weight, add bias
+    # TODO: (rows - k + 1) x (columns - k + 1) windows; each: sum pixel * weight + bias
     # raise NotImplementedError("TODO: write conv2d")
     k_rows, k_cols = len(kernel), len(kernel[0])
     out_rows = len(image) - k_rows + 1
