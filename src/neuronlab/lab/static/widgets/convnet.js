@@ -6,7 +6,7 @@
 import { pageHeaders } from "../api.js";
 import { linePlot } from "../diagrams.js";
 import { figure, h, replace } from "../dom.js";
-import { frame, request } from "./common.js";
+import { arithmetic, frame, request } from "./common.js";
 import { bars, grid, paint } from "./pixels.js";
 
 async function stream(body, onLine) {
@@ -44,14 +44,14 @@ export function mount(section, settings) {
   epochsChoice.value = String(settings.epochs ?? 1);
   const train = h("button", { type: "button", id: view.id("train"), text: "Train" });
   const bar = h("progress", { id: view.id("progress"), class: "training-bar", max: 1, value: 0 });
-  const status = h("p", { class: "widget-big", id: view.id("status"), "aria-live": "polite",
-    text: "Press Train: the network learns from the 8,000 training digits." });
+  const status = arithmetic(h("p", { class: "widget-big", id: view.id("status"),
+    "aria-live": "polite", text: "Press Train: the network learns from the 8,000 training digits." }));
   const curve = figure(view.id("loss"), "The loss of every batch as the network trains");
   const kernels = h("div", { class: "kernel-bank", id: view.id("kernels") });
   const digit = h("input", { type: "number", min: 0, max: 1999, step: 1, class: "num",
     id: view.id("digit"), value: settings.digit ?? 0, "aria-label": "which held-out digit" });
   const maps = h("div", { class: "kernel-bank", id: view.id("maps") });
-  const probs = h("div", { class: "prob-bars", id: view.id("probs") });
+  const probs = arithmetic(h("div", { class: "prob-bars", id: view.id("probs") }));
   const guess = h("h4", { id: view.id("guess"), text: "Its answer" });
   const xs = [];
   const ys = [];
@@ -143,5 +143,6 @@ export function mount(section, settings) {
       h("h4", {}, h("label", { for: view.id("digit"), text: "Feature maps of held-out digit # " }), digit),
       maps, guess, probs));
   drawCurve();
+  view.ready();
   return { reset() { epochsChoice.value = String(settings.epochs ?? 1); } };
 }

@@ -4,7 +4,7 @@
 // MLP and the conv net of the lesson read it side by side (POST /api/widgets/draw).
 
 import { h, replace } from "../dom.js";
-import { frame, latest, request } from "./common.js";
+import { arithmetic, frame, latest, request } from "./common.js";
 import { bars, grid, paint } from "./pixels.js";
 
 const SIDE = 280;  // the pad's own pixels
@@ -15,10 +15,10 @@ export function mount(section, settings) {
   const pad = h("canvas", { id: view.id("pad"), class: "draw-pad", width: SIDE, height: SIDE,
     role: "img", "aria-label": "Draw a digit here with the mouse or a finger" });
   const seen = grid(view.id("seen"), "Your digit as the networks see it: 28 × 28", 4);
-  const status = h("p", { class: "hint", id: view.id("status"), "aria-live": "polite",
-    text: "Draw one digit, large, in the box." });
-  const mlpBars = h("div", { class: "prob-bars", id: view.id("mlp") });
-  const convBars = h("div", { class: "prob-bars", id: view.id("conv") });
+  const status = arithmetic(h("p", { class: "hint", id: view.id("status"), "aria-live": "polite",
+    text: "Draw one digit, large, in the box." }));
+  const mlpBars = arithmetic(h("div", { class: "prob-bars", id: view.id("mlp") }));
+  const convBars = arithmetic(h("div", { class: "prob-bars", id: view.id("conv") }));
   const mlpHead = h("h4", { id: view.id("mlp-head"), text: "The MLP reads" });
   const convHead = h("h4", { id: view.id("conv-head"), text: "The conv net reads" });
   const clear = h("button", { type: "button", id: view.id("clear"), text: "Clear" });
