@@ -17,7 +17,6 @@ Screenshots of each widget land in test-artifacts/widget-overflow/.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,28 +24,22 @@ import pytest
 from conftest import ARTIFACTS, needs_browser
 
 from neuronlab.learn.lessons import LESSONS
-from neuronlab.learn.sources import lesson_files
 
 sync_api = needs_browser()
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 WIDTHS = (1280, 390)
-MARKER = re.compile(r"<!--\s*widget:\s*([a-z][a-z-]*)")
 
 
 def _pages_by_kind() -> dict[str, list[str]]:
     """Widget kind -> the slugs of the lesson pages that place it."""
-    slugs = {str(lesson.number): lesson.slug for lesson in LESSONS}
     found: dict[str, list[str]] = {}
-    for _name, text in lesson_files():
-        number = re.search(r"^number:\s*(\d+)", text, re.M)
-        if not number or number.group(1) not in slugs:
-            continue
-        for kind in MARKER.findall(text):
-            pages = found.setdefault(kind, [])
-            if slugs[number.group(1)] not in pages:
-                pages.append(slugs[number.group(1)])
+    for lesson in LESSONS:
+        for widget in lesson.widgets:
+            pages = found.setdefault(widget.kind, [])
+            if lesson.slug not in pages:
+                pages.append(lesson.slug)
     return found
 
 

@@ -21,8 +21,8 @@ export function mount(section, settings) {
       + `${r.total.toLocaleString("en")} held-out digits right (${(100 * r.accuracy).toFixed(1)}%).`;
     const top = Math.max(...r.matrix.flatMap((row, i) => row.filter((_, j) => j !== i)));
     replace(table,
-      h("caption", { text: "Rows: the true digit. Columns: the MLP's answer." }),
-      h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "true \\ read" }),
+      h("caption", { text: "Rows: the true digit. Columns: the MLP's answer. Pick a red cell." }),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "" }),
         r.matrix.map((_, j) => h("th", { scope: "col", text: String(j) })))),
       h("tbody", {}, r.matrix.map((row, i) => h("tr", {}, h("th", { scope: "row", text: String(i) }),
         row.map((n, j) => {

@@ -111,13 +111,10 @@ export function mount(section, settings) {
     label.textContent = `Held-out digit #${r.digit}, labelled ${r.label}. Blue: positive z, `
       + "red: negative, white: zero; grey cells: not reached yet.";
     replace(table,
-      h("caption", { text: "pixel × weight for the window under the cursor" }),
-      h("thead", {}, h("tr", {}, ["", "column 1", "column 2", "column 3"].map((t) =>
-        h("th", { scope: "col", text: t })))),
+      h("caption", { text: "The nine products pixel × weight, laid out as the window" }),
       h("tbody", {}, r.products.map((row, i) => h("tr", {},
-        h("th", { scope: "row", text: `row ${i + 1}` }),
-        row.map((p, j) => h("td", { id: view.id(`p${i}${j}`),
-          text: `${fmt(r.window[i][j], 2)} × ${fmt(r.kernel[i][j], 2)} = ${fmt(p, 3)}` }))))));
+        row.map((p, j) => h("td", { id: view.id(`p${i}${j}`), text: fmt(p, 3),
+          title: `${fmt(r.window[i][j], 2)} × ${fmt(r.kernel[i][j], 2)}` }))))));
     reflow(table);
     replace(bank, r.bank.map((b, k) => {
       const c = grid(view.id(`bank${k}`), `The digit through the ${b.name} kernel`, 3);
