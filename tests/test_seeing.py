@@ -67,7 +67,7 @@ def test_resize_averages_what_each_new_pixel_covers():
 @pytest.mark.parametrize("stride, padding", [(1, "valid"), (2, "valid"), (1, "same"),
                                              (2, "same")])
 def test_kernel_view_is_conv2d_at_the_window(stride, padding):
-    from neuronlab.lab.seeing import kernel_view
+    from neuronlab.lab.course.seeing import kernel_view
 
     rng = np.random.default_rng(stride * 10 + len(padding))
     X, _ = datasets.load("mnist", part="test", images=True)
@@ -90,8 +90,8 @@ def test_kernel_view_is_conv2d_at_the_window(stride, padding):
 
 
 def test_kernel_view_refuses_bad_settings_by_name():
-    from neuronlab.lab.schema import BadRequest
-    from neuronlab.lab.seeing import kernel_view
+    from neuronlab.lab.course.seeing import kernel_view
+    from neuronlab.lab.server.schema import BadRequest
 
     with pytest.raises(BadRequest, match="'kernel' must be 3 rows"):
         kernel_view({"kernel": [[1, 2], [3, 4]]})

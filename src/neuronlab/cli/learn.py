@@ -506,7 +506,7 @@ def cmd_watch(args: argparse.Namespace, console: Console) -> int:
 def cmd_quiz(args: argparse.Namespace, console: Console) -> int:
     from rich.padding import Padding
 
-    from ..lab.recall import RecallStore, default_workspace
+    from ..lab.course.recall import RecallStore, default_workspace
     from ..learn.lessons import find_lesson
     from ..learn.quiz import questions_for
     from .quiz import NO_INPUT, Session

@@ -446,7 +446,7 @@ def widget_text(kind: str, settings: dict[str, Any]) -> tuple[list[str], list[st
                        f"learning_rate={rate:g}); "
                        f'print([round(s.weight, 4) for s in run.steps[:5]])"']
     if kind == "kernel":
-        from ..lab.seeing import kernel_view
+        from ..lab.course.seeing import kernel_view
 
         view = kernel_view({key: settings[key] for key in ("digit", "kernel", "bias", "at")
                              if key in settings})

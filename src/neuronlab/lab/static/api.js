@@ -43,6 +43,22 @@ export function clearError() {
   showError("");
 }
 
+// The lab's root: this file is <root>/static/api.js, so the lab works under any prefix
+// (a path such as "api/meta" is the lab's own, wherever the lab is served).
+const ROOT = new URL("../", import.meta.url);
+
+/** The address of the lab's `path` ("api/meta"; a path starting with "/" is kept as is). */
+export function labUrl(path) {
+  return path.startsWith("/") ? path : new URL(path, ROOT).href;
+}
+
+/** The WebSocket address of the lab's `path` (ws: or wss: as the page itself). */
+export function socketUrl(path) {
+  const url = new URL(labUrl(path), location.href);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  return url.href;
+}
+
 /**
  * POST (or GET when `body` is undefined) JSON to the lab and return the answer; throw
  * an Error carrying the server's own message (and `status`) when it refuses.
@@ -53,7 +69,7 @@ export async function request(path, body) {
       body: JSON.stringify(body) };
   let response;
   try {
-    response = await fetch(path, options);
+    response = await fetch(labUrl(path), options);
   } catch (err) {
     throw new Error("The lab server does not answer; is `neuronlab lab` still running?");
   }

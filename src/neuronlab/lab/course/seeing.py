@@ -47,15 +47,15 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from .. import datasets
-from ..errors import NeuronlabError
-from ..layers import Conv2D, MaxPool2D
-from ..layers.conv import windows
-from ..model import Sequential
-from ..training.callbacks import Callback
-from ..vision import Readers, conv_net, readers, to_mnist
-from .api import endpoint, read_json
-from .schema import BadRequest, choice, integer, number, numbers, only, require
+from ... import datasets
+from ...errors import NeuronlabError
+from ...layers import Conv2D, MaxPool2D
+from ...layers.conv import windows
+from ...model import Sequential
+from ...training.callbacks import Callback
+from ...vision import Readers, conv_net, readers, to_mnist
+from ..server.api import endpoint, read_json
+from ..server.schema import BadRequest, choice, integer, number, numbers, only, require
 
 #: Kernels the widget offers, named as the lesson names them.
 KERNELS: dict[str, list[list[float]]] = {
