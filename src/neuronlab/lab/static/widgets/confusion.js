@@ -41,7 +41,8 @@ export function mount(section, settings) {
           return cell;
         })))));
     reflow(table);
-    caption.textContent = `${r.count} held-out ${r.label}s that the MLP read as ${r.guess}`
+    caption.textContent = `${r.count} held-out ${r.label}${r.count === 1 ? "" : "s"} that the MLP `
+      + `read as ${r.guess}`
       + (r.count > r.pictures.length ? ` (the first ${r.pictures.length})` : "");
     replace(pictures, r.pictures.map((p) => {
       const c = grid(view.id(`digit${p.digit}`), `Held-out digit #${p.digit}`, 3);
