@@ -30,6 +30,7 @@ from neuronlab import (
     RMSprop,
     Sequential,
     activations,
+    model_file,
 )
 from neuronlab import io as nio
 from neuronlab.io import load_model, model_from_bytes, model_to_bytes, save_model
@@ -432,7 +433,7 @@ def test_json_edited_to_another_architecture_is_caught_even_with_a_fixed_checksu
     arrays = read_npz(path)
     header = header_of(arrays)
     header["model"]["layers"][0]["units"] = 5
-    header["sha256"] = nio._checksum(header, {k: v for k, v in arrays.items()
+    header["sha256"] = model_file.checksum(header, {k: v for k, v in arrays.items()
                                               if k != "config.json"})
     write_npz(path, with_header(arrays, header))
     with pytest.raises(ModelFileError, match=r"does not describe a valid model.*Dense\(5\) "
@@ -755,7 +756,7 @@ def test_a_huge_config_is_refused_from_the_zip_directory(saved):
     path, _, _ = saved
     arrays = read_npz(path)
     header = header_of(arrays)
-    header["model"]["name"] = "x" * (nio.MAX_CONFIG_CHARS + 1)
+    header["model"]["name"] = "x" * (model_file.MAX_CONFIG_CHARS + 1)
     write_npz(path, with_header(arrays, header))
     error, peak = refused_with_peak(path)
     assert re.search(r"config.json entry unpacks to [\d,]+ bytes, but a model's configuration "
@@ -789,7 +790,7 @@ def test_brackets_inside_strings_do_not_count_as_nesting(tmp_path, name):
 )
 def test_json_depth_counts_brackets_outside_strings(text, depth):
     json.loads(text)
-    assert nio._json_depth(text) == depth
+    assert model_file.json_depth(text) == depth
 
 
 # ---------------------------------------------------------------------------
