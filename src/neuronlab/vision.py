@@ -109,6 +109,21 @@ def to_mnist(image: Any) -> np.ndarray:
     return frame.astype(np.float32)
 
 
+def convolve(image: Any, kernel: Any, bias: float = 0.0) -> np.ndarray:
+    """One grey image (rows of pixels) and one kernel through the sliding-window loop
+    of :func:`neuronlab.layers.conv.conv2d_reference`: the feature map, stride 1, no
+    padding, before any activation.
+
+    >>> convolve([[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[1, 2], [3, 4]], 0.5)
+    array([[27.5, 37.5],
+           [57.5, 67.5]])
+    """
+    from .layers.conv import conv2d_reference
+
+    x = np.array(image, dtype=np.float64)[np.newaxis, :, :, np.newaxis]
+    k = np.array(kernel, dtype=np.float64)[np.newaxis, :, :, np.newaxis]
+    return conv2d_reference(x, k, np.array([float(bias)]))[0, :, :, 0]
+
 # --------------------------------------------------------------------------- the readers
 def mlp(seed: int = 0) -> Any:
     """The lesson's MLP: the 28 x 28 pixels flattened to a row of 784, 64 ReLU neurons,

@@ -47,6 +47,10 @@ EXPLORERS = {
     "softmax": ("/explore#view=playground&pd=blobs", "the playground (blobs)"),
     "playground": ("/explore#view=playground&pd=xor", "the playground (XOR)"),
     "training": ("/explore#view=playground&pd=xor4", "the playground (XOR, 4 rows)"),
+    "kernel": ("/widgets", "the widget gallery"),
+    "confusion": ("/widgets", "the widget gallery"),
+    "convnet": ("/widgets", "the widget gallery"),
+    "draw": ("/widgets", "the widget gallery"),
 }
 DEFAULT_EXPLORER = ("/explore", "the explorers")
 WIDGET_TITLES = {
