@@ -32,9 +32,7 @@ ALLOWED_CYCLE_MODULES: set[frozenset[str]] = {frozenset({"neuronlab.io", "neuron
 # diagnosis, export).
 MAX_LINES = 600
 # Modules still longer, each with its line count as the ceiling it may not grow past.
-LONG_MODULES: dict[str, int] = {
-    "neuronlab.cli.learn": 706,
-}
+LONG_MODULES: dict[str, int] = {}
 
 # Names of the standard library that start with an underscore but are its public API.
 STDLIB_PUBLIC = {("os", "_exit"), ("sys", "_getframe")}
@@ -189,7 +187,7 @@ def private_uses(name: str, source: str | None = None) -> list[tuple[str, str, i
 def test_the_import_graph_sees_real_edges():
     graph = import_graph()
     assert "neuronlab.layers" in graph["neuronlab.model"]
-    assert "neuronlab.errors" in graph["neuronlab.validation"]
+    assert "neuronlab.errors" in graph["neuronlab.checks"]
 
 
 def test_the_checks_see_real_violations():

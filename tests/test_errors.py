@@ -192,7 +192,7 @@ def test_loss_called_with_mismatched_shapes():
 
 
 def test_huge_but_finite_data_is_accepted_and_nan_among_it_is_found():
-    from neuronlab.validation import as_float_array
+    from neuronlab.checks import as_float_array
 
     huge = np.full((4, 2), 3e38, dtype=np.float32)  # its sum overflows float32
     assert as_float_array(huge, dtype=np.float32) is not None

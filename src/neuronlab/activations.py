@@ -20,8 +20,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from .checks import check_call, check_number
 from .tables import Table
-from .validation import check_call, check_number
 
 A = TypeVar("A", bound="Activation")
 

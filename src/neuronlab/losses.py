@@ -18,9 +18,9 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .activations import Sigmoid, Softmax
+from .checks import check_bool, check_call
 from .errors import DataError, ShapeError
 from .tables import Table
-from .validation import check_bool, check_call
 
 LossT = TypeVar("LossT", bound="Loss")
 

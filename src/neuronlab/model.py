@@ -26,6 +26,7 @@ import numpy as np
 
 from . import losses, optimizers
 from . import metrics as metric_table
+from .checks import all_finite, check_bool, check_int, check_seed
 from .errors import (
     ConfigError,
     DataError,
@@ -40,7 +41,6 @@ from .training import data, progress
 from .training.callbacks import History
 from .training.flat import FlatWeights
 from .training.trainer import Trainer
-from .validation import all_finite, check_bool, check_int, check_seed
 
 #: Rows ``predict`` runs through the network at once; larger inputs go in slices.
 PREDICT_ROWS = 4096

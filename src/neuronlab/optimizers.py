@@ -18,9 +18,9 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from .checks import check_bool, check_call, check_number, check_positive
 from .errors import ConfigError
 from .tables import Table
-from .validation import check_bool, check_call, check_number, check_positive
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
 FlatParameters = tuple[np.ndarray, np.ndarray]

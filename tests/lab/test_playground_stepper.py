@@ -78,7 +78,7 @@ def test_the_trace_is_the_librarys_step_on_the_next_batch(client, config):
     # the same session, trained the same way here: the same weights
     session = Session(PlaygroundConfig.parse(config))
     session.train(EPOCHS)
-    assert r["params"] == session.params() == state["frame"]["params"]
+    assert r["params"] == session.weights_text() == state["frame"]["params"]
     X, Y = first_batch(session)
     assert r["samples"] == len(X) and r["shown"] == min(8, len(X))
     close(r["X"], X[:8], rtol=0, atol=0)

@@ -22,8 +22,8 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .. import activations, initializers
+from ..checks import check_call, check_int, check_number, check_positive
 from ..errors import ConfigError, DataError, NotFittedError, ShapeError
-from ..validation import check_call, check_int, check_number, check_positive
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
 Shape = tuple[int, ...]

@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from .. import metrics
+from ..checks import check_bool, check_call, check_int, check_number
 from ..errors import ConfigError, TrainingDivergedError
-from ..validation import check_bool, check_call, check_int, check_number
 
 if TYPE_CHECKING:
     from ..model import Sequential

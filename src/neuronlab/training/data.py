@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import losses
+from ..checks import as_array, as_float_array, check_int, check_number
 from ..datasets.encoding import one_hot
 from ..errors import ConfigError, DataError, ShapeError
-from ..validation import as_array, as_float_array, check_int, check_number
 
 if TYPE_CHECKING:
     from ..model import Sequential

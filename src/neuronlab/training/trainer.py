@@ -31,9 +31,9 @@ import numpy as np
 
 from .. import losses, optimizers
 from .. import metrics as metric_table
+from ..checks import check_bool, check_int, check_seed
 from ..errors import ConfigError, TrainingDivergedError
 from ..layers import Dropout, Layer
-from ..validation import check_bool, check_int, check_seed
 from . import data, progress
 from .callbacks import Callback, DivergenceGuard, History
 
