@@ -259,7 +259,8 @@ def test_gallery_page_and_the_lessons_widgets(client):
     assert [(w["lesson"], w["kind"], w["settings"]) for w in widgets] == marked
     kinds = {w["kind"] for w in widgets}
     assert kinds == {"neuron", "activation", "layer", "batch", "gate", "xor", "mse",
-                     "backprop-stepper", "puzzle", "playground", "softmax", "training"}
+                     "backprop-stepper", "puzzle", "playground", "softmax", "training",
+                     "kernel", "confusion", "convnet", "draw"}
     for kind in kinds:
         script = client.get(f"/static/widgets/{kind}.js")
         assert script.status_code == 200 and "export function mount" in script.text

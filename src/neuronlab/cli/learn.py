@@ -394,7 +394,7 @@ def register(subparsers: Any) -> None:
               "run code cell CELL of lesson LESSON (the numbers `learn lesson` shows) in a "
               "separate Python, after the cells above it (run quietly), and print what it "
               "prints; --save FILE writes it to a file to edit and run with python")
-    run.add_argument("lesson", metavar="LESSON", help="lesson number 1-13")
+    run.add_argument("lesson", metavar="LESSON", help="lesson number 1-14")
     run.add_argument("cell", metavar="CELL", help="cell number, as `learn lesson` shows it")
     run.add_argument("--save", metavar="FILE", help="write the cell (with the cells above it) "
                                                     "to FILE instead of running it")

@@ -29,6 +29,7 @@ from ..model import Sequential
 from ..neuron import Layer as PyLayer
 from ..neuron import Neuron
 from ..optimizers import SGD
+from ..vision import convolve
 from .exercises import Case, Catalog, Exercise
 from .observers import gate_observe, model_aspect, truth_table
 from .sources import ContentError, exercise_file, lesson_numbers
@@ -535,6 +536,44 @@ SOFTMAX = Exercise(
 )
 
 
+# =========================================================================== seeing
+def _conv2d_hidden() -> Hidden:
+    rng = _rng(1313)
+    cases: Hidden = [("hidden 1 · kernel as large as the image",
+                      ([[1.0, 2.0], [3.0, 4.0]], [[0.5, -1.0], [2.0, 0.25]], 0.5)),
+                     ("hidden 2 · a wide image, a 1x3 kernel",
+                      ([[0.0, 1.0, 2.0, 3.0, 4.0]], [[1.0, 0.0, -1.0]], -0.5))]
+    for i in range(3, 7):
+        rows, cols, k = (int(n) for n in rng.integers([4, 4, 2], [8, 8, 4]))
+        cases.append((f"hidden {i}", ([_numbers(rng, cols, 0.0, 1.0) for _ in range(rows)],
+                                      [_numbers(rng, k) for _ in range(k)],
+                                      round(float(rng.uniform(-1, 1)), 2))))
+    return cases
+
+
+CONV2D = Exercise(
+    name="conv2d",
+    function="conv2d",
+    examples=(([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]], [[1.0, 2.0], [3.0, 4.0]], 0.5),
+              ([[0.0, 0.0, 1.0, 1.0]] * 3, [[1.0, -1.0], [1.0, -1.0]], 0.0)),
+    reference=lambda im, k, b: _plain(convolve(im, k, b)),
+    hidden=_conv2d_hidden,
+    mistakes=(
+        ("flip the kernel (the mathematicians' convolution turns it around; a Conv2D layer "
+         "lays it as it is: kernel[0][0] on the window's top-left pixel)",
+         lambda im, k, b: _plain(convolve(im, np.flip(k), b))),
+        ("stop one window short: range(len(image) - k) misses the last row and column of "
+         "windows; there are len(image) - k + 1",
+         lambda im, k, b: _plain(convolve(im, k, b)[:-1, :-1])),
+        ("forget the bias: add it to every window's sum",
+         lambda im, k, b: _plain(convolve(im, k, 0.0))),
+    ),
+    error_hints=(("IndexError", "a window ran off the image: the last window starts at row "
+                                "len(image) - k, so there are len(image) - k + 1 windows down "
+                                "(and the same across)"),),
+)
+
+
 # =========================================================================== the path
 def _numbered(*exercises: Exercise) -> Catalog:
     """The path: each exercise numbered, with its lesson, title, task and hints from its file."""
@@ -556,4 +595,4 @@ def _numbered(*exercises: Exercise) -> Catalog:
 
 EXERCISES = _numbered(NEURON, RELU, SIGMOID, LAYER_FORWARD, BATCH_FORWARD, GATE, XOR, MSE,
                       MSE_GRADIENT, SIGMOID_DERIVATIVE, NEURON_GRADIENTS, DENSE_BACKWARD,
-                      PUZZLE_STEP, TRAIN_XOR, XOR_MODEL, SOFTMAX)
+                      PUZZLE_STEP, TRAIN_XOR, XOR_MODEL, SOFTMAX, CONV2D)

@@ -53,6 +53,7 @@ from ..server.schema import (
     only,
     require,
 )
+from .seeing import ROUTES as SEEING_ROUTES
 from .training import ROUTES as TRAINING_ROUTES
 
 CORNERS = [list(point) for point in stories.XOR_INPUTS]
@@ -407,4 +408,5 @@ ROUTES: list[BaseRoute] = [
     Route("/api/widgets/puzzle", _post(puzzle_view), methods=["POST"]),
     Route("/api/widgets/backprop", _post(backprop_view), methods=["POST"]),
     *TRAINING_ROUTES,  # a Sequential recipe trained as written (course/training.py)
+    *SEEING_ROUTES,  # kernels, a conv net and a drawn digit (course/seeing.py)
 ]
