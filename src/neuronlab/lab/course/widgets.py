@@ -216,13 +216,13 @@ def mse_view(body: dict[str, Any]) -> dict[str, Any]:
     y_true = np.array(targets, dtype=np.float64).reshape(-1, 1)
     y_pred = np.array(predictions, dtype=np.float64).reshape(-1, 1)
     mse = losses.get("mse")
-    squares = [mse(y_pred[i:i + 1], y_true[i:i + 1]) for i in range(len(targets))]
+    squares = [mse(y_true[i:i + 1], y_pred[i:i + 1]) for i in range(len(targets))]
     return {
         "targets": targets,
         "predictions": predictions,
         "errors": (y_pred - y_true)[:, 0].tolist(),
         "squared_errors": squares,
-        "mse": mse(y_pred, y_true),
+        "mse": mse(y_true, y_pred),
         "formula": mse.formula,
     }
 
