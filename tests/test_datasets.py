@@ -788,6 +788,7 @@ ALL_NAMES = {
     "moons",
     "circles",
     "spirals",
+    "nnfs-spirals",
     "blobs",
     "cubic",
     "sine",
@@ -877,3 +878,25 @@ def test_2d_regression_sets_are_in_the_table(name):
     assert len(np.unique(np.round(y, 6))) > 10  # real numbers, not labels
     with pytest.raises(UnknownNameError):
         ds.make_classification_2d(name)  # not a classification set
+
+
+def test_spiral_data_is_the_nnfs_books_data_set():
+    X, y = ds.spiral_data(samples=100, classes=3, seed=0)
+    assert X.shape == (300, 2) and y.dtype == np.uint8
+    assert np.bincount(y).tolist() == [100, 100, 100] and (np.diff(y) >= 0).all()  # in order
+    radius = np.hypot(X[:, 0], X[:, 1])
+    np.testing.assert_allclose(radius[:100], np.linspace(0, 1, 100), atol=1e-12)
+    assert ds.load("nnfs-spirals", samples=100, classes=3, seed=0)[0].tolist() == X.tolist()
+    with pytest.raises(ConfigError, match="below 2\\*\\*32"):
+        ds.spiral_data(seed=2**40)
+    nnfs = pytest.importorskip("nnfs", reason="the book's package (test extra) is not installed")
+    from nnfs.datasets import spiral_data as book
+
+    state = np.random.get_state()
+    try:
+        np.random.seed(0)  # what nnfs.init() does, without patching NumPy for the session
+        X_book, y_book = book(samples=100, classes=3)
+    finally:
+        np.random.set_state(state)
+    assert nnfs is not None and y.tolist() == y_book.tolist()
+    np.testing.assert_array_equal(X, X_book)

@@ -121,6 +121,7 @@ for _preset in (
            kwargs={"noise": 0.2, "n_samples": 1000}),
     Preset("circles", [16, 16], "relu", "adam", 0.01, 200, 32),
     Preset("spirals", [64, 64], "relu", "adam", 0.01, 400, 32),
+    Preset("nnfs-spirals", [64, 64], "relu", "adam", 0.01, 300, 32),
     Preset("blobs", [16], "relu", "adam", 0.01, 100, 32),
     Preset("cubic", [32, 32], "tanh", "adam", 0.01, 500, 32, "mse"),
     Preset("sine", [32, 32], "tanh", "adam", 0.01, 500, 32, "mse"),

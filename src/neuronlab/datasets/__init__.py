@@ -50,6 +50,7 @@ from .generators import (
     make_plane,
     make_sine,
     make_spirals,
+    spiral_data,
 )
 from .idx import read_idx
 from .mnist import MNIST_SHA256, MNIST_URL, load_mnist
@@ -87,6 +88,7 @@ __all__ = [
     "puzzle",
     "read_idx",
     "register",
+    "spiral_data",
     "train_test_split",
     "unregister",
     "xor",

@@ -34,6 +34,7 @@ from .generators import (
     make_plane,
     make_sine,
     make_spirals,
+    spiral_data,
 )
 from .mnist import load_mnist
 from .stories import and_gate, not_gate, or_gate, puzzle, xor
@@ -149,6 +150,9 @@ for _dataset in (
     Dataset("spirals", make_spirals, "classification", "generated",
             "interleaved spiral arms, 2-D, 3 classes by default (generated)", _SMALL,
             lambda n, noise, seed: make_spirals(n, noise=noise, seed=seed)),
+    Dataset("nnfs-spirals", spiral_data, "classification", "generated",
+            "the NNFS book's spiral_data: samples per class, class by class (generated)",
+            {"samples": 20}),
     Dataset("blobs", make_blobs, "classification", "generated",
             "gaussian clusters, 2-D, 3 classes by default (generated)", _SMALL,
             lambda n, noise, seed: make_blobs(n, cluster_std=noise, seed=seed)),

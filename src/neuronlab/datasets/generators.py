@@ -179,6 +179,44 @@ def make_spirals(
     return _shuffled(rng, np.concatenate(arms), _labels(counts))
 
 
+def spiral_data(samples: int = 100, classes: int = 3, seed: Any = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The "Neural Networks from Scratch" book's ``spiral_data``, with its meaning.
+
+    ``samples`` points *per class* (``samples * classes`` in all), class by class, not
+    shuffled, float64 ``X`` and uint8 ``y`` (as the book's ``nnfs.datasets``). Each arm
+    has radius 0..1 and angle ``2.5 * t`` for ``t`` from ``4 * class`` to ``4 * (class
+    + 1)`` plus gaussian noise of 0.2 on ``t`` (0.5 rad on the angle), about 1.6 turns,
+    written as ``(r sin, r cos)``. With ``seed=0`` it gives the book's numbers (its
+    ``nnfs.init()`` seeds NumPy with 0 and makes the arrays float32). :func:`make_spirals`
+    is neuronlab's own: ``n_samples`` in all, about 0.6 turns, 0.2 rad of noise, shuffled,
+    ``(r cos, r sin)``.
+
+    >>> X, y = spiral_data(samples=5, classes=2, seed=0)
+    >>> X.shape, y.dtype.name, y.tolist()
+    ((10, 2), 'uint8', [0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
+    """
+    per_class = check_int(samples, "samples", minimum=1, maximum=MAX_SAMPLES)
+    k = check_int(classes, "classes", minimum=1, maximum=min(MAX_CLASSES, 255))
+    if per_class * k > MAX_SAMPLES:
+        _check_samples(per_class * k, k, "one point per class")
+    seed = check_seed(seed)
+    if seed is not None and seed >= 2**32:
+        raise ConfigError(f"spiral_data's seed must be below 2**32 (NumPy's legacy "
+                          f"generator, as the book uses), got {seed}.")
+    rng = np.random.RandomState(seed)  # the book's np.random.randn, after nnfs.init()'s seed
+    X = np.zeros((per_class * k, 2))
+    y = np.zeros(per_class * k, dtype=np.uint8)
+    for number in range(k):
+        rows = slice(per_class * number, per_class * (number + 1))
+        r = np.linspace(0.0, 1.0, per_class)
+        t = np.linspace(number * 4, (number + 1) * 4, per_class) \
+            + rng.randn(per_class) * 0.2
+        X[rows] = np.column_stack([r * np.sin(t * 2.5), r * np.cos(t * 2.5)])
+        y[rows] = number
+    return X, y
+
+
 def make_blobs(
     n_samples: int = 200, centers: Any = 3, cluster_std: float = 1.0, seed: Any = None
 ) -> tuple[np.ndarray, np.ndarray]:
