@@ -563,19 +563,41 @@ def _is_workspace(folder: Path) -> bool:
 
 def cmd_grade(args: argparse.Namespace, console: Console) -> int:
     from ..learn.catalog import EXERCISES
-    from ..learn.grading import grade, to_csv
+    from ..learn.grading import class_in, grade, to_csv
     from ..learn.workspace import PROGRESS_FILE
 
     _timeout(args)
     if args.jobs < 1:
         raise ConfigError(f"--jobs takes 1 or more checks at once, got {args.jobs}.")
+    if not args.directories and args.homes is None:
+        raise ConfigError("Give one workspace folder per learner (DIR...), or --homes DIR "
+                          "for a folder of home folders, such as /home on a JupyterHub.")
     for folder in args.directories:
         if not Path(folder).is_dir():
             raise ConfigError(f"{folder} is not a folder; give one workspace folder per learner.")
         if not _is_workspace(Path(folder)):
             raise ConfigError(f"{folder} is not a neuronlab workspace (no {PROGRESS_FILE}).")
-    rows = grade(args.directories, jobs=args.jobs, timeout=args.timeout)
+    folders: list[str | Path] = list(args.directories)
+    learners = [Path(f).resolve().name or str(f) for f in folders]
+    if args.homes is not None:
+        homes = Path(args.homes)
+        if not homes.is_dir():
+            raise ConfigError(f"--homes {homes} is not a folder; give the folder that holds "
+                              "the learners' home folders, such as /home.")
+        found, empty = class_in(homes)
+        if empty:
+            _say(console, f"No neuronlab progress yet in {len(empty)} home(s): "
+                          + ", ".join(empty))
+        folders += [workspace for _, workspace in found]
+        learners += [name for name, _ in found]
+    if not folders:
+        raise ConfigError(f"No home in {args.homes} holds neuronlab progress yet.")
+    rows = grade(folders, jobs=args.jobs, timeout=args.timeout, names=learners)
     names = list(EXERCISES)
+    if args.out is not None:
+        from ..learn.workspace import atomic_write_text
+
+        atomic_write_text(Path(args.out), to_csv(rows, names))
     if args.csv:
         sys.stdout.write(to_csv(rows, names))
         sys.stdout.flush()
@@ -586,15 +608,18 @@ def cmd_grade(args: argparse.Namespace, console: Console) -> int:
     table.add_column("solved", no_wrap=True, justify="right")
     table.add_column("claimed", no_wrap=True, justify="right")
     table.add_column(f"exercises 01-{len(names):02d}", no_wrap=True)
+    table.add_column("recall", no_wrap=True, justify="right")
     for row in rows:
         claimed = "-" if row.claimed is None else str(row.claimed)
         marks = [MARKS.get(row.statuses[n], "?") for n in names]
         grouped = " ".join("".join(marks[i:i + 4]) for i in range(0, len(marks), 4))
-        table.add_row(row.learner, f"{row.solved}/{len(names)}", claimed, grouped)
+        recalled = "-" if row.recall is None else f"{row.recall[1]}/{row.recall[0]}"
+        table.add_row(row.learner, f"{row.solved}/{len(names)}", claimed, grouped, recalled)
     console.print(table)
     _say(console, "✓ passed  ✗ wrong answer  E error  T timeout  C crashed  ? no function  "
                   "· untouched  - missing.  'claimed' is what the learner's progress file "
-                  "says; 'solved' is what passes now.")
+                  "says; 'solved' is what passes now; 'recall' is the questions rated 'got it' "
+                  "of those answered in the lab.")
     _say(console, "Exercises, in groups of four: " + ", ".join(
         f"{ex.number:02d} {ex.name}" for ex in EXERCISES.values()))
     return 0
@@ -694,8 +719,12 @@ def register(subparsers: Any) -> None:
     quiz.add_argument("lesson", nargs="?", metavar="LESSON", help="lesson number, or all")
     grade = add("grade", cmd_grade, "teachers: re-check many workspaces and print a table",
                 workspace=False)
-    grade.add_argument("directories", nargs="+", metavar="DIR", help="one workspace per learner")
+    grade.add_argument("directories", nargs="*", metavar="DIR", help="one workspace per learner")
+    grade.add_argument("--homes", metavar="DIR",
+                       help="a folder of home folders (e.g. /home on a JupyterHub): the "
+                            "workspace in each is graded, named after the home")
     grade.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    grade.add_argument("--out", metavar="FILE.csv", help="also write the grades as CSV here")
     grade.add_argument("--jobs", type=int, default=2, help="checks run at once (2)")
     grade.add_argument("--timeout", type=float, help="seconds per case")
     notebooks = add("notebooks", cmd_notebooks, "write the lessons as Jupyter notebooks",
