@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -140,10 +141,8 @@ class Lab:
                 self.process.kill()
                 self.process.wait()
         for pid in pids[1:]:
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
 
 
 # --------------------------------------------------------------------------- HTTP
@@ -238,7 +237,7 @@ async def student(lab: Lab, rate: float, kernel_every: float, until: float,
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 @dataclass
@@ -263,7 +262,9 @@ async def one_step(count: int, seconds: float, rate: float, kernel_every: float,
         # each student opens a lesson page and runs a first cell: a kernel each
         clients = [Client(lab) for lab in labs]
         for client in clients:
-            status, _ = await client.request("GET", "/lessons/neuron")
+            status, _ = await client.request("GET", "/lessons/the-neuron")
+            if status != 200:
+                raise RuntimeError(f"the lesson page answered {status}")
         for lab, client in zip(labs, clients):
             await run_cell(client, f"student-{lab.folder.name}")
         pids = [descendants(lab.process.pid) for lab in labs if lab.process is not None]
