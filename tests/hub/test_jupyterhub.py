@@ -226,7 +226,7 @@ def test_the_teachers_grade_table_shows_both_students(hub, students, tmp_path) -
         capture_output=True, text=True, timeout=600,
         env={**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "120", "NO_COLOR": "1"})
     assert done.returncode == 0, done.stdout + done.stderr
-    rows = {row["learner"]: row for row in csv.DictReader(out.open())}
+    rows = {row["learner"]: row for row in csv.DictReader(out.read_text().splitlines())}
     assert set(rows) == set(STUDENTS)
     for name in STUDENTS:
         assert rows[name]["neuron"] == "passed" and rows[name]["solved"] == "1"

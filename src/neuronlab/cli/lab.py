@@ -218,11 +218,15 @@ def serve_behind_proxy(args: argparse.Namespace, console: Any) -> int:
     sys.setswitchinterval(SWITCH_INTERVAL)
     stale_cgroups()
     record = runtime.write(f"unix:{path} (behind a proxy)", 0)
-    finish = runtime.protect(server, record, kill_all_now)
+
+    def cleanup() -> None:  # at any stop, signals too (they end the process at once)
+        Path(path).unlink(missing_ok=True)
+        kill_all_now()
+
+    finish = runtime.protect(server, record, cleanup)
     try:
         server.run(sockets=[sock])
     finally:
         finish()
         sock.close()
-        Path(path).unlink(missing_ok=True)
     return 0
