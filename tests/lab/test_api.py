@@ -105,7 +105,7 @@ def test_meta_gives_the_spec_defaults_and_limits(client):
 
 def test_page_and_static_files_are_served(client):
     page = client.get("/explore")
-    assert page.status_code == 200 and 'src="/static/app.js"' in page.text
+    assert page.status_code == 200 and 'src="static/app.js"' in page.text
     for name in ("app.js", "api.js", "neuron.js", "layer.js", "batch.js", "playground.js",
                  "style.css"):
         assert client.get(f"/static/{name}").status_code == 200
