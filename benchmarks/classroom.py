@@ -82,12 +82,13 @@ def descendants(pid: int) -> list[int]:
     return sorted(found)
 
 
-def pss_mib(pids: list[int]) -> float:
+def pss_mib(pids: list[int], field: str = "Pss:") -> float:
+    """Memory of ``pids`` in MiB: proportional (``Pss:``) or resident (``Rss:``)."""
     total = 0
     for pid in pids:
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
+                if line.startswith(field):
                     total += int(line.split()[1])
         except OSError:
             continue
@@ -250,6 +251,7 @@ class Step:
     lab_mib: float
     kernel_mib: float
     cores_per_student: float
+    rss_mib: float  # lab + kernel, resident, pages shared with other students counted fully
 
 
 async def one_step(count: int, seconds: float, rate: float, kernel_every: float,
@@ -279,9 +281,10 @@ async def one_step(count: int, seconds: float, rate: float, kernel_every: float,
         used = sum(cpu_seconds(p) for p in pids) - before
         lab_mib = statistics.median(pss_mib(p[:1]) for p in pids)
         kernel_mib = statistics.median(pss_mib(p[1:]) for p in pids)
+        rss_mib = statistics.median(pss_mib(p, "Rss:") for p in pids)
         return Step(count, len(latencies), percentile(latencies, 50),
                     percentile(latencies, 90), percentile(latencies, 99), lab_mib, kernel_mib,
-                    used / elapsed / count)
+                    used / elapsed / count, rss_mib)
     finally:
         for lab in labs:
             lab.stop()
@@ -313,7 +316,8 @@ def main(argv: list[str] | None = None) -> int:
             steps.append(step)
             print(f"{step.students:4d} students  {step.requests:6d} requests  "
                   f"p50 {step.p50:6.1f} ms  p90 {step.p90:6.1f} ms  p99 {step.p99:6.1f} ms  "
-                  f"lab {step.lab_mib:5.0f} MiB  kernel {step.kernel_mib:5.0f} MiB  "
+                  f"lab {step.lab_mib:5.0f} MiB  kernel {step.kernel_mib:5.0f} MiB PSS "
+                  f"({step.rss_mib:4.0f} MiB RSS)  "
                   f"CPU {step.cores_per_student * 1000:5.1f} millicores/student", flush=True)
     print(f"load after: {os.getloadavg()[0]:.2f} (1 min)")
     per_student = statistics.median(s.lab_mib + s.kernel_mib for s in steps) + jupyter

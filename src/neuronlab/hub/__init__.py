@@ -35,9 +35,9 @@ from typing import Any
 
 ICON = Path(__file__).with_name("icon.svg")
 #: Seconds jupyter-server-proxy waits for the lab to answer after starting it. The lab
-#: imports NumPy, matplotlib and Starlette (about 2 s alone; much longer on a server
-#: where a whole class logs in at the start of a lesson).
-START_SECONDS = 90.0
+#: needs about 0.7 CPU-seconds to start; on a 2-core server where a whole class logs in
+#: at the start of a lesson, dozens of labs wait for the cores together.
+START_SECONDS = 180.0
 #: Kernels (code cells) one student may have running at once, unless the hub's
 #: environment says otherwise with ``NEURONLAB_MAX_KERNELS``.
 KERNELS_PER_STUDENT = 2
