@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from neuronlab.learn import EXERCISES, check
-from neuronlab.learn.lessons import LESSONS, run_example
+from neuronlab.learn.lessons import LESSONS, find_lesson, run_example
 from neuronlab.learn.notebooks import build_notebook, notebook_links
-from neuronlab.learn.quiz import QUESTIONS, questions_for
+from neuronlab.learn.quiz import QUESTIONS, question_from, questions_for
 from neuronlab.learn.sources import (
     BEGIN,
     END,
@@ -23,6 +23,8 @@ from neuronlab.learn.sources import (
     content,
     derive,
     lesson_files,
+    lesson_identity,
+    parse_exercise,
     parse_lesson,
     quiz_data,
 )
@@ -43,6 +45,12 @@ def test_every_template_is_its_solution_file_with_the_regions_replaced(name):
     source = (CONTENT / "exercises" / f"{name}.py").read_text(encoding="utf-8")
     exercise = EXERCISES[name]
     assert exercise.source == source
+    # The words come first, in the docstring: nothing of them is in the learner's code.
+    docstring, code = re.match(r'"""\n(.*?)\n"""\n\n*(.*)', source, re.S).groups()
+    for hint in exercise.hints:
+        assert " ".join(hint.split()) in " ".join(docstring.split())
+    assert "## Hint" not in exercise.template + exercise.solution
+    source = code
     # Rebuild the template independently: cut each region, keep its TODO/raise lines.
     pieces = re.split(rf"(?m)^([ \t]*){re.escape(BEGIN)}\n(.*?)^[ \t]*{re.escape(END)}\n",
                       source, flags=re.S)
@@ -142,9 +150,39 @@ def test_terminal_lessons_and_notebooks_come_from_the_same_files():
 # --------------------------------------------------------------------------- quiz
 def test_quiz_questions_come_from_the_data_file():
     data = json.loads((CONTENT / "quiz.json").read_text(encoding="utf-8"))
-    assert data == {"format": 2, "questions": quiz_data()}
-    assert [q.prompt for q in QUESTIONS] == [entry["prompt"] for entry in data["questions"]]
-    assert all(questions_for(lesson.number) for lesson in LESSONS)
+    assert data["format"] == 3 and list(data["lessons"]) == [lesson.slug for lesson in LESSONS]
+    stored = [(slug, entry) for slug, entries in data["lessons"].items() for entry in entries]
+    assert quiz_data() == [{**entry, "lesson": slug} for slug, entry in stored]
+    assert [q.prompt for q in QUESTIONS] == [entry["prompt"] for _, entry in stored]
+    for lesson in LESSONS:
+        assert [q.prompt for q in questions_for(lesson.number)] == [
+            entry["prompt"] for entry in data["lessons"][lesson.slug]]
+
+
+def test_a_lesson_is_named_once_by_its_file():
+    """Number and slug live in the lesson file's name; everything else names the slug."""
+    for name, text in lesson_files():
+        front_matter = text.split("\n---\n", 1)[0]
+        assert not re.search(r"(?m)^(number|slug):", front_matter), name
+    slugs = {lesson.slug: lesson.number for lesson in LESSONS}
+    for exercise in EXERCISES.values():
+        assert slugs[exercise.slug] == exercise.lesson
+        assert exercise in find_lesson(exercise.slug).exercises
+
+
+def test_content_that_names_an_unknown_lesson_is_refused():
+    source = (CONTENT / "exercises" / "relu.py").read_text(encoding="utf-8")
+    parsed = parse_exercise(source, "relu.py")
+    assert parsed.lesson == "activations" and parsed.title == EXERCISES["relu"].title
+    with pytest.raises(ContentError, match=r"one ## Task and at least one ## Hint"):
+        parse_exercise(source.replace("## Task", "## Tusk"), "relu.py")
+    with pytest.raises(ContentError, match="starts without its docstring"):
+        parse_exercise(source.split('"""\n', 2)[2], "relu.py")
+    with pytest.raises(ContentError, match="'the-neuronn' is not a lesson file's slug"):
+        question_from({"kind": "words", "lesson": "the-neuronn", "prompt": "?",
+                       "explanation": "", "answer": "!"})
+    with pytest.raises(ContentError, match=r"expected a name NN-slug\.md"):
+        lesson_identity("1-the neuron.md")
 
 
 # --------------------------------------------------------------------------- packaging

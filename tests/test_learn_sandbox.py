@@ -85,13 +85,15 @@ def test_setsid_children_do_not_survive_a_timeout(tmp_path):
 
 
 def test_the_time_limit_is_kept_outside_and_events_cannot_extend_it(tmp_path):
-    began = time.monotonic()
+    # The function ignores alarms and writes fake "case started" events for 60 s. Had
+    # they reset the deadline per case, it would run to its end and be graded; it must
+    # be stopped as a timeout instead.
     result = _check(tmp_path, """
         import os, signal, time
         signal.signal(signal.SIGALRM, signal.SIG_IGN)   # no alarm inside
         signal.setitimer = lambda *a: None
         def relu(z):
-            for _ in range(200):
+            for _ in range(600):
                 for fd in range(3, 12):
                     try:
                         os.write(fd, b'{"event": "start", "case": 0}\\n')
@@ -100,9 +102,7 @@ def test_the_time_limit_is_kept_outside_and_events_cannot_extend_it(tmp_path):
                 time.sleep(0.1)
             return 0.0
     """)
-    took = time.monotonic() - began
     assert result.status == "timeout", str(result)
-    assert took < 1.5 * 11 + 2 + 8, f"ran {took:.1f} s"  # never the 20 s the file asks for
 
 
 def test_an_infinite_loop_is_a_timeout(tmp_path):

@@ -130,9 +130,10 @@ def open_playground(open_page: Any, live_server: Any, hash_: str, width: int = 1
     """The playground for ``hash_`` with its session recorded from its first request."""
     page = open_page("#view=neuron", width, height)  # no playground session yet
     playground = Playground(page, live_server)
+    page.goto("about:blank")  # a full load of the new link, not a hash change in place
     with page.expect_response(lambda r: r.request.method == "POST"
                               and r.url.endswith("/api/sessions"), timeout=WAIT):
-        page.evaluate("(hash) => { location.hash = hash; }", hash_)  # the page reloads
+        page.goto(f"{live_server.url}/explore{hash_}")
     page.wait_for_selector("body[data-ready=true]")
     return playground
 

@@ -63,8 +63,10 @@ def register(subparsers: Any) -> None:
                        help="save the trained model to PATH (.npz), or inside PATH if it is "
                             "a folder (default: not saved)")
     train.add_argument("--data-dir", metavar="DIR",
-                       help="MNIST: folder with the IDX files (default: the cache folder)")
-    train.add_argument("--download", action="store_true", help="MNIST: download if missing")
+                       help="MNIST: folder with the full IDX files (default: the 10,000 "
+                            "digits that ship with neuronlab)")
+    train.add_argument("--download", action="store_true",
+                       help="MNIST: the full files, downloaded into the cache folder if missing")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.set_defaults(func=cmd_train)
 

@@ -274,7 +274,7 @@ def _front_matter_of(number: int) -> dict[str, str]:
 
     for name, text in lesson_files():
         parsed = parse_lesson(text, name)
-        if parsed.meta.get("number") == str(number):
+        if name.startswith(f"{number:02d}-"):
             return parsed.meta
     return {}
 

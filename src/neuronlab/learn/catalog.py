@@ -3,7 +3,8 @@
 Every ``reference`` below is neuronlab's own code (``Neuron``, ``Dense``, the losses,
 ``stories.train_puzzle``'s model, ``Sequential.fit``), so an exercise's expected
 answers are the library's answers. Hidden cases come from a fixed seed: the same
-on every run, but not shown in the file.
+on every run, but not shown in the file. An exercise's words (its lesson's slug, title,
+task and hints) are in its own file, ``content/exercises/NAME.py``.
 
 >>> [ex.name for ex in EXERCISES.values()][:4]
 ['neuron', 'relu', 'sigmoid', 'layer_forward']
@@ -30,6 +31,7 @@ from ..neuron import Neuron
 from ..optimizers import SGD
 from .exercises import Case, Catalog, Exercise
 from .observers import gate_observe, model_aspect, truth_table
+from .sources import ContentError, exercise_file, lesson_numbers
 
 Hidden = list[tuple[str, tuple[Any, ...]]]
 
@@ -66,21 +68,7 @@ def _neuron_hidden() -> Hidden:
 
 NEURON = Exercise(
     name="neuron",
-    lesson=1,
-    title="one neuron",
     function="neuron",
-    task=(
-        "Write neuron(inputs, weights, bias): multiply each input by its weight, sum the "
-        "products, add the bias, and return the sum passed through ReLU, max(0, z). Plain "
-        "Python: two lists and a number in, one number out."
-    ),
-    hints=(
-        "Three steps: multiply each input by its weight, add up the products and the "
-        "bias to get z, then return z if it is positive and 0 otherwise.",
-        "zip(inputs, weights) pairs each input with its weight: "
-        "`for x, w in zip(inputs, weights)`.",
-        "z = sum(x * w for x, w in zip(inputs, weights)) + bias, then return max(0.0, z).",
-    ),
     examples=(([2.0, 3.0], [0.5, -1.0], 1.0), ([0.5, -0.3, 0.7], [0.5, -0.3, 0.8], 0.1),
               ([2.0, 3.0, 1.0], [0.5, -0.3, 0.8], 0.0)),
     reference=_neuron_ref,
@@ -111,15 +99,7 @@ def _relu_hidden() -> Hidden:
 
 RELU = Exercise(
     name="relu",
-    lesson=2,
-    title="ReLU",
     function="relu",
-    task="Write relu(z): return z when it is positive, and 0 otherwise.",
-    hints=(
-        "ReLU lets positive numbers through unchanged and turns everything else into 0.",
-        "One comparison is enough: is z greater than 0?",
-        "return z if z > 0 else 0.0   (or: return max(0.0, z))",
-    ),
     examples=((-2.0,), (0.0,), (3.5,)),
     reference=lambda z: _activation("relu", z),
     hidden=_relu_hidden,
@@ -143,22 +123,7 @@ _STABLE_HINT = ("exp overflows for arguments above about 709. For z >= 0 compute
 
 SIGMOID = Exercise(
     name="sigmoid",
-    lesson=2,
-    title="a sigmoid that never overflows",
     function="sigmoid",
-    task=(
-        "Write sigmoid(z) = 1 / (1 + e^-z) with the math module. It must work for any z, "
-        "even z = -1000, where e^-z is far too large for a float: no OverflowError, no "
-        "warning, no nan."
-    ),
-    hints=(
-        "Start with the formula 1 / (1 + math.exp(-z)) and run the check: which case "
-        "breaks, and why?",
-        "math.exp(1000) is too big for a float. When z is negative, -z is positive and "
-        "large. Multiply top and bottom of 1 / (1 + e^-z) by e^z.",
-        "Two branches: if z >= 0 return 1 / (1 + math.exp(-z)); else e = math.exp(z) and "
-        "return e / (1 + e).",
-    ),
     examples=((0.0,), (2.0,), (-2.0,)),
     reference=lambda z: _activation("sigmoid", z),
     hidden=_sigmoid_hidden,
@@ -195,20 +160,7 @@ def _layer_hidden() -> Hidden:
 
 LAYER_FORWARD = Exercise(
     name="layer_forward",
-    lesson=3,
-    title="a layer of neurons",
     function="layer_forward",
-    task=(
-        "Write layer_forward(inputs, weights, biases) for a ReLU layer: weights holds one "
-        "row per neuron, biases one number per neuron. Every neuron reads the same inputs. "
-        "Return a list with one output per neuron."
-    ),
-    hints=(
-        "A layer is your neuron from exercise 1, run once per row of weights.",
-        "Loop over zip(weights, biases): each step gives one neuron's weight row and bias.",
-        "for row, bias in zip(weights, biases): z = sum(x * w for x, w in zip(inputs, row)) "
-        "+ bias; outputs.append(max(0.0, z))",
-    ),
     examples=((LAYER_BATCH[0], LAYER_WEIGHTS, LAYER_BIASES),),
     reference=_layer_ref,
     hidden=_layer_hidden,
@@ -246,21 +198,7 @@ def _batch_hidden() -> Hidden:
 
 BATCH_FORWARD = Exercise(
     name="batch_forward",
-    lesson=4,
-    title="a whole batch as one matrix product",
     function="batch_forward",
-    task=(
-        "Write batch_forward(X, W, b) with NumPy, without a Python loop: X holds one "
-        "sample per row (N, n_inputs), W one neuron per row (units, n_inputs), b one bias "
-        "per neuron (units,). Return ReLU(X @ W.T + b), an array of shape (N, units)."
-    ),
-    hints=(
-        "Row i, column j of the answer is neuron j on sample i: the dot product of X's "
-        "row i with W's row j. Which matrix product gives all of those at once?",
-        "X is (N, n_inputs) and W is (units, n_inputs): X @ W.T is (N, units). Adding b "
-        "(units,) adds each neuron's bias to its column.",
-        "return np.maximum(X @ W.T + b, 0.0)",
-    ),
     examples=((np.array(LAYER_BATCH), np.array(LAYER_WEIGHTS), np.array(LAYER_BIASES)),),
     reference=_batch_ref,
     hidden=_batch_hidden,
@@ -283,21 +221,7 @@ def _gate_expect(case: Case) -> dict[str, float]:
 
 GATE = Exercise(
     name="gate",
-    lesson=5,
-    title="one neuron as a logic gate",
     function="gate",
-    task=(
-        "Write gate(name) returning (weights, bias) that make one step neuron (output 1 "
-        "if z > 0, else 0) compute the gate: 'and', 'or', 'nand' (two inputs, each 0 or 1) "
-        "or 'not' (one input). Any weights that give the right truth table pass."
-    ),
-    hints=(
-        "With weights [1, 1] the sum x1 + x2 is 0, 1 or 2. Pick a bias so that only the "
-        "sums you want end up above 0.",
-        "AND fires only when x1 + x2 = 2: a bias between -2 and -1 works. OR fires when "
-        "x1 + x2 >= 1: a bias between -1 and 0. NAND is AND with every sign flipped.",
-        "AND: ([1, 1], -1.5); OR: ([1, 1], -0.5); NAND: ([-1, -1], 1.5); NOT: ([-1], 0.5).",
-    ),
     examples=(("and",), ("or",)),
     reference=lambda name: _gate_expect(Case("", (name,))),
     hidden=lambda: [("hidden 1 · nand", ("nand",)), ("hidden 2 · not", ("not",))],
@@ -315,21 +239,7 @@ def _xor_ref(x1: float, x2: float) -> float:
 
 XOR = Exercise(
     name="xor",
-    lesson=6,
-    title="XOR from three neurons",
     function="xor",
-    task=(
-        "No single neuron computes XOR, but three do. Write xor(x1, x2) with step neurons "
-        "only: a hidden neuron A computing OR, a hidden neuron B computing AND, and an "
-        "output neuron computing 'A and not B' from A and B."
-    ),
-    hints=(
-        "Reuse your gates: a = step_neuron([x1, x2], OR's weights, OR's bias), and the "
-        "same for b with AND.",
-        "'a and not b' is true only for a = 1, b = 0. With weights [1, -1] the sum a - b "
-        "is 1 only then; choose a bias that keeps every other sum at or below 0.",
-        "return step_neuron([a, b], [1.0, -1.0], -0.5)",
-    ),
     examples=((0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)),
     reference=_xor_ref,
     mistakes=(("return OR", lambda a, b: float(a or b)),
@@ -362,20 +272,7 @@ def _diffs(p: list[float], t: list[float]) -> list[float]:
 
 MSE = Exercise(
     name="mse",
-    lesson=7,
-    title="mean squared error",
     function="mse",
-    task=(
-        "Write mse(predictions, targets): the mean of the squared differences "
-        "(prediction - target)^2 over all the pairs. Plain Python lists in, one number out."
-    ),
-    hints=(
-        "Three words: error, square, mean.",
-        "For each pair, prediction y_hat and target y, compute (y_hat - y) ** 2; the mean is "
-        "the sum divided by how many pairs.",
-        "return sum((y_hat - y) ** 2 for y_hat, y in zip(predictions, targets)) "
-        "/ len(predictions)",
-    ),
     examples=(([1.0, 3.0], [0.0, 1.0]), ([0.9, 0.2, 0.4], [1.0, 0.0, 1.0])),
     reference=_mse_ref,
     hidden=lambda: _loss_hidden(707),
@@ -390,21 +287,7 @@ MSE = Exercise(
 
 MSE_GRADIENT = Exercise(
     name="mse_gradient",
-    lesson=7,
-    title="the gradient of the loss",
     function="mse_gradient",
-    task=(
-        "Write mse_gradient(predictions, targets): how much the mean squared error grows "
-        "when each prediction grows a little, dL/dŷ_i = 2 (ŷ_i - y_i) / N for N pairs "
-        "(ŷ_i a prediction, y_i its target). "
-        "Return a list with one number per prediction."
-    ),
-    hints=(
-        "Only one term of the sum contains ŷ_i: (ŷ_i - y_i)^2 / N. Differentiate that.",
-        "d/dŷ (ŷ - y)^2 = 2 (ŷ - y). Keep the 1/N from the mean.",
-        "return [2 * (y_hat - y) / len(predictions) "
-        "for y_hat, y in zip(predictions, targets)]",
-    ),
     examples=(([1.0, 3.0], [0.0, 1.0]),),
     reference=_mse_grad_ref,
     hidden=lambda: _loss_hidden(708),
@@ -433,20 +316,7 @@ def _sig(z: float) -> float:
 
 SIGMOID_DERIVATIVE = Exercise(
     name="sigmoid_derivative",
-    lesson=8,
-    title="the slope of the sigmoid",
     function="sigmoid_derivative",
-    task=(
-        "Write sigmoid_derivative(z), the slope of the sigmoid at z. It has a famous short "
-        "form in terms of the sigmoid's own output s = sigmoid(z): s (1 - s). A stable "
-        "sigmoid is given."
-    ),
-    hints=(
-        "The sigmoid is flattest far from 0 and steepest at 0: the answer is largest at "
-        "z = 0 and tiny for z = ±1000.",
-        "Compute s = sigmoid(z) first; the derivative is a product of s and one more factor.",
-        "return s * (1.0 - s)",
-    ),
     examples=((0.0,), (2.0,)),
     reference=lambda z: float(Sigmoid().derivative(np.array([float(z)]))[0]),
     hidden=_sigmoid_derivative_hidden,
@@ -488,22 +358,7 @@ def _grad_variant(x: list[float], w: list[float], b: float, t: float, dloss: flo
 
 NEURON_GRADIENTS = Exercise(
     name="neuron_gradients",
-    lesson=8,
-    title="the chain rule for one neuron",
     function="neuron_gradients",
-    task=(
-        "One sigmoid neuron ŷ = sigmoid(w·x + b) and the loss L = (ŷ - target)^2. Write "
-        "neuron_gradients(x, w, b, target) returning (grad_w, grad_b): the list dL/dw_i "
-        "and the number dL/db. Chain rule: dL/dw_i = dL/dŷ · dŷ/dz · dz/dw_i."
-    ),
-    hints=(
-        "Go backwards one link at a time: first dL/dŷ, then dL/dz = dL/dŷ · dŷ/dz, then "
-        "each weight.",
-        "dL/dŷ = 2 (ŷ - target); dŷ/dz = ŷ (1 - ŷ) for a sigmoid; dz/dw_i = x_i; "
-        "dz/db = 1.",
-        "dL_dz = 2 * (y_hat - target) * y_hat * (1 - y_hat); "
-        "return [dL_dz * xi for xi in x], dL_dz",
-    ),
     examples=(([1.0, 2.0], [0.5, -0.5], 0.0, 1.0),),
     reference=_neuron_grad_ref,
     hidden=_neuron_grad_hidden,
@@ -539,22 +394,7 @@ def _dense_backward_hidden() -> Hidden:
 
 DENSE_BACKWARD = Exercise(
     name="dense_backward",
-    lesson=9,
-    title="backpropagation through a layer",
     function="dense_backward",
-    task=(
-        "A layer computes z = X @ W.T + b for a batch X (N, n_inputs) and weights W "
-        "(units, n_inputs). Given grad_z = dL/dz (N, units), write dense_backward(X, W, "
-        "grad_z) returning (grad_W, grad_b, grad_x): dL/dW (units, n_inputs) summed over "
-        "the batch, dL/db (units,), and dL/dX (N, n_inputs) for the layer before."
-    ),
-    hints=(
-        "Let the shapes guide you: grad_W must be (units, n_inputs), grad_b (units,), "
-        "grad_x (N, n_inputs). Which products of X, W and grad_z have those shapes?",
-        "z[i, j] = sum_k X[i, k] W[j, k] + b[j]: so dz[i, j]/dW[j, k] = X[i, k] and "
-        "dz[i, j]/dX[i, k] = W[j, k]; every sample adds its share to grad_W and grad_b.",
-        "grad_W = grad_z.T @ X; grad_b = grad_z.sum(axis=0); grad_x = grad_z @ W",
-    ),
     examples=((np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]]),
                np.array([[0.2, -0.4, 0.1], [0.3, 0.8, -0.5]]),
                np.array([[1.0, -0.5], [0.25, 2.0]])),),
@@ -592,24 +432,7 @@ _PUZZLE_Y = list(stories.PUZZLE_Y)
 
 PUZZLE_STEP = Exercise(
     name="puzzle_step",
-    lesson=10,
-    title="one step of gradient descent",
     function="puzzle_step",
-    task=(
-        "One linear neuron y_hat = w·x + b learns the puzzle 11->23, 23->47, 36->73, "
-        "49->99. Write puzzle_step(w, b, xs, ys, learning_rate) doing one step: errors "
-        "e = y - y_hat, gradients dW = -sum(x·e) and dB = -sum(e) (sums, not means), then "
-        "w - learning_rate·dW and b - learning_rate·dB. Return (new_w, new_b)."
-    ),
-    hints=(
-        "First the errors, one per pair: target minus prediction.",
-        "dW adds up x times its error over all pairs, with a minus sign; dB adds up the "
-        "errors, with a minus sign. Move against the gradient: subtract learning_rate "
-        "times it.",
-        "errors = [y - y_hat for y, y_hat in zip(ys, predictions)]; dW = -sum(x * e for x, e in "
-        "zip(xs, errors)); dB = -sum(errors); return w - learning_rate * dW, "
-        "b - learning_rate * dB",
-    ),
     examples=((0.1, 0.6, _PUZZLE_X, _PUZZLE_Y, 0.0001),),
     reference=_puzzle_ref,
     hidden=lambda: [
@@ -646,25 +469,7 @@ def _train_xor_ref(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarra
 
 TRAIN_XOR = Exercise(
     name="train_xor",
-    lesson=10,
-    title="the training loop",
     function="train_xor",
-    task=(
-        "Finish the training loop of a 2 -> hidden -> 1 sigmoid network on XOR with the "
-        "loss L = mean((y_hat - Y)^2) and plain gradient descent on the whole batch. The "
-        "forward pass and the loss are written; add backpropagation and the update. The "
-        "function returns the loss of every epoch, measured before that epoch's update."
-    ),
-    hints=(
-        "Work backwards exactly as in the lessons: dL/dy_hat, through the output "
-        "sigmoid, into the output layer (as in dense_backward), through the hidden sigmoid, into "
-        "the hidden layer.",
-        "grad_y_hat = 2 (y_hat - Y) / Y.size; grad_z2 = grad_y_hat * y_hat * (1 - y_hat); "
-        "grad_W2 = grad_z2.T @ h; the gradient reaching h is grad_z2 @ W2; times "
-        "h * (1 - h) gives grad_z1.",
-        "grad_W1 = grad_z1.T @ X; grad_b1 = grad_z1.sum(axis=0); then W1 -= learning_rate "
-        "* grad_W1, and the same for b1, W2, b2 (compute every gradient before updating).",
-    ),
     examples=((*_xor_start(0, 4), 5, 1.0),),
     reference=_train_xor_ref,
     hidden=lambda: [
@@ -686,23 +491,7 @@ def _reference_xor_model() -> Sequential:
 
 XOR_MODEL = Exercise(
     name="xor_model",
-    lesson=11,
-    title="the same network with Sequential",
     function="xor_model",
-    task=(
-        "Write xor_model() returning the XOR network of lesson 10 built with neuronlab's "
-        "framework: a Sequential of Dense(4) with sigmoid reading 2 inputs and Dense(1) "
-        "with sigmoid, seed=0, compiled with SGD(learning_rate=1.0) and the mse loss. "
-        "The checker trains it for 3000 epochs and reads its predictions."
-    ),
-    hints=(
-        "Sequential takes a list of layers; the first Dense needs input_shape=(2,).",
-        "Dense(units, activation=\"sigmoid\") for both layers; then "
-        "model.compile(optimizer=..., loss=\"mse\").",
-        "model = Sequential([Dense(4, activation=\"sigmoid\", input_shape=(2,)), "
-        "Dense(1, activation=\"sigmoid\")], seed=0); "
-        "model.compile(optimizer=SGD(learning_rate=1.0), loss=\"mse\")",
-    ),
     examples=(),
     reference=lambda: None,
     expect=lambda case: model_aspect(_reference_xor_model(), case),
@@ -734,22 +523,7 @@ _SHIFT_HINT = ("subtract max(z) from every z before exp: softmax does not change
 
 SOFTMAX = Exercise(
     name="softmax",
-    lesson=12,
-    title="softmax, stable at any size",
     function="softmax",
-    task=(
-        "Write softmax(z) for a list of scores: e^z_i divided by the sum of all e^z_j, so "
-        "the outputs are positive and sum to 1. It must work for scores like 1000, 1001, "
-        "1002, where e^1000 overflows: no error, no warning, no nan."
-    ),
-    hints=(
-        "Start with the formula and run the check on the large scores: what happens to "
-        "math.exp(1000)?",
-        "Subtracting the same number c from every score does not change softmax: "
-        "e^(z_i - c) / sum e^(z_j - c) = e^z_i / sum e^z_j. Which c keeps exp small?",
-        "top = max(z); exps = [math.exp(v - top) for v in z]; return [e / sum(exps) for e "
-        "in exps]",
-    ),
     examples=(([2.0, 1.0, 0.1],), ([1000.0, 1001.0, 1002.0],)),
     reference=_softmax_ref,
     hidden=_softmax_hidden,
@@ -763,11 +537,20 @@ SOFTMAX = Exercise(
 
 # =========================================================================== the path
 def _numbered(*exercises: Exercise) -> Catalog:
+    """The path: each exercise numbered, with its lesson, title, task and hints from its file."""
     from dataclasses import replace
 
     catalog = Catalog()
+    lessons = lesson_numbers()
     for number, exercise in enumerate(exercises, 1):
-        catalog[exercise.name] = replace(exercise, number=number)
+        words = exercise_file(exercise.name)
+        where = f"content/exercises/{exercise.name}.py"
+        if words.lesson not in lessons:
+            raise ContentError(f"{where}: lesson {words.lesson!r} is not a lesson file's slug "
+                               f"(known: {', '.join(lessons)})")
+        catalog[exercise.name] = replace(exercise, number=number, lesson=lessons[words.lesson],
+                                         slug=words.lesson, title=words.title, task=words.task,
+                                         hints=words.hints)
     return catalog
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import UnknownNameError
-from .sources import derive, solution_source
+from .sources import derive, exercise_file, solution_source
 from .values import compare, show
 
 TODO_MARKER = "# TODO"
@@ -36,7 +36,7 @@ class AnswerError(Exception):
 
 @functools.cache
 def _derived(name: str) -> tuple[str, str]:
-    return derive(solution_source(name), f"content/exercises/{name}.py")
+    return derive(exercise_file(name).code, f"content/exercises/{name}.py")
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,10 @@ def _short(value: Any) -> str:
 class Exercise:
     """One "now you build it" exercise (see the module docstring).
 
+    Its words (the lesson it belongs to, by slug; title, task and hints) are in its
+    file's docstring, ``content/exercises/NAME.py``, next to the solution; the catalog
+    reads them from there.
+
     ``reference(*args)`` gives the expected answer, or ``expect(case)`` when the
     answer depends on the case's ``key``. ``observe(value, case)`` (optional) turns
     what the learner returned into something comparable - it runs next to the
@@ -85,11 +89,7 @@ class Exercise:
     """
 
     name: str
-    lesson: int
-    title: str
     function: str
-    task: str
-    hints: tuple[str, ...]
     examples: tuple[tuple[Any, ...], ...]
     reference: Callable[..., Any]
     hidden: Callable[[], list[tuple[str, tuple[Any, ...]]]] = lambda: []
@@ -103,6 +103,12 @@ class Exercise:
     answer_note: str = ""  # how the answer is read, when it is not compared as returned
     error_hints: tuple[tuple[str, str], ...] = ()  # (text in the error line, what to do)
     number: int = 0
+    # from the exercise's file, content/exercises/NAME.py (filled in by the catalog):
+    slug: str = ""  # the lesson it belongs to
+    lesson: int = 0  # that lesson's number, from the lesson file's name
+    title: str = ""
+    task: str = ""
+    hints: tuple[str, ...] = ()
 
     @property
     def source(self) -> str:

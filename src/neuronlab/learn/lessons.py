@@ -29,7 +29,15 @@ import numpy as np
 from ..errors import UnknownNameError
 from .catalog import EXERCISES
 from .exercises import Exercise
-from .sources import QA, Block, Widget, fill_numbers, lesson_files, parse_lesson
+from .sources import (
+    QA,
+    Block,
+    Widget,
+    fill_numbers,
+    lesson_files,
+    lesson_identity,
+    parse_lesson,
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +71,7 @@ class Lesson:
 
     @property
     def exercises(self) -> list[Exercise]:
-        return [ex for ex in EXERCISES.values() if ex.lesson == self.number]
+        return [ex for ex in EXERCISES.values() if ex.slug == self.slug]
 
     @property
     def notebook_name(self) -> str:
@@ -154,14 +162,15 @@ def _load() -> list[Lesson]:
     lessons = []
     for name, text in lesson_files():
         parsed = parse_lesson(text, f"content/lessons/{name}")
-        meta = parsed.meta
-        lessons.append(Lesson(int(meta["number"]), meta["slug"], meta["title"], parsed.prose,
+        number, slug = lesson_identity(name)
+        lessons.append(Lesson(number, slug, parsed.meta["title"], parsed.prose,
                               parsed.example, parsed.markdown, parsed.widgets, parsed.blocks,
                               parsed.questions))
     return lessons
 
 
-#: The lessons, read from ``content/lessons/NN-slug.md``.
+#: The lessons, read from ``content/lessons/NN-slug.md``: the file's name is the one place
+#: a lesson's number and slug are written; exercises and quiz questions name its slug.
 LESSONS: list[Lesson] = _load()
 
 

@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from .sources import ContentError, quiz_data
+from .sources import ContentError, lesson_numbers, quiz_data
 
 _WORD_NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -85,7 +85,8 @@ class Question:
 
     @property
     def key(self) -> str:
-        """``"<lesson>-<10 hex digits of the prompt's hash>"``: stable while the prompt is."""
+        """``"<lesson number>-<10 hex digits of the prompt's hash>"``: stable while the prompt
+        is. Learners' saved records are keyed by it, so it keeps the number form they use."""
         digest = hashlib.sha1(self.prompt.encode("utf-8")).hexdigest()[:10]
         return f"{self.lesson}-{digest}"
 
@@ -425,12 +426,17 @@ def _computed(name: str, where: str) -> Callable[[], Any]:
 def question_from(data: dict[str, Any], where: str = "question") -> Question:
     """One question from its ``quiz.json`` entry.
 
-    >>> question_from({"kind": "choice", "lesson": 1, "prompt": "2 + 2?", "explanation": "",
+    >>> question_from({"kind": "choice", "lesson": "the-neuron", "prompt": "2 + 2?",
+    ...                "explanation": "",
     ...                "hint": "count", "options": ["3", "4"], "answer": 2}).check("4").right
     True
     """
     kind = data.get("kind")
-    common = (int(data["lesson"]), str(data["prompt"]), str(data["explanation"]),
+    lessons = lesson_numbers()
+    if data.get("lesson") not in lessons:
+        raise ContentError(f"quiz.json, {where}: lesson {data.get('lesson')!r} is not a lesson "
+                           f"file's slug (known: {', '.join(lessons)})")
+    common = (lessons[data["lesson"]], str(data["prompt"]), str(data["explanation"]),
               str(data.get("hint", "")))
     if kind == "words":
         return Words(*common, answer=str(data["answer"]))

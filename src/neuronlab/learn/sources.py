@@ -1,11 +1,10 @@
 """Read the course's content files: lessons (Markdown), exercise solutions (.py), the quiz (JSON).
 
 The files live in ``neuronlab/learn/content/`` (see its README.md) and ship with the
-package. A lesson file is front matter, Markdown, marked places and code blocks::
+package. A lesson file, ``lessons/NN-slug.md`` (its name is the one place its number
+and slug are written), is front matter, Markdown, marked places and code blocks::
 
     ---
-    number: 1
-    slug: the-neuron
     title: The neuron
     ---
     A neuron is a very small calculator...
@@ -22,8 +21,10 @@ A ``questions`` fenced block, right after the paragraph its answers rest on, hol
 questions learners ask and short answers (:func:`parse_questions`); it is never shown
 as part of the lesson's words.
 
-An exercise's reference solution is a Python file whose ``# BEGIN SOLUTION`` /
-``# END SOLUTION`` regions are cut out to make the learner's template.
+An exercise is a Python file, ``exercises/NAME.py``: a docstring with its words (the
+slug of its lesson, its title, its task and hints; :func:`parse_exercise`), then its
+reference solution, whose ``# BEGIN SOLUTION`` / ``# END SOLUTION`` regions are cut out
+to make the learner's template. The quiz names each question's lesson by slug too.
 
 >>> solution, template = derive('''def f(x):
 ...     # BEGIN SOLUTION
@@ -42,6 +43,7 @@ def f(x):
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -183,7 +185,7 @@ class LessonFile:
     def example(self) -> str:
         found = [b.code for b in self.blocks if b.role == "example"]
         if len(found) != 1:
-            raise ContentError(f"lesson {self.meta.get('number')} needs exactly one "
+            raise ContentError(f"lesson {self.meta.get('title')!r} needs exactly one "
                                f"```python example block, found {len(found)}")
         return found[0]
 
@@ -287,6 +289,28 @@ def lesson_files() -> list[tuple[str, str]]:
     return [(name, (folder / name).read_text(encoding="utf-8")) for name in names]
 
 
+def lesson_identity(filename: str) -> tuple[int, str]:
+    """``(number, slug)`` of the lesson file ``NN-slug.md``: its name is where both live.
+
+    >>> lesson_identity("03-a-layer.md")
+    (3, 'a-layer')
+    """
+    match = re.fullmatch(r"(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md", filename)
+    if not match:
+        raise ContentError(f"lesson file {filename!r}: expected a name NN-slug.md "
+                           "(two digits, a dash, lowercase words joined by dashes)")
+    return int(match.group("number")), match.group("slug")
+
+
+@functools.cache
+def lesson_numbers() -> dict[str, int]:
+    """Every lesson's number by its slug, read from the lesson files' names (in order)."""
+    folder = content() / "lessons"
+    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".md"))
+    identities = [lesson_identity(name) for name in names]
+    return {slug: number for number, slug in identities}
+
+
 # --------------------------------------------------------------------------- exercises
 def derive(source: str, where: str = "solution") -> tuple[str, str]:
     """``(solution, template)`` from a solution file with marked regions.
@@ -339,10 +363,89 @@ def solution_source(name: str) -> str:
     return (content() / "exercises" / f"{name}.py").read_text(encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class ExerciseFile:
+    """One exercise file: the lesson it belongs to (a slug), its title, task and hints
+    (from its docstring), and ``code``: the rest, the solution with its marked regions."""
+
+    lesson: str
+    title: str
+    task: str
+    hints: tuple[str, ...]
+    code: str
+
+
+def _paragraphs(lines: list[str]) -> str:
+    """Lines wrapped for the file, back to one line per paragraph (paragraphs: blank line)."""
+    text = "\n".join(lines).strip()
+    return "\n\n".join(" ".join(line.strip() for line in chunk.splitlines())
+                       for chunk in re.split(r"\n[ \t]*\n", text))
+
+
+def parse_exercise(source: str, where: str = "exercise") -> ExerciseFile:
+    """Parse an exercise file: a docstring of ``key: value`` lines (``lesson``, ``title``),
+    then a ``## Task`` section and one ``## Hint`` section per hint, then the code.
+
+    >>> quotes = chr(34) * 3
+    >>> ex = parse_exercise(quotes + "\\nlesson: the-neuron\\ntitle: double\\n\\n## Task\\n"
+    ...     "Write f(x):\\nreturn 2x.\\n\\n## Hint\\nMultiply.\\n" + quotes
+    ...     + "\\n\\ndef f(x): ...\\n")
+    >>> ex.lesson, ex.title, ex.task, ex.hints, ex.code
+    ('the-neuron', 'double', 'Write f(x): return 2x.', ('Multiply.',), 'def f(x): ...\\n')
+    """
+    match = re.match(r'"""\n(?P<doc>.*?)\n"""\n', source, re.S)
+    if not match:
+        raise ContentError(f'{where}: starts without its docstring (""", lesson: ..., '
+                           'title: ..., ## Task, ## Hint sections, """)')
+    meta: dict[str, str] = {}
+    sections: list[tuple[str, list[str]]] = []
+    for line in match.group("doc").splitlines():
+        if line.startswith("## "):
+            sections.append((line[3:].strip(), []))
+        elif sections:
+            sections[-1][1].append(line)
+        elif line.strip():
+            key, sep, value = line.partition(":")
+            if not sep:
+                raise ContentError(f"{where}: docstring line {line!r} is not `key: value`")
+            meta[key.strip()] = value.strip()
+    missing = [key for key in ("lesson", "title") if not meta.get(key)]
+    tasks = [_paragraphs(lines) for title, lines in sections if title == "Task"]
+    hints = tuple(_paragraphs(lines) for title, lines in sections if title == "Hint")
+    unknown = [title for title, _ in sections if title not in ("Task", "Hint")]
+    if missing or len(tasks) != 1 or not hints or unknown:
+        raise ContentError(f"{where}: the docstring needs lesson: and title: lines (missing: "
+                           f"{missing or 'none'}), one ## Task and at least one ## Hint "
+                           f"section (found {len(tasks)} task(s), {len(hints)} hint(s), "
+                           f"unknown sections {unknown or 'none'})")
+    return ExerciseFile(meta["lesson"], meta["title"], tasks[0], hints,
+                        source[match.end():].lstrip("\n"))
+
+
+def exercise_file(name: str) -> ExerciseFile:
+    """The parsed file ``content/exercises/NAME.py``."""
+    return parse_exercise(solution_source(name), f"content/exercises/{name}.py")
+
+
 # --------------------------------------------------------------------------- quiz
+#: The version of ``quiz.json``'s layout: 3 groups the questions under their lesson's slug
+#: (2 was one list, each question naming its lesson by number).
+QUIZ_FORMAT = 3
+
+
 def quiz_data() -> list[dict[str, Any]]:
-    """The quiz questions as stored in ``quiz.json``."""
+    """The quiz questions as stored in ``quiz.json``, in lesson order, each with its
+    ``lesson`` (the slug it is stored under)."""
     data = json.loads((content() / "quiz.json").read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or data.get("format") != 2:
-        raise ContentError("quiz.json: expected {\"format\": 2, \"questions\": [...]}")
-    return list(data["questions"])
+    if not isinstance(data, dict) or data.get("format") != QUIZ_FORMAT \
+            or not isinstance(data.get("lessons"), dict):
+        raise ContentError(f'quiz.json: expected {{"format": {QUIZ_FORMAT}, "lessons": '
+                           '{"<lesson slug>": [questions...]}}')
+    order = lesson_numbers()
+    unknown = [slug for slug in data["lessons"] if slug not in order]
+    if unknown:
+        raise ContentError(f"quiz.json: {', '.join(map(repr, unknown))} is not a lesson file's "
+                           f"slug (known: {', '.join(order)})")
+    return [{**question, "lesson": slug}
+            for slug in sorted(data["lessons"], key=order.__getitem__)
+            for question in data["lessons"][slug]]

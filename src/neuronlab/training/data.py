@@ -6,10 +6,7 @@ Integer class labels of shape ``(N,)`` become one-hot rows when the model has mo
 than one output.
 
 >>> import numpy as np
->>> labels_to_one_hot(np.array([0.0, 2.0, 1.0]), 3)
-array([[1., 0., 0.],
-       [0., 0., 1.],
-       [0., 1., 0.]])
+>>> check_class_labels(np.array([0.0, 2.0, 1.0]), 3)  # then datasets.one_hot encodes them
 >>> batch_size_for(4, None), batch_size_for(1000, None), batch_size_for(1000, 128)
 (4, 32, 128)
 """
@@ -22,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import losses
+from ..datasets.encoding import one_hot
 from ..errors import ConfigError, DataError, ShapeError
 from ..validation import as_array, as_float_array, check_int, check_number
 
@@ -127,7 +125,8 @@ def prepare_targets(model: Sequential, y: Any, n_samples: int, name: str = "y") 
             f"per sample (row of X)."
         )
     if k > 1 and Y.shape[1] == 1:
-        Y = labels_to_one_hot(Y[:, 0], k, name)
+        check_class_labels(Y[:, 0], k, name)
+        Y = one_hot(Y[:, 0], k)
     elif Y.shape[1] != k:
         what = "one-hot rows" if k > 1 else "targets"
         raise ShapeError(
@@ -146,8 +145,8 @@ def prepare_targets(model: Sequential, y: Any, n_samples: int, name: str = "y") 
     return as_float_array(Y, name, dtype=model.dtype)  # refuses values too large for it
 
 
-def labels_to_one_hot(labels: np.ndarray, k: int, name: str = "y") -> np.ndarray:
-    """Class labels ``0..k-1`` of shape ``(N,)`` as one-hot rows ``(N, k)``."""
+def check_class_labels(labels: np.ndarray, k: int, name: str = "y") -> None:
+    """Check that ``labels`` (N,) are class numbers ``0..k-1`` for a model with k outputs."""
     if not np.all(labels == np.round(labels)):
         raise DataError(
             f"The model has {k} outputs, so {name} with one column must hold integer class "
@@ -160,9 +159,6 @@ def labels_to_one_hot(labels: np.ndarray, k: int, name: str = "y") -> np.ndarray
             f"Class labels must be in 0..{k - 1} for a last layer of {k} units, got labels "
             f"from {low:g} to {high:g}. Use {int(high) + 1} output units or relabel the data."
         )
-    one_hot = np.zeros((len(labels), k))
-    one_hot[np.arange(len(labels)), labels.astype(int)] = 1.0
-    return one_hot
 
 
 def split_validation(

@@ -1,3 +1,25 @@
+"""
+lesson: gates-and-the-boundary
+title: one neuron as a logic gate
+
+## Task
+Write gate(name) returning (weights, bias) that make one step neuron (output 1 if z > 0,
+else 0) compute the gate: 'and', 'or', 'nand' (two inputs, each 0 or 1) or 'not' (one
+input). Any weights that give the right truth table pass.
+
+## Hint
+With weights [1, 1] the sum x1 + x2 is 0, 1 or 2. Pick a bias so that only the sums you
+want end up above 0.
+
+## Hint
+AND fires only when x1 + x2 = 2: a bias between -2 and -1 works. OR fires when x1 + x2
+>= 1: a bias between -1 and 0. NAND is AND with every sign flipped.
+
+## Hint
+AND: ([1, 1], -1.5); OR: ([1, 1], -0.5); NAND: ([-1, -1], 1.5); NOT: ([-1], 0.5).
+"""
+
+
 def step_neuron(inputs, weights, bias):
     """1.0 if w·x + b > 0 else 0.0 - use it to try your weights."""
     z = sum(x * w for x, w in zip(inputs, weights)) + bias

@@ -1,3 +1,24 @@
+"""
+lesson: the-chain-rule
+title: the chain rule for one neuron
+
+## Task
+One sigmoid neuron ŷ = sigmoid(w·x + b) and the loss L = (ŷ - target)^2. Write
+neuron_gradients(x, w, b, target) returning (grad_w, grad_b): the list dL/dw_i and the
+number dL/db. Chain rule: dL/dw_i = dL/dŷ · dŷ/dz · dz/dw_i.
+
+## Hint
+Go backwards one link at a time: first dL/dŷ, then dL/dz = dL/dŷ · dŷ/dz, then each
+weight.
+
+## Hint
+dL/dŷ = 2 (ŷ - target); dŷ/dz = ŷ (1 - ŷ) for a sigmoid; dz/dw_i = x_i; dz/db = 1.
+
+## Hint
+dL_dz = 2 * (y_hat - target) * y_hat * (1 - y_hat); return [dL_dz * xi for xi in x],
+dL_dz
+"""
+
 import math
 
 

@@ -1,3 +1,28 @@
+"""
+lesson: the-training-loop
+title: the training loop
+
+## Task
+Finish the training loop of a 2 -> hidden -> 1 sigmoid network on XOR with the loss L =
+mean((y_hat - Y)^2) and plain gradient descent on the whole batch. The forward pass and
+the loss are written; add backpropagation and the update. The function returns the loss
+of every epoch, measured before that epoch's update.
+
+## Hint
+Work backwards exactly as in the lessons: dL/dy_hat, through the output sigmoid, into
+the output layer (as in dense_backward), through the hidden sigmoid, into the hidden
+layer.
+
+## Hint
+grad_y_hat = 2 (y_hat - Y) / Y.size; grad_z2 = grad_y_hat * y_hat * (1 - y_hat); grad_W2
+= grad_z2.T @ h; the gradient reaching h is grad_z2 @ W2; times h * (1 - h) gives
+grad_z1.
+
+## Hint
+grad_W1 = grad_z1.T @ X; grad_b1 = grad_z1.sum(axis=0); then W1 -= learning_rate *
+grad_W1, and the same for b1, W2, b2 (compute every gradient before updating).
+"""
+
 import numpy as np
 
 X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
