@@ -181,9 +181,10 @@ def test_two_students_each_work_in_their_own_lab(hub, students) -> None:
         page = student.page
         form = page.locator(f"#q-{key}-form")
         options = form.locator("label.option")
-        letters = {options.nth(i).locator(".letter").inner_text(): options.nth(i).inner_text()
+        letters = {options.nth(i).locator(".letter").inner_text():
+                   options.nth(i).locator("span").nth(1).inner_text().strip()
                    for i in range(options.count())}
-        answer = next(letter for letter, text in letters.items() if right_text in text)
+        answer = next(letter for letter, text in letters.items() if text == right_text)
         pick = answer if right else next(letter for letter in letters if letter != answer)
         form.locator(f"input[value='{pick}']").check()
         form.locator("button[type=submit]").click()
