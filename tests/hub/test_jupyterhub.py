@@ -89,7 +89,7 @@ class Student:
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.on("response", lambda response: self.errors.append(
             f"{response.status} {response.url}") if response.status >= 400
-            and "/neuronlab/" in response.url else None)
+            and f"/user/{name}/neuronlab/" in response.url else None)  # its own lab only
         self.page.set_default_timeout(RUN_MS)
 
     @property
