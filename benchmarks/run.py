@@ -200,6 +200,36 @@ def inference(report: Report, w: Workload, sizes: list[tuple[int, int]], pause: 
     report.say()
 
 
+# --------------------------------------------------------------------------- convolution
+def convolution(report: Report, warmup: bool, pause: float) -> None:
+    """The LeNet-sized net on 28×28×1 images, batch 64: training steps and inference."""
+    report.say("### convolution: LeNet-sized net on 28×28×1 images, batch 64")
+    report.say(f"load before: {load()}")
+    runs = interleave({"neuronlab": wl.train_lenet_neuronlab, "pytorch": wl.train_lenet_torch},
+                      report.repeats, warmup, pause)
+    step = {name: 1e6 * statistics.median(r.seconds for r in rs) / wl.LENET_STEPS
+            for name, rs in runs.items()}
+    calls = 3 if report.smoke else 50
+    timed = {name: (lambda call=call: Run(wl.seconds_per_call(call, calls)))
+             for name, call in wl.lenet_inference_calls().items()}
+    latency = {name: 1e6 * statistics.median(r.seconds for r in rs)
+               for name, rs in interleave(timed, report.repeats, warmup, pause).items()}
+    rows = []
+    for name in ("neuronlab", "pytorch"):
+        ratio = "1" if name == "neuronlab" else f"{step[name] / step['neuronlab']:.2f}×"
+        rows.append(["training step (fit, 10 batches)", name, f"{step[name]:,.0f}", ratio])
+    for name in ("neuronlab", "pytorch"):
+        ratio = "1" if name == "neuronlab" else f"{latency[name] / latency['neuronlab']:.2f}×"
+        rows.append(["inference (predict, 64 images)", name, f"{latency[name]:,.0f}", ratio])
+    report.table(["what", "library", "µs per batch of 64 (median)", "neuronlab ÷ this"], rows)
+    report.say("Conv2D 6@5×5 relu, MaxPool 2, Conv2D 16@5×5 relu, MaxPool 2, Flatten, Dense "
+               "120 relu, Dense 84 relu, Dense 10 softmax; SGD, cross-entropy. neuronlab's "
+               "images are NHWC (im2col), PyTorch's NCHW, each library's own layout and "
+               "initial weights; the same threads.")
+    report.say(f"load after: {load()}")
+    report.say()
+
+
 # --------------------------------------------------------------------------- memory
 def memory(report: Report, w: Workload) -> None:
     peak, reference = wl.peak_memory_neuronlab(w)
@@ -297,6 +327,7 @@ def run(smoke: bool, repeats: int) -> Report:
 
     inference(report, mnist, [(1, 20 if smoke else 2000),
                               (min(10_000, len(mnist.X_test)), 2 if smoke else 10)], pause)
+    convolution(report, warmup, pause)
     memory(report, mnist)
 
     what = "MNIST-shaped training"

@@ -331,3 +331,80 @@ def gemm_flops_per_second(w: Workload, calls: int) -> float:
 
     return flops / seconds_per_call(both, calls)
 
+
+
+# --------------------------------------------------------------------------- convolution
+LENET_BATCH = 64
+LENET_STEPS = 10
+
+
+def lenet_data(samples: int = LENET_BATCH * LENET_STEPS) -> tuple[np.ndarray, np.ndarray]:
+    """Random 28×28×1 images (NHWC, float32) and labels 0..9: only the speed is measured."""
+    rng = np.random.default_rng(28)
+    X = rng.standard_normal((samples, 28, 28, 1), dtype=np.float32)
+    return X, rng.integers(0, 10, samples).astype(np.int64)
+
+
+def lenet_neuronlab() -> Sequential:
+    """LeNet-sized: Conv2D 6@5×5 relu, MaxPool 2, Conv2D 16@5×5 relu, MaxPool 2, Flatten,
+    Dense 120 relu, Dense 84 relu, Dense 10 softmax; SGD, cross-entropy."""
+    from neuronlab.layers import Conv2D, Flatten, MaxPool2D
+
+    model = Sequential([Conv2D(6, 5, activation="relu", input_shape=(28, 28, 1)), MaxPool2D(2),
+                        Conv2D(16, 5, activation="relu"), MaxPool2D(2), Flatten(),
+                        Dense(120, activation="relu"), Dense(84, activation="relu"),
+                        Dense(10, activation="softmax")], seed=0)
+    model.compile(optimizer=SGD(learning_rate=0.01), loss="categorical_crossentropy")
+    return model
+
+
+def lenet_torch() -> Any:
+    """The same network in PyTorch, NCHW (its own layout), its own initial weights."""
+    from torch import nn
+
+    return nn.Sequential(nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5),
+                         nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(256, 120),
+                         nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+
+def train_lenet_neuronlab() -> Run:
+    """``fit`` over 10 batches of 64 (one epoch, in order): 10 training steps."""
+    X, y = lenet_data()
+    model = lenet_neuronlab()
+    start = time.perf_counter()
+    model.fit(X, y, epochs=1, batch_size=LENET_BATCH, shuffle=False, verbose=0)
+    return Run(time.perf_counter() - start)
+
+
+def train_lenet_torch() -> Run:
+    import torch
+    from torch import nn
+
+    X, y = lenet_data()
+    net = lenet_torch()
+    X_t, y_t = torch.from_numpy(X).permute(0, 3, 1, 2).contiguous(), torch.from_numpy(y)
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.01)
+    start = time.perf_counter()
+    for first in range(0, len(X_t), LENET_BATCH):
+        optimizer.zero_grad()
+        loss = loss_fn(net(X_t[first:first + LENET_BATCH]), y_t[first:first + LENET_BATCH])
+        loss.backward()
+        optimizer.step()
+    return Run(time.perf_counter() - start)
+
+
+def lenet_inference_calls() -> dict[str, Callable[[], Any]]:
+    """One prediction of a batch of 64 images per library, ready to time."""
+    import torch
+
+    X, _ = lenet_data(LENET_BATCH)
+    model = lenet_neuronlab()
+    net = lenet_torch().eval()
+    x_torch = torch.from_numpy(X).permute(0, 3, 1, 2).contiguous()
+
+    def torch_predict() -> Any:
+        with torch.inference_mode():
+            return torch.softmax(net(x_torch), dim=1)
+
+    return {"neuronlab": lambda: model.predict(X), "pytorch": torch_predict}

@@ -216,12 +216,12 @@ def test_layers(units: Any, activation: Any, input_shape: Any, kernel: Any, l2: 
 @given(layers=st.one_of(values, st.just([Dense(2, input_shape=(2,))]),
                         st.lists(st.sampled_from(["dense", "dropout", 5]), max_size=3)),
        seed=maybe(st.integers(0, 10)), dtype=maybe(st.sampled_from(["float32", "float64"])),
-       name=maybe(st.just("m")), fast=maybe(st.booleans()))
-def test_sequential(layers: Any, seed: Any, dtype: Any, name: Any, fast: Any) -> None:
+       name=maybe(st.just("m")))
+def test_sequential(layers: Any, seed: Any, dtype: Any, name: Any) -> None:
     if isinstance(layers, list) and layers and all(isinstance(x, str) or x == 5 for x in layers):
         layers = [Dense(2) if x == "dense" else Dropout(0.1) if x == "dropout" else x
                   for x in layers]
-    model = call("Sequential", Sequential, layers, seed=seed, dtype=dtype, name=name, fast=fast)
+    model = call("Sequential", Sequential, layers, seed=seed, dtype=dtype, name=name)
     if model is not None:
         call("Sequential.summary", model.summary, print_fn=lambda text: None)
         call("Sequential.count_params", model.count_params)
@@ -306,19 +306,19 @@ def test_datasets(name: Any, data: st.DataObject) -> None:
 
 
 # --------------------------------------------------------------------------- a model's methods
-def small_model(seed: int, out: str, compiled: bool, fast: bool) -> Sequential:
+def small_model(seed: int, out: str, compiled: bool) -> Sequential:
     activation, loss = {"mse": ("linear", "mse"), "bce": ("sigmoid", "binary_crossentropy"),
                         "cce": ("softmax", "categorical_crossentropy")}[out]
     units = 3 if out == "cce" else 1
     model = Sequential([Dense(3, activation="tanh", input_shape=(2,)), Dropout(0.1),
-                        Dense(units, activation=activation)], seed=seed, fast=fast)
+                        Dense(units, activation=activation)], seed=seed)
     if compiled:
         model.compile(optimizer="sgd", loss=loss, metrics=["accuracy"])
     return model
 
 
 models = st.builds(small_model, st.integers(0, 3), st.sampled_from(["mse", "bce", "cce"]),
-                   st.booleans(), st.booleans())
+                   st.booleans())
 
 
 @fuzz(200)

@@ -15,14 +15,17 @@ from neuronlab import (
     LambdaCallback,
     Sequential,
     datasets,
+    metrics,
 )
 
 
 def mlp(n_inputs: int, hidden: list[int], output: Dense, activation: str = "relu",
         seed: int = 0, dtype: str = "float32") -> Sequential:
+    """``hidden`` Dense layers, then ``output``, built for ``n_inputs`` features."""
     layers = [Dense(units, activation=activation) for units in hidden] + [output]
-    layers[0].input_shape = (n_inputs,)
-    return Sequential(layers, seed=seed, dtype=dtype)
+    model = Sequential(layers, seed=seed, dtype=dtype)
+    model.build((n_inputs,))
+    return model
 
 
 def blobs_model(seed: int = 0) -> Sequential:
@@ -148,6 +151,55 @@ def test_early_stopping_on_a_metric_that_is_not_logged():
         blobs_model().fit(X, y, epochs=2, verbose=0, callbacks=[EarlyStopping()])
     with pytest.raises(ConfigError, match="mode must be"):
         EarlyStopping(mode="up")
+
+
+@pytest.mark.parametrize(("monitor", "mode"), [
+    ("loss", "min"), ("val_loss", "min"), ("accuracy", "max"), ("val_accuracy", "max"),
+    ("val_acc", "max"), ("mae", "min"), ("val_mean_squared_error", "min")])
+def test_early_stopping_takes_the_direction_from_the_metric_table(monitor, mode):
+    assert EarlyStopping(monitor=monitor).mode == mode
+
+
+@pytest.fixture
+def hit_rate():
+    """A metric better high whose name has no "acc" in it, and one better low that has."""
+
+    @metrics.register(higher_is_better=True)
+    def hit_rate(y_pred, y_true):
+        """Share of samples whose rounded prediction is right."""
+        return float(np.mean(np.round(y_pred) == y_true))
+
+    @metrics.register(higher_is_better=False)
+    def accuracy_gap(y_pred, y_true):
+        """One minus the accuracy."""
+        return 1.0 - metrics.accuracy(y_pred, y_true)
+
+    try:
+        yield
+    finally:
+        metrics.unregister("hit_rate")
+        metrics.unregister("accuracy_gap")
+
+
+def test_early_stopping_reads_a_registered_metrics_direction_not_its_name(hit_rate):
+    assert EarlyStopping(monitor="val_hit_rate").mode == "max"
+    assert EarlyStopping(monitor="accuracy_gap").mode == "min"
+    # and fit follows it: on a metric better high, a higher value is an improvement
+    X, y = datasets.xor()
+    model = mlp(2, [4], Dense(1, activation="sigmoid"), activation="tanh", seed=1)
+    model.compile(optimizer=Adam(learning_rate=0.05), loss="binary_crossentropy",
+                  metrics=["hit_rate"])
+    stopper = EarlyStopping(monitor="hit_rate", patience=1000)
+    rates = model.fit(X, y, epochs=30, verbose=0, callbacks=[stopper]).history["hit_rate"]
+    assert min(rates) < max(rates) and stopper.best == max(rates)
+
+
+def test_early_stopping_asks_for_a_mode_when_the_direction_is_unknown():
+    with pytest.raises(ConfigError, match=r"cannot tell whether 'val_f1'.*mode='min' or "
+                                          r"mode='max'") as info:
+        EarlyStopping(monitor="val_f1")
+    assert "accuracy, mae, mse" in str(info.value)
+    assert EarlyStopping(monitor="val_f1", mode="max").mode == "max"
 
 
 # ---------------------------------------------------------------------------

@@ -201,7 +201,6 @@ def test_set_weights_takes_the_declared_weights():
 def test_a_conv_net_trains_through_the_layers_own_methods(monkeypatch):
     model = conv_net(dtype="float32")
     model.compile(optimizer="adam", loss="categorical_crossentropy")
-    assert model.fast and not model.uses_fast_path  # images: the layers' own forward/backward
     calls = {"forward": 0, "backward": 0}
     for name in calls:
         original = getattr(Conv2D, name)

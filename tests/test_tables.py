@@ -176,8 +176,8 @@ def test_registering_needs_the_metadata():
 
 def test_table_resolves_aliases_and_lists_names_in_order():
     table: Table[int] = Table("thing")
-    table.add("one", 1, aliases=("uno",))
-    table.add("two", 2)
+    table.register(1, name="one", aliases=("uno",))
+    table.register(2, name="two")
     assert table.names() == ("one", "two") and table[" UNO "] == 1
     table.remove("uno")
     assert table.names() == ("two",) and "uno" not in table

@@ -32,9 +32,11 @@ TIME_LIMIT = 20.0  # seconds, per acceptance test
 
 def mlp(n_inputs: int, hidden: list[int], output: Dense, activation: str = "relu",
         seed: int = 0, dtype: str = "float32") -> Sequential:
+    """``hidden`` Dense layers, then ``output``, built for ``n_inputs`` features."""
     layers = [Dense(units, activation=activation) for units in hidden] + [output]
-    layers[0].input_shape = (n_inputs,)
-    return Sequential(layers, seed=seed, dtype=dtype)
+    model = Sequential(layers, seed=seed, dtype=dtype)
+    model.build((n_inputs,))
+    return model
 
 
 @pytest.fixture
@@ -180,12 +182,12 @@ class BatchSpy(Layer):
         return grad_out
 
 
-def batches_seen(seed, shuffle=True, epochs=3, batch_size=16, fast=True):
+def batches_seen(seed, shuffle=True, epochs=3, batch_size=16):
     """Train on rows 0..49 and return, per epoch, the row numbers of each batch."""
     X = np.arange(50, dtype=float).reshape(-1, 1)
     y = np.zeros(50)
     spy = BatchSpy()
-    model = Sequential([spy, Dense(1, input_shape=(1,))], seed=0, fast=fast)
+    model = Sequential([spy, Dense(1, input_shape=(1,))], seed=0)
     model.compile(SGD(1e-6), "mse")
     model.fit(X, y, epochs=epochs, batch_size=batch_size, shuffle=shuffle, seed=seed,
               verbose=0)
@@ -193,9 +195,8 @@ def batches_seen(seed, shuffle=True, epochs=3, batch_size=16, fast=True):
     return [spy.seen[i:i + per_epoch] for i in range(0, len(spy.seen), per_epoch)]
 
 
-@pytest.mark.parametrize("fast", [True, False])
-def test_each_epoch_visits_every_sample_once_in_a_new_seeded_order(fast):
-    epochs = batches_seen(seed=0, fast=fast)
+def test_each_epoch_visits_every_sample_once_in_a_new_seeded_order():
+    epochs = batches_seen(seed=0)
     assert len(epochs) == 3
     for batches in epochs:
         assert [len(b) for b in batches] == [16, 16, 16, 2]
@@ -204,17 +205,15 @@ def test_each_epoch_visits_every_sample_once_in_a_new_seeded_order(fast):
     assert orders[0] != orders[1] != orders[2] and orders[0] != list(range(50))
 
 
-@pytest.mark.parametrize("fast", [True, False])
-def test_shuffling_is_reproducible_by_seed(fast):
-    same = [np.concatenate(b).tolist() for b in batches_seen(seed=7, fast=fast)]
-    again = [np.concatenate(b).tolist() for b in batches_seen(seed=7, fast=fast)]
-    other = [np.concatenate(b).tolist() for b in batches_seen(seed=8, fast=fast)]
+def test_shuffling_is_reproducible_by_seed():
+    same = [np.concatenate(b).tolist() for b in batches_seen(seed=7)]
+    again = [np.concatenate(b).tolist() for b in batches_seen(seed=7)]
+    other = [np.concatenate(b).tolist() for b in batches_seen(seed=8)]
     assert same == again and same != other
 
 
-@pytest.mark.parametrize("fast", [True, False])
-def test_shuffle_false_keeps_the_data_order(fast):
-    for batches in batches_seen(seed=0, shuffle=False, fast=fast):
+def test_shuffle_false_keeps_the_data_order():
+    for batches in batches_seen(seed=0, shuffle=False):
         assert np.concatenate(batches).tolist() == list(range(50))
 
 
@@ -380,11 +379,9 @@ def test_nan_loss_stops_fit_and_suggests_a_smaller_learning_rate():
     assert isinstance(TrainingDivergedError("x"), FloatingPointError)
 
 
-@pytest.mark.parametrize("fast", [True, False])
-def test_the_divergence_error_says_where_as_attributes(fast):
+def test_the_divergence_error_says_where_as_attributes():
     X, y = datasets.make_cubic(64, seed=0)
     model = mlp(1, [16], Dense(1), activation="relu")
-    model.fast = fast
     model.compile(SGD(learning_rate=10.0), "mse")
     with pytest.raises(TrainingDivergedError) as caught:
         model.fit(X, y * 1e3, epochs=50, batch_size=16, verbose=0, seed=0)

@@ -36,7 +36,7 @@ def test_neuron_worked_examples_numpy_dense(x, w, b, z, act, y):
     layer.set_weights([[w], [b]])
     out = layer.forward(np.array([x], dtype=np.float64))
     assert round(float(out[0, 0]), 3) == pytest.approx(y)
-    assert round(float(layer._z[0, 0]), 3) == pytest.approx(z)
+    assert round(float(layer.z[0, 0]), 3) == pytest.approx(z)
     assert float(out[0, 0]) == pytest.approx(Neuron(w, b, act)(x), abs=1e-12)
 
 

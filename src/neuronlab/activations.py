@@ -14,13 +14,14 @@ array([0., 2.])
 
 from __future__ import annotations
 
+import functools
+import math
 from typing import Any, TypeVar
 
 import numpy as np
 
-from .errors import ConfigError
 from .tables import Table
-from .validation import check_call, check_config, check_number
+from .validation import check_call, check_number
 
 A = TypeVar("A", bound="Activation")
 
@@ -36,8 +37,9 @@ class Activation:
     for help texts and the lab), ``formula`` and ``slope`` (the plot labels for
     ``f(z)`` and ``f'(z)``), ``torch`` (the ``torch.nn`` module computing it, built with
     :meth:`torch_kwargs`), ``kink`` (``f'`` jumps at a corner, which gradient checks
-    keep away from), ``elementwise`` (each output depends on its own ``z`` only) and
-    ``hidden`` (it has a slope worth learning from in a hidden layer).
+    keep away from), ``elementwise`` (each output depends on its own ``z`` only),
+    ``hidden`` (it has a slope worth learning from in a hidden layer) and
+    ``output_range`` (the lowest and highest value it can give, for plots' colour scales).
     """
 
     name = "activation"
@@ -49,6 +51,7 @@ class Activation:
     kink = False
     elementwise = True
     hidden = True
+    output_range: tuple[float, float] = (-math.inf, math.inf)
 
     def __new__(cls: type[A], *args: Any, **kwargs: Any) -> A:
         if args or kwargs:  # (copy and pickle call __new__ with none)
@@ -104,6 +107,7 @@ class ReLU(Activation):
     description = "rectified linear unit max(0, z), the usual choice for hidden layers"
     formula, slope = "f(z) = max(0, z)", "f'(z) = 1 if z > 0 else 0"
     torch = "ReLU"
+    output_range = (0.0, math.inf)
     kink = True
 
     def forward(self, z: np.ndarray) -> np.ndarray:
@@ -158,6 +162,7 @@ class Sigmoid(Activation):
     description = "squashes z into (0, 1): a probability, for a yes/no output"
     formula, slope = "f(z) = 1 / (1 + e^-z)", "f'(z) = f(z)·(1 - f(z))"
     torch = "Sigmoid"
+    output_range = (0.0, 1.0)
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         y = np.asarray(np.negative(z))  # a 0-d z gives a NumPy scalar, which out= refuses
@@ -181,6 +186,7 @@ class Tanh(Activation):
     description = "hyperbolic tangent: squashes z into (-1, 1), centred on 0"
     formula, slope = "f(z) = tanh(z)", "f'(z) = 1 - tanh(z)²"
     torch = "Tanh"
+    output_range = (-1.0, 1.0)
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         return np.tanh(z)
@@ -203,6 +209,7 @@ class Step(Activation):
     description = "1 if z > 0 else 0, the first perceptrons' step (no slope to learn)"
     formula, slope = "f(z) = 1 if z > 0 else 0", "f'(z) = 0 (no slope to learn from)"
     torch = "Step"
+    output_range = (0.0, 1.0)
     kink = True
     hidden = False
 
@@ -211,6 +218,31 @@ class Step(Activation):
 
     def derivative(self, z: np.ndarray) -> np.ndarray:
         return np.zeros_like(z, dtype=float)
+
+
+def row_max(z: np.ndarray) -> np.ndarray:
+    """``z.max(axis=-1, keepdims=True)`` for a 2-D ``z``, taken down the first axis of a
+    transposed copy: NumPy reduces a short last axis one row at a time but compares whole
+    rows at once down the first (1.5x faster for 32 rows of 10 classes, 12x for 4,096)."""
+    if z.ndim != 2:
+        return z.max(axis=-1, keepdims=True)
+    return np.ascontiguousarray(z.T).max(axis=0)[:, np.newaxis]
+
+
+def row_sums(e: np.ndarray) -> np.ndarray:
+    """``e.sum(axis=-1, keepdims=True)`` for a 2-D ``e``, as the product ``e @ ones``: one
+    BLAS call instead of a reduction per row (the same sum, added up in another order)."""
+    if e.ndim != 2:
+        return e.sum(axis=-1, keepdims=True)
+    return np.dot(e, ones_column(e.shape[1], e.dtype))
+
+
+@functools.lru_cache(maxsize=64)
+def ones_column(n: int, dtype: np.dtype) -> np.ndarray:
+    """A shared read-only column of ``n`` ones, for row sums written as products."""
+    result = np.ones((n, 1), dtype)
+    result.flags.writeable = False
+    return result
 
 
 class Softmax(Activation):
@@ -227,6 +259,7 @@ class Softmax(Activation):
     description = "turns a row of scores into class probabilities that sum to 1"
     formula, slope = "softmax([z, 0]) first entry", "its slope: y·(1 - y)"
     torch = "Softmax"
+    output_range = (0.0, 1.0)
     elementwise = False
     hidden = False
 
@@ -234,8 +267,8 @@ class Softmax(Activation):
         return {"dim": 1}
 
     def forward(self, z: np.ndarray) -> np.ndarray:
-        e = np.exp(z - z.max(axis=-1, keepdims=True))
-        e /= e.sum(axis=-1, keepdims=True)
+        e = np.exp(z - row_max(z))  # e^(z - max z): the same ratios, no overflow
+        e /= row_sums(e)  # each row divided by its sum
         return e
 
     def derivative(self, z: np.ndarray) -> np.ndarray:
@@ -246,7 +279,10 @@ class Softmax(Activation):
         return y * (grad_y - (grad_y * y).sum(axis=-1, keepdims=True))
 
 
-TABLE: Table[type[Activation]] = Table("activation")
+#: Every activation by name; ``get(None)`` means linear.
+TABLE: Table[type[Activation]] = Table("activation", base=Activation,
+                                       required=("name", "description", "formula"),
+                                       default="linear")
 
 
 def register(cls: type[Activation], replace: bool = False) -> type[Activation]:
@@ -256,17 +292,10 @@ def register(cls: type[Activation], replace: bool = False) -> type[Activation]:
     line, the lab, plots, gradient checks, ``to_torch``). It needs a ``name``, a one-line
     ``description`` and its ``formula``; see docs/extending.md.
     """
-    missing = [attr for attr in ("name", "description", "formula")
-               if getattr(cls, attr) == getattr(Activation, attr)]
-    if missing:
-        raise ConfigError(f"Activation {cls.__name__} needs its own {', '.join(missing)} "
-                          f"to be registered.")
-    return TABLE.add(cls.name, cls, cls.aliases, replace=replace)
+    return TABLE.register(cls, replace=replace)
 
 
-def unregister(name: str) -> None:
-    """Remove the activation called ``name`` from the table."""
-    TABLE.remove(name)
+unregister = TABLE.unregister
 
 
 for _cls in (Linear, Step, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax):  # simplest first
@@ -301,17 +330,11 @@ def get(identifier: str | Activation | None, **kwargs: Any) -> Activation:
     ...
     neuronlab.errors.UnknownNameError: Unknown activation 'swish'. Valid names: linear, step, ...
     """
-    if identifier is None:
-        return Linear(**kwargs)
-    if isinstance(identifier, Activation):
-        if kwargs:
-            raise ConfigError(f"get() builds an activation from a name; {identifier!r} is "
-                              f"already built, so it takes no settings ({', '.join(kwargs)}).")
-        return identifier
-    return TABLE[identifier](**kwargs)
+    activation: Activation = TABLE.get(identifier, **kwargs)
+    return activation
 
 
 def from_config(config: dict[str, Any]) -> Activation:
     """Rebuild an activation from :meth:`Activation.get_config`."""
-    params = check_config(config, "activation")
-    return get(params.pop("name"), **params)
+    activation: Activation = TABLE.from_config(config)
+    return activation

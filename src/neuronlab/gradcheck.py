@@ -39,7 +39,6 @@ from .errors import ConfigError
 from .layers import Dropout, Layer
 from .model import Sequential
 from .training.data import prepare_inputs, prepare_targets
-from .training.trainer import compute_loss
 
 TOLERANCE = 1e-6
 """The relative tolerance: ``|a - n| <= TOLERANCE * (|a| + |n|)`` always passes."""
@@ -388,7 +387,7 @@ def check_model(model: Sequential, X: Any, y: Any, tolerance: float = TOLERANCE,
 
     def probe() -> tuple[float, np.ndarray | None]:
         y_pred, signs = forward()
-        return compute_loss(clone, y_pred, Y), _joined(signs)
+        return clone.compute_loss(y_pred, Y), _joined(signs)
 
     y_pred, _ = forward()
     clone.backward(y_pred, Y)

@@ -12,6 +12,11 @@ linear output and mean squared error. A loss asked for by name keeps its pairing
 each loss says which kinds it ``fits`` (see :mod:`neuronlab.losses`), and a loss that
 cannot fit the targets is refused with a message naming what would.
 
+:func:`build_model` is the one way the package builds "a network for these targets"
+(the command line, the lab's playground and the code the playground exports all call
+it, or print the call it makes): hidden ``Dense`` layers, then the head's output layer,
+the first layer told the shape of one sample with ``input_shape=``, as in Keras.
+
 >>> import numpy as np
 >>> head_for(np.array([0, 1, 2, 1]))
 Head(units=3, activation='softmax', loss='categorical_crossentropy', kind='multiclass')
@@ -25,6 +30,7 @@ neuronlab.errors.ConfigError: categorical_crossentropy needs one output per clas
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +38,8 @@ import numpy as np
 
 from . import losses
 from .errors import ConfigError, DataError
+from .layers import Dense
+from .model import Sequential
 
 #: The loss each kind of target gets when none is asked for.
 DEFAULT_LOSS = {
@@ -77,10 +85,8 @@ class Head:
         """What to report while training: accuracy for classes, mean absolute error else."""
         return ["mae"] if self.kind == "regression" else ["accuracy"]
 
-    def layer(self, **kwargs: Any) -> Any:
+    def layer(self, **kwargs: Any) -> Dense:
         """A :class:`~neuronlab.layers.Dense` output layer of this head."""
-        from .layers import Dense
-
         return Dense(self.units, activation=self.activation, **kwargs)
 
     def prepare(self, y: Any) -> np.ndarray:
@@ -168,3 +174,38 @@ def head_for(y: Any, loss: str | losses.Loss | None = None) -> Head:
     Head(units=1, activation='linear', loss='mse', kind='regression')
     """
     return head_for_targets(describe(y), loss)
+
+
+def build_model(input_shape: int | Sequence[int], head: Head, hidden: Sequence[int] = (),
+                activation: str = "relu", *, seed: int | None = None,
+                dtype: str = "float32", **layer_kwargs: Any) -> Sequential:
+    """The network for targets of ``head``, for samples of ``input_shape`` (``(2,)``).
+
+    ``hidden`` Dense layers of ``activation``, then ``head``'s output layer; every layer
+    gets ``layer_kwargs`` (e.g. ``l2=0.001``). It is the call written out::
+
+        Sequential([Dense(4, activation="tanh", input_shape=(2,)),
+                    Dense(1, activation="sigmoid")], seed=seed)
+
+    and the model comes back built (its first weights drawn from ``seed``), as Keras
+    builds a model whose first layer knows its ``input_shape``.
+
+    >>> head = head_for(np.array([0, 1, 1, 0]))
+    >>> model = build_model((2,), head, [4], activation="tanh", seed=0)
+    >>> model.layers
+    [Dense(4, activation='tanh', input_shape=(2,)), Dense(1, activation='sigmoid')]
+    >>> model.count_params()
+    17
+    """
+    if input_shape is None:
+        raise ConfigError("build_model needs input_shape, the shape of one sample, e.g. (2,) "
+                          "for points (x1, x2).")
+    first: dict[str, Any] = {"input_shape": input_shape}  # only the first layer gets it
+    layers = []
+    for units in hidden:
+        layers.append(Dense(units, activation=activation, **first, **layer_kwargs))
+        first = {}
+    layers.append(head.layer(**first, **layer_kwargs))
+    model = Sequential(layers, seed=seed, dtype=dtype)
+    model.build()
+    return model

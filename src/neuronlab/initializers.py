@@ -26,14 +26,17 @@ Initializer = Callable[[tuple[int, ...], np.random.Generator, Any], np.ndarray]
 
 @dataclass(frozen=True)
 class Entry:
-    """An initializer in the table: the function, one line about it, PyTorch's twin."""
+    """An initializer in the table: its name, the function, one line about it, PyTorch's
+    twin."""
 
+    name: str
     function: Initializer
     description: str
     torch: str | None  # the torch.nn.init function that fills a tensor the same way
+    aliases: tuple[str, ...] = ()
 
 
-TABLE: Table[Entry] = Table("initializer")
+TABLE: Table[Entry] = Table("initializer", required=("name", "description"))
 
 
 def register(torch: str | None = None, aliases: Iterable[str] = (),
@@ -44,10 +47,13 @@ def register(torch: str | None = None, aliases: Iterable[str] = (),
     """
     def add(function: Initializer) -> Initializer:
         description = (function.__doc__ or "").strip().split("\n")[0]
-        TABLE.add(function.__name__, Entry(function, description, torch), aliases,
-                  replace=replace)
+        TABLE.register(Entry(function.__name__, function, description, torch, tuple(aliases)),
+                       replace=replace)
         return function
     return add
+
+
+unregister = TABLE.unregister
 
 
 def _fans(shape: tuple[int, ...]) -> tuple[int, int]:
@@ -105,4 +111,5 @@ def names() -> tuple[str, ...]:
 
 def get(identifier: str) -> Initializer:
     """Return the initializer called ``identifier`` (``xavier_*`` means ``glorot_*``)."""
-    return TABLE[identifier].function
+    entry: Entry = TABLE.get(identifier)
+    return entry.function

@@ -19,14 +19,17 @@ Metric = Callable[[np.ndarray, np.ndarray], float]
 
 @dataclass(frozen=True)
 class Entry:
-    """A metric in the table: the function, one line about it, which way is better."""
+    """A metric in the table: its name, the function, one line about it, which way is
+    better (``higher_is_better``: accuracy yes, an error no)."""
 
+    name: str
     function: Metric
     description: str
     higher_is_better: bool
+    aliases: tuple[str, ...] = ()
 
 
-TABLE: Table[Entry] = Table("metric")
+TABLE: Table[Entry] = Table("metric", required=("name", "description"))
 
 
 def register(higher_is_better: bool, aliases: Iterable[str] = (),
@@ -37,8 +40,8 @@ def register(higher_is_better: bool, aliases: Iterable[str] = (),
     """
     def add(function: Metric) -> Metric:
         description = (function.__doc__ or "").strip().split("\n")[0]
-        TABLE.add(function.__name__, Entry(function, description, higher_is_better),
-                  aliases, replace=replace)
+        TABLE.register(Entry(function.__name__, function, description, higher_is_better,
+                             tuple(aliases)), replace=replace)
         return function
     return add
 
@@ -67,6 +70,9 @@ def mse(y_pred: np.ndarray, y_true: np.ndarray) -> float:
     return float(np.mean((y_pred - y_true) ** 2))
 
 
+unregister = TABLE.unregister
+
+
 def names() -> tuple[str, ...]:
     """The metrics' names, now."""
     return TABLE.names()
@@ -79,4 +85,19 @@ def canonical_name(identifier: str) -> str:
 
 def get(identifier: str) -> Metric:
     """Return the metric function called ``identifier``."""
-    return TABLE[identifier].function
+    entry: Entry = TABLE.get(identifier)
+    return entry.function
+
+
+def higher_is_better(name: str) -> bool | None:
+    """Which way ``name``, a value ``fit`` logs, is better: True for a metric that is
+    better high (``accuracy``, ``val_acc``), False for a loss or an error (``val_loss``,
+    ``mae``), None for a name that is neither a loss nor a metric of this table.
+
+    >>> higher_is_better("val_accuracy"), higher_is_better("loss"), higher_is_better("lr")
+    (True, False, None)
+    """
+    base = name.removeprefix("val_") if isinstance(name, str) else ""
+    if base == "loss":
+        return False
+    return TABLE[base].higher_is_better if base in TABLE else None

@@ -1,9 +1,9 @@
 """``Sequential``: layers in a row, with Keras's compile / fit / evaluate / predict.
 
 This module holds the model's structure (layers, weights, compile settings), its
-forward and backward passes, ``predict``, ``evaluate``, ``summary`` and its config.
-``fit`` is the loop of :mod:`neuronlab.training.trainer`; the data checks live in
-:mod:`neuronlab.training.data`.
+forward and backward passes, one training step, ``predict``, ``evaluate``, ``summary``
+and its config. ``fit`` is the loop of :class:`neuronlab.training.trainer.Trainer`,
+which ``Sequential`` is; the data checks live in :mod:`neuronlab.training.data`.
 
 >>> import numpy as np
 >>> from neuronlab import Dense, Sequential, datasets
@@ -17,7 +17,7 @@ forward and backward passes, ``predict``, ``evaluate``, ``summary`` and its conf
 
 from __future__ import annotations
 
-import functools
+import math
 import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -26,28 +26,38 @@ import numpy as np
 
 from . import losses, optimizers
 from . import metrics as metric_table
-from .errors import ConfigError, DataError, NotFittedError, ShapeError, UntrainedModelWarning
+from .errors import (
+    ConfigError,
+    DataError,
+    NotFittedError,
+    ShapeError,
+    TrainingDivergedError,
+    UntrainedModelWarning,
+)
 from .layers import Layer, Parameters, Shape, as_shape
 from .layers import from_config as layer_from_config
-from .training import data, fast, progress, trainer
-from .training.callbacks import Callback, History
+from .training import data, progress
+from .training.callbacks import History
+from .training.flat import FlatWeights
+from .training.trainer import Trainer
 from .validation import all_finite, check_bool, check_int, check_seed
 
+#: Rows ``predict`` runs through the network at once; larger inputs go in slices.
+PREDICT_ROWS = 4096
 
-class Sequential:
+
+class Sequential(Trainer):
     """A stack of layers, each feeding the next: ``(N, n_inputs) -> (N, outputs)``.
 
     ``seed`` fixes the initial weights (and, unless ``fit`` gets its own seed, the
     shuffling and dropout): the same seed gives bit-identical weights on one machine.
     ``dtype`` is ``"float32"`` (fast, the default) or ``"float64"`` (for checking).
-    ``fast`` picks how ``fit`` and ``train_step`` run each step: through
-    :mod:`neuronlab.training.fast` (True, the default) or the plain
-    :func:`~neuronlab.training.trainer.train_step` (False), the same math.
+    ``fit`` (from :class:`~neuronlab.training.trainer.Trainer`), ``predict`` and
+    ``evaluate`` run each layer's own ``forward`` and ``backward``.
     """
 
     def __init__(self, layers: Iterable[Layer] | None = None, *, seed: int | None = None,
-                 dtype: str | Any = "float32", name: str = "sequential",
-                 fast: bool = True) -> None:
+                 dtype: str | Any = "float32", name: str = "sequential") -> None:
         self.layers: list[Layer] = []
         self.seed = check_seed(seed)
         try:
@@ -67,7 +77,7 @@ class Sequential:
         self.metrics: list[str] = []
         self.history = History()
         self.stop_training = False
-        self.fast = check_bool(fast, "Sequential fast")
+        self.flat: FlatWeights | None = None  # the weights as one array, made by train_step
         self.last_output: np.ndarray | None = None  # predictions of the latest train_step
         self._ready = False  # compiled, fitted, or given weights: predictions mean something
         self._warned_untrained = False
@@ -90,6 +100,7 @@ class Sequential:
         if not layer.built:
             layer.dtype = self.dtype  # weights given with set_weights take the model's dtype
         self.layers.append(layer)
+        self.flat = None
 
     @property
     def built(self) -> bool:
@@ -245,13 +256,6 @@ class Sequential:
             and activation.name == self.loss.pairs_with
         )
 
-    @property
-    def uses_fast_path(self) -> bool:
-        """True when steps and predictions run through :mod:`neuronlab.training.fast`
-        (``fast=True`` and layers it knows); other models run each layer's own
-        ``forward``/``backward``."""
-        return self.fast and fast.supports(self)
-
     def require_built(self, what: str) -> None:
         """Raise :class:`NotFittedError` naming ``what`` if the weights do not exist yet
         (making them first if the number of inputs is known)."""
@@ -290,65 +294,68 @@ class Sequential:
         assert self.loss is not None
         fused = self.output_gradient_is_fused
         if fused:
-            grad = self.loss.gradient_wrt_z(y_pred, y_true)
+            grad = self.loss.gradient_wrt_z(y_pred, y_true)  # dL/dz of the last layer
         else:
-            grad = self.loss.gradient(y_pred, y_true)
+            grad = self.loss.gradient(y_pred, y_true)  # dL/dy_pred
         last = len(self.layers) - 1
         for i in range(last, -1, -1):
-            layer = self.layers[i]
             if i == last and fused:
-                grad = layer.backward(grad, need_input_grad=i > 0, grad_is_z=True)
+                grad = self.layers[i].backward(grad, need_input_grad=i > 0, grad_is_z=True)
             else:
-                grad = layer.backward(grad, need_input_grad=i > 0)
+                grad = self.layers[i].backward(grad, need_input_grad=i > 0)
 
     def penalty(self) -> float:
         """The L2 terms of every layer, ``sum of l2 * sum(W^2)`` (0 without L2)."""
-        return sum(layer.penalty() for layer in self.layers)
+        total = 0.0
+        for layer in self.layers:
+            total += layer.penalty()
+        return total
+
+    def compute_loss(self, y_pred: np.ndarray, Y: np.ndarray) -> float:
+        """``L = loss(y_pred, Y) + sum of the layers' L2/L1 penalties``: what training
+        minimizes."""
+        assert self.loss is not None
+        return self.loss.value(y_pred, Y) + self.penalty()
 
     # ----------------------------------------------------------------- training
-    def train_step(self, X: np.ndarray, y: np.ndarray) -> float:
+    def train_step(self, X: np.ndarray, Y: np.ndarray) -> float:
         """One step of gradient descent on one batch; returns the batch loss before the step.
 
-        ``X`` and ``y`` must already be prepared arrays of the model's dtype. The
-        predictions the loss came from are kept in ``model.last_output``.
+        ``X`` and ``Y`` must already be prepared arrays of the model's dtype (``fit``
+        prepares them). The predictions the loss came from are kept in
+        ``model.last_output``. A loss that is not a finite number raises
+        :class:`~neuronlab.errors.TrainingDivergedError` before any weight changes.
         """
-        self.require_compiled("train_step")
-        if not self.built:
+        if self.optimizer is None or self.loss is None:
+            self.require_compiled("train_step")  # raises, saying how to compile
+        assert self.optimizer is not None
+        if self.flat is None and not self.built:  # (flat weights exist only once built)
             self.build(X.shape[1:])
-        if self.uses_fast_path:
-            loss, self.last_output = fast.Step(self)(X, y)
-        else:
-            loss, self.last_output = trainer.train_step(self, X, y)
+        y_pred = self.forward(X, training=True)  # layer by layer
+        loss = self.compute_loss(y_pred, Y)
+        if not math.isfinite(loss):
+            raise TrainingDivergedError.from_loss(loss, self.optimizer.learning_rate)
+        self.backward(y_pred, Y)  # the chain rule, last layer first
+        self.update_weights()  # w = w - learning_rate * dL/dw, or the optimizer's rule
+        self.last_output = y_pred
         return loss
 
-    def fit(
-        self,
-        X: Any,
-        y: Any,
-        epochs: int = 1,
-        batch_size: int | None = None,
-        shuffle: bool = True,
-        verbose: int = 1,
-        seed: int | None = None,
-        validation_split: float = 0.0,
-        validation_data: tuple[Any, Any] | None = None,
-        callbacks: Sequence[Callback] | None = None,
-    ) -> History:
-        """Train for ``epochs`` passes over the data; return the :class:`History`.
+    def update_weights(self) -> None:
+        """The optimizer's step on every weight, from the gradients backward left.
 
-        ``batch_size`` defaults to 32 (as Keras); give ``len(X)`` for full-batch
-        gradient descent. ``verbose``: 0 silent, 1 a progress bar, 2 one line per
-        epoch. ``validation_split`` holds out the last fraction of the samples
-        (before shuffling); ``validation_data=(X_val, y_val)`` gives them directly.
-        If the loss turns NaN or infinite, training stops with
-        :class:`~neuronlab.errors.TrainingDivergedError` (so do weights that become
-        infinite or NaN); the history so far stays in ``model.history`` and the model
-        keeps the last finite weights it saved (every ten epochs), not the broken ones.
-        The loop is :func:`neuronlab.training.trainer.fit`.
+        The weights live in one flat array (:class:`~neuronlab.training.flat.FlatWeights`,
+        made on the first step), so an optimizer that treats every number alike updates
+        them all with one call; the others go weight by weight.
         """
-        return trainer.fit(self, X, y, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
-                           verbose=verbose, seed=seed, validation_split=validation_split,
-                           validation_data=validation_data, callbacks=callbacks)
+        assert self.optimizer is not None
+        if self.flat is None or not self.flat.intact():
+            self.flat = FlatWeights.pack(self.layers)
+        if self.flat is None:  # weights of mixed dtypes: one array each
+            self.optimizer.step(self.parameters())
+        elif type(self.optimizer).step is optimizers.Optimizer.step:  # plain SGD uses flat
+            self.optimizer.step(self.flat.pairs, flat=(self.flat.values, self.flat.grads))
+        else:  # an optimizer with its own step
+            self.optimizer.step(self.flat.pairs)
 
     # ----------------------------------------------------------------- predict / evaluate
     def predict(self, X: Any, batch_size: int | None = None) -> np.ndarray:
@@ -359,22 +366,32 @@ class Sequential:
         random starting weights; it says so once with an :class:`UntrainedModelWarning`.
         Outputs that overflow to infinity or NaN raise :class:`DataError`.
         """
-        X = data.prepare_inputs(self, X)
-        size = check_int(batch_size, "batch_size") if batch_size is not None else 4096
+        given, X = X, data.prepare_inputs(self, X, check_finite=False)  # outputs are checked
+        size = check_int(batch_size, "batch_size") if batch_size is not None else PREDICT_ROWS
         self._warn_if_untrained()
-        forward = functools.partial(fast.forward, self) if self.uses_fast_path else self.forward
+        outputs, finite = [], True
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if len(X) <= size:
-                out = forward(X)
-            else:
-                out = np.concatenate([forward(X[i:i + size]) for i in range(0, len(X), size)])
-        if not all_finite(out):
+            for start in range(0, len(X), size):
+                x = X[start:start + size]
+                outputs.append(self.forward(x))
+                finite = finite and self.inputs_were_finite(x)
+        out = outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
+        if not (finite and all_finite(out)):
+            data.prepare_inputs(self, given)  # NaN, infinity or too large in X: says so
             raise DataError(
                 "The model's outputs are not finite numbers (they overflowed to infinity or "
                 f"NaN in {self.dtype.name}): the inputs or the weights are too large. Scale "
                 "the inputs to around -1..1, or train with a smaller learning rate."
             )
         return out
+
+    def inputs_were_finite(self, x: np.ndarray) -> bool:
+        """True if the inputs ``x`` the model just ran forward held no NaN or infinity.
+        A fully connected first layer adds every input into every weighted sum, so its
+        ``z`` (smaller than ``x`` for wide inputs) shows any of them."""
+        first = self.layers[0]
+        z = first.z if first.fully_connected else None
+        return all_finite(z if z is not None and z.size < x.size else x)
 
     def _warn_if_untrained(self) -> None:
         """Say once per model when its weights are the random ones it started with."""
@@ -396,8 +413,8 @@ class Sequential:
         """``{"loss": ..., metric: ...}`` on prepared arrays ``X, Y`` (no checks)."""
         assert self.loss is not None
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            y_pred = fast.forward(self, X) if self.uses_fast_path else self.forward(X)
-            scores = {"loss": trainer.compute_loss(self, y_pred, Y)}
+            y_pred = self.forward(X)
+            scores = {"loss": self.compute_loss(y_pred, Y)}
             for name in self.metrics:
                 scores[name] = metric_table.get(name)(y_pred, Y)
         return scores

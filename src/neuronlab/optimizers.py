@@ -20,7 +20,7 @@ import numpy as np
 
 from .errors import ConfigError
 from .tables import Table
-from .validation import check_bool, check_call, check_config, check_number, check_positive
+from .validation import check_bool, check_call, check_number, check_positive
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
 FlatParameters = tuple[np.ndarray, np.ndarray]
@@ -30,8 +30,9 @@ OptimizerT = TypeVar("OptimizerT", bound="Optimizer")
 class Optimizer:
     """Base class: holds ``learning_rate``, the step count and per-parameter state.
 
-    ``name``, ``aliases``, a one-line ``description`` and ``torch`` (the ``torch.optim``
-    class doing the same update) are what the rest of neuronlab knows about it.
+    ``name``, ``aliases``, a one-line ``description``, ``torch`` (the ``torch.optim``
+    class doing the same update) and :attr:`rule` (its update written as a formula) are
+    what the rest of neuronlab knows about it.
     """
 
     name = "optimizer"
@@ -65,6 +66,12 @@ class Optimizer:
                 f"(learning_rate={self.learning_rate:g}))."
             )
         self._owner = weakref.ref(model)
+
+    @property
+    def rule(self) -> str:
+        """The update, written for one weight ``w`` with gradient ``∂L/∂w`` (as the lab
+        shows it); a subclass writes its own."""
+        return f"{self.name}: {self.description}"
 
     @property
     def elementwise(self) -> bool:
@@ -121,6 +128,14 @@ class SGD(Optimizer):
             raise ConfigError("SGD(nesterov=True) needs a momentum > 0, e.g. momentum=0.9.")
 
     @property
+    def rule(self) -> str:
+        if not self.momentum:
+            return "w ← w − η·∂L/∂w"
+        if self.nesterov:
+            return "v ← μ·v + ∂L/∂w;  w ← w − η·(∂L/∂w + μ·v)"
+        return "v ← μ·v + ∂L/∂w;  w ← w − η·v"
+
+    @property
     def elementwise(self) -> bool:
         # plain SGD, w = w - learning_rate * g, number by number; a subclass with its own
         # step or _update keeps the per-parameter path, so its rule is the one applied
@@ -165,6 +180,10 @@ class RMSprop(Optimizer):
         self.rho = check_number(rho, "RMSprop rho", 0, 1, below_maximum=True)
         self.epsilon = check_positive(epsilon, "epsilon")
 
+    @property
+    def rule(self) -> str:
+        return "s ← ρ·s + (1 − ρ)·(∂L/∂w)²;  w ← w − η·∂L/∂w / (√s + ε)"
+
     def _new_state(self, value: np.ndarray) -> dict[str, np.ndarray]:
         return {"square_avg": np.zeros_like(value)}
 
@@ -199,6 +218,11 @@ class Adam(Optimizer):
         self.beta_2 = check_number(beta_2, "Adam beta_2", 0, 1, below_maximum=True)
         self.epsilon = check_positive(epsilon, "epsilon")
 
+    @property
+    def rule(self) -> str:
+        return ("m ← β₁·m + (1 − β₁)·∂L/∂w;  v ← β₂·v + (1 − β₂)·(∂L/∂w)²;  "
+                "w ← w − η·m̂ / (√v̂ + ε), with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)")
+
     def _new_state(self, value: np.ndarray) -> dict[str, np.ndarray]:
         return {"m": np.zeros_like(value), "v": np.zeros_like(value)}
 
@@ -219,20 +243,16 @@ class Adam(Optimizer):
         return config
 
 
-TABLE: Table[type[Optimizer]] = Table("optimizer")
+TABLE: Table[type[Optimizer]] = Table("optimizer", base=Optimizer,
+                                      required=("name", "description"))
 
 
 def register(cls: type[Optimizer], replace: bool = False) -> type[Optimizer]:
     """Add an optimizer class to the table (a class decorator): its name then works everywhere."""
-    if cls.name == Optimizer.name or not cls.description:
-        raise ConfigError(f"Optimizer {cls.__name__} needs its own name and description to be "
-                          f"registered.")
-    return TABLE.add(cls.name, cls, cls.aliases, replace=replace)
+    return TABLE.register(cls, replace=replace)
 
 
-def unregister(name: str) -> None:
-    """Remove the optimizer called ``name`` from the table."""
-    TABLE.remove(name)
+unregister = TABLE.unregister
 
 
 for _cls in (SGD, RMSprop, Adam):
@@ -252,16 +272,11 @@ def get(identifier: str | Optimizer, **kwargs: Any) -> Optimizer:
     >>> get("sgd", learning_rate=0.5)
     SGD(learning_rate=0.5, momentum=0.0, nesterov=False)
     """
-    if isinstance(identifier, Optimizer):
-        if kwargs:
-            raise ConfigError(f"get() builds an optimizer from a name; {identifier!r} is "
-                              f"already built, so it takes no settings ({', '.join(kwargs)}).")
-        return identifier
-    cls = TABLE[identifier]
-    return cls(**kwargs)
+    optimizer: Optimizer = TABLE.get(identifier, **kwargs)
+    return optimizer
 
 
 def from_config(config: dict[str, Any]) -> Optimizer:
     """Rebuild an optimizer from :meth:`Optimizer.get_config`."""
-    config = check_config(config, "optimizer")
-    return get(config.pop("name"), **config)
+    optimizer: Optimizer = TABLE.from_config(config)
+    return optimizer

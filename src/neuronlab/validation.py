@@ -18,7 +18,7 @@ from .errors import ArgumentError, ConfigError, DataError, ShapeError, UnknownNa
 
 
 def as_float_array(
-    data: Any, name: str = "X", dtype: Any = np.float64, ndim: int = 2
+    data: Any, name: str = "X", dtype: Any = np.float64, ndim: int = 2, finite: bool = True
 ) -> np.ndarray:
     """Return ``data`` as a finite, non-empty float array with ``ndim`` dimensions.
 
@@ -51,7 +51,7 @@ def as_float_array(
         )
     with np.errstate(over="ignore", invalid="ignore"):
         cast = arr.astype(dtype, copy=False)
-    if not all_finite(cast):
+    if finite and not all_finite(cast):  # (finite=False: the caller checks its results)
         if arr.dtype.kind == "f" and not all_finite(arr):
             bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
             raise DataError(

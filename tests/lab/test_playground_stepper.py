@@ -19,7 +19,6 @@ from neuronlab.callbacks import LambdaCallback
 from neuronlab.gradcheck import numeric_gradient
 from neuronlab.lab.sessions import PlaygroundConfig, Session
 from neuronlab.training.data import prepare_inputs, prepare_targets
-from neuronlab.training.trainer import compute_loss
 
 CLASSIFICATION = {"dataset": "circles", "hidden": [5, 3], "optimizer": "adam",
                   "learning_rate": 0.03, "features": ["x1", "x2", "x1sq", "x2sq", "sinx1"],
@@ -86,11 +85,11 @@ def test_the_trace_is_the_librarys_step_on_the_next_batch(client, config):
     # the library's own forward and backward on that batch
     model = session.model
     y_pred = model.forward(X, training=True)
-    assert r["loss"] == pytest.approx(compute_loss(model, y_pred, Y), rel=1e-6)
+    assert r["loss"] == pytest.approx(model.compute_loss(y_pred, Y), rel=1e-6)
     assert r["fused"] == model.output_gradient_is_fused
     model.backward(y_pred, Y)
     for k, layer in enumerate(model.layers):
-        close(r["forward"][k]["a"], layer._y[:8], rtol=1e-6, atol=1e-7)
+        close(r["forward"][k]["a"], layer.y[:8], rtol=1e-6, atol=1e-7)
         close(r["backward"][k]["grad_W"], layer.grad_W, rtol=1e-6, atol=1e-8)
         close(r["backward"][k]["grad_b"], layer.grad_b, rtol=1e-6, atol=1e-8)
 
@@ -101,7 +100,7 @@ def test_the_trace_is_the_librarys_step_on_the_next_batch(client, config):
     X64, Y64 = X.astype(np.float64), Y.astype(np.float64)
 
     def loss() -> float:
-        return compute_loss(clone, clone.forward(X64, training=True), Y64)
+        return clone.compute_loss(clone.forward(X64, training=True), Y64)
 
     for k, layer in enumerate(clone.layers):
         close(r["backward"][k]["grad_W"], numeric_gradient(loss, layer.W), rtol=1e-3, atol=2e-5)

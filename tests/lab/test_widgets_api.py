@@ -212,8 +212,8 @@ def _check_step(r):
     # every layer's forward numbers are the library's
     model.forward(X)
     for k, layer in enumerate(model.layers):
-        close(r["forward"][k]["z"], layer._z)
-        close(r["forward"][k]["a"], layer._y)
+        close(r["forward"][k]["z"], layer.z)
+        close(r["forward"][k]["a"], layer.y)
 
 
 def test_one_neuron_step_is_the_chain_rule_by_hand(client):

@@ -179,6 +179,7 @@ def _xor(args: argparse.Namespace, out: Path) -> list[Path]:
 
 def _dataset(args: argparse.Namespace, out: Path) -> list[Path]:
     from .. import datasets, optimizers
+    from ..heads import build_model, head_for
     from ..plots import (
         animate_training,
         plot_decision_boundary,
@@ -186,7 +187,7 @@ def _dataset(args: argparse.Namespace, out: Path) -> list[Path]:
         plot_history,
         plot_network,
     )
-    from .train import build_for_task, preset_for
+    from .train import preset_for
 
     name, preset = args.what, preset_for(args.what)
     kwargs = dict(preset.kwargs)
@@ -194,8 +195,9 @@ def _dataset(args: argparse.Namespace, out: Path) -> list[Path]:
         kwargs["seed"] = args.seed
     X, y = datasets.load(name, **kwargs)
     X = X / preset.scale
-    model, target, head = build_for_task(X.shape[1], y, preset.layers, preset.activation,
-                                         preset.loss, args.seed)
+    head = head_for(y, preset.loss)
+    model = build_model(X.shape[1:], head, preset.layers, preset.activation, seed=args.seed)
+    target = head.prepare(y)
     optimizer = optimizers.get(preset.optimizer, learning_rate=preset.learning_rate)
     model.compile(optimizer=optimizer, loss=head.loss, metrics=head.metrics)
     X_tr, X_te, y_tr, y_te = datasets.train_test_split(X, target, test_size=0.2, seed=args.seed)

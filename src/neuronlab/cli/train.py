@@ -1,7 +1,8 @@
 """``neuronlab train``: train a network on a data set and report its metrics.
 
-The presets (layers, optimizer, epochs... per data set) and :func:`build_for_task`, which
-sizes a network's output layer and loss for its targets, are shared with ``plot``.
+The presets (layers, optimizer, epochs... per data set) are shared with ``plot``; both
+build their network with :func:`neuronlab.heads.build_model`, which sizes the output
+layer and the loss for the targets.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
+from rich.table import Table as Grid
 
+from ..tables import Table
 from .args import (
     MAX_BATCH,
     MAX_EPOCHS,
@@ -91,8 +93,9 @@ def _catalogue() -> str:
 
 @dataclass
 class Preset:
-    """Sensible defaults for training on one data set from the command line."""
+    """Sensible defaults for training on the data set ``name`` from the command line."""
 
+    name: str
     layers: list[int]
     activation: str = "relu"
     optimizer: str = "adam"
@@ -105,25 +108,28 @@ class Preset:
     kwargs: dict[str, Any] = field(default_factory=dict)
 
 
-PRESETS: dict[str, Preset] = {
-    "and": Preset([], "sigmoid", "sgd", 1.0, 1000, None, "mse", split=False),
-    "or": Preset([], "sigmoid", "sgd", 1.0, 1000, None, "mse", split=False),
-    "not": Preset([], "sigmoid", "sgd", 1.0, 1000, None, "mse", split=False),
-    "xor": Preset([4], "sigmoid", "sgd", 1.0, 3000, None, "mse", split=False),
-    "puzzle": Preset([], "linear", "sgd", 0.0001, 50, None, "sse", split=False),
+#: The training defaults of each data set, by the data set's name.
+PRESETS: Table[Preset] = Table("training preset")
+for _preset in (
+    Preset("and", [], "sigmoid", "sgd", 1.0, 1000, None, "mse", split=False),
+    Preset("or", [], "sigmoid", "sgd", 1.0, 1000, None, "mse", split=False),
+    Preset("not", [], "sigmoid", "sgd", 1.0, 1000, None, "mse", split=False),
+    Preset("xor", [4], "sigmoid", "sgd", 1.0, 3000, None, "mse", split=False),
+    Preset("puzzle", [], "linear", "sgd", 0.0001, 50, None, "sse", split=False),
     # 1000 points: with the default 200, the 40 test points make accuracy a coin toss
-    "moons": Preset([16, 16], "relu", "adam", 0.01, 200, 32,
-                    kwargs={"noise": 0.2, "n_samples": 1000}),
-    "circles": Preset([16, 16], "relu", "adam", 0.01, 200, 32),
-    "spirals": Preset([64, 64], "relu", "adam", 0.01, 400, 32),
-    "blobs": Preset([16], "relu", "adam", 0.01, 100, 32),
-    "cubic": Preset([32, 32], "tanh", "adam", 0.01, 500, 32, "mse"),
-    "sine": Preset([32, 32], "tanh", "adam", 0.01, 500, 32, "mse"),
-    "plane": Preset([8], "tanh", "adam", 0.01, 200, 32, "mse"),
-    "bump": Preset([16], "tanh", "adam", 0.01, 300, 32, "mse"),
-    "digits": Preset([64], "relu", "adam", 0.001, 30, 32, scale=16.0),
-    "mnist": Preset([128], "relu", "adam", 0.001, 5, 128),
-}
+    Preset("moons", [16, 16], "relu", "adam", 0.01, 200, 32,
+           kwargs={"noise": 0.2, "n_samples": 1000}),
+    Preset("circles", [16, 16], "relu", "adam", 0.01, 200, 32),
+    Preset("spirals", [64, 64], "relu", "adam", 0.01, 400, 32),
+    Preset("blobs", [16], "relu", "adam", 0.01, 100, 32),
+    Preset("cubic", [32, 32], "tanh", "adam", 0.01, 500, 32, "mse"),
+    Preset("sine", [32, 32], "tanh", "adam", 0.01, 500, 32, "mse"),
+    Preset("plane", [8], "tanh", "adam", 0.01, 200, 32, "mse"),
+    Preset("bump", [16], "tanh", "adam", 0.01, 300, 32, "mse"),
+    Preset("digits", [64], "relu", "adam", 0.001, 30, 32, scale=16.0),
+    Preset("mnist", [128], "relu", "adam", 0.001, 5, 128),
+):
+    PRESETS.register(_preset)
 
 
 def preset_for(dataset: str) -> Preset:
@@ -134,33 +140,15 @@ def preset_for(dataset: str) -> Preset:
     if name in PRESETS:
         return PRESETS[name]
     if datasets.DATASETS[name].task == "regression":
-        return Preset([32, 32], "tanh", "adam", 0.01, 500, 32, "mse")
-    return Preset([16], "relu", "adam", 0.01, 100, 32)
-
-
-def build_for_task(n_inputs: int, y: Any, hidden: list[int], activation: str,
-                   loss: str | None, seed: int | None) -> tuple[Any, Any, Any]:
-    """A Sequential sized for ``y``: returns ``(model, prepared y, head)``.
-
-    The output layer and the loss come from :func:`neuronlab.heads.head_for`: two
-    classes get one sigmoid output and binary cross-entropy, more classes a softmax and
-    categorical cross-entropy, real numbers a linear output and MSE; a ``loss`` that
-    cannot fit ``y`` is refused with a message naming one that does.
-    """
-    from ..heads import head_for
-    from ..layers import Dense
-    from ..model import Sequential
-
-    head = head_for(y, loss)
-    layers = [Dense(units, activation=activation) for units in hidden] + [head.layer()]
-    layers[0].input_shape = (n_inputs,)
-    return Sequential(layers, seed=seed), head.prepare(y), head
+        return Preset(name, [32, 32], "tanh", "adam", 0.01, 500, 32, "mse")
+    return Preset(name, [16], "relu", "adam", 0.01, 100, 32)
 
 
 def cmd_train(args: argparse.Namespace, console: Console) -> int:
     import numpy as np
 
     from .. import datasets, optimizers
+    from ..heads import build_model, head_for
 
     preset = preset_for(args.dataset)
     dataset = datasets.DATASETS[args.dataset]
@@ -179,8 +167,8 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     hidden = preset.layers if args.layers is None else args.layers
     _check_size(X.shape[1], hidden)
     activation = args.activation or preset.activation
-    model, y, head = build_for_task(X.shape[1], y, hidden, activation, args.loss or preset.loss,
-                                    args.seed)
+    head = head_for(y, args.loss or preset.loss)
+    model, y = build_model(X.shape[1:], head, hidden, activation, seed=args.seed), head.prepare(y)
     loss = head.loss
     if args.dataset == "puzzle":
         from ..stories import puzzle_model
@@ -212,7 +200,7 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     history = model.fit(X_tr, y_tr, epochs=epochs, batch_size=batch or len(X_tr),
                         seed=args.seed, verbose=0 if args.quiet else 1,
                         validation_data=validation, callbacks=callbacks)
-    table = Table("split", "samples", "loss", *model.metrics, title="Final metrics")
+    table = Grid("split", "samples", "loss", *model.metrics, title="Final metrics")
     for name, Xs, ys in (("train", X_tr, y_tr), ("test", X_te, y_te)):
         if Xs is None:
             continue
@@ -231,7 +219,7 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     if args.dataset == "puzzle":  # the question the puzzle asks: 11→23, 23→47, ... 55→?
         from ..stories import PUZZLE_QUESTION, report_steps, step_label
 
-        steps = Table("w and b", f"ŷ for {PUZZLE_QUESTION:g}", title="The puzzle, step by step")
+        steps = Grid("w and b", f"ŷ for {PUZZLE_QUESTION:g}", title="The puzzle, step by step")
         steps.add_row(step_label(-1, epochs), f"{answers[0]:.5f}")
         for step in report_steps(epochs):
             steps.add_row(step_label(step, epochs), f"{answers[step + 1]:.5f}")

@@ -69,7 +69,7 @@ class Dataset:
 
 
 #: Every data set by name, in the order the lessons meet them.
-DATASETS: Table[Dataset] = Table("data set")
+DATASETS: Table[Dataset] = Table("data set", required=("name", "description"))
 
 
 def register(dataset: Dataset, replace: bool = False) -> Dataset:
@@ -77,12 +77,10 @@ def register(dataset: Dataset, replace: bool = False) -> Dataset:
     if dataset.task not in ("classification", "regression"):
         raise ConfigError(f"A data set's task is 'classification' or 'regression', got "
                           f"{dataset.task!r}.")
-    return DATASETS.add(dataset.name, dataset, replace=replace)
+    return DATASETS.register(dataset, replace=replace)
 
 
-def unregister(name: str) -> None:
-    """Remove the data set called ``name`` from the table."""
-    DATASETS.remove(name)
+unregister = DATASETS.unregister
 
 
 def names(task: str | None = None, points: bool | None = None) -> tuple[str, ...]:

@@ -1,16 +1,19 @@
 """One training step of a compiled network, traced stage by stage, from the library itself.
 
-:func:`trace_step` runs the step the training loop runs (forward, loss, backward,
-update) on a copy of the model, keeping every number on the way:
+:func:`trace_step` runs the model's own step on a copy of the model, its methods one
+by one (``forward``, ``compute_loss``, ``backward``, ``update_weights``), and records
+what each layer kept: it computes nothing itself.
 
-* **forward** - each layer's ``z = x @ W.T + b`` and ``a = f(z)`` (:meth:`Dense.forward`);
+* **forward** - each layer's ``z = x @ W.T + b`` and ``a = f(z)``, as
+  :meth:`Dense.forward` kept them (``layer.z``, ``layer.y``);
 * **loss** - the loss of the batch plus the layers' L2/L1 penalties, as training computes
   it, and the gradient that starts the backward pass: ``∂L/∂ŷ`` from the loss, or, when
   the model fuses it (softmax + cross-entropy, sigmoid + binary cross-entropy),
-  ``∂L/∂z`` of the last layer directly;
+  ``∂L/∂z`` of the last layer directly (what the last layer was handed);
 * **backward** - last layer first, each :meth:`Dense.backward` filling ``grad_W`` and
   ``grad_b`` (with the penalties' gradients) and handing ``∂L/∂x`` to the layer before;
-  ``∂L/∂z`` is the activation's own backward of the gradient at the layer's output;
+  the gradients it was handed and its ``∂L/∂z`` are what it kept (``layer.grad_y``,
+  ``layer.grad_z``);
 * **update** - the model's own optimizer (a copy, with its momentum or averages) steps
   the copy's weights: the weights before and after.
 
@@ -40,24 +43,6 @@ import numpy as np
 from ..errors import ConfigError, TrainingDivergedError
 from ..layers import Dense
 from ..model import Sequential
-from ..optimizers import SGD, Adam, Optimizer, RMSprop
-from ..training.trainer import compute_loss
-
-
-def update_rule(optimizer: Optimizer) -> str:
-    """The optimizer's update, written for one weight ``w`` with gradient ``∂L/∂w``."""
-    if type(optimizer) is SGD and not optimizer.momentum:
-        return "w ← w − η·∂L/∂w"
-    if type(optimizer) is SGD and optimizer.nesterov:
-        return "v ← μ·v + ∂L/∂w;  w ← w − η·(∂L/∂w + μ·v)"
-    if type(optimizer) is SGD:
-        return "v ← μ·v + ∂L/∂w;  w ← w − η·v"
-    if type(optimizer) is RMSprop:
-        return "s ← ρ·s + (1 − ρ)·(∂L/∂w)²;  w ← w − η·∂L/∂w / (√s + ε)"
-    if type(optimizer) is Adam:
-        return ("m ← β₁·m + (1 − β₁)·∂L/∂w;  v ← β₂·v + (1 − β₂)·(∂L/∂w)²;  "
-                "w ← w − η·m̂ / (√v̂ + ε), with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)")
-    return f"{optimizer.name}: {optimizer.description}"
 
 
 def _dense_layers(model: Sequential) -> list[Dense]:
@@ -66,6 +51,12 @@ def _dense_layers(model: Sequential) -> list[Dense]:
         raise ConfigError("The step-by-step trace follows Dense layers only; this model has "
                           f"{', '.join(type(layer).__name__ for layer in model.layers)}.")
     return layers
+
+
+def _rows(array: np.ndarray | None, rows: slice) -> list[Any]:
+    """The shown rows of an array a layer kept, as lists."""
+    assert array is not None, "a layer's record is missing: forward/backward did not run"
+    return array[rows].tolist()
 
 
 def trace_step(model: Sequential, X: np.ndarray, Y: np.ndarray,
@@ -85,40 +76,29 @@ def trace_step(model: Sequential, X: np.ndarray, Y: np.ndarray,
     rows = slice(None) if show is None else slice(0, show)
     before = [{"W": layer.W.tolist(), "b": layer.b.tolist()} for layer in layers]
 
-    # forward: layer by layer, each Dense keeping its x, z and a for backward
-    forward, zs, ys, x = [], [], [], X
-    for layer in layers:
-        z = x @ layer.W.T + layer.b  # what layer.forward computes, kept for the picture
-        x = layer.forward(x, training=True)
-        zs.append(z)
-        ys.append(x)
-        forward.append({"activation": layer.activation.name, "W": layer.W.tolist(),
-                        "b": layer.b.tolist(), "z": z[rows].tolist(), "a": x[rows].tolist()})
-    y_pred = x
+    # forward: the model's own pass, each Dense keeping its x, z and a for backward
+    y_pred = net.forward(X, training=True)
+    forward = [{"activation": layer.activation.name, "W": layer.W.tolist(),
+                "b": layer.b.tolist(), "z": _rows(layer.z, rows), "a": _rows(layer.y, rows)}
+               for layer in layers]
 
     # loss: what training minimizes, the batch's loss plus the L2/L1 penalties
-    loss = compute_loss(net, y_pred, Y)
+    loss = net.compute_loss(y_pred, Y)
     if not math.isfinite(loss):
         raise TrainingDivergedError.from_loss(loss, net.optimizer.learning_rate)
-    fused = net.output_gradient_is_fused
-    grad = net.loss.gradient_wrt_z(y_pred, Y) if fused else net.loss.gradient(y_pred, Y)
-    grad_output = grad[rows].tolist()
 
-    # backward: the same calls Sequential.backward makes, last layer first
-    backward: list[dict[str, Any]] = [{} for _ in layers]
-    last = len(layers) - 1
-    for i in range(last, -1, -1):
-        layer = layers[i]
-        grad_is_z = fused and i == last
-        grad_z = grad if grad_is_z else layer.activation.backward(grad, zs[i], ys[i])
-        grad_in = layer.backward(grad, need_input_grad=i > 0, grad_is_z=grad_is_z)
-        backward[i] = {"grad_a": None if grad_is_z else grad[rows].tolist(),
-                       "grad_z": grad_z[rows].tolist(),
-                       "grad_W": layer.grad_W.tolist(), "grad_b": layer.grad_b.tolist()}
-        grad = grad_in
+    # backward: the model's own, last layer first; each layer kept what it was handed
+    net.backward(y_pred, Y)
+    fused = net.output_gradient_is_fused
+    last = layers[-1]
+    grad_output = _rows(last.grad_z if fused else last.grad_y, rows)
+    backward = [{"grad_a": None if layer.grad_y is None else _rows(layer.grad_y, rows),
+                 "grad_z": _rows(layer.grad_z, rows),
+                 "grad_W": layer.grad_W.tolist(), "grad_b": layer.grad_b.tolist()}
+                for layer in layers]
 
     # update: the model's own optimizer, with its own state, on the copy's weights
-    net.optimizer.step(net.parameters())
+    net.update_weights()
     after = [{"W": layer.W.tolist(), "b": layer.b.tolist()} for layer in layers]
     return {
         "sizes": [X.shape[1], *(layer.units for layer in layers)],
@@ -135,7 +115,7 @@ def trace_step(model: Sequential, X: np.ndarray, Y: np.ndarray,
         "fused": fused,
         "grad_output": grad_output,
         "backward": backward,
-        "optimizer": {"name": net.optimizer.name, "rule": update_rule(net.optimizer),
+        "optimizer": {"name": net.optimizer.name, "rule": net.optimizer.rule,
                       "step": net.optimizer.iterations, **net.optimizer.get_config()},
         "learning_rate": net.optimizer.learning_rate,
         "regularization": [{"l2": layer.l2, "l1": layer.l1} for layer in layers],

@@ -46,9 +46,10 @@ import numpy as np
 
 from .. import datasets, optimizers
 from ..errors import NeuronlabError, TrainingDivergedError
-from ..heads import head_for
+from ..heads import build_model, head_for
 from ..layers import Dense
 from ..model import Sequential
+from ..tables import Table
 from .schema import (
     DATASETS,
     HIDDEN_ACTIVATIONS,
@@ -83,20 +84,24 @@ PLAY_TOLERANCE = 3  # while playing, a picture is sent again once a cell moved t
 class Feature:
     """An input the network can see, computed from the point ``(x1, x2)``."""
 
+    name: str
     label: str
     code: str  # the same as Python, for the exported code
     compute: Callable[[np.ndarray], np.ndarray]
 
 
-FEATURES: dict[str, Feature] = {
-    "x1": Feature("x1", "X[:, 0]", lambda X: X[:, 0]),
-    "x2": Feature("x2", "X[:, 1]", lambda X: X[:, 1]),
-    "x1sq": Feature("x1²", "X[:, 0] ** 2", lambda X: X[:, 0] ** 2),
-    "x2sq": Feature("x2²", "X[:, 1] ** 2", lambda X: X[:, 1] ** 2),
-    "x1x2": Feature("x1·x2", "X[:, 0] * X[:, 1]", lambda X: X[:, 0] * X[:, 1]),
-    "sinx1": Feature("sin(x1)", "np.sin(X[:, 0])", lambda X: np.sin(X[:, 0])),
-    "sinx2": Feature("sin(x2)", "np.sin(X[:, 1])", lambda X: np.sin(X[:, 1])),
-}
+#: The input features by name, in the order the page lists them.
+FEATURES: Table[Feature] = Table("input feature")
+for _feature in (
+    Feature("x1", "x1", "X[:, 0]", lambda X: X[:, 0]),
+    Feature("x2", "x2", "X[:, 1]", lambda X: X[:, 1]),
+    Feature("x1sq", "x1²", "X[:, 0] ** 2", lambda X: X[:, 0] ** 2),
+    Feature("x2sq", "x2²", "X[:, 1] ** 2", lambda X: X[:, 1] ** 2),
+    Feature("x1x2", "x1·x2", "X[:, 0] * X[:, 1]", lambda X: X[:, 0] * X[:, 1]),
+    Feature("sinx1", "sin(x1)", "np.sin(X[:, 0])", lambda X: np.sin(X[:, 0])),
+    Feature("sinx2", "sin(x2)", "np.sin(X[:, 1])", lambda X: np.sin(X[:, 1])),
+):
+    FEATURES.register(_feature)
 LOSSES = ("auto", "mse", "mae")
 # The fields the data set, its split and its grids depend on (the rest is the network).
 DATA_FIELDS = ("dataset", "samples", "noise", "train_fraction", "seed", "points", "features",
@@ -269,6 +274,15 @@ def _thin(values: list[float], most: int = CURVE_POINTS) -> tuple[list[int], lis
     return [i + 1 for i in picks], [_finite(values[i]) for i in picks]
 
 
+def _dense_call(layer: Dense) -> str:
+    """The ``Dense(...)`` call that makes a layer like ``layer`` (its weights aside)."""
+    assert layer.activation is not None
+    return (f'Dense({layer.units}, activation="{layer.activation.name}"'
+            + (f", input_shape={layer.input_shape}" if layer.input_shape else "")
+            + (f", l2={layer.l2!r}" if layer.l2 else "")
+            + (f", l1={layer.l1!r}" if layer.l1 else "") + ")")
+
+
 class Session:
     """One playground: data, model, training state, and the snapshots the page draws."""
 
@@ -363,13 +377,10 @@ class Session:
 
     def build_model(self) -> Sequential:
         c = self.config
-        layers = [Dense(units, activation=c.activation, l2=c.l2, l1=c.l1) for units in c.hidden]
-        layers.append(self.head.layer(l2=c.l2, l1=c.l1))
-        layers[0].input_shape = (len(c.features),)
-        model = Sequential(layers, seed=c.seed)
+        model = build_model((len(c.features),), self.head, c.hidden, c.activation, seed=c.seed,
+                            l2=c.l2, l1=c.l1)
         optimizer = optimizers.get(c.optimizer, learning_rate=c.learning_rate)
         model.compile(optimizer=optimizer, loss=self.head.loss, metrics=self.head.metrics)
-        model.build()
         return model
 
     def reset(self) -> None:
@@ -721,14 +732,8 @@ class Session:
     def python_code(self, filename: str) -> str:
         """Python that rebuilds this network and trains it exactly as the lab did."""
         c = self.config
-        n_in = len(c.features)
-        reg = (f", l2={c.l2!r}" if c.l2 else "") + (f", l1={c.l1!r}" if c.l1 else "")
-        hidden = [f'Dense({u}, activation="{c.activation}"'
-                  + (f", input_shape=({n_in},)" if i == 0 else "") + reg + ")"
-                  for i, u in enumerate(c.hidden)]
-        last = (f'Dense({self.head.units}, activation="{self.head.activation}"'
-                + ("" if c.hidden else f", input_shape=({n_in},)") + reg + ")")
-        layer_lines = "".join(f"    {line},\n" for line in [*hidden, last])
+        # The call heads.build_model made for this session, written out layer by layer.
+        layer_lines = "".join(f"    {_dense_call(layer)},\n" for layer in self.dense_layers())
         if c.dataset == OWN_DATA:
             data = "X, y = np.zeros((0, 2)), np.zeros(0, dtype=np.int64)\n"
         elif self.task == "classification":

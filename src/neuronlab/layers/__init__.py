@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import activations
 from ..errors import ConfigError
+from ..tables import Table
 from .conv import Conv2D, MaxPool2D
 from .core import (
     MAX_WEIGHTS,
@@ -41,8 +42,10 @@ __all__ = [
     "weight_array",
 ]
 
-LAYERS: dict[str, type[Layer]] = {"Dense": Dense, "Dropout": Dropout, "Flatten": Flatten,
-                                  "Conv2D": Conv2D, "MaxPool2D": MaxPool2D}
+#: Every layer class by its class name (the ``class_name`` of its config).
+LAYERS: Table[type[Layer]] = Table("layer", base=Layer)
+for _cls in (Dense, Dropout, Flatten, Conv2D, MaxPool2D):
+    LAYERS.register(_cls, name=_cls.__name__)
 
 
 def from_config(config: dict[str, Any]) -> Layer:
@@ -50,10 +53,8 @@ def from_config(config: dict[str, Any]) -> Layer:
     if not isinstance(config, dict):
         raise ConfigError(f"A layer config is a dict from get_config(), got {repr(config)[:60]}.")
     config = dict(config)
-    kind = config.pop("class_name", "")
-    cls = LAYERS.get(kind) if isinstance(kind, str) else None
-    if cls is None:
-        raise ConfigError(f"Unknown layer class {kind!r} in config; known: {', '.join(LAYERS)}.")
+    kind = config.pop("class_name", None)
     if isinstance(config.get("activation"), dict):
         config["activation"] = activations.from_config(config["activation"])
-    return cls(**config)
+    layer: Layer = LAYERS.get(kind, **config)
+    return layer

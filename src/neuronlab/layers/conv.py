@@ -46,7 +46,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import activations, initializers
 from ..errors import ConfigError, NotFittedError, ShapeError
-from .core import Layer, Shape, WeightSpec, as_shape
+from .core import Layer, Shape, WeightSpec, as_shape, column_sums, matmul_into
 
 
 def _pair(value: Any, what: str) -> tuple[int, int]:
@@ -231,7 +231,7 @@ class Conv2D(Layer):
             )
         z = self.preactivation(x)
         y = self.activation.forward(z)
-        self._z, self._y = z, y
+        self.z, self.y = z, y  # kept for backward (and for anyone looking)
         return y
 
     def preactivation(self, x: np.ndarray) -> np.ndarray:
@@ -250,12 +250,15 @@ class Conv2D(Layer):
         ``dL/dx`` (N, H, W, C): Dense's chain rule on the window rows, then col2im."""
         if not hasattr(self, "_cols"):
             raise NotFittedError("Conv2D.backward was called before forward.")
-        grad_z = grad_y if grad_is_z else self.activation.backward(grad_y, self._z, self._y)
+        z, y = self.z, self.y
+        assert z is not None and y is not None  # (forward ran: it kept the windows too)
+        grad_z = grad_y if grad_is_z else self.activation.backward(grad_y, z, y)
         g = grad_z.reshape(-1, self.filters)  # one row per window
         K = self.kernel.reshape(self.filters, -1)
-        self.grad_kernel = (g.T @ self._cols).reshape(self.kernel.shape)  # grad_K = grad_z.T @ cols
+        # written into the gradient arrays the layer owns, seen as matrices (views)
+        matmul_into(g.T, self._cols, out=self.grad_kernel.reshape(self.filters, -1))  # g.T @ cols
         if self.use_bias:
-            self.grad_bias = g.sum(0)
+            column_sums(g, out=self.grad_bias)  # grad_bias = g.sum(0)
         if not need_input_grad:
             return grad_y
         grad_cols = g @ K  # (N*H_out*W_out, kh*kw*C): the gradient of each window's copy

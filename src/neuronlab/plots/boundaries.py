@@ -20,6 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from .. import datasets
+from ..activations import Activation
 from ..errors import ConfigError, ShapeError
 from ..layers import Dense
 from ..model import Sequential
@@ -246,11 +247,12 @@ def _gate_phrase(w: np.ndarray, b: float) -> str:
         f"acts as {gate}"
 
 
-def _output_norm(name: str, values: np.ndarray) -> Normalize:
-    if name in ("sigmoid", "step"):
-        return Normalize(0.0, 1.0)
-    if name == "tanh":
-        return Normalize(-1.0, 1.0)
+def _output_norm(activation: Activation, values: np.ndarray) -> Normalize:
+    """The colour scale of a neuron's output: the activation's whole range when it is
+    bounded (sigmoid: 0 to 1), else the range of the values drawn."""
+    low, high = activation.output_range
+    if math.isfinite(low) and math.isfinite(high):
+        return Normalize(low, high)
     low, high = float(values.min()), float(values.max())
     return Normalize(low, high if high > low else low + 1.0)
 
@@ -299,7 +301,7 @@ def plot_hidden_boundaries(model: Sequential, X: Any = None, y: Any = None,
     shade = LinearSegmentedColormap.from_list("fires", ["white", "0.55"])
     names = neuron_names(layer.units)
     outputs = act(grid_points @ W[:count].T + b[:count])  # (R*R, count): every panel at once
-    norm = _output_norm(act.name, outputs)  # one scale for all panels, so they compare
+    norm = _output_norm(act, outputs)  # one scale for all panels, so they compare
     axes = []
     for j in range(count):
         ax = fig.add_subplot(rows, cols, j + 1)

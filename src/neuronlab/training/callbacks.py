@@ -19,12 +19,14 @@ the current epoch.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from ..errors import ConfigError
+from .. import metrics
+from ..errors import ConfigError, TrainingDivergedError
 from ..validation import check_bool, check_call, check_int, check_number
 
 if TYPE_CHECKING:
@@ -131,12 +133,25 @@ class LambdaCallback(Callback):
             self._train_end(logs or {})
 
 
+def _better(monitor: str) -> str:
+    """``"max"`` if ``monitor`` (a logged name) is better high, ``"min"`` if better low."""
+    higher = metrics.higher_is_better(monitor)
+    if higher is None:
+        raise ConfigError(
+            f"EarlyStopping cannot tell whether {monitor!r} is better high or low: fit logs "
+            f"the loss and the metrics ({', '.join(metrics.names())}), each also with 'val_' "
+            f"in front. Monitor one of those, or pass mode='min' or mode='max'.")
+    return "max" if higher else "min"
+
+
 class EarlyStopping(Callback):
     """Stop training when ``monitor`` has not improved for ``patience`` epochs.
 
-    ``mode`` is ``"min"`` for losses, ``"max"`` for accuracies (``"auto"`` picks by
-    name). With ``restore_best_weights=True`` the model ends with the weights of its
-    best epoch instead of its last one.
+    ``mode`` is ``"min"`` for losses, ``"max"`` for accuracies; ``"auto"`` asks the
+    metric's entry in :data:`neuronlab.metrics.TABLE` which way is better
+    (``higher_is_better``), and the loss is better low. With
+    ``restore_best_weights=True`` the model ends with the weights of its best epoch
+    instead of its last one.
     """
 
     def __init__(self, monitor: str = "val_loss", patience: int = 0, min_delta: float = 0.0,
@@ -148,7 +163,7 @@ class EarlyStopping(Callback):
             raise ConfigError(f"EarlyStopping mode must be 'auto', 'min' or 'max', got "
                               f"{repr(mode)[:60]}.")
         if mode == "auto":
-            mode = "max" if ("acc" in monitor) else "min"
+            mode = _better(monitor)
         self.monitor = monitor
         self.patience = check_int(patience, "EarlyStopping patience", minimum=0)
         self.min_delta = abs(check_number(min_delta, "EarlyStopping min_delta"))
@@ -191,3 +206,66 @@ class EarlyStopping(Callback):
     def on_train_end(self, logs: Logs | None = None) -> None:
         if self.restore_best_weights and self.best_weights is not None:
             self.model.set_weights(self.best_weights)
+
+
+class DivergenceGuard(Callback):
+    """Built into every ``fit``, first of its callbacks: stops training with
+    :class:`~neuronlab.errors.TrainingDivergedError` when a number stops being finite,
+    and puts back the last finite weights it kept (a copy every ``every`` epochs).
+
+    It checks what each step cannot: a logged score (validation loss, metrics) at the
+    end of each epoch, and the weights once training ends (each step checks the loss
+    it starts from, so only the very last update can leave a weight infinite unseen).
+    A step whose loss is not finite raises in ``train_step``; ``fit`` hands that error
+    to :meth:`diverged`, which puts the weights back and says where it happened.
+    """
+
+    def __init__(self, every: int = 10) -> None:
+        self.every = check_int(every, "DivergenceGuard every")
+        self.saved: list[np.ndarray] = []
+        self.epoch = 0
+
+    def on_train_begin(self, logs: Logs | None = None) -> None:
+        self.saved = self.model.get_weights()
+
+    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
+        self.epoch = epoch + 1  # counted from 1 in messages
+        if epoch % self.every == 0:
+            self.saved = self.model.get_weights()
+
+    def restore(self) -> None:
+        """Put the last finite weights kept back in place."""
+        for (value, _), saved in zip(self.model.parameters(), self.saved):
+            value[...] = saved
+
+    def diverged(self, error: TrainingDivergedError, batch: int) -> TrainingDivergedError:
+        """The weights put back, and ``error`` (from a step) with its epoch and batch."""
+        self.restore()
+        return TrainingDivergedError.from_loss(
+            error.loss if error.loss is not None else math.nan, self._rate(), epoch=self.epoch,
+            batch=batch)
+
+    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        for key, value in (logs or {}).items():
+            if not math.isfinite(value):
+                self.restore()
+                raise TrainingDivergedError(
+                    f"Epoch {epoch + 1}: {key} became {value} (not a finite number): the "
+                    f"predictions grew too large. Training stopped. Try a smaller learning "
+                    f"rate (now {self._rate():g}) or scale your data to around -1..1.",
+                    epoch=epoch + 1, loss=value,
+                )
+
+    def on_train_end(self, logs: Logs | None = None) -> None:
+        if not all(np.isfinite(value).all() for value, _ in self.model.parameters()):
+            self.restore()
+            rate = self._rate()
+            raise TrainingDivergedError(
+                f"Epoch {self.epoch}: the weights became infinite or NaN after an update: "
+                f"they grew too large. Training stopped. Try a smaller learning rate (now "
+                f"{rate:g}; e.g. {rate / 10:g}) or scale your inputs to around -1..1.",
+                epoch=self.epoch,
+            )
+
+    def _rate(self) -> float:
+        return self.model.optimizer.learning_rate if self.model.optimizer else math.nan

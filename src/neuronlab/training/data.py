@@ -1,5 +1,5 @@
 """Data for training: check inputs and targets, one-hot labels, hold out a validation
-set, cut batches.
+set, cut batches (:class:`Batches`).
 
 Inputs ``X`` have shape ``(N, n_inputs)``; targets ``Y`` have shape ``(N, outputs)``.
 Integer class labels of shape ``(N,)`` become one-hot rows when the model has more
@@ -37,27 +37,48 @@ def batch_size_for(n_samples: int, batch_size: int | None) -> int:
     return check_int(batch_size, "batch_size")
 
 
-def batches(X: np.ndarray, Y: np.ndarray, batch_size: int,
-            order: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Yield ``(X_b, Y_b)`` batches of ``batch_size`` rows (the last may be shorter),
-    in the row order ``order`` (a permutation) or, without one, as stored.
+class Batches:
+    """``Batches(X, Y, batch_size, shuffled)(rng)`` yields one epoch of ``(X_b, Y_b)``
+    batches of ``batch_size`` rows (the last may be shorter): in a new order drawn from
+    ``rng`` when ``shuffled``, else as stored.
+
+    Shuffled rows are gathered into one buffer per array, made once and reused for
+    every batch (a batch is valid until the next one is drawn; copy it to keep it).
 
     >>> X, Y = np.arange(5.0).reshape(5, 1), np.zeros((5, 1))
-    >>> [xb[:, 0].tolist() for xb, _ in batches(X, Y, 2, order=np.array([4, 0, 3, 1, 2]))]
-    [[4.0, 0.0], [3.0, 1.0], [2.0]]
+    >>> [xb[:, 0].tolist() for xb, _ in Batches(X, Y, 2, shuffled=False)(None)]
+    [[0.0, 1.0], [2.0, 3.0], [4.0]]
     """
-    for start in range(0, len(X), batch_size):
-        if order is None:
-            yield X[start:start + batch_size], Y[start:start + batch_size]
-        else:
-            rows = order[start:start + batch_size]
-            yield X[rows], Y[rows]
+
+    def __init__(self, X: np.ndarray, Y: np.ndarray, batch_size: int,
+                 shuffled: bool = True) -> None:
+        self.X, self.Y, self.batch_size, self.shuffled = X, Y, batch_size, shuffled
+        rows = batch_size if shuffled else 0  # never shuffled: slices, no buffer
+        self.x_rows = np.empty((rows, *X.shape[1:]), dtype=X.dtype)
+        self.y_rows = np.empty((rows, *Y.shape[1:]), dtype=Y.dtype)
+
+    def __call__(self, rng: np.random.Generator | None
+                 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        X, Y, size = self.X, self.Y, self.batch_size
+        order = rng.permutation(len(X)) if self.shuffled and rng is not None else None
+        for start in range(0, len(X), size):
+            if order is None:
+                yield X[start:start + size], Y[start:start + size]
+            else:
+                rows = order[start:start + size]
+                # mode="clip" skips the bounds check's extra copy: rows are a permutation
+                yield (X.take(rows, axis=0, out=self.x_rows[:len(rows)], mode="clip"),
+                       Y.take(rows, axis=0, out=self.y_rows[:len(rows)], mode="clip"))
 
 
 def prepare_inputs(model: Sequential, X: Any, name: str = "X",
-                   seed: int | None = None) -> np.ndarray:
+                   seed: int | None = None, check_finite: bool = True) -> np.ndarray:
     """``X`` as a float array of the model's dtype, ``(N, n_inputs)``, checked against
     the model's number of inputs (building the model's weights if they do not exist yet).
+
+    ``check_finite=False`` skips the pass over every number that looks for NaN and
+    infinity, for a caller that checks its outputs instead (``predict``) and calls
+    this again with the check when they are not finite, to say why.
     """
     shape = model.input_shape
     if shape is not None:
@@ -68,7 +89,7 @@ def prepare_inputs(model: Sequential, X: Any, name: str = "X",
         ndim = 2
     if ndim > 2 and shape is not None and np.ndim(X) != ndim:
         raise image_error(np.shape(X), shape, name)
-    X = as_float_array(X, name, dtype=model.dtype, ndim=ndim)
+    X = as_float_array(X, name, dtype=model.dtype, ndim=ndim, finite=check_finite)
     if ndim > 2:
         return _prepare_images(model, X, name, seed)
     if not model.built:

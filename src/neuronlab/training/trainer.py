@@ -1,68 +1,44 @@
-"""The training loop of the lessons, written out once::
+"""The training loop of the lessons, written out once, as :class:`Trainer`'s ``fit``::
 
     for each epoch:
         shuffle the rows
         for each batch (X_b, Y_b):
-            y_pred = model.forward(X_b)              # layer by layer
-            loss   = compute_loss(model, y_pred, Y_b)
-            model.backward(y_pred, Y_b)              # chain rule, last layer first
-            optimizer.step(parameters)               # w = w - learning_rate * dL/dw
+            loss = model.train_step(X_b, Y_b)   # forward, loss, backward, update
         callbacks see the epoch's loss and metrics
 
-With ``model.fast`` (the default) each step runs through :mod:`.fast`, the same
-arithmetic arranged for speed; ``Sequential(..., fast=False)`` runs :func:`train_step`.
+``Sequential`` is a ``Trainer``: ``fit`` calls only the model's public methods
+(``train_step``, ``compute_metrics``, ``parameters``...), so the step itself, the
+forward and backward passes, lives in :mod:`neuronlab.model` and the layers, once.
+What happens when a number stops being finite is the built-in callback
+:class:`~neuronlab.training.callbacks.DivergenceGuard`.
 
 >>> import numpy as np
 >>> from neuronlab import SGD, Dense, Sequential
->>> model = Sequential([Dense(1, input_shape=(1,))], seed=0, fast=False)
+>>> model = Sequential([Dense(1, input_shape=(1,))], seed=0)
 >>> model.compile(optimizer=SGD(learning_rate=0.1), loss="mse")
 >>> X, Y = np.array([[1.0], [2.0]], np.float32), np.array([[3.0], [5.0]], np.float32)
->>> loss, y_pred = train_step(model, X, Y)
->>> loss == compute_loss(model, y_pred, Y)
+>>> loss = model.train_step(X, Y)
+>>> loss == model.compute_loss(model.last_output, Y)  # the loss of the batch, before the step
 True
 """
 
 from __future__ import annotations
 
-import functools
-import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from .. import losses, optimizers
 from .. import metrics as metric_table
 from ..errors import ConfigError, TrainingDivergedError
-from ..layers import Dropout
-from ..validation import all_finite, check_bool, check_int, check_seed
-from . import data, fast, progress
-from .callbacks import Callback, History
+from ..layers import Dropout, Layer
+from ..validation import check_bool, check_int, check_seed
+from . import data, progress
+from .callbacks import Callback, DivergenceGuard, History
 
 if TYPE_CHECKING:
     from ..model import Sequential
-
-
-def compute_loss(model: Sequential, y_pred: np.ndarray, Y: np.ndarray) -> float:
-    """``L = loss(y_pred, Y) + sum of the layers' L2 penalties``."""
-    assert model.loss is not None
-    return model.loss.value(y_pred, Y) + model.penalty()
-
-
-def train_step(model: Sequential, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
-    """One step of gradient descent on one batch: forward, loss, backward, update.
-
-    Returns the loss before the step and the predictions it was computed from. A loss
-    that is not a finite number raises :class:`~neuronlab.errors.TrainingDivergedError`
-    before any weight changes.
-    """
-    assert model.optimizer is not None
-    y_pred = model.forward(X, training=True)
-    loss = compute_loss(model, y_pred, Y)
-    if not math.isfinite(loss):
-        raise TrainingDivergedError.from_loss(loss, model.optimizer.learning_rate)
-    model.backward(y_pred, Y)
-    model.optimizer.step(model.parameters())
-    return loss, y_pred
 
 
 def check_callbacks(callbacks: Any) -> list[Callback]:
@@ -84,133 +60,125 @@ def check_callbacks(callbacks: Any) -> list[Callback]:
 SAVE_EVERY = 10  # epochs between copies of the weights kept in case training diverges
 
 
-def restore(model: Sequential, weights: list[np.ndarray]) -> None:
-    """Put ``weights`` (copies of every parameter, first layer first) back in place."""
-    for (value, _), saved in zip(model.parameters(), weights):
-        value[...] = saved
+class Trainer:
+    """``fit``: the loop over epochs and batches, for a model that can take one step.
 
+    A subclass gives ``train_step(X_b, Y_b) -> loss`` (keeping the batch's predictions
+    in ``last_output``), ``compute_metrics(X, Y)``, ``require_compiled(what)``,
+    ``check_loss_matches_output()`` and the attributes below; ``fit`` uses nothing else.
+    """
 
-def check_weights(model: Sequential, epoch: int, start: list[np.ndarray]) -> None:
-    """Raise :class:`TrainingDivergedError` if an update left a weight infinite or NaN
-    (the loss is checked before each step; this catches the last step of an epoch),
-    putting back the last finite weights saved (at most SAVE_EVERY epochs back)."""
-    assert model.optimizer is not None
-    if not all(all_finite(value) for value, _ in model.parameters()):
-        restore(model, start)
-        rate = model.optimizer.learning_rate
-        raise TrainingDivergedError(
-            f"Epoch {epoch}: the weights became infinite or NaN after an update: they grew "
-            f"too large. Training stopped. Try a smaller learning rate (now {rate:g}; e.g. "
-            f"{rate / 10:g}) or scale your inputs to around -1..1.",
-            epoch=epoch,
-        )
+    layers: list[Layer]
+    seed: int | None
+    optimizer: optimizers.Optimizer | None
+    loss: losses.Loss | None
+    metrics: list[str]
+    history: History
+    stop_training: bool
+    last_output: np.ndarray | None
 
+    def train_step(self, X: np.ndarray, Y: np.ndarray) -> float:
+        raise NotImplementedError
 
-def check_logs(model: Sequential, logs: dict[str, float], epoch: int,
-               start: list[np.ndarray]) -> None:
-    """Raise :class:`TrainingDivergedError` if a logged score is not a finite number,
-    putting back the last finite weights saved (at most SAVE_EVERY epochs back)."""
-    assert model.optimizer is not None
-    for key, value in logs.items():
-        if not math.isfinite(value):
-            restore(model, start)
-            raise TrainingDivergedError(
-                f"Epoch {epoch}: {key} became {value} (not a finite number): the predictions "
-                f"grew too large. Training stopped. Try a smaller learning rate (now "
-                f"{model.optimizer.learning_rate:g}) or scale your data to around -1..1.",
-                epoch=epoch, loss=value,
-            )
+    def compute_metrics(self, X: np.ndarray, Y: np.ndarray) -> dict[str, float]:
+        raise NotImplementedError
 
+    def require_compiled(self, what: str) -> None:
+        raise NotImplementedError
 
-def fit(
-    model: Sequential,
-    X: Any,
-    y: Any,
-    epochs: int = 1,
-    batch_size: int | None = None,
-    shuffle: bool = True,
-    verbose: int = 1,
-    seed: int | None = None,
-    validation_split: float = 0.0,
-    validation_data: tuple[Any, Any] | None = None,
-    callbacks: Sequence[Callback] | None = None,
-) -> History:
-    """Train ``model`` for ``epochs`` passes over ``X, y``; see :meth:`Sequential.fit`."""
-    model.require_compiled("fit")
-    assert model.optimizer is not None
-    epochs = check_int(epochs, "epochs")
-    seed = check_seed(seed)
-    verbose = progress.check_verbose(verbose)
-    shuffle = check_bool(shuffle, "shuffle")
-    callbacks = check_callbacks(callbacks)
-    X = data.prepare_inputs(model, X, seed=seed)
-    Y = data.prepare_targets(model, y, len(X))
-    model.check_loss_matches_output()
-    X, Y, X_val, Y_val = data.split_validation(model, X, Y, validation_split, validation_data)
-    n = len(X)
-    batch = data.batch_size_for(n, batch_size)
-    rng = np.random.default_rng(seed if seed is not None else model.seed)
-    if seed is not None or model.seed is not None:  # reproducible dropout masks
-        for i, layer in enumerate(model.layers):
-            if isinstance(layer, Dropout):
-                layer.reseed([int(rng.integers(2**31)), i])
+    def check_loss_matches_output(self) -> None:
+        raise NotImplementedError
 
-    model.history = history = History()
-    history.params = {"epochs": epochs, "batch_size": batch, "samples": n}
-    shuffled = shuffle and n > batch
-    if model.fast:
-        step: Any = fast.Step(model)
-        batches: Any = fast.Batches(X, Y, batch, shuffled)
-    else:
-        step = functools.partial(train_step, model)
-        batches = functools.partial(data.batches, X, Y, batch)
-    metric_fns = [(name, metric_table.get(name)) for name in model.metrics]
-    model.stop_training = False
-    # Overflow while diverging is caught as a non-finite loss, with a clear error,
-    # instead of NumPy warnings followed by pages of NaN.
-    quiet_overflow = np.errstate(over="ignore", invalid="ignore", divide="ignore")
-    with quiet_overflow, progress.display(verbose, epochs) as display:
-        every = [history, *(callbacks or []), display]
-        for cb in every:
-            cb.set_model(model)
-        for cb in every:
-            cb.on_train_begin({})
-        for epoch in range(epochs):
-            if epoch % SAVE_EVERY == 0:  # the last finite weights, put back if training diverges
-                start = [value.copy() for value, _ in model.parameters()]
+    def fit(
+        self,
+        X: Any,
+        y: Any,
+        epochs: int = 1,
+        batch_size: int | None = None,
+        shuffle: bool = True,
+        verbose: int = 1,
+        seed: int | None = None,
+        validation_split: float = 0.0,
+        validation_data: tuple[Any, Any] | None = None,
+        callbacks: Sequence[Callback] | None = None,
+    ) -> History:
+        """Train for ``epochs`` passes over the data; return the :class:`History`.
+
+        ``batch_size`` defaults to 32 (as Keras); give ``len(X)`` for full-batch
+        gradient descent. ``verbose``: 0 silent, 1 a progress bar, 2 one line per
+        epoch. ``validation_split`` holds out the last fraction of the samples
+        (before shuffling); ``validation_data=(X_val, y_val)`` gives them directly.
+        If the loss turns NaN or infinite, training stops with
+        :class:`~neuronlab.errors.TrainingDivergedError` (so do weights that become
+        infinite or NaN); the history so far stays in ``model.history`` and the model
+        keeps the last finite weights it saved (every ten epochs), not the broken ones.
+        """
+        self.require_compiled("fit")
+        epochs, seed = check_int(epochs, "epochs"), check_seed(seed)
+        verbose = progress.check_verbose(verbose)
+        shuffle = check_bool(shuffle, "shuffle")
+        user_callbacks = check_callbacks(callbacks)
+        X, Y, X_val, Y_val = self.training_data(X, y, seed, validation_split, validation_data)
+        n, batch = len(X), data.batch_size_for(len(X), batch_size)
+        rng = self.random_source(seed)
+        batches = data.Batches(X, Y, batch, shuffled=shuffle and n > batch)
+        metric_fns = [(name, metric_table.get(name)) for name in self.metrics]
+        self.history = History()
+        self.history.params = {"epochs": epochs, "batch_size": batch, "samples": n}
+        self.stop_training = False
+        guard = DivergenceGuard(every=SAVE_EVERY)
+        # Overflow while diverging is caught as a non-finite loss, with a clear error,
+        # instead of NumPy warnings followed by pages of NaN.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
+                progress.display(verbose, epochs) as display:
+            every = [guard, self.history, *user_callbacks, display]
             for cb in every:
-                cb.on_epoch_begin(epoch, {})
-            order = rng.permutation(n) if shuffled else None
-            loss_total, metric_totals = 0.0, [0.0] * len(metric_fns)
-            for b, (xb, yb) in enumerate(batches(order=order)):
-                try:
-                    loss, y_pred = step(xb, yb)  # forward, loss, backward, update
-                except TrainingDivergedError as exc:
-                    restore(model, start)
-                    raise TrainingDivergedError.from_loss(
-                        exc.loss if exc.loss is not None else math.nan,
-                        model.optimizer.learning_rate, epoch=epoch + 1, batch=b + 1,
-                    ) from None
-                loss_total += loss * len(xb)
-                for j, (_, fn) in enumerate(metric_fns):
-                    metric_totals[j] += fn(y_pred, yb) * len(xb)
-                if callbacks:
-                    for cb in callbacks:
+                cb.set_model(cast("Sequential", self))
+                cb.on_train_begin({})
+            for epoch in range(epochs):
+                for cb in every:
+                    cb.on_epoch_begin(epoch, {})
+                loss_total, metric_totals = 0.0, [0.0] * len(metric_fns)
+                for b, (xb, yb) in enumerate(batches(rng)):
+                    try:
+                        loss = self.train_step(xb, yb)  # forward, loss, backward, update
+                    except TrainingDivergedError as exc:
+                        raise guard.diverged(exc, batch=b + 1) from None
+                    loss_total += loss * len(xb)
+                    for j, (_, fn) in enumerate(metric_fns):  # on the step's predictions
+                        metric_totals[j] += fn(cast(np.ndarray, self.last_output), yb) * len(xb)
+                    for cb in user_callbacks:
                         cb.on_batch_end(b, {"loss": loss})
-            logs = {"loss": loss_total / n}
-            for (name, _), total in zip(metric_fns, metric_totals):
-                logs[name] = total / n
-            if X_val is not None and Y_val is not None:
-                for key, value in model.compute_metrics(X_val, Y_val).items():
-                    logs["val_" + key] = value
-            check_logs(model, logs, epoch + 1, start)
+                logs = {"loss": loss_total / n}
+                for (name, _), total in zip(metric_fns, metric_totals):
+                    logs[name] = total / n
+                if X_val is not None and Y_val is not None:
+                    for key, value in self.compute_metrics(X_val, Y_val).items():
+                        logs["val_" + key] = value
+                for cb in every:
+                    cb.on_epoch_end(epoch, logs)
+                if self.stop_training:
+                    break
             for cb in every:
-                cb.on_epoch_end(epoch, logs)
-            if model.stop_training:
-                break
-        # Each step checks the loss it starts from, so only the very last update can have
-        # left a weight infinite or NaN unseen: check once, when training ends.
-        check_weights(model, epoch + 1, start)
-    for cb in every:
-        cb.on_train_end({})
-    return history
+                cb.on_train_end({})
+        return self.history
+
+    def training_data(self, X: Any, y: Any, seed: int | None, validation_split: float,
+                      validation_data: tuple[Any, Any] | None
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """``(X, Y, X_val, Y_val)`` checked and in the model's dtype (labels one-hot)."""
+        model = cast("Sequential", self)
+        X = data.prepare_inputs(model, X, seed=seed)
+        Y = data.prepare_targets(model, y, len(X))
+        self.check_loss_matches_output()
+        return data.split_validation(model, X, Y, validation_split, validation_data)
+
+    def random_source(self, seed: int | None) -> np.random.Generator:
+        """The generator that shuffles, seeded by ``fit``'s seed or the model's; the
+        dropout layers draw their masks from seeds it gives them (reproducible runs)."""
+        rng = np.random.default_rng(seed if seed is not None else self.seed)
+        if seed is not None or self.seed is not None:
+            for i, layer in enumerate(self.layers):
+                if isinstance(layer, Dropout):
+                    layer.reseed([int(rng.integers(2**31)), i])
+        return rng
