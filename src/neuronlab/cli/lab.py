@@ -36,10 +36,10 @@ def register(subparsers: Any) -> None:
                           "$NEURONLAB_WORKSPACE, a learn workspace here or above, "
                           "./neuronlab-exercises, else ~/.neuronlab/course")
     lab.add_argument("--unix-socket", default=None, metavar="PATH",
-                     help="serve on a unix socket (mode 0600) instead of a port, behind a "
-                          "proxy such as JupyterHub's jupyter-server-proxy, which passes "
-                          f"the token as a header; the token must come from ${TOKEN_VARIABLE}")
-    lab.add_argument("--allow-origin", action="append", default=[], metavar="URL",
+                     help="serve on a unix socket (mode 0600) instead of a port, behind "
+                          "JupyterHub's proxy, which passes the token as a header; the token "
+                          f"must come from ${TOKEN_VARIABLE} (see docs/classroom.md)")
+    lab.add_argument("--allow-origin", action="append", default=None, metavar="URL",
                      help="with --unix-socket: the hub's address, e.g. https://hub.school.edu "
                           "(repeat for more). Default: $NEURONLAB_HUB_ORIGINS, else the public "
                           "URL JupyterHub gives, else the page's own host")
@@ -141,7 +141,7 @@ def cmd_lab(args: argparse.Namespace, console: Any) -> int:
 
     if args.unix_socket is not None:
         return serve_behind_proxy(args, console)
-    if args.allow_origin:
+    if args.allow_origin is not None:
         raise ValueError("--allow-origin goes with --unix-socket (a lab behind a proxy); a "
                          "lab on a port answers only pages of this machine.")
     token = choose_token(args.token)
@@ -203,7 +203,7 @@ def serve_behind_proxy(args: argparse.Namespace, console: Any) -> int:
                          "(the neuronlab entry point of jupyter-server-proxy sets it; see "
                          "docs/classroom.md).")
     token = choose_token(args.token)
-    origins = hub_origins(args.allow_origin)
+    origins = hub_origins(args.allow_origin or ())
     workspace = choose_workspace(args.workspace)
     sock = bind_unix(args.unix_socket)
     path = sock.getsockname()

@@ -34,9 +34,8 @@ import os
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
-
-from ..lab.guard import _close_socket, _headers, _refuse
 
 ORIGINS_VARIABLE = "NEURONLAB_HUB_ORIGINS"
 HUB_VARIABLES = ("JUPYTERHUB_PUBLIC_URL", "JUPYTERHUB_PUBLIC_HUB_URL", "JUPYTERHUB_HOST")
@@ -94,6 +93,23 @@ def hub_origins(given: Iterable[str] = (),
         if origin not in found:
             found.append(origin)
     return tuple(found)
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+
+
+def _refuse(scope: Scope, status: int, message: str) -> Response:
+    """JSON for the API (the page shows ``error``), plain text elsewhere, as the lab."""
+    if scope["path"].startswith("/api/"):
+        return JSONResponse({"error": message}, status_code=status)
+    return PlainTextResponse(message + "\n", status_code=status)
+
+
+async def _close_socket(send: Send, message: str) -> None:
+    """Refuse a WebSocket before accepting it (1008: policy violation)."""
+    reason = message.encode("utf-8")[:120].decode("utf-8", "ignore")  # a close reason <= 123 B
+    await send({"type": "websocket.close", "code": 1008, "reason": reason})
 
 
 class BehindProxy:
