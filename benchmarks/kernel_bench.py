@@ -16,7 +16,7 @@ import statistics
 import time
 from pathlib import Path
 
-from neuronlab.lab.kernels import Kernels
+from neuronlab.lab.kernels.pool import Kernels
 
 
 def rss_mib(pid: int) -> float:

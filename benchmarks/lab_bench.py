@@ -46,7 +46,7 @@ import uvicorn
 
 from neuronlab.cli.lab import bind
 from neuronlab.lab import create_app
-from neuronlab.lab.server import uvicorn_config
+from neuronlab.lab.server.serve import uvicorn_config
 
 HEAVY = {"dataset": "spirals", "samples": 2000, "train_fraction": 0.9, "batch_size": 1,
          "hidden": [8] * 6}

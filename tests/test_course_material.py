@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from neuronlab.lab import figures
-from neuronlab.lab.course import rendered
+from neuronlab.lab.course import figures
+from neuronlab.lab.course.pages import rendered
 from neuronlab.learn.lessons import LESSONS, Lesson, find_lesson
 from neuronlab.learn.sources import lesson_files, parse_lesson
 

@@ -13,7 +13,8 @@ from neuronlab import Dense, Sequential, datasets, heads
 from neuronlab.cli import main
 from neuronlab.errors import ConfigError
 from neuronlab.io import load_model
-from neuronlab.lab.sessions import PlaygroundConfig, Session
+from neuronlab.lab.playground.config import PlaygroundConfig
+from neuronlab.lab.playground.session import Session
 
 
 def test_build_model_is_the_keras_call_written_out():

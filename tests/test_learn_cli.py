@@ -138,7 +138,7 @@ def _label(out: str, text: str) -> str:
 
 
 def test_quiz_reads_plain_lines_and_stops_cleanly_at_end_of_input(run, tmp_path):
-    from neuronlab.lab.recall import RECALL_FILE, RecallStore
+    from neuronlab.lab.course.recall import RECALL_FILE, RecallStore
     from neuronlab.learn.quiz import questions_for
 
     run("learn", "start")
@@ -446,7 +446,7 @@ def _lab_client(**kwargs):
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
         from starlette.testclient import TestClient
-    from neuronlab.lab.guard import page_key
+    from neuronlab.lab.server.guard import page_key
 
     client = TestClient(create_app(testing=True, token="t0ken-for-the-test", **kwargs))
     client.get("/?token=t0ken-for-the-test", follow_redirects=False)
@@ -510,7 +510,7 @@ def test_what_the_terminal_solved_the_lab_shows(run, tmp_path, monkeypatch):
 
 
 def test_the_recall_file_lives_in_the_same_workspace(run, tmp_path):
-    from neuronlab.lab.recall import RECALL_FILE, default_workspace
+    from neuronlab.lab.course.recall import RECALL_FILE, default_workspace
 
     run("learn", "start")
     folder = (tmp_path / "neuronlab-exercises").resolve()
@@ -522,7 +522,7 @@ def test_the_recall_file_lives_in_the_same_workspace(run, tmp_path):
 
 
 def test_quiz_asks_the_questions_due_again_after_the_lessons_own(run, tmp_path):
-    from neuronlab.lab.recall import RecallStore, default_workspace
+    from neuronlab.lab.course.recall import RecallStore, default_workspace
     from neuronlab.learn.quiz import questions_for
 
     missed = questions_for(1)[0]

@@ -16,7 +16,7 @@ import pytest
 from neuronlab import activations, datasets, initializers, layers, losses, metrics, optimizers
 from neuronlab.cli.train import PRESETS
 from neuronlab.errors import ConfigError, UnknownNameError
-from neuronlab.lab.sessions import FEATURES
+from neuronlab.lab.playground.config import FEATURES
 from neuronlab.tables import Table
 
 ALL_TABLES = [activations.TABLE, losses.TABLE, optimizers.TABLE, initializers.TABLE,

@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from neuronlab.lab import guard
-from neuronlab.lab.recall import RECALL_FILE
+from neuronlab.lab.course.recall import RECALL_FILE
+from neuronlab.lab.server import guard
 from neuronlab.learn.catalog import EXERCISES
 from neuronlab.learn.quiz import QUESTIONS
 from neuronlab.learn.workspace import JOURNAL_FILE, PROGRESS_FILE, Workspace
@@ -321,7 +321,7 @@ JSON = [("Content-Type", "application/json")]
 
 
 def slug() -> str:
-    from neuronlab.lab.course import LESSONS
+    from neuronlab.lab.course.pages import LESSONS
     return LESSONS[0].slug
 
 
@@ -443,7 +443,7 @@ def csrf(port: int, root: Path) -> None:
 
 
 def traversal(port: int, base: Path) -> None:
-    """Paths that try to read files outside static/ (a marker file, /etc/passwd, app.py)."""
+    """Paths that try to read files outside static/ (a marker file, /etc/passwd, the app)."""
     (base / "secret.txt").write_text(MARKER, "utf-8")
     up = 12
     targets = [("etc/passwd", "root:x:0:0"), (str(base / "secret.txt").lstrip("/"), MARKER)]
@@ -456,11 +456,11 @@ def traversal(port: int, base: Path) -> None:
             for target, marker in targets:
                 paths.append((prefix + enc * up + target.replace("/", "%2f" if "%" in enc
                                                                   else "/"), marker))
-            paths.append((prefix + enc + "app.py", "def create_app"))
-            paths.append((prefix + enc + enc + "lab/guard.py", "class TokenGuard"))
+            paths.append((prefix + enc + "server/app.py", "def create_app"))
+            paths.append((prefix + enc + enc + "lab/server/guard.py", "class TokenGuard"))
     paths += [("/static//etc/passwd", "root:x:0:0"), ("/static/%2fetc%2fpasswd", "root:x:0:0"),
               ("/static/" + str(base / "secret.txt"), MARKER),
-              ("/static/%00../app.py", "def create_app"), ("/static/app.js%00.png", "\x00")]
+              ("/static/%00../server/app.py", "def create_app"), ("/static/app.js%00.png", "\x00")]
 
     def attempt(job: tuple[str, str]) -> None:
         path, marker = job
@@ -553,7 +553,7 @@ def big_bodies(port: int) -> None:
 
 def searches(port: int) -> None:
     """200 searches at once, plain and hostile questions."""
-    from neuronlab.lab import search
+    from neuronlab.lab.course import search
     questions = ["what does the bias do", "why relu", "what is a neuron",
                  "how does backpropagation work", "x" * (search.MAX_QUERY - 1),
                  "x" * (search.MAX_QUERY + 1), "(a+)+$" * 40, "ünïcödé ∑ ∂ 🧠",
@@ -739,8 +739,8 @@ def websockets(port: int) -> None:
 
 def pages(port: int) -> None:
     """Every lesson page and static file with the token: all must be served."""
-    from neuronlab.lab import explorer
-    from neuronlab.lab.course import LESSONS
+    from neuronlab.lab.course.pages import LESSONS
+    from neuronlab.lab.explore import endpoints as explorer
     paths = ["/", "/explore", "/widgets"] + [f"/lessons/{lesson.slug}" for lesson in LESSONS]
     paths += [f"/static/{p.name}" for p in sorted(Path(explorer.STATIC).iterdir()) if p.is_file()]
 

@@ -129,7 +129,7 @@ def _replace(page: Any, figure: Any, code: str) -> None:
 
 
 def _choice_question() -> tuple[str, quiz.Choice]:
-    from neuronlab.lab import recall
+    from neuronlab.lab.course import recall
 
     return next((key, q) for key, q in recall.lesson_questions(1) if isinstance(q, quiz.Choice))
 

@@ -2,7 +2,7 @@
 (tests/lab/ask_eval.py): the passages of the course that best match a question.
 
 No generative model: the answer is the lessons' own words. Each passage (a paragraph
-or a list under its heading, :class:`neuronlab.lab.render.Passage`) is indexed with
+or a list under its heading, :class:`neuronlab.lab.course.render.Passage`) is indexed with
 BM25 (``bm25s``) over English stems (``PyStemmer``), once per process, from the
 filled lesson text (numbers included), together with its lesson's title, its heading
 and, twice, the terms it puts in bold (a lesson bolds a term where it defines it).
@@ -29,7 +29,7 @@ import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
-from neuronlab.lab.render import Passage
+from neuronlab.lab.course.render import Passage
 from neuronlab.learn.lessons import LESSONS, Lesson
 from neuronlab.learn.quiz import questions_for
 

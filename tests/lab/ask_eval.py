@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from neuronlab.lab import course, search
+from neuronlab.lab.course import pages as course
+from neuronlab.lab.course import search
 from neuronlab.learn.lessons import LESSONS
 
 QUESTIONS = json.loads((Path(__file__).with_name("ask_questions.json")).read_text("utf-8"))

@@ -20,8 +20,8 @@ import uvicorn
 
 from neuronlab.cli.lab import bind
 from neuronlab.lab import create_app
-from neuronlab.lab.guard import page_key
-from neuronlab.lab.server import uvicorn_config
+from neuronlab.lab.server.guard import page_key
+from neuronlab.lab.server.serve import uvicorn_config
 
 with warnings.catch_warnings():
     # Starlette 1.x asks for the `httpx2` package in its TestClient and warns once, at

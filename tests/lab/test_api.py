@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from neuronlab import Dense, Neuron, Sequential
-from neuronlab.lab.schema import LIMITS
-from neuronlab.lab.views import DEFAULT_BATCH, DEFAULT_LAYER, DEFAULT_NEURON
+from neuronlab.lab.explore.views import DEFAULT_BATCH, DEFAULT_LAYER, DEFAULT_NEURON
+from neuronlab.lab.server.schema import LIMITS
 
 WORKED_OUTPUTS = [[4.800, 1.210, 2.385], [3.310, 1.662, 1.661], [3.310, 2.001, 0.381]]
 
@@ -106,8 +106,9 @@ def test_meta_gives_the_spec_defaults_and_limits(client):
 def test_page_and_static_files_are_served(client):
     page = client.get("/explore")
     assert page.status_code == 200 and 'src="static/app.js"' in page.text
-    for name in ("app.js", "api.js", "neuron.js", "layer.js", "batch.js", "playground.js",
-                 "style.css"):
+    for name in ("app.js", "api.js", "widgets/neuron.js", "widgets/layer.js",
+                 "widgets/batch.js", "playground.js", "pg-controls.js", "pg-pictures.js",
+                 "pg-socket.js", "style.css"):
         assert client.get(f"/static/{name}").status_code == 200
 
 
@@ -304,7 +305,7 @@ def test_host_header_guard(client, host):
 
 
 def test_host_guard_accepts_local_names_on_the_served_port():
-    from neuronlab.lab.guard import LocalOnly
+    from neuronlab.lab.server.guard import LocalOnly
 
     guard = LocalOnly(app=None, names=frozenset({"localhost", "127.0.0.1", "[::1]"}))  # type: ignore[arg-type]
 

@@ -17,8 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 import ask_eval
 import pytest
 
-from neuronlab.lab import course as course_pages
-from neuronlab.lab import search
+from neuronlab.lab.course import pages as course_pages
+from neuronlab.lab.course import search
 from neuronlab.learn.lessons import LESSONS
 from neuronlab.learn.notebooks import build_notebook
 

@@ -17,7 +17,7 @@ from conftest import ARTIFACTS as ARTIFACTS_ROOT
 from conftest import needs_browser
 
 from neuronlab import Dense, Neuron
-from neuronlab.lab.views import DEFAULT_LAYER
+from neuronlab.lab.explore.views import DEFAULT_LAYER
 
 ARTIFACTS = ARTIFACTS_ROOT / "lab"
 

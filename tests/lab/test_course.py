@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from conftest import TOKEN
 
-from neuronlab.lab import create_app, recall, search
-from neuronlab.lab.course import EXPLORERS, _exercise, introduced, summary
-from neuronlab.lab.guard import CONTENT_SECURITY_POLICY
-from neuronlab.lab.render import math_html
+from neuronlab.lab import create_app
+from neuronlab.lab.course import recall, search
+from neuronlab.lab.course.pages import EXPLORERS, _exercise, introduced, summary
+from neuronlab.lab.course.render import math_html
+from neuronlab.lab.server.guard import CONTENT_SECURITY_POLICY
 from neuronlab.learn import quiz
 from neuronlab.learn.catalog import EXERCISES
 from neuronlab.learn.lessons import LESSONS, lesson_namespace, run_example
@@ -30,7 +31,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from starlette.testclient import TestClient
 
-STATIC = Path(recall.__file__).parent / "static"
+STATIC = Path(recall.__file__).parent.parent / "static"
 
 
 @pytest.fixture
@@ -166,7 +167,7 @@ def test_an_exercise_without_a_section_of_its_own_shows_its_task():
 
 
 def test_a_lesson_fills_its_numbers_with_the_library():
-    from neuronlab.lab.render import render_markdown
+    from neuronlab.lab.course.render import render_markdown
 
     body = render_markdown(
         "The sum is {{ z:.3f }} and $z = w x + b$.\n\n```python\nd = {{'a': 1}}\n```\n",

@@ -14,7 +14,7 @@ import pytest
 from conftest import ARTIFACTS as ARTIFACTS_ROOT
 from conftest import LiveServer, needs_browser
 
-from neuronlab.lab import recall
+from neuronlab.lab.course import recall
 from neuronlab.learn import quiz
 from neuronlab.learn.lessons import LESSONS
 

@@ -16,7 +16,7 @@ import pytest
 from conftest import needs_browser, screenshot
 
 from neuronlab import Dense, Neuron
-from neuronlab.lab.views import DEFAULT_LAYER, DEFAULT_NEURON
+from neuronlab.lab.explore.views import DEFAULT_LAYER, DEFAULT_NEURON
 
 sync_api = needs_browser()
 expect = sync_api.expect

@@ -27,9 +27,12 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.websockets import WebSocketDisconnect
 from test_api import BAD_REQUESTS, XOR
 
-from neuronlab.lab import guard, sessions
-from neuronlab.lab.schema import LIMITS
-from neuronlab.lab.views import DEFAULT_LAYER, DEFAULT_NEURON
+from neuronlab.lab.explore.views import DEFAULT_LAYER, DEFAULT_NEURON
+from neuronlab.lab.playground import session as sessions
+from neuronlab.lab.playground.config import PlaygroundConfig
+from neuronlab.lab.server import guard
+from neuronlab.lab.server.api import STATIC
+from neuronlab.lab.server.schema import LIMITS, BadRequest
 
 ws_client = pytest.importorskip("websockets.sync.client")
 ws_exceptions = pytest.importorskip("websockets.exceptions")
@@ -146,7 +149,7 @@ def test_every_answer_carries_the_security_headers(client, anonymous):
 
 
 def test_the_page_has_no_inline_script():
-    page = (Path(guard.__file__).parent / "static" / "explore.html").read_text()
+    page = (STATIC / "explore.html").read_text()
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S)
     assert scripts and all('src="static/' in attrs and not body.strip()
                            for attrs, body in scripts)
@@ -167,7 +170,7 @@ def test_token_from_option_environment_or_random(monkeypatch):
 
 
 def test_runtime_file_is_private_and_listed(tmp_path, monkeypatch):
-    from neuronlab.lab import runtime
+    from neuronlab.lab.server import runtime
 
     monkeypatch.setenv("NEURONLAB_RUNTIME_DIR", str(tmp_path / "run"))
     path = runtime.write("http://127.0.0.1:8123/?token=abc", 8123)
@@ -240,13 +243,13 @@ def test_the_expensive_request_is_refused_with_the_way_under_the_limit(client):
 
 
 def test_work_counts_parameters_times_steps():
-    small = sessions.Session(sessions.PlaygroundConfig.parse({"hidden": [2]}))
-    big = sessions.Session(sessions.PlaygroundConfig.parse({"hidden": [8] * 6}))
+    small = sessions.Session(PlaygroundConfig.parse({"hidden": [2]}))
+    big = sessions.Session(PlaygroundConfig.parse({"hidden": [8] * 6}))
     assert small.steps_per_epoch() == big.steps_per_epoch()
     assert big.max_epochs() < small.max_epochs()
     assert big.max_epochs() * big.steps_per_epoch() * big.parameters() \
         <= sessions.PARAMETER_STEPS
-    with pytest.raises(sessions.BadRequest, match="parameters x steps"):
+    with pytest.raises(BadRequest, match="parameters x steps"):
         big.check_epochs(big.max_epochs() + 1)
 
 

@@ -24,8 +24,8 @@ from typing import Any, ClassVar
 import pytest
 from conftest import TOKEN, LiveServer
 
-from neuronlab.lab import guard
-from neuronlab.lab.recall import RECALL_FILE
+from neuronlab.lab.course.recall import RECALL_FILE
+from neuronlab.lab.server import guard
 from neuronlab.learn.catalog import EXERCISES
 from neuronlab.learn.lessons import LESSONS
 from neuronlab.learn.quiz import QUESTIONS

@@ -132,7 +132,7 @@ class Lab:
         return answer
 
     def leftovers(self) -> dict[str, list[Any]]:
-        from neuronlab.lab.kernels import cgroup_roots
+        from neuronlab.lab.kernels.containment import cgroup_roots
 
         groups = [str(g) for root, _ in cgroup_roots()
                   for g in root.glob(f"neuronlab-kernel-{self.process.pid}-*")]
@@ -156,7 +156,7 @@ class Lab:
         for pid in marked(self.marker):
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-        from neuronlab.lab.runtime import remove_folder
+        from neuronlab.lab.server.runtime import remove_folder
 
         for folder in self.tmp.glob("neuronlab-kernel-*"):
             remove_folder(folder)
@@ -296,7 +296,7 @@ for pid in made:
     assert status == 200, answer
     made, refused = answer["outputs"][0]["text"].split()
     print(f"\nforks: {made} of 300 succeeded, then {refused}")
-    from neuronlab.lab.kernels import PROCESSES
+    from neuronlab.lab.kernels.containment import PROCESSES
     assert int(made) < PROCESSES and refused in ("BlockingIOError", "OSError")
 
 

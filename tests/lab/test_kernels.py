@@ -20,9 +20,9 @@ import pytest
 from conftest import TOKEN, LiveServer
 
 from neuronlab.lab import create_app
-from neuronlab.lab.code import ROUTES
-from neuronlab.lab.guard import page_key
-from neuronlab.lab.kernels import Kernels
+from neuronlab.lab.course.code import ROUTES
+from neuronlab.lab.kernels.pool import Kernels
+from neuronlab.lab.server.guard import page_key
 from neuronlab.learn.catalog import EXERCISES
 from neuronlab.learn.workspace import PROGRESS_FILE, Workspace
 
@@ -61,7 +61,7 @@ def kernel_processes() -> list[int]:
                      if line.startswith("PPid:")), "")
         state = next((line.split()[1] for line in status.splitlines()
                       if line.startswith("State:")), "")
-        if b"neuronlab.lab.kernel_launch" in cmdline and ppid == str(os.getpid()) \
+        if b"neuronlab.lab.kernels.launch" in cmdline and ppid == str(os.getpid()) \
                 and state != "Z":
             found.append(int(entry))
     return found
@@ -162,7 +162,7 @@ def test_run_interrupt_and_close(lab) -> None:
 
 
 def test_input_in_a_cell_says_there_is_no_keyboard(lab) -> None:
-    from neuronlab.lab.kernel_launch import NO_KEYBOARD
+    from neuronlab.lab.kernels.launch import NO_KEYBOARD
 
     answer = lab.post(f"/api/kernels/{PAGE}/run", headers=SAME_ORIGIN, json={
         "code": "print('asking')\nname = input('Your name? ')\nprint('never here')"}).json()

@@ -7,7 +7,9 @@ import base64
 import numpy as np
 import pytest
 
-from neuronlab.lab.sessions import PLAY_TOLERANCE, PlaygroundConfig, Seen, Session
+from neuronlab.lab.playground.config import PlaygroundConfig
+from neuronlab.lab.playground.session import Session
+from neuronlab.lab.playground.wire import PLAY_TOLERANCE, Seen
 
 
 def test_regression_loss_falls_with_features_and_l1(client):

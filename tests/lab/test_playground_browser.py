@@ -3,7 +3,7 @@
 Every test opens the explorer page through the lab's token URL (the ``open_page``
 fixture), drives it as a learner does (clicks, boxes, Step and Play) and compares what
 the page shows and what its session holds (read over the session API, ``GET
-/api/sessions/{id}``) with a :class:`~neuronlab.lab.sessions.Session` built here from
+/api/sessions/{id}``) with a :class:`~neuronlab.lab.playground.session.Session` built here from
 the same settings: training is deterministic, so the weights must be bit-identical.
 Screenshots land in test-artifacts/playground/.
 """
@@ -19,7 +19,8 @@ import numpy as np
 import pytest
 from conftest import needs_browser, screenshot
 
-from neuronlab.lab.sessions import PlaygroundConfig, Session
+from neuronlab.lab.playground.config import PlaygroundConfig
+from neuronlab.lab.playground.session import Session
 
 sync_api = needs_browser()
 expect = sync_api.expect

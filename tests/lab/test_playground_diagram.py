@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from conftest import needs_browser, screenshot
 
-from neuronlab.lab.schema import LIMITS
-from neuronlab.lab.sessions import PlaygroundConfig, Session
+from neuronlab.lab.playground.config import PlaygroundConfig
+from neuronlab.lab.playground.session import Session
+from neuronlab.lab.server.schema import LIMITS
 
 sync_api = needs_browser()
 

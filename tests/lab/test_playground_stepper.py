@@ -17,7 +17,8 @@ import pytest
 from neuronlab import Sequential
 from neuronlab.callbacks import LambdaCallback
 from neuronlab.gradcheck import numeric_gradient
-from neuronlab.lab.sessions import PlaygroundConfig, Session
+from neuronlab.lab.playground.config import PlaygroundConfig
+from neuronlab.lab.playground.session import Session
 from neuronlab.training.data import prepare_inputs, prepare_targets
 
 CLASSIFICATION = {"dataset": "circles", "hidden": [5, 3], "optimizer": "adam",

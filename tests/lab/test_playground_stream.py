@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 from conftest import TOKEN, LiveServer
 
-from neuronlab.lab.stream import EPOCHS_PER_FRAME, IN_FLIGHT
+from neuronlab.lab.playground.stream import EPOCHS_PER_FRAME, IN_FLIGHT
 
 ws_client = pytest.importorskip("websockets.sync.client")
 

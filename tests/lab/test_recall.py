@@ -18,7 +18,8 @@ from collections.abc import Iterator
 import pytest
 from conftest import TOKEN
 
-from neuronlab.lab import create_app, recall
+from neuronlab.lab import create_app
+from neuronlab.lab.course import recall
 from neuronlab.learn import quiz
 from neuronlab.learn.lessons import LESSONS
 

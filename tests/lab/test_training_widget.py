@@ -18,8 +18,9 @@ import numpy as np
 import pytest
 
 from neuronlab import datasets, losses, optimizers
-from neuronlab.lab import training
-from neuronlab.lab.sessions import PARAMETER_STEPS, STEPS_PER_REQUEST, PlaygroundConfig, Session
+from neuronlab.lab.course import training
+from neuronlab.lab.playground.config import PlaygroundConfig
+from neuronlab.lab.playground.session import PARAMETER_STEPS, STEPS_PER_REQUEST, Session
 from neuronlab.layers import Dense
 from neuronlab.learn.lessons import LESSONS, lesson_namespace
 from neuronlab.model import Sequential

@@ -25,7 +25,7 @@ import pytest
 from conftest import ARTIFACTS, needs_browser
 
 from neuronlab.learn.lessons import LESSONS
-from neuronlab.learn.sources import lesson_files
+from neuronlab.learn.sources import lesson_files, lesson_identity
 
 sync_api = needs_browser()
 
@@ -37,16 +37,16 @@ MARKER = re.compile(r"<!--\s*widget:\s*([a-z][a-z-]*)")
 
 def _pages_by_kind() -> dict[str, list[str]]:
     """Widget kind -> the slugs of the lesson pages that place it."""
-    slugs = {str(lesson.number): lesson.slug for lesson in LESSONS}
+    slugs = {lesson.slug for lesson in LESSONS}
     found: dict[str, list[str]] = {}
-    for _name, text in lesson_files():
-        number = re.search(r"^number:\s*(\d+)", text, re.M)
-        if not number or number.group(1) not in slugs:
+    for name, text in lesson_files():
+        _number, slug = lesson_identity(name)  # the file name names the lesson
+        if slug not in slugs:
             continue
         for kind in MARKER.findall(text):
             pages = found.setdefault(kind, [])
-            if slugs[number.group(1)] not in pages:
-                pages.append(slugs[number.group(1)])
+            if slug not in pages:
+                pages.append(slug)
     return found
 
 

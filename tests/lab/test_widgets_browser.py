@@ -18,8 +18,8 @@ from conftest import ARTIFACTS as ARTIFACTS_ROOT
 from conftest import needs_browser
 
 from neuronlab import activations, losses, stories
-from neuronlab.lab.views import DEFAULT_BATCH, DEFAULT_LAYER
-from neuronlab.lab.widgets import lesson_widgets, mse_view
+from neuronlab.lab.course.widgets import lesson_widgets, mse_view
+from neuronlab.lab.explore.views import DEFAULT_BATCH, DEFAULT_LAYER
 from neuronlab.layers import Dense
 from neuronlab.neuron import Neuron
 

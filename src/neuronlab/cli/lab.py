@@ -81,7 +81,7 @@ def bind(host: str, port: int) -> socket.socket:
 
 def choose_token(given: str | None) -> str:
     """``--token``, else ``$NEURONLAB_LAB_TOKEN``, else a fresh random token."""
-    from ..lab.app import new_token
+    from ..lab.server.app import new_token
 
     token = given if given is not None else os.environ.get(TOKEN_VARIABLE)
     if token is None:
@@ -97,7 +97,7 @@ def choose_token(given: str | None) -> str:
 def choose_workspace(given: str | None) -> Path:
     """``--workspace DIR`` (a folder, made when the first answer is saved), else the
     workspace ``neuronlab learn`` uses (:func:`neuronlab.learn.workspace.locate`)."""
-    from ..lab.recall import default_workspace
+    from ..lab.course.recall import default_workspace
 
     if given is None:
         return default_workspace()
@@ -117,7 +117,7 @@ def lab_url(host: str, port: int, token: str) -> str:
 
 
 def cmd_list(console: Any) -> int:
-    from ..lab import runtime
+    from ..lab.server import runtime
 
     labs = runtime.running()
     if not labs:
@@ -136,8 +136,9 @@ def cmd_lab(args: argparse.Namespace, console: Any) -> int:
 
     import uvicorn
 
-    from ..lab import create_app, runtime
-    from ..lab.server import uvicorn_config
+    from ..lab import create_app
+    from ..lab.server import runtime
+    from ..lab.server.serve import uvicorn_config
 
     if args.unix_socket is not None:
         return serve_behind_proxy(args, console)
@@ -174,7 +175,8 @@ def cmd_lab(args: argparse.Namespace, console: Any) -> int:
     # Training threads hold the GIL for up to the switch interval (5 ms by default) each
     # time the event loop wakes up; 1 ms keeps the page's requests quick while 8 train.
     sys.setswitchinterval(SWITCH_INTERVAL)
-    from ..lab.kernels import kill_all_now, stale_cgroups
+    from ..lab.kernels.containment import stale_cgroups
+    from ..lab.kernels.pool import kill_all_now
 
     stale_cgroups()  # of labs that are gone (runtime.write removes their records, folders)
     record = runtime.write(url, port)
@@ -194,9 +196,11 @@ def serve_behind_proxy(args: argparse.Namespace, console: Any) -> int:
 
     from ..hub.guard import hub_origins
     from ..hub.unix import bind_unix
-    from ..lab import create_app, runtime
-    from ..lab.kernels import kill_all_now, stale_cgroups
-    from ..lab.server import uvicorn_config
+    from ..lab import create_app
+    from ..lab.kernels.containment import stale_cgroups
+    from ..lab.kernels.pool import kill_all_now
+    from ..lab.server import runtime
+    from ..lab.server.serve import uvicorn_config
 
     if args.token is None and not os.environ.get(TOKEN_VARIABLE, "").strip():
         raise ValueError(f"--unix-socket needs the token the proxy sends, in ${TOKEN_VARIABLE} "

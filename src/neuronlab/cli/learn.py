@@ -506,7 +506,7 @@ def cmd_watch(args: argparse.Namespace, console: Console) -> int:
 def cmd_quiz(args: argparse.Namespace, console: Console) -> int:
     from rich.padding import Padding
 
-    from ..lab.recall import RecallStore, default_workspace
+    from ..lab.course.recall import RecallStore, default_workspace
     from ..learn.lessons import find_lesson
     from ..learn.quiz import questions_for
     from .quiz import NO_INPUT, Session
@@ -563,59 +563,29 @@ def _is_workspace(folder: Path) -> bool:
 
 def cmd_grade(args: argparse.Namespace, console: Console) -> int:
     from ..learn.catalog import EXERCISES
-    from ..learn.grading import class_in, grade, to_csv
+    from ..learn.grading import folders_of, grade, table, to_csv
     from ..learn.workspace import PROGRESS_FILE
 
     _timeout(args)
     if args.jobs < 1:
         raise ConfigError(f"--jobs takes 1 or more checks at once, got {args.jobs}.")
-    if not args.directories and args.homes is None:
-        raise ConfigError("Give one workspace folder per learner (DIR...), or --homes DIR "
-                          "for a folder of home folders, such as /home on a JupyterHub.")
     for folder in args.directories:
         if not Path(folder).is_dir():
             raise ConfigError(f"{folder} is not a folder; give one workspace folder per learner.")
         if not _is_workspace(Path(folder)):
             raise ConfigError(f"{folder} is not a neuronlab workspace (no {PROGRESS_FILE}).")
-    folders: list[str | Path] = list(args.directories)
-    learners = [Path(f).resolve().name or str(f) for f in folders]
-    if args.homes is not None:
-        homes = Path(args.homes)
-        if not homes.is_dir():
-            raise ConfigError(f"--homes {homes} is not a folder; give the folder that holds "
-                              "the learners' home folders, such as /home.")
-        found, empty = class_in(homes)
-        if empty:
-            _say(console, f"No neuronlab progress yet in {len(empty)} home(s): "
-                          + ", ".join(empty))
-        folders += [workspace for _, workspace in found]
-        learners += [name for name, _ in found]
-    if not folders:
-        raise ConfigError(f"No home in {args.homes} holds neuronlab progress yet.")
+    folders, learners, empty = folders_of(args.directories, args.homes)
+    if empty:
+        _say(console, f"No neuronlab progress yet in {len(empty)} home(s): " + ", ".join(empty))
     rows = grade(folders, jobs=args.jobs, timeout=args.timeout, names=learners)
     names = list(EXERCISES)
     if args.out is not None:
-        from ..learn.workspace import atomic_write_text
-
-        atomic_write_text(Path(args.out), to_csv(rows, names))
+        Path(args.out).write_text(to_csv(rows, names), encoding="utf-8")
     if args.csv:
         sys.stdout.write(to_csv(rows, names))
         sys.stdout.flush()
         return 0
-    table = Table(title=f"Grades: {len(rows)} workspace(s), {len(names)} exercises, "
-                        "re-checked now")
-    table.add_column("learner", overflow="fold")
-    table.add_column("solved", no_wrap=True, justify="right")
-    table.add_column("claimed", no_wrap=True, justify="right")
-    table.add_column(f"exercises 01-{len(names):02d}", no_wrap=True)
-    table.add_column("recall", no_wrap=True, justify="right")
-    for row in rows:
-        claimed = "-" if row.claimed is None else str(row.claimed)
-        marks = [MARKS.get(row.statuses[n], "?") for n in names]
-        grouped = " ".join("".join(marks[i:i + 4]) for i in range(0, len(marks), 4))
-        recalled = "-" if row.recall is None else f"{row.recall[1]}/{row.recall[0]}"
-        table.add_row(row.learner, f"{row.solved}/{len(names)}", claimed, grouped, recalled)
-    console.print(table)
+    console.print(table(rows, names, MARKS))
     _say(console, "✓ passed  ✗ wrong answer  E error  T timeout  C crashed  ? no function  "
                   "· untouched  - missing.  'claimed' is what the learner's progress file "
                   "says; 'solved' is what passes now; 'recall' is the questions rated 'got it' "

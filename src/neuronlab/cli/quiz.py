@@ -5,7 +5,7 @@ the hint first, then sees the model answer beside their own and rates themselves
 / partly / not yet. Choices are lettered and shuffled for this learner (the order the
 lab shows); numbers and formulas are checked exactly, with as many tries as wanted. Every
 rating is saved in the workspace's recall file and decides when the question comes back
-(:mod:`neuronlab.lab.recall`); ``neuronlab learn quiz N`` then asks the questions of
+(:mod:`neuronlab.lab.course.recall`); ``neuronlab learn quiz N`` then asks the questions of
 earlier lessons that are due again on lesson N, after lesson N's own. ``q`` stops; so
 does the end of the input.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..lab.recall import RecallStore, when_back
+from ..lab.course.recall import RecallStore, when_back
 from ..learn.lessons import LESSONS
 from ..learn.quiz import RATINGS, Choice, Formula, Question, rating_of
 

@@ -15,9 +15,9 @@ how many the learner rated "got it". Nothing a learner wrote runs outside the sa
 (:mod:`neuronlab.learn.sandbox`): exercise files run there, progress and recall files
 are only parsed as JSON.
 
->>> row = GradeRow("ada", {"neuron": "passed", "relu": "todo"}, claimed=2)
+>>> row = GradeRow("ada", {"neuron": "passed", "relu": "todo"}, claimed=2, recall=(3, 1))
 >>> row.solved, row.as_csv_row(["neuron", "relu"])
-(1, ['ada', '1', '2', 'passed', 'todo'])
+(1, ['ada', '1', '2', 'passed', 'todo', '3', '1'])
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from ..errors import ConfigError
 from .catalog import EXERCISES
 from .checker import check_file
 from .exercises import Exercise
@@ -81,6 +83,49 @@ def class_in(homes: Path) -> tuple[list[tuple[str, Path]], list[str]]:
         else:
             found.append((home.name, workspace))
     return found, empty
+
+
+def folders_of(directories: list[str], homes: str | None
+               ) -> tuple[list[str | Path], list[str], list[str]]:
+    """``(workspaces, learners, homes without progress)`` of ``learn grade DIR... --homes
+    HOMES``: the folders given, then the workspace in each home of ``HOMES``."""
+    folders: list[str | Path] = list(directories)
+    learners = [Path(f).resolve().name or str(f) for f in folders]
+    empty: list[str] = []
+    if homes is not None:
+        if not Path(homes).is_dir():
+            raise ConfigError(f"--homes {homes} is not a folder; give the folder that holds "
+                              "the learners' home folders, such as /home.")
+        found, empty = class_in(Path(homes))
+        folders += [workspace for _, workspace in found]
+        learners += [name for name, _ in found]
+    if not folders and homes is None:
+        raise ConfigError("Give one workspace folder per learner (DIR...), or --homes DIR "
+                          "for a folder of home folders, such as /home on a JupyterHub.")
+    if not folders:
+        raise ConfigError(f"No home in {homes} holds neuronlab progress yet.")
+    return folders, learners, empty
+
+
+def table(rows: list[GradeRow], names: list[str], marks: dict[str, str]) -> Any:
+    """The grade table (a rich Table): learner, solved, claimed, the exercises' marks in
+    groups of four, and recall ("got it" of those answered)."""
+    from rich.table import Table
+
+    shown = Table(title=f"Grades: {len(rows)} workspace(s), {len(names)} exercises, "
+                        "re-checked now")
+    shown.add_column("learner", overflow="fold")
+    shown.add_column("solved", no_wrap=True, justify="right")
+    shown.add_column("claimed", no_wrap=True, justify="right")
+    shown.add_column(f"exercises 01-{len(names):02d}", no_wrap=True)
+    shown.add_column("recall", no_wrap=True, justify="right")
+    for row in rows:
+        claimed = "-" if row.claimed is None else str(row.claimed)
+        got = [marks.get(row.statuses[n], "?") for n in names]
+        grouped = " ".join("".join(got[i:i + 4]) for i in range(0, len(got), 4))
+        recalled = "-" if row.recall is None else f"{row.recall[1]}/{row.recall[0]}"
+        shown.add_row(row.learner, f"{row.solved}/{len(names)}", claimed, grouped, recalled)
+    return shown
 
 
 def recall_counts(folder: Path) -> tuple[int, int] | None:

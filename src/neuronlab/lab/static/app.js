@@ -1,18 +1,64 @@
 // The lab page: four views behind tabs, the state in the URL, numbers from the server.
 
 import { get, showError } from "./api.js";
-import { initBatch } from "./batch.js";
-import { initLayer } from "./layer.js";
-import { initNeuron } from "./neuron.js";
 import { initPlayground } from "./playground.js";
 import { button } from "./controls.js";
-import { h } from "./dom.js";
+import { SET_DIGITS, h, replace } from "./dom.js";
 import { readState, repairState, saveState } from "./state.js";
+import { mount as mountBatch } from "./widgets/batch.js";
+import { mount as mountLayer } from "./widgets/layer.js";
+import { mount as mountNeuron } from "./widgets/neuron.js";
 
 const VIEWS = ["neuron", "layer", "batch", "playground"];
 
+/**
+ * An explorer view is its lesson widget, mounted on the explorer's state (kept in the
+ * link) with the explorer's extras: the heading with its reset button, set values kept
+ * to the diagrams' precision, and the buttons that change the shape.
+ */
+function explorer(name, title, mount, options) {
+  return (root, app) => {
+    const section = h("div", { id: name, class: "explorer-view" });
+    let widget = null;
+    replace(root, app.heading(name, title, () => widget.reset()), section);
+    widget = mount(section, {}, { digits: SET_DIGITS, onChange: app.save, ...options(app) });
+    let first = true;
+    return {
+      show() {
+        if (!first) widget.reset();  // another view may have changed the shared layer
+        first = false;
+      },
+    };
+  };
+}
+
+const initNeuron = explorer("neuron", "One neuron: multiply, sum, activate", mountNeuron,
+  (app) => ({ state: app.state.neuron, inputs: app.meta.limits.inputs, curve: true }));
+
+const initLayer = explorer("layer", "A layer: many neurons reading the same inputs",
+  mountLayer, (app) => ({ state: app.state.layer, resize: app.resizeLayer,
+    limits: app.meta.limits, scroll: true }));
+
+const initBatch = explorer("batch", "A batch: the whole layer as one matrix product",
+  mountBatch, (app) => {
+    const layer = app.state.layer;
+    const batch = app.state.batch;
+    // The batch runs through the Layer view's layer: its samples are its own.
+    const state = {
+      get weights() { return layer.weights; },
+      get biases() { return layer.biases; },
+      get activation() { return layer.activation; },
+      get X() { return batch.X; },
+      get sample() { return batch.sample; },
+      set sample(k) { batch.sample = k; },
+    };
+    return { state, rows: app.meta.limits.batch_rows, beforeBuild: app.resizeBatch,
+      scroll: true, note: "The weights are the Layer view's; edit them there. Choose a "
+        + "sample with its s button (arrow keys, Home and End move between them)." };
+  });
+
 async function main() {
-  const meta = await get("/api/meta");
+  const meta = await get("api/meta");
   const d = meta.defaults;
   const defaults = {
     view: "neuron",

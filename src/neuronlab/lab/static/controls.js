@@ -80,3 +80,26 @@ export function numberRow({ id, label, value, min, max, step = 1, onChange }) {
 export function button(text, label, onClick, attrs = {}) {
   return h("button", { type: "button", "aria-label": label, onclick: onClick, ...attrs }, text);
 }
+
+/**
+ * A number box for one cell of a table; `onValue(v)` gets each valid edit. With
+ * `digits`, the value is kept to that many decimals and the box shows them all.
+ */
+export function cell(id, label, value, onValue, digits = null) {
+  const shown = (v) => (digits === null ? v : fmt(v, digits));
+  const kept = (v) => (digits === null ? v : roundTo(v, digits));
+  const box = h("input", { type: "number", id, step: 0.01, value: shown(value),
+    class: "num cell", "aria-label": label });
+  if (digits !== null) fitBox(box, 6);
+  box.addEventListener("input", () => {
+    if (box.value === "" || Number.isNaN(Number(box.value))) return;
+    if (digits !== null) fitBox(box, 6);
+    onValue(kept(Number(box.value)));
+  });
+  box.addEventListener("change", () => {
+    if (digits === null || box.value === "" || Number.isNaN(Number(box.value))) return;
+    box.value = shown(kept(Number(box.value)));
+    fitBox(box, 6);
+  });
+  return box;
+}

@@ -82,7 +82,7 @@ export function slowMotion({ session, onFrame }) {
     if (!session() || !paused()) return;
     stopAuto();
     try {
-      r = await post(`/api/sessions/${session()}/backprop`, {});
+      r = await post(`api/sessions/${session()}/backprop`, {});
     } catch (err) {
       return;  // the message (e.g. "pause it first") is in the status bar
     }
@@ -135,7 +135,7 @@ export function slowMotion({ session, onFrame }) {
     if (!r || at < stages().length - 1 || applied) return;
     stopAuto();
     try {
-      const frame = await post(`/api/sessions/${session()}/backprop/apply`, { params: r.params });
+      const frame = await post(`api/sessions/${session()}/backprop/apply`, { params: r.params });
       applied = true;
       onFrame(frame);
       draw();

@@ -1,6 +1,8 @@
 // The whole page state lives in the URL hash, so a link reproduces what you see.
 // #view=neuron&nx=0.5,-0.3,0.7&nw=...  (see KEYS below for every field)
 
+import { SET_DIGITS, roundTo } from "./dom.js";
+
 const list = (text) => text.split(",").filter((t) => t !== "").map(Number);
 const rows = (text) => text.split(";").filter((t) => t !== "").map(list);
 const joinRows = (m) => m.map((r) => r.join(",")).join(";");
@@ -95,12 +97,13 @@ const listOf = (v) => Array.isArray(v) && v.length > 0 && v.every(finite);
 /**
  * Make a state read from a hand-edited link usable: every count matches (one weight per
  * input, one bias per neuron, one value per input in each sample), every value is a
- * number within the lab's limits, kept to 0.01 as the boxes show it. Returns the list of
- * what had to change (empty when the link was fine); the state is repaired in place.
+ * number within the lab's limits, kept to SET_DIGITS decimals as the boxes show it.
+ * Returns the list of what had to change (empty when the link was fine); the state is
+ * repaired in place.
  */
 export function repairState(state, defaults, limits) {
   const notes = [];
-  const bound = (v) => Math.min(limits.value, Math.max(-limits.value, Math.round(v * 100) / 100));
+  const bound = (v) => Math.min(limits.value, Math.max(-limits.value, roundTo(v, SET_DIGITS)));
   const clean = (values) => values.map(bound);
 
   const nr = state.neuron;

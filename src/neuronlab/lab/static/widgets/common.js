@@ -13,7 +13,7 @@ let metaPromise = null;
 
 /** The lab's /api/meta (limits, menus, the explorer's defaults), fetched once per page. */
 export function meta() {
-  if (!metaPromise) metaPromise = request("/api/meta");
+  if (!metaPromise) metaPromise = request("api/meta");
   return metaPromise;
 }
 

@@ -45,8 +45,8 @@ import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
-from ..learn.lessons import LESSONS, Lesson
-from ..learn.sources import QA
+from ...learn.lessons import LESSONS, Lesson
+from ...learn.sources import QA
 from .render import Passage
 
 MAX_QUERY = 300  # characters of a question

@@ -1,22 +1,21 @@
 """The explorer endpoints: the page, ``/api/meta`` and the Neuron, Layer and Batch views.
 
-Each view endpoint reads a bounded JSON body and hands it to :mod:`neuronlab.lab.views`,
+Each view endpoint reads a bounded JSON body and hands it to :mod:`neuronlab.lab.explore.views`,
 which checks every field and computes the numbers with the library.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from .. import __version__
-from . import views
-from .api import endpoint, read_json
-from .schema import (
+from ... import __version__
+from ..playground.config import PlaygroundConfig, choices
+from ..server.api import STATIC, endpoint, read_json
+from ..server.schema import (
     DATASETS,
     HIDDEN_ACTIVATIONS,
     LIMITS,
@@ -24,9 +23,7 @@ from .schema import (
     OPTIMIZERS,
     descriptions,
 )
-from .sessions import PlaygroundConfig
-
-STATIC = Path(__file__).parent / "static"
+from . import views
 
 
 async def index(request: Request) -> Response:
@@ -45,6 +42,7 @@ async def meta(request: Request) -> dict[str, Any]:
         "datasets": list(DATASETS),
         "optimizers": list(OPTIMIZERS),
         "descriptions": descriptions(),
+        "playground": choices(),
         "defaults": {
             "neuron": views.DEFAULT_NEURON,
             "layer": views.DEFAULT_LAYER,

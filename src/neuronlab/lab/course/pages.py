@@ -1,7 +1,7 @@
 """The course in the lab: the index at ``/``, one page per lesson, recall and search.
 
 Every lesson page is rendered on the server from its Markdown file
-(:mod:`neuronlab.lab.render`), so it reads without JavaScript; ``/static/lesson.js``
+(:mod:`neuronlab.lab.course.render`), so it reads without JavaScript; ``/static/lesson.js``
 adds the live parts: the widgets mount into their ``<section data-widget>``, the
 recall forms ask ``POST /api/recall``, the search box asks ``GET /api/search``.
 Every number on a page comes from the library: the words' ``{{ }}`` placeholders are
@@ -25,13 +25,13 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from ..learn.catalog import EXERCISES
-from ..learn.lessons import LESSONS, Lesson, lesson_namespace, run_example
-from ..learn.quiz import Question
+from ...learn.catalog import EXERCISES
+from ...learn.lessons import LESSONS, Lesson, lesson_namespace, run_example
+from ...learn.quiz import Question
+from ..server.api import endpoint, read_json
+from ..server.schema import BadRequest
 from . import figures, recall, search
-from .api import endpoint, read_json
 from .render import Passage, Rendered, render_markdown
-from .schema import BadRequest
 
 #: Where each widget's full explorer lives (``/explore`` keeps its state in the hash).
 EXPLORERS = {
@@ -270,7 +270,7 @@ def summary(lesson: Lesson) -> str:
 
 @functools.cache
 def _front_matter_of(number: int) -> dict[str, str]:
-    from ..learn.sources import lesson_files, parse_lesson
+    from ...learn.sources import lesson_files, parse_lesson
 
     for name, text in lesson_files():
         parsed = parse_lesson(text, name)

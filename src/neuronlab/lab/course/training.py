@@ -15,8 +15,8 @@ The answer is a stream of JSON lines (``application/x-ndjson``): ``progress`` li
 the model trains (the epoch reached and the new points of the loss curve), then one
 ``done`` line with everything, or one ``error`` line. A bad setting is refused before
 any training with a 4xx ``{"error": ...}`` that names the field. The work is bounded
-as a playground request is (:data:`~neuronlab.lab.sessions.STEPS_PER_REQUEST` optimizer
-steps, :data:`~neuronlab.lab.sessions.PARAMETER_STEPS` parameters x steps), and it runs
+as a playground request is (:data:`~neuronlab.lab.playground.session.STEPS_PER_REQUEST` optimizer
+steps, :data:`~neuronlab.lab.playground.session.PARAMETER_STEPS` parameters x steps), and it runs
 off the event loop, stopping between two epochs when the page goes away.
 
 >>> recipe = Recipe.parse({"layers": [[4, "sigmoid"], [1, "sigmoid"]], "epochs": 10})
@@ -50,14 +50,15 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from .. import datasets, optimizers
-from .. import losses as loss_table
-from ..errors import NeuronlabError, TrainingDivergedError
-from ..layers import Dense
-from ..model import Sequential
-from ..training.callbacks import Callback
-from .api import endpoint, read_json
-from .schema import (
+from ... import datasets, optimizers
+from ... import losses as loss_table
+from ...errors import NeuronlabError, TrainingDivergedError
+from ...layers import Dense
+from ...model import Sequential
+from ...training.callbacks import Callback
+from ..playground.session import PARAMETER_STEPS, STEPS_PER_REQUEST
+from ..server.api import endpoint, read_json
+from ..server.schema import (
     HIDDEN_ACTIVATIONS,
     LIMITS,
     OPTIMIZERS,
@@ -67,7 +68,6 @@ from .schema import (
     number,
     only,
 )
-from .sessions import PARAMETER_STEPS, STEPS_PER_REQUEST
 
 #: The truth tables the widget trains on: two inputs, one 0/1 target.
 DATA = {"xor": datasets.xor, "and": datasets.and_gate, "or": datasets.or_gate}

@@ -9,7 +9,7 @@ was expected and what arrived, so the page can show it as it is. The server turn
 >>> numbers([1] * 7, "inputs", 1, LIMITS.inputs)
 Traceback (most recent call last):
 ...
-neuronlab.lab.schema.BadRequest: 'inputs' must be a list of 1 to 6 numbers, got 7.
+neuronlab.lab.server.schema.BadRequest: 'inputs' must be a list of 1 to 6 numbers, got 7.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .. import activations, datasets, optimizers
-from ..errors import NeuronlabError
+from ... import activations, datasets, optimizers
+from ...errors import NeuronlabError
 
 
 class BadRequest(NeuronlabError, ValueError):
@@ -169,7 +169,7 @@ def parse_csv(text: Any) -> list[tuple[float, float, float]]:
     >>> parse_csv("1,2,0\\n3,four,1")
     Traceback (most recent call last):
     ...
-    neuronlab.lab.schema.BadRequest: Row 2 of the CSV: 'four' is not a number. Each row ...
+    neuronlab.lab.server.schema.BadRequest: Row 2 of the CSV: 'four' is not a number. Each row ...
     """
     if not isinstance(text, str) or len(text) > LIMITS.csv_bytes:
         raise BadRequest(f"The CSV must be text of at most {LIMITS.csv_bytes} bytes.")

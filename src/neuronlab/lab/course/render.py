@@ -26,7 +26,7 @@ from latex2mathml.converter import convert as latex_to_mathml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..learn.sources import Widget, fill_numbers
+from ...learn.sources import Widget, fill_numbers
 
 FENCE = re.compile(r"^```(?P<info>[^\n`]*)\n(?P<code>.*?)^```[ \t]*$", re.M | re.S)
 MARKER = re.compile(r"^<!--\s*(?P<kind>widget|recall)\b(?P<rest>.*?)-->[ \t]*$", re.M | re.S)

@@ -1,6 +1,6 @@
-"""Start one lesson page's Python kernel, with limits: ``python -m neuronlab.lab.kernel_launch``.
+"""Start one lesson page's Python kernel, with limits: ``python -m neuronlab.lab.kernels.launch``.
 
-The lab (:mod:`neuronlab.lab.kernels`) runs this instead of ``ipykernel_launcher``. Before
+The lab (:mod:`neuronlab.lab.kernels.pool`) runs this instead of ``ipykernel_launcher``. Before
 ipykernel starts, the process takes the limits the exercise checker gives the learner's
 code (:func:`neuronlab.learn.sandbox.limits`): address space, file size, number of
 processes, no core files. There is no CPU-time limit, because a kernel lives as long
@@ -151,7 +151,7 @@ def kill_tree(cgroups: list[str]) -> None:
 
 def supervise(kernel: int, cgroups: list[str], folder: str, lab: int) -> int:
     """Wait for the kernel; kill all it started when it ends or the lab is gone."""
-    from .runtime import remove_folder
+    from ..server.runtime import remove_folder
 
     def stop(signum: int, frame: Any) -> None:
         raise SystemExit(128 + signum)
@@ -223,7 +223,7 @@ def contain() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from ..learn.sandbox import limits, set_limits
+    from ...learn.sandbox import limits, set_limits
 
     contain()
     settings = limits(0.0)

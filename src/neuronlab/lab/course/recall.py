@@ -57,7 +57,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from ..learn.quiz import (
+from ...learn.quiz import (
     QUESTIONS,
     RATINGS,
     Choice,
@@ -69,7 +69,7 @@ from ..learn.quiz import (
     questions_for,
     rating_of,
 )
-from ..learn.workspace import (
+from ...learn.workspace import (
     PROGRESS_FILE,
     Workspace,
     atomic_write_json,
@@ -77,7 +77,7 @@ from ..learn.workspace import (
     locate,
     locked,
 )
-from .schema import BadRequest
+from ..server.schema import BadRequest
 
 RECALL_FILE = "neuronlab-recall.json"
 RECALL_LOCK = ".neuronlab-recall.lock"  # held while the file is read, changed and saved

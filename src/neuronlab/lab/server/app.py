@@ -1,16 +1,16 @@
 """The lab's Starlette app: its route table and the guards around it.
 
 The course is the front page: ``/`` lists the lessons and ``/lessons/{slug}`` shows
-one (:mod:`neuronlab.lab.course`), with ``/api/recall`` checking recall answers and
+one (:mod:`neuronlab.lab.course.pages`), with ``/api/recall`` checking recall answers and
 ``/api/search`` finding passages. The explorers live at ``/explore``.
 Every number the pages show comes from here: ``/api/neuron``, ``/api/layer`` and
-``/api/batch`` compute the three explorer views (:mod:`neuronlab.lab.explorer`);
-``/api/sessions`` holds playground sessions (:mod:`neuronlab.lab.playground`), which
+``/api/batch`` compute the three explorer views (:mod:`neuronlab.lab.explore.endpoints`);
+``/api/sessions`` holds playground sessions (:mod:`neuronlab.lab.playground.endpoints`), which
 train server-side and stream snapshots over ``/api/sessions/{id}/stream``
-(:mod:`neuronlab.lab.stream`) while the page watches; ``/api/sessions/{id}/backprop``
-shows one step of training stage by stage (:mod:`neuronlab.lab.stepper`).
+(:mod:`neuronlab.lab.playground.stream`) while the page watches; ``/api/sessions/{id}/backprop``
+shows one step of training stage by stage (:mod:`neuronlab.lab.playground.stepper`).
 
-Around the routes (:mod:`neuronlab.lab.guard`): security headers on every answer, the
+Around the routes (:mod:`neuronlab.lab.server.guard`): security headers on every answer, the
 local-only guard (Host and Origin) and the token guard, which asks for the per-launch
 token on every page, file, API call and socket.
 
@@ -21,7 +21,6 @@ token on every page, file, API call and socket.
 
 from __future__ import annotations
 
-import importlib
 import os
 import secrets
 from pathlib import Path
@@ -32,23 +31,15 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from . import code, course, explorer, playground, recall, stepper
-from .api import http_error
+from ..course import code, recall, widgets
+from ..course import pages as course
+from ..explore import endpoints as explorer
+from ..playground import endpoints as playground
+from ..playground import stepper
+from ..playground.session import Sessions
+from ..playground.stream import stream
+from .api import STATIC, http_error
 from .guard import LOCAL_NAMES, LocalOnly, SecurityHeaders, TokenGuard
-from .sessions import Sessions
-from .stream import stream
-
-
-def widget_routes() -> list[BaseRoute]:
-    """The lesson widgets' API (:mod:`neuronlab.lab.widgets`), when that module is there."""
-    try:
-        module = importlib.import_module(f"{__package__}.widgets")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.widgets":
-            raise  # the module is there but something it needs is not: say so
-        return []
-    return list(module.ROUTES)
-
 
 ROUTES: list[BaseRoute] = [
     Route("/", course.index, methods=["GET"]),
@@ -74,8 +65,8 @@ ROUTES: list[BaseRoute] = [
     Route("/api/sessions/{id}/model", playground.model_file, methods=["GET"]),
     WebSocketRoute("/api/sessions/{id}/stream", stream),
     *code.ROUTES,
-    *widget_routes(),
-    Mount("/static", StaticFiles(directory=explorer.STATIC), name="static"),
+    *widgets.ROUTES,
+    Mount("/static", StaticFiles(directory=STATIC), name="static"),
 ]
 
 
@@ -105,7 +96,7 @@ def create_app(*, token: str | None = None, testing: bool = False,
         names.add(f"[{host.lower()}]" if ":" in host else host.lower())
     token = new_token() if token is None else token
     if behind_proxy is not None:
-        from ..hub.guard import BehindProxy
+        from ...hub.guard import BehindProxy
 
         where = Middleware(BehindProxy, origins=behind_proxy)
     else:

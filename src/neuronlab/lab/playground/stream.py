@@ -31,8 +31,9 @@ try:  # sending after the page left raises this (older Starlette: RuntimeError)
 except ImportError:  # pragma: no cover
     WebSocketDisconnected = RuntimeError  # type: ignore[misc, assignment]
 
-from .schema import LIMITS, BadRequest, choice, obj, only
-from .sessions import PLAY_TOLERANCE, Seen, Session, Sessions
+from ..server.schema import LIMITS, BadRequest, choice, obj, only
+from .session import Session, Sessions
+from .wire import PLAY_TOLERANCE, Seen
 
 FRAME_PERIOD = 1 / 30  # seconds between frames while playing (30 frames/s: 20 with a margin)
 TRAIN_SLICE = 0.03  # seconds of training per worker call at most, between two looks

@@ -18,7 +18,7 @@ what each layer kept: it computes nothing itself.
   the copy's weights: the weights before and after.
 
 The model passed in is left as it was. The lesson widget (``/api/widgets/backprop``)
-and the playground's slow-motion step (:mod:`neuronlab.lab.stepper`) both show this.
+and the playground's slow-motion step (:mod:`neuronlab.lab.playground.stepper`) both show this.
 
 >>> import numpy as np
 >>> from neuronlab import SGD, Dense, Sequential
@@ -40,9 +40,9 @@ from typing import Any, cast
 
 import numpy as np
 
-from ..errors import ConfigError, TrainingDivergedError
-from ..layers import Dense
-from ..model import Sequential
+from ...errors import ConfigError, TrainingDivergedError
+from ...layers import Dense
+from ...model import Sequential
 
 
 def _dense_layers(model: Sequential) -> list[Dense]:

@@ -14,9 +14,10 @@ import anyio
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
-from .api import endpoint, read_json
-from .schema import LIMITS, integer, only, parse_csv
-from .sessions import PlaygroundConfig, Session, Sessions
+from ..server.api import endpoint, read_json
+from ..server.schema import LIMITS, integer, only, parse_csv
+from .config import PlaygroundConfig
+from .session import Session, Sessions
 
 MODEL_SUFFIX = ".npz"  # the save format of neuronlab.io: JSON config + arrays in one .npz
 
@@ -160,7 +161,7 @@ async def export(request: Request) -> dict[str, Any]:
 
 @endpoint
 async def model_file(request: Request) -> Response:
-    from .. import io as model_io
+    from ... import io as model_io
 
     session = session_of(request)
     async with session.lock:

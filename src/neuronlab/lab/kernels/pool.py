@@ -1,7 +1,7 @@
 """Python kernels for the lesson pages: one per open page, on the learner's machine.
 
 A lesson page's code cells run in a real IPython kernel (``jupyter_client`` talking to
-``ipykernel``), started by :mod:`neuronlab.lab.kernel_launch` with the exercise
+``ipykernel``), started by :mod:`neuronlab.lab.kernels.launch` with the exercise
 checker's limits (memory, processes, file size) in its own scratch folder. The cells
 of one page share the kernel, so they share one namespace, as in a notebook.
 
@@ -17,10 +17,10 @@ of one page share the kernel, so they share one namespace, as in a notebook.
 
 All kernel I/O is asynchronous (``AsyncKernelManager`` and its client on zmq.asyncio),
 so a running cell never blocks the server. What a cell shows is bounded: text up to
-:data:`OUTPUT_CHARS` characters, at most :data:`MAX_IMAGES` PNG images.
-
->>> strip_ansi("\\x1b[0;31mZeroDivisionError\\x1b[0m: division by zero")
-'ZeroDivisionError: division by zero'
+:data:`~neuronlab.lab.kernels.outputs.OUTPUT_CHARS` characters, at most
+:data:`~neuronlab.lab.kernels.outputs.MAX_IMAGES` PNG images
+(:mod:`~neuronlab.lab.kernels.outputs`); a kernel's cgroups and scratch disk are made by
+:mod:`~neuronlab.lab.kernels.containment`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ import atexit
 import contextlib
 import os
 import queue
-import re
 import signal
 import sys
 import tempfile
@@ -40,46 +39,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .schema import BadRequest
+from ..server.schema import BadRequest
+from .containment import (
+    DISK_MB,
+    ENV_NO_CGROUPS,
+    MEMORY_MB,
+    PREFIX,
+    PROCESSES,
+    cgroup_roots,
+    kernel_environment,
+    make_cgroups,
+    mount_scratch,
+    read,
+    remove_cgroups,
+)
+from .outputs import Outputs, clean_text
 
 MAX_KERNELS = 4
 CELL_SECONDS = 30.0
 IDLE_SECONDS = 600.0
 GRACE_SECONDS = 3.0  # after an interrupt, before the kernel is restarted
 START_SECONDS = 60.0  # for a kernel to start, even on a busy machine
-OUTPUT_CHARS = 100_000
-MAX_IMAGES = 20
-IMAGE_CHARS = 4 * 1024 * 1024  # base64 characters of one image
 CODE_CHARS = 100_000
-PREFIX = "neuronlab-kernel-"  # + the lab's pid: a later lab knows whose folders they were
 STALE_SECONDS = 90.0  # a page not heard from for this long gives its slot up when needed
 HEARTBEAT_SECONDS = 15.0  # how often an open page says it is still there (cells.js)
-PROCESSES = 64  # processes of one kernel at once (its cgroup's pids.max)
-MEMORY_MB = 2048  # memory of all a kernel's processes together (its memory cgroup)
-DISK_MB = 256  # what a kernel may write in its scratch folder (a tmpfs of that size)
 ENV_STALE_SECONDS = "NEURONLAB_KERNEL_STALE_SECONDS"
 ENV_MEMORY_MB = "NEURONLAB_KERNEL_MEMORY_MB"
 ENV_DISK_MB = "NEURONLAB_KERNEL_DISK_MB"
-ENV_NO_CGROUPS = "NEURONLAB_KERNEL_NO_CGROUPS"  # "1": per-process limits only (tests)
 ENV_CELL_SECONDS = "NEURONLAB_CELL_SECONDS"
 ENV_MAX_KERNELS = "NEURONLAB_MAX_KERNELS"
 ENV_IDLE_SECONDS = "NEURONLAB_KERNEL_IDLE_SECONDS"
-
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-def strip_ansi(text: str) -> str:
-    return _ANSI.sub("", text)
-
-
-def clean_text(text: str) -> str:
-    """``text`` that can be sent as UTF-8: a lone surrogate becomes U+FFFD."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
-
 
 def _env_number(name: str, default: float, low: float, high: float) -> float:
     raw = os.environ.get(name, "").strip()
@@ -91,126 +80,6 @@ def _env_number(name: str, default: float, low: float, high: float) -> float:
         raise BadRequest(f"${name} must be a number of seconds or kernels, got {raw[:20]!r}; "
                          "unset it to use the default.", 500) from None
     return min(max(value, low), high)
-
-
-class Outputs:
-    """What one cell showed, in order, bounded in size."""
-
-    def __init__(self) -> None:
-        self.items: list[dict[str, Any]] = []
-        self.chars = 0
-        self.images = 0
-        self.cut = False
-        self.generation = 0  # changes when shown items change in place (cursors restart)
-
-    def _text(self, text: str) -> str:
-        text = clean_text(text)
-        room = OUTPUT_CHARS - self.chars
-        if len(text) > room:
-            self.cut = True
-            text = text[:max(room, 0)]
-        self.chars += len(text)
-        return text
-
-    def stream(self, name: str, text: str) -> None:
-        text = self._text(text)
-        if not text:
-            return
-        last = self.items[-1] if self.items else None
-        if last and last["type"] == "stream" and last["name"] == name:
-            last["text"] += text
-        else:
-            self.items.append({"type": "stream", "name": name, "text": text})
-
-    def data(self, kind: str, bundle: dict[str, Any], display_id: str | None = None) -> None:
-        """A result or a display; ``display_id`` names one a later update replaces."""
-        item = self._item(kind, bundle)
-        if item is None:
-            return
-        if display_id:
-            item["display_id"] = display_id
-        self.items.append(item)
-
-    def update(self, bundle: dict[str, Any], display_id: str) -> None:
-        """A display updated in place (a progress bar): the new one takes the old's place."""
-        for k, old in enumerate(self.items):
-            if old.get("display_id") == display_id:
-                if old["type"] == "image":
-                    self.images -= 1
-                else:
-                    self.chars -= len(old.get("text", ""))
-                new = self._item(old["type"], bundle)
-                self.generation += 1
-                if new is None:
-                    del self.items[k]
-                else:
-                    self.items[k] = {**new, "display_id": display_id}
-                return
-
-    def _item(self, kind: str, bundle: dict[str, Any]) -> dict[str, Any] | None:
-        png = bundle.get("image/png")
-        if isinstance(png, str):
-            if self.images >= MAX_IMAGES or len(png) > IMAGE_CHARS:
-                self.cut = True
-                return None
-            self.images += 1
-            return {"type": "image", "png": png.replace("\n", "")}
-        text = bundle.get("text/plain")
-        if isinstance(text, str):
-            text = self._text(strip_ansi(text))
-            if text:
-                return {"type": kind, "text": text}
-        return None
-
-    def error(self, content: dict[str, Any]) -> None:
-        lines = [strip_ansi(str(line)) for line in content.get("traceback", [])]
-        text = "\n".join(lines) or f"{content.get('ename')}: {content.get('evalue')}"
-        self.items.append({"type": "error", "ename": str(content.get("ename", "")),
-                           "text": self._text(text)})
-
-    def note(self, text: str) -> None:
-        self.items.append({"type": "note", "text": text})
-
-    def clear(self) -> None:
-        self.items, self.chars, self.images = [], 0, 0
-        self.generation += 1
-
-    def since(self, generation: int, item: int, chars: int) -> dict[str, Any]:
-        """What is new after the cursor ``(generation, item, chars)`` a page holds.
-
-        ``outputs`` continue the page's list: the first one extends item ``start``
-        (its text from character ``chars`` on) or, when ``start`` is the length of the
-        page's list, is new. ``reset`` means the page's list is replaced as a whole.
-        """
-        items = [{k: v for k, v in item.items() if k != "display_id"} for item in self.items]
-        reset = generation != self.generation or item > len(items) or item < 0
-        if reset:
-            start, new = 0, items
-        else:
-            start, new = item, items[item:]
-            if new and chars > 0:
-                first = dict(new[0])
-                if "text" in first and chars <= len(first["text"]):
-                    first["text"] = first["text"][chars:]
-                    new = [first, *new[1:]]
-                else:  # an image or a note cannot grow: the page has it already
-                    new = new[1:]
-                    start += 1
-        last = items[-1] if items else None
-        cursor = {"generation": self.generation, "item": max(len(items) - 1, 0),
-                  "chars": len(last["text"]) if last and "text" in last else 0}
-        if last is not None and "text" not in last:
-            cursor["item"], cursor["chars"] = len(items), 0
-        cut = self.to_list()[-1]["text"] if self.cut else None
-        return {"reset": reset, "start": start, "outputs": new, "cursor": cursor, "cut": cut}
-
-    def to_list(self) -> list[dict[str, Any]]:
-        items = [{k: v for k, v in item.items() if k != "display_id"} for item in self.items]
-        if self.cut:
-            return [*items, {"type": "note", "text": (
-                f"The output was cut: a cell shows at most {OUTPUT_CHARS:,} characters and "
-                f"{MAX_IMAGES} images.")}]
-        return items
 
 
 @dataclass
@@ -245,117 +114,6 @@ def kill_all_now() -> None:
     """Kill every kernel of this process at once (the lab is stopping)."""
     for kernels in list(_ALL):
         kernels.kill_now()
-
-
-# --------------------------------------------------------------------------- containment
-def _read(path: Path) -> str:
-    try:
-        return path.read_text()
-    except OSError:
-        return ""
-
-
-def _write(path: Path, value: str) -> bool:
-    try:
-        path.write_text(value)
-        return True
-    except OSError:
-        return False
-
-
-def cgroup_roots() -> list[tuple[Path, set[str]]]:
-    """Where a kernel's cgroups can be made, and which limits each place has."""
-    if os.environ.get(ENV_NO_CGROUPS) == "1":
-        return []
-    unified = Path("/sys/fs/cgroup")
-    if (unified / "cgroup.controllers").is_file():  # cgroup v2
-        if not os.access(unified, os.W_OK):
-            return []
-        have = set(_read(unified / "cgroup.subtree_control").split())
-        for name in ("pids", "memory"):
-            if name not in have and name in _read(unified / "cgroup.controllers").split() \
-                    and _write(unified / "cgroup.subtree_control", f"+{name}"):
-                have.add(name)
-        return [(unified, have & {"pids", "memory"})] if have & {"pids", "memory"} else []
-    found = []
-    for name in ("pids", "memory"):
-        root = unified / name
-        if (root / "cgroup.procs").is_file() and os.access(root, os.W_OK):
-            found.append((root, {name}))
-    return found
-
-
-def make_cgroups(name: str, processes: int, memory: int) -> list[Path]:
-    """The kernel's cgroups: at most ``processes`` processes, ``memory`` bytes in all."""
-    groups = []
-    for root, kinds in cgroup_roots():
-        group = root / name
-        try:
-            group.mkdir()
-        except OSError:
-            continue
-        ok = True
-        if "pids" in kinds:
-            ok = _write(group / "pids.max", str(processes)) and ok
-        if "memory" in kinds:
-            if (group / "memory.max").exists():
-                ok = _write(group / "memory.max", str(memory)) and ok
-                _write(group / "memory.swap.max", "0")
-            else:
-                ok = _write(group / "memory.limit_in_bytes", str(memory)) and ok
-                _write(group / "memory.memsw.limit_in_bytes", str(memory))
-        if ok:
-            groups.append(group)
-        else:
-            remove_cgroups([group])
-    return groups
-
-
-def remove_cgroups(groups: list[Path]) -> None:
-    from ..learn.sandbox import remove_cgroup
-
-    for group in groups:
-        remove_cgroup(group)
-
-
-def stale_cgroups() -> list[Path]:
-    """Remove kernel cgroups of labs that are gone; the ones removed."""
-    from .runtime import alive, lab_of
-
-    removed = []
-    for root, _ in cgroup_roots():
-        for group in root.glob(f"{PREFIX}*"):
-            lab = lab_of(group.name)
-            if lab is not None and not alive(lab):
-                remove_cgroups([group])
-                removed.append(group)
-    return removed
-
-
-def mount_scratch(scratch: Path, megabytes: int) -> bool:
-    """Make ``scratch`` a tmpfs of ``megabytes`` (root only): writing more fails."""
-    if os.geteuid() != 0 or not sys.platform.startswith("linux") \
-            or os.environ.get(ENV_NO_CGROUPS) == "1":
-        return False
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        options = f"size={megabytes}m,mode=0700".encode()
-        nosuid_nodev = 2 | 4  # MS_NOSUID | MS_NODEV
-        return int(libc.mount(b"tmpfs", str(scratch).encode(), b"tmpfs", nosuid_nodev,
-                              options)) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def kernel_environment() -> dict[str, str]:
-    from ..learn.sandbox import environment
-
-    env = environment()
-    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    env.pop("JPY_PARENT_PID", None)
-    return env
 
 
 class Kernels:
@@ -482,7 +240,7 @@ class Kernels:
         groups = make_cgroups(folder.name, PROCESSES, self.memory_mb * 1024 * 1024)
         self._groups[page] = groups
         env = kernel_environment()
-        from .kernel_launch import ENV_CGROUPS, ENV_FOLDER, ENV_LAB_PID
+        from .launch import ENV_CGROUPS, ENV_FOLDER, ENV_LAB_PID
 
         env.update({ENV_LAB_PID: str(os.getpid()), ENV_FOLDER: str(folder),
                     ENV_CGROUPS: os.pathsep.join(str(g) for g in groups)})
@@ -490,7 +248,7 @@ class Kernels:
         manager = AsyncKernelManager(connection_file=str(folder / "connection.json"),
                                      transport="ipc", ip=str(folder / "ipc"))
         manager._kernel_spec = KernelSpec(
-            argv=[sys.executable, "-m", "neuronlab.lab.kernel_launch", "-f",
+            argv=[sys.executable, "-m", "neuronlab.lab.kernels.launch", "-f",
                   "{connection_file}"],
             display_name="neuronlab", language="python")
         client = None
@@ -684,7 +442,7 @@ class Kernels:
 
     def _forget(self, page: str, folder: Path) -> None:
         """Remove what the page's kernel had: its cgroups and its folder."""
-        from .runtime import remove_folder
+        from ..server.runtime import remove_folder
 
         remove_cgroups(self._groups.pop(page, []))
         remove_folder(folder)
@@ -754,7 +512,7 @@ class Kernels:
 def _kill_groups(groups: list[Path]) -> None:
     """SIGKILL every process in ``groups`` (they stay, empty, for a restart)."""
     for group in groups:
-        for pid in _read(group / "cgroup.procs").split():
+        for pid in read(group / "cgroup.procs").split():
             with contextlib.suppress(OSError, ValueError):
                 os.kill(int(pid), signal.SIGKILL)
 

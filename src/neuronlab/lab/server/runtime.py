@@ -12,7 +12,7 @@ record) and exit, even while a cell runs. For what no handler sees (``SIGKILL``,
 crash) it starts a janitor: a tiny process, this file run as a script, that gets a
 signal when the lab dies (``PR_SET_PDEATHSIG``) and then removes the record and the
 lab's kernel folders; each kernel's own supervisor kills the kernel's processes
-(:mod:`neuronlab.lab.kernel_launch`). What was left by a lab that died anyway (a power
+(:mod:`neuronlab.lab.kernels.launch`). What was left by a lab that died anyway (a power
 cut, a janitor killed with it) is removed when the next lab starts
 (:func:`clean_stale`, and the kernels' cgroups by ``kernels.stale_cgroups``).
 """
@@ -119,7 +119,7 @@ def _in_use(folder: Path) -> bool:
 
 def clean_stale(tmp: str | None = None) -> list[str]:
     """Remove what labs that are gone left: records and kernel folders (their kernel
-    cgroups: :func:`neuronlab.lab.kernels.stale_cgroups`, called beside this)."""
+    cgroups: :func:`neuronlab.lab.kernels.containment.stale_cgroups`, called beside this)."""
     removed: list[str] = []
     folder = runtime_dir()
     for path in sorted(folder.glob("lab-*.json")) if folder.is_dir() else []:

@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from ..layers import Dense
-from ..neuron import Neuron, get_activation
-from .schema import (
+from ...layers import Dense
+from ...neuron import Neuron, get_activation
+from ..server.schema import (
     LIMITS,
     NEURON_ACTIVATIONS,
     BadRequest,

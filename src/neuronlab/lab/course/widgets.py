@@ -13,7 +13,7 @@ the rest live here, under ``/api/widgets/``:
 * ``puzzle`` - the 2x+1 puzzle step by step, with the loss surface over ``(w, b)``;
 * ``softmax`` - scores into probabilities that sum to 1;
 * ``training`` - a ``Sequential`` recipe trained as written, its loss streamed epoch by
-  epoch, with its predictions and decision boundary (:mod:`neuronlab.lab.training`).
+  epoch, with its predictions and decision boundary (:mod:`neuronlab.lab.course.training`).
 
 ``GET /widgets`` is the gallery: every lesson's widget with the lesson's settings.
 
@@ -34,15 +34,15 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from .. import activations, losses, stories
-from ..layers import Dense
-from ..model import Sequential
-from ..neuron import Neuron, boundary_text
-from ..optimizers import SGD
-from .api import endpoint, read_json
-from .backprop import trace_step
-from .explorer import STATIC
-from .schema import (
+from ... import activations, losses, stories
+from ...layers import Dense
+from ...model import Sequential
+from ...neuron import Neuron, boundary_text
+from ...optimizers import SGD
+from ..explore.views import activation_curve
+from ..playground.backprop import trace_step
+from ..server.api import STATIC, endpoint, read_json
+from ..server.schema import (
     LIMITS,
     NEURON_ACTIVATIONS,
     BadRequest,
@@ -54,7 +54,6 @@ from .schema import (
     require,
 )
 from .training import ROUTES as TRAINING_ROUTES
-from .views import activation_curve
 
 CORNERS = [list(point) for point in stories.XOR_INPUTS]
 XOR_TARGETS = [0.0, 1.0, 1.0, 0.0]
@@ -358,8 +357,9 @@ def backprop_view(body: dict[str, Any]) -> dict[str, Any]:
     Forward: each layer's ``z`` and activation ``a``. Loss: mean squared error.
     Backward: the model's own chain, last layer first, exactly as
     :meth:`Sequential.backward` runs it. Update: :class:`~neuronlab.optimizers.SGD`,
-    ``w ← w − η·∂L/∂w``. The numbers come from :func:`~neuronlab.lab.backprop.trace_step`,
-    which the playground's slow-motion step shows too.
+    ``w ← w − η·∂L/∂w``. The numbers come from
+    :func:`~neuronlab.lab.playground.backprop.trace_step`, which the playground's
+    slow-motion step shows too.
     """
     network = choice(body.get("network", "one-neuron"), "network", ("one-neuron", "xor"))
     model, X, y, rate = _one_neuron(body) if network == "one-neuron" else _xor_network(body)
@@ -370,7 +370,7 @@ def backprop_view(body: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- gallery
 def lesson_widgets() -> list[dict[str, Any]]:
     """Every widget the lessons mark, in lesson order, with the lesson's settings."""
-    from ..learn.lessons import LESSONS  # the learning path is only needed here
+    from ...learn.lessons import LESSONS  # the learning path is only needed here
 
     return [{"lesson": lesson.number, "title": lesson.title, "kind": widget.kind,
              "settings": widget.settings} for lesson in LESSONS for widget in lesson.widgets]
@@ -406,5 +406,5 @@ ROUTES: list[BaseRoute] = [
     Route("/api/widgets/softmax", _post(softmax_view), methods=["POST"]),
     Route("/api/widgets/puzzle", _post(puzzle_view), methods=["POST"]),
     Route("/api/widgets/backprop", _post(backprop_view), methods=["POST"]),
-    *TRAINING_ROUTES,  # a Sequential recipe trained as written (lab/training.py)
+    *TRAINING_ROUTES,  # a Sequential recipe trained as written (course/training.py)
 ]

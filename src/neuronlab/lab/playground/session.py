@@ -37,241 +37,46 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from typing import Any, TypeVar, cast
 
 import anyio
 import anyio.to_thread
 import numpy as np
 
-from .. import datasets, optimizers
-from ..errors import NeuronlabError, TrainingDivergedError
-from ..heads import build_model, head_for
-from ..layers import Dense
-from ..model import Sequential
-from ..tables import Table
-from .schema import (
-    DATASETS,
-    HIDDEN_ACTIVATIONS,
-    LIMITS,
-    OPTIMIZERS,
-    BadRequest,
-    choice,
-    integer,
-    number,
-    obj,
-    only,
-    points_list,
+from ... import datasets, optimizers
+from ...errors import NeuronlabError, TrainingDivergedError
+from ...heads import build_model, head_for
+from ...layers import Dense
+from ...model import Sequential
+from ..server.schema import LIMITS, BadRequest, integer, number, only
+from . import diagnosis, export
+from .config import (
+    DATA_FIELDS,
+    FEATURES,
+    OWN_DATA,
+    OWN_LABELS,
+    TABLES,
+    PlaygroundConfig,
+    features,
+)
+from .wire import (
+    BOUNDARY_SIZE,
+    NEURON_SIZE,
+    Picture,
+    Seen,
+    b64,
+    finite,
+    finite_list,
+    pictures,
+    thin,
+    to_bytes,
 )
 
-BOUNDARY_SIZE = 40  # cells per side of the decision-boundary heatmap
-NEURON_SIZE = 12  # cells per side of each neuron's heatmap (drawn 40 px wide, smoothed)
-CURVE_POINTS = 300  # at most this many points per loss curve in a frame
 STEPS_PER_REQUEST = 20_000  # optimizer steps one request may ask for (epochs x batches)
 PARAMETER_STEPS = 2_000_000  # and parameters x steps: a bigger network gets fewer steps
 UNWATCHED_SECONDS = 10.0  # a session no page watches ends this long after its last use
 TRAINING_THREADS = 2  # trainings running at once (the rest wait); the event loop stays free
 T = TypeVar("T")
-OWN_DATA = "custom"  # the data set of only the learner's own points
-#: Truth tables as the lessons train on them: every row once, no noise, no split (the
-#: test rows are the training rows: there is nothing else to test on).
-TABLES: dict[str, Callable[[], tuple[np.ndarray, np.ndarray]]] = {"xor4": datasets.xor}
-PLAY_TOLERANCE = 3  # while playing, a picture is sent again once a cell moved this much (of 255)
-
-
-
-@dataclass(frozen=True)
-class Feature:
-    """An input the network can see, computed from the point ``(x1, x2)``."""
-
-    name: str
-    label: str
-    code: str  # the same as Python, for the exported code
-    compute: Callable[[np.ndarray], np.ndarray]
-
-
-#: The input features by name, in the order the page lists them.
-FEATURES: Table[Feature] = Table("input feature")
-for _feature in (
-    Feature("x1", "x1", "X[:, 0]", lambda X: X[:, 0]),
-    Feature("x2", "x2", "X[:, 1]", lambda X: X[:, 1]),
-    Feature("x1sq", "x1²", "X[:, 0] ** 2", lambda X: X[:, 0] ** 2),
-    Feature("x2sq", "x2²", "X[:, 1] ** 2", lambda X: X[:, 1] ** 2),
-    Feature("x1x2", "x1·x2", "X[:, 0] * X[:, 1]", lambda X: X[:, 0] * X[:, 1]),
-    Feature("sinx1", "sin(x1)", "np.sin(X[:, 0])", lambda X: np.sin(X[:, 0])),
-    Feature("sinx2", "sin(x2)", "np.sin(X[:, 1])", lambda X: np.sin(X[:, 1])),
-):
-    FEATURES.register(_feature)
-LOSSES = ("auto", "mse", "mae")
-# The fields the data set, its split and its grids depend on (the rest is the network).
-DATA_FIELDS = ("dataset", "samples", "noise", "train_fraction", "seed", "points", "features",
-               "loss")  # auto: what neuronlab.heads picks for the targets
-
-
-def features(X: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
-    """The columns ``names`` (keys of :data:`FEATURES`) computed from 2-D points ``X``."""
-    return np.column_stack([FEATURES[name].compute(X) for name in names])
-
-
-@dataclass(frozen=True)
-class PlaygroundConfig:
-    """Everything that defines a playground run; the page keeps it in its URL."""
-
-    dataset: str = "xor"
-    samples: int = 200
-    noise: float = 0.1
-    train_fraction: float = 0.5
-    batch_size: int = 10
-    hidden: tuple[int, ...] = (4, 4)
-    activation: str = "tanh"
-    learning_rate: float = 0.1
-    optimizer: str = "sgd"
-    l2: float = 0.0
-    seed: int = 1
-    features: tuple[str, ...] = ("x1", "x2")
-    l1: float = 0.0
-    loss: str = "auto"
-    points: tuple[tuple[float, float, float], ...] = ()  # the learner's own points
-
-    @classmethod
-    def parse(cls, body: Any) -> PlaygroundConfig:
-        """Check a JSON object; missing fields take their defaults."""
-        body = obj(body, "'config'")
-        only(body, tuple(cls.__dataclass_fields__))
-        d = cls()
-        hidden = body.get("hidden", list(d.hidden))
-        if not isinstance(hidden, list) or len(hidden) > LIMITS.hidden_layers:
-            raise BadRequest(
-                f"'hidden' must be a list of 0 to {LIMITS.hidden_layers} layer sizes, got "
-                f"{hidden!r}."
-            )
-        names = body.get("features", list(d.features))
-        if not isinstance(names, list) or not names:
-            raise BadRequest(f"'features' must be a non-empty list of feature names "
-                             f"({', '.join(FEATURES)}), got {names!r}.")
-        chosen = {choice(name, f"features[{i}]", FEATURES) for i, name in enumerate(names)}
-        return cls(
-            features=tuple(name for name in FEATURES if name in chosen),
-            l1=number(body.get("l1", d.l1), "l1", 0.0, LIMITS.l2),
-            loss=choice(body.get("loss", d.loss), "loss", LOSSES),
-            points=tuple(points_list(body.get("points", []), "points")),
-            dataset=choice(body.get("dataset", d.dataset), "dataset",
-                           (*DATASETS, *TABLES, OWN_DATA)),
-            samples=integer(body.get("samples", d.samples), "samples", 8, LIMITS.points),
-            noise=number(body.get("noise", d.noise), "noise", 0.0, LIMITS.noise),
-            train_fraction=number(body.get("train_fraction", d.train_fraction),
-                                  "train_fraction", 0.1, 0.9),
-            batch_size=integer(body.get("batch_size", d.batch_size), "batch_size", 1,
-                               LIMITS.points),
-            hidden=tuple(integer(units, f"hidden[{i}]", 1, LIMITS.neurons)
-                         for i, units in enumerate(hidden)),
-            activation=choice(body.get("activation", d.activation), "activation",
-                              HIDDEN_ACTIVATIONS),
-            learning_rate=number(body.get("learning_rate", d.learning_rate), "learning_rate",
-                                 1e-6, LIMITS.learning_rate),
-            optimizer=choice(body.get("optimizer", d.optimizer), "optimizer", OPTIMIZERS),
-            l2=number(body.get("l2", d.l2), "l2", 0.0, LIMITS.l2),
-            seed=integer(body.get("seed", d.seed), "seed", 0, LIMITS.seed),
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["hidden"] = list(self.hidden)
-        data["features"] = list(self.features)
-        data["points"] = [list(p) for p in self.points]
-        return data
-
-    @property
-    def test_size(self) -> float:
-        return round(1.0 - self.train_fraction, 6)
-
-
-def _bytes(values: np.ndarray) -> np.ndarray:
-    """Numbers in [0, 1] -> bytes 0..255 (row 0 is the top row of the picture)."""
-    clipped = np.clip(np.nan_to_num(values, nan=0.5), 0.0, 1.0)
-    return np.round(clipped * 255).astype(np.uint8)
-
-
-def _b64(cells: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(cells).tobytes()).decode("ascii")
-
-
-def _quantize(values: np.ndarray) -> str:
-    """Numbers in [0, 1] as base64 bytes 0..255 (row 0 is the top row of the picture)."""
-    return _b64(_bytes(values))
-
-
-@dataclass
-class Picture:
-    """One heatmap as the page gets it: its bytes, and the range of the values behind them."""
-
-    cells: np.ndarray  # uint8, one byte per cell
-    low: float | None
-    high: float | None
-
-    def json(self) -> dict[str, Any]:
-        return {"size": NEURON_SIZE, "grid": _b64(self.cells), "low": self.low,
-                "high": self.high}
-
-    def close_to(self, other: Picture | None, tolerance: int) -> bool:
-        """Within ``tolerance`` (of 255) in every cell, and the range within as much."""
-        if other is None or other.cells.shape != self.cells.shape:
-            return False
-        if int(np.abs(self.cells.astype(np.int16) - other.cells).max(initial=0)) > tolerance:
-            return False
-        if None in (self.low, self.high, other.low, other.high):
-            return (self.low, self.high) == (other.low, other.high)
-        assert self.low is not None and self.high is not None
-        assert other.low is not None and other.high is not None
-        span = tolerance / 255 * max(abs(self.low), abs(self.high))
-        return abs(self.low - other.low) <= span and abs(self.high - other.high) <= span
-
-
-def _pictures(values: np.ndarray) -> list[Picture]:
-    """Each column of ``values`` (cells x neurons) as a :class:`Picture`, scaled by its
-    largest absolute value, so that byte 128 is 0."""
-    values = np.nan_to_num(values.astype(np.float64), posinf=1e30, neginf=-1e30)
-    scale = np.abs(values).max(axis=0, initial=0.0)
-    scale[scale == 0] = 1.0
-    cells = _bytes((values / scale + 1) / 2).T.copy()  # one row per neuron
-    lows, highs = values.min(axis=0, initial=np.inf), values.max(axis=0, initial=-np.inf)
-    return [Picture(cells[j], _finite(lows[j], 4), _finite(highs[j], 4))
-            for j in range(values.shape[1])]
-
-
-@dataclass
-class Seen:
-    """What one page already shows of a session (the stream keeps one per page).
-
-    :meth:`Session.frame_for` sends only what differs from it and then updates it: the
-    curve points after the first ``curve``, and each picture (boundary, input feature,
-    hidden neuron) that moved by more than the tolerance since it was last sent.
-    """
-
-    generation: int = -1  # the configuration the page has; -1: nothing yet
-    full_frames: int = -1  # Session.full_frames when this page was last sent a frame
-    curve: int = 0  # curve points the page has
-    boundary: Picture | None = None
-    pictures: dict[tuple[int, int], Picture] | None = None  # (column, neuron) -> picture
-
-
-def _finite(value: float, digits: int = 6) -> float | None:
-    """``value`` rounded, or ``None`` (JSON null) when it is NaN or infinite."""
-    return round(float(value), digits) if math.isfinite(value) else None
-
-
-def _finite_list(values: np.ndarray, digits: int = 4) -> list[Any]:
-    rounded = np.round(values.astype(np.float64), digits).astype(object)
-    rounded[~np.isfinite(values.astype(np.float64))] = None
-    return list(rounded.tolist())
-
-
-def _thin(values: list[float], most: int = CURVE_POINTS) -> tuple[list[int], list[float | None]]:
-    """At most ``most`` evenly spaced (epoch, value) points of a curve, always with the last."""
-    n = len(values)
-    picks = range(n) if n <= most else sorted({round(i * (n - 1) / (most - 1))
-                                               for i in range(most)})
-    return [i + 1 for i in picks], [_finite(values[i]) for i in picks]
 
 
 def _dense_call(layer: Dense) -> str:
@@ -324,9 +129,9 @@ class Session:
             X, y = points(c.samples, c.noise, c.seed)
         if c.points:  # the learner's own points join the data set
             own = np.array(c.points, dtype=np.float64)
-            if task == "classification" and not np.isin(own[:, 2], (0, 1, 2, 3)).all():
-                raise BadRequest("The labels of your own points must be classes 0, 1, 2 or 3 "
-                                 "on a classification data set.")
+            if task == "classification" and not np.isin(own[:, 2], OWN_LABELS).all():
+                raise BadRequest(f"The labels of your own points must be classes "
+                                 f"{', '.join(map(str, OWN_LABELS))} on a classification data set.")
             X = np.concatenate([X, own[:, :2]])
             y = np.concatenate([y, own[:, 2].astype(y.dtype)])
         if len(X) < 4 or (task == "classification" and len(np.unique(y)) < 2):
@@ -363,7 +168,7 @@ class Session:
         self.small_grid = features(self._grid(NEURON_SIZE), c.features)
         # Both grids in one array: one forward pass gives the boundary and every neuron.
         self.grids = np.concatenate([self.grid, self.small_grid])
-        self.input_pictures = _pictures(self.small_grid)  # they depend on the grid only
+        self.input_pictures = pictures(self.small_grid)  # they depend on the grid only
         self.generation += 1
         self.reset()
 
@@ -547,8 +352,8 @@ class Session:
             "features": [FEATURES[name].label for name in self.config.features],
             "target_range": list(self.target_range),
             "extent": self.extent,
-            "train": {"X": _finite_list(self.X_train), "y": self.labels_train.tolist()},
-            "test": {"X": _finite_list(self.X_test), "y": self.labels_test.tolist()},
+            "train": {"X": finite_list(self.X_train), "y": self.labels_train.tolist()},
+            "test": {"X": finite_list(self.X_test), "y": self.labels_test.tolist()},
             "layers": [len(self.config.features), *self.config.hidden, self.head.units],
         }
 
@@ -566,8 +371,8 @@ class Session:
         """The boundary for the outputs ``p`` on its grid, and its bytes to compare."""
         if self.task == "regression":  # the prediction on the targets' scale, 0..255
             low, high = self.target_range
-            cells = _bytes((p[:, 0] - low) / ((high - low) or 1.0))
-            return ({"size": BOUNDARY_SIZE, "low": low, "high": high, "value": _b64(cells)},
+            cells = to_bytes((p[:, 0] - low) / ((high - low) or 1.0))
+            return ({"size": BOUNDARY_SIZE, "low": low, "high": high, "value": b64(cells)},
                     Picture(cells, low, high))
         p = np.nan_to_num(p, nan=0.5, posinf=1.0, neginf=0.0)
         if self.classes == 2:
@@ -580,7 +385,7 @@ class Session:
         # a cell whose class changed differs by more than any tolerance.
         cells = (label << 6) | np.round(np.clip(np.nan_to_num(strength), 0, 1) * 63) \
             .astype(np.uint8)
-        return {"size": BOUNDARY_SIZE, "cells": _b64(cells)}, Picture(cells, None, None)
+        return {"size": BOUNDARY_SIZE, "cells": b64(cells)}, Picture(cells, None, None)
 
     def _pictures(self, hidden: list[np.ndarray]) -> list[list[Picture]]:
         """Each input feature's and hidden neuron's value over the small grid -> 0..255.
@@ -588,7 +393,7 @@ class Session:
         The first column is the input features; each map is scaled by its largest
         absolute value, so 128 is 0.
         """
-        return [self.input_pictures, *[_pictures(out) for out in hidden]]
+        return [self.input_pictures, *[pictures(out) for out in hidden]]
 
     def frame(self, since: int | None = None) -> dict[str, Any]:
         """One whole snapshot of the training for the page.
@@ -647,18 +452,18 @@ class Session:
             else:
                 seen.boundary = boundary_cells
         if since is None:
-            epochs, train = _thin(self.curves["train"])
-            _, test = _thin(self.curves["test"])
+            epochs, train = thin(self.curves["train"])
+            _, test = thin(self.curves["test"])
         else:
             epochs = list(range(since + 1, len(self.curves["train"]) + 1))
-            train = [_finite(v) for v in self.curves["train"][since:]]
-            test = [_finite(v) for v in self.curves["test"][since:]]
+            train = [finite(v) for v in self.curves["train"][since:]]
+            test = [finite(v) for v in self.curves["test"][since:]]
         return {
             "type": "frame",
             "generation": self.generation,
             "epoch": self.epoch,
             "playing": self.playing,
-            "scores": {side: {k: _finite(v) for k, v in scores.items()}
+            "scores": {side: {k: finite(v) for k, v in scores.items()}
                        for side, scores in self.scores.items()},
             "curves": {"append": since is not None,
                        "epoch": [self.curve_start + e for e in epochs],
@@ -669,7 +474,7 @@ class Session:
             "hidden": maps[1:],
             "params": self.params(),  # exact: the page draws from these and keeps them
             # readable lists too in a whole frame (a stream's frames leave them out)
-            **({"weights": [{"W": _finite_list(layer.W), "b": _finite_list(layer.b)}
+            **({"weights": [{"W": finite_list(layer.W), "b": finite_list(layer.b)}
                             for layer in self.dense_layers()]} if since is None else {}),
             "diverged": self.diverged,
             "status": self.status(),
@@ -677,53 +482,7 @@ class Session:
 
     def status(self) -> dict[str, str] | None:
         """What is going wrong, in words, and what to try; ``None`` while all is well."""
-        c, curve = self.config, self.curves["train"]
-        if self.diverged:
-            return {"kind": "diverged", "text": self.diverged}
-        recent = [v for v in curve[-20:] if math.isfinite(v)]
-        if len(recent) >= 6 and recent[-1] > 3 * min(curve) and recent[-1] > recent[-5]:
-            return {"kind": "exploding", "text": (
-                f"The loss is exploding: {recent[-1]:.3g} now, {min(curve):.3g} at best. The "
-                f"steps overshoot; try a smaller learning rate (now {c.learning_rate:g}).")}
-        if len(recent) >= 20:
-            steps = np.diff(recent)
-            turns = int(np.sum(np.sign(steps[1:]) != np.sign(steps[:-1])))
-            # How far the loss jumps around its trend: mini-batch noise on a falling
-            # loss stays small, steps that overshoot make it a good part of the loss.
-            epochs = np.arange(len(recent))
-            trend = np.polyval(np.polyfit(epochs, recent, 1), epochs)
-            bounce = float(np.std(np.array(recent) - trend))
-            if turns >= 10 and bounce > 0.25 * abs(float(np.mean(recent))):
-                return {"kind": "oscillating", "text": (
-                    f"The loss oscillates: it went up and down {turns} times in the last 20 "
-                    f"epochs. Try a smaller learning rate (now {c.learning_rate:g}) or a "
-                    f"larger batch (now {c.batch_size}).")}
-        dead = self._dead_relus()
-        if dead is not None:
-            return {"kind": "dead", "text": (
-                f"{dead[0]} of {dead[1]} ReLU neurons are dead: they output 0 for every "
-                "training point, so no gradient reaches them and they never learn again. "
-                "Try a smaller learning rate, leaky_relu, or press reset.")}
-        accuracy = self.scores["train"].get("accuracy")
-        if self.task == "classification" and self.epoch - self.curve_start >= 50 \
-                and accuracy is not None and accuracy <= 1 / self.classes + 0.05:
-            return {"kind": "chance", "text": (
-                f"The accuracy sits at chance ({accuracy:.0%}; guessing gives "
-                f"{1 / self.classes:.0%}): the network has not learned anything. Try another "
-                "learning rate, more neurons, or other input features.")}
-        return None
-
-    def _dead_relus(self) -> tuple[int, int] | None:
-        """(dead, all) hidden ReLU neurons when most are dead, else ``None``."""
-        if self.config.activation != "relu" or not self.config.hidden:
-            return None
-        out, dead, total = self.F_train.astype(self.model.dtype), 0, 0
-        with np.errstate(all="ignore"):
-            for layer in self.model.layers[:-1]:
-                out = layer.forward(out)
-                dead += int(np.sum(np.all(out <= 0, axis=0)))
-                total += out.shape[1]
-        return (dead, total) if dead > total / 2 else None
+        return diagnosis.status(self)
 
     # ------------------------------------------------------------------ export
     def filename(self, suffix: str) -> str:
@@ -731,67 +490,7 @@ class Session:
 
     def python_code(self, filename: str) -> str:
         """Python that rebuilds this network and trains it exactly as the lab did."""
-        c = self.config
-        # The call heads.build_model made for this session, written out layer by layer.
-        layer_lines = "".join(f"    {_dense_call(layer)},\n" for layer in self.dense_layers())
-        if c.dataset == OWN_DATA:
-            data = "X, y = np.zeros((0, 2)), np.zeros(0, dtype=np.int64)\n"
-        elif self.task == "classification":
-            data = (f'X, y = datasets.make_classification_2d("{c.dataset}", n_samples='
-                    f"{c.samples}, noise={c.noise!r}, seed={c.seed})\n")
-        else:
-            data = (f"X, y = datasets.make_{c.dataset}(n_samples={c.samples}, "
-                    f"noise={c.noise!r}, seed={c.seed})\n")
-        if c.points:
-            rows = ",\n".join(f"    {list(p)!r}" for p in c.points)
-            data += (f"own = np.array([\n{rows},\n])  # your own points: x1, x2, label\n"
-                     "X = np.concatenate([X, own[:, :2]])\n"
-                     "y = np.concatenate([y, own[:, 2].astype(y.dtype)])\n")
-        columns = ", ".join(FEATURES[name].code for name in c.features)
-        labels = ", ".join(FEATURES[name].label for name in c.features)
-        stratify = self.task == "classification" and \
-            int(np.bincount(np.concatenate([self.labels_train, self.labels_test])).min()) >= 2
-        prepare = ("y_train, y_test = y_train.reshape(-1, 1), y_test.reshape(-1, 1)\n"
-                   if self.head.units == 1 else "")
-        edited = ("# Some weights were set by hand in the lab: the loop below does not redo\n"
-                  "# that, the model file holds them.\n" if self.edited else "")
-        start = (f"# The lab restored this network at epoch {self.curve_start} from a link;\n"
-                 "# the model file holds its weights.\n" if self.curve_start else "")
-        return (
-            '"""Rebuild and train the network of the neuronlab playground."""\n'
-            "import numpy as np\n"
-            "\n"
-            "from neuronlab import Dense, Sequential, datasets, optimizers\n"
-            "\n"
-            f"{data}"
-            "X_train, X_test, y_train, y_test = datasets.train_test_split(\n"
-            f"    X, y, test_size={c.test_size!r}, seed={c.seed}, stratify={stratify})\n"
-            f"{prepare}"
-            "\n"
-            "def features(X):\n"
-            f'    """The inputs the network sees: {labels}."""\n'
-            f"    return np.column_stack([{columns}])\n"
-            "\n"
-            "\n"
-            "F_train, F_test = features(X_train), features(X_test)\n"
-            "model = Sequential([\n"
-            f"{layer_lines}"
-            f"], seed={c.seed})\n"
-            f"model.compile(optimizer=optimizers.{type(self.model.optimizer).__name__}"
-            f"(learning_rate={c.learning_rate!r}),\n"
-            f'              loss="{self.head.loss}", metrics=["{self.metric}"])\n'
-            "\n"
-            f"{edited}{start}"
-            "# One fit call per epoch, shuffled with the epoch number as seed, as the lab does.\n"
-            f"for epoch in range({self.epoch}):\n"
-            f"    model.fit(F_train, y_train, epochs=1, batch_size={c.batch_size}, seed=epoch,\n"
-            "              verbose=0, validation_data=(F_test, y_test))\n"
-            'print("test:", model.evaluate(F_test, y_test, return_dict=True))\n'
-            "\n"
-            "# The exported file holds the same trained weights:\n"
-            "# from neuronlab.io import load_model\n"
-            f'# model = load_model("{filename}")\n'
-        )
+        return export.python_code(self, filename)
 
 
 class Sessions:

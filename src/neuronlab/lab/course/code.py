@@ -7,7 +7,7 @@ see :func:`same_origin`):
 * ``GET /api/kernels``: how many kernels run, the most allowed, the limits, and each
   running kernel's page with how to close it (``DELETE /api/kernels/{page}``);
 * ``POST /api/kernels/{page}/run {"code"}``: run a cell in the page's kernel
-  (:mod:`neuronlab.lab.kernels`), started on first use; its outputs;
+  (:mod:`neuronlab.lab.kernels.pool`), started on first use; its outputs;
 * ``GET /api/kernels/{page}/outputs``: what the page's running cell has shown so far
   (the page asks while it waits, so a long cell's prints and progress bar appear live);
   with ``?generation=G&item=I&chars=C`` (the ``cursor`` of the last answer) only what is
@@ -34,14 +34,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
-from ..learn.catalog import EXERCISES
-from ..learn.exercises import Exercise
-from ..learn.workspace import PROGRESS_FILE, Workspace
-from .api import endpoint, read_json
-from .guard import code_request_problem
-from .kernels import CODE_CHARS, Kernels
+from ...learn.catalog import EXERCISES
+from ...learn.exercises import Exercise
+from ...learn.workspace import PROGRESS_FILE, Workspace
+from ..kernels.pool import CODE_CHARS, Kernels
+from ..server.api import endpoint, read_json
+from ..server.guard import code_request_problem
+from ..server.schema import BadRequest
 from .recall import default_workspace
-from .schema import BadRequest
 
 PAGE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 CHECKS_AT_ONCE = 2
@@ -50,7 +50,7 @@ _checks = threading.BoundedSemaphore(CHECKS_AT_ONCE)  # each check is a process
 
 def same_origin(request: Request) -> None:
     """Refuse a request that a browser did not send from the lab's own page
-    (:func:`neuronlab.lab.guard.code_request_problem`: another site is refused; the lab's
+    (:func:`neuronlab.lab.server.guard.code_request_problem`: another site is refused; the lab's
     page key, its own Origin or Referer, ``Sec-Fetch-Site: same-origin`` or a script's
     ``Authorization`` header is needed)."""
     problem = code_request_problem(request.scope, request.app.state.token)

@@ -1,9 +1,9 @@
 """The JSON plumbing every endpoint shares: reading a bounded body, answering errors.
 
 :func:`endpoint` turns a function ``request -> data`` into a Starlette endpoint whose
-result is sent as JSON and whose :class:`~neuronlab.lab.schema.BadRequest` (or any
+result is sent as JSON and whose :class:`~neuronlab.lab.server.schema.BadRequest` (or any
 library refusal, a :class:`~neuronlab.errors.NeuronlabError`) becomes a 4xx answer
-``{"error": "..."}``.
+``{"error": "..."}``. :data:`STATIC` is the folder of the pages' files (``/static``).
 """
 
 from __future__ import annotations
@@ -11,15 +11,17 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
-from ..errors import NeuronlabError
+from ...errors import NeuronlabError
 from .schema import LIMITS, BadRequest, obj
 
+STATIC = Path(__file__).parent.parent / "static"  # the pages' HTML, JavaScript and CSS
 Handler = Callable[[Request], Awaitable[Any]]
 
 

@@ -3,7 +3,7 @@
 ``POST /api/sessions/{id}/backprop`` traces the step training would take next, on the
 batch it would take next: the first batch of the next epoch, shuffled as
 ``model.fit(..., seed=epoch)`` shuffles it (:func:`next_batch`). The answer holds every
-number of :func:`~neuronlab.lab.backprop.trace_step` (the per-sample ones for at most
+number of :func:`~neuronlab.lab.playground.backprop.trace_step` (the per-sample ones for at most
 :data:`SHOWN_SAMPLES` samples; the sums run over the whole batch) and the weights it
 started from. Nothing changes yet.
 
@@ -23,13 +23,14 @@ from typing import Any
 import numpy as np
 from starlette.requests import Request
 
-from ..errors import TrainingDivergedError
-from ..training import data
-from .api import endpoint, read_json
+from ...errors import TrainingDivergedError
+from ...training import data
+from ..server.api import endpoint, read_json
+from ..server.schema import BadRequest, only
 from .backprop import trace_step
-from .playground import session_of, sessions_of
-from .schema import BadRequest, only
-from .sessions import FEATURES, Session
+from .config import FEATURES
+from .endpoints import session_of, sessions_of
+from .session import Session
 
 SHOWN_SAMPLES = 8  # per-sample numbers shown for at most this many samples of the batch
 
