@@ -247,5 +247,10 @@ def test_screenshots_of_a_lesson_under_the_hub(hub, students, width) -> None:
     page.screenshot(path=str(ARTIFACTS / f"lesson-{width}.png"), full_page=False)
     student.open("explore#view=playground")
     page.wait_for_selector("#pg-network svg, svg", timeout=RUN_MS)
+    # playing streams frames over the WebSocket, through the hub's proxies
+    page.click("#pg-play")
+    page.wait_for_function(
+        "() => Number(document.querySelector('#pg-epoch').textContent) >= 5", timeout=RUN_MS)
+    page.click("#pg-play")  # pause
     page.screenshot(path=str(ARTIFACTS / f"playground-{width}.png"), full_page=False)
     assert not student.errors, student.errors
