@@ -119,7 +119,7 @@ def neuronlab_model(w: Workload) -> Sequential:
 
 def initial_weights(w: Workload) -> list[np.ndarray]:
     """``[W1, b1, W2, b2]`` as neuronlab starts them, shared with PyTorch and micrograd."""
-    return neuronlab_model(w).get_weights()
+    return neuronlab_model(w).get_neuron_weights()
 
 
 def train_neuronlab(w: Workload) -> Run:

@@ -360,15 +360,15 @@ def test_predict_and_weights(model: Sequential, X: Any, batch_size: Any, weights
                              scale: float, data: st.DataObject) -> None:
     check_finite("predict", call("predict", model.predict, X, batch_size=batch_size))
     check_finite("model()", call("model()", model, X))
-    call("set_weights", model.set_weights, weights)
-    current = call("get_weights", model.get_weights)
+    call("set_neuron_weights", model.set_neuron_weights, weights)
+    current = call("get_neuron_weights", model.get_neuron_weights)
     if current:
         scaled: list[Any] = [np.asarray(w, np.float64) * scale for w in current]
         if data.draw(st.booleans()):
             scaled[0] = data.draw(tables())
-        call("set_weights", model.set_weights, scaled)
-        check_finite("predict after set_weights", call("predict", model.predict, X))
-        call("layer.set_weights", model.layers[0].set_weights, data.draw(values))
+        call("set_neuron_weights", model.set_neuron_weights, scaled)
+        check_finite("predict after set_neuron_weights", call("predict", model.predict, X))
+        call("layer.set_neuron_weights", model.layers[0].set_neuron_weights, data.draw(values))
 
 
 # File names only: io.py checks its own path argument (a path without a file name, or

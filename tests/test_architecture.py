@@ -25,17 +25,22 @@ ALLOWED_PRIVATE_USES: set[tuple[str, str]] = {
 # Keras spelling ``model.save(path)`` forwards to ``io.save_model`` through an import
 # inside the method, while ``io`` builds models from ``model``. Nothing is imported at
 # load time in a ring, and the method holds no logic of its own.
-ALLOWED_CYCLE_MODULES: set[frozenset[str]] = {frozenset({"neuronlab.io", "neuronlab.model"})}
+# The Keras spellings model.save("m.keras"), save_weights, load_weights, to_json and
+# export work the same way: imports inside the methods (in keras_model, the mixin of
+# Sequential) reach keras_files, keras_reader, onnx_export and io, which build or read
+# models. At load time only keras_model is imported by model, and it imports none of them.
+ALLOWED_CYCLE_MODULES: set[frozenset[str]] = {
+    frozenset({"neuronlab.io", "neuronlab.model"}),
+    frozenset({"neuronlab.io", "neuronlab.model", "neuronlab.keras_model",
+               "neuronlab.keras_files", "neuronlab.keras_reader", "neuronlab.onnx_export"}),
+}
 
 # The longest a module may be: one that grows past it holds more than one idea and is
 # split (by concern, as the lab's playground sessions are: config, session, wire,
 # diagnosis, export).
 MAX_LINES = 600
 # Modules still longer, each with its line count as the ceiling it may not grow past.
-LONG_MODULES: dict[str, int] = {
-    "neuronlab.io": 751,
-    "neuronlab.cli.learn": 706,
-}
+LONG_MODULES: dict[str, int] = {}
 
 # Names of the standard library that start with an underscore but are its public API.
 STDLIB_PUBLIC = {("os", "_exit"), ("sys", "_getframe")}
@@ -190,7 +195,7 @@ def private_uses(name: str, source: str | None = None) -> list[tuple[str, str, i
 def test_the_import_graph_sees_real_edges():
     graph = import_graph()
     assert "neuronlab.layers" in graph["neuronlab.model"]
-    assert "neuronlab.errors" in graph["neuronlab.validation"]
+    assert "neuronlab.errors" in graph["neuronlab.checks"]
 
 
 def test_the_checks_see_real_violations():

@@ -93,7 +93,7 @@ def test_lambda_callback_runs_plain_functions():
 
 class WeightLog(Callback):
     def on_epoch_end(self, epoch, logs=None):
-        self.__dict__.setdefault("weights", []).append(self.model.get_weights())
+        self.__dict__.setdefault("weights", []).append(self.model.get_neuron_weights())
 
 
 def overfitting_setup():
@@ -120,11 +120,12 @@ def test_early_stopping_stops_after_patience_and_restores_the_best_weights(resto
     best = int(np.argmin(val_loss))
     assert best > 5  # a real minimum, reached after learning something
     assert stopper.best_epoch == best and stopper.best == pytest.approx(val_loss[best])
-    assert stopper.stopped_epoch == best + 4 == history.epoch[-1] < 199
-    assert len(val_loss) == best + 5
+    # Keras 3: stop after `patience` epochs in a row without improvement
+    assert stopper.stopped_epoch == best + 3 == history.epoch[-1] < 199
+    assert len(val_loss) == best + 4
     assert min(val_loss[best + 1:]) > val_loss[best]
     expected = log.weights[best] if restore else log.weights[-1]
-    for mine, theirs in zip(model.get_weights(), expected):
+    for mine, theirs in zip(model.get_neuron_weights(), expected):
         np.testing.assert_array_equal(mine, theirs)
     if restore:
         restored = model.evaluate(*validation, return_dict=True)
@@ -139,9 +140,9 @@ def test_early_stopping_on_accuracy_maximises_and_min_delta_counts():
     log = WeightLog()
     model.fit(X, y, epochs=50, verbose=0, seed=0, validation_data=validation,
               callbacks=[log, stopper])
-    # nothing can improve by 10: the first epoch stays best, training stops at epoch 2
-    assert stopper.mode == "max" and stopper.best_epoch == 0 and stopper.stopped_epoch == 2
-    for mine, theirs in zip(model.get_weights(), log.weights[0]):
+    # nothing can improve by 10: the first epoch stays best, training stops at epoch 1
+    assert stopper.mode == "max" and stopper.best_epoch == 0 and stopper.stopped_epoch == 1
+    for mine, theirs in zip(model.get_neuron_weights(), log.weights[0]):
         np.testing.assert_array_equal(mine, theirs)
 
 

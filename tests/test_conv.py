@@ -137,7 +137,7 @@ def test_one_sgd_step_matches_torch():
             param -= 0.5 * param.grad
     conv, linear = (next(m for m in net if isinstance(m, kind))
                     for kind in (torch.nn.Conv2d, torch.nn.Linear))
-    kernel, bias, W, b = model.get_weights()
+    kernel, bias, W, b = model.get_neuron_weights()
     with torch.no_grad():
         assert np.abs(kernel - conv.weight.numpy().transpose(0, 2, 3, 1)).max() < 1e-5
         assert np.abs(bias - conv.bias.numpy()).max() < 1e-5
@@ -167,7 +167,7 @@ def test_save_and_load_round_trip(tmp_path):
     path = model.save(tmp_path / "conv.npz")
     loaded = load_model(path)
     assert [repr(layer) for layer in loaded.layers] == [repr(layer) for layer in model.layers]
-    for a, b in zip(loaded.get_weights(), model.get_weights()):
+    for a, b in zip(loaded.get_neuron_weights(), model.get_neuron_weights()):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
     model.fit(X, y, epochs=1, verbose=0, shuffle=False)  # training continues the same
@@ -189,13 +189,13 @@ def test_summary_shows_output_shapes_and_parameter_counts():
 
 def test_set_weights_takes_the_declared_weights():
     model = conv_net()
-    weights = [w + 1 for w in model.get_weights()]
+    weights = [w + 1 for w in model.get_neuron_weights()]
     assert [w.shape for w in weights] == [(3, 3, 3, 2), (3,), (4, 27), (4,)]
-    model.set_weights(weights)
-    for a, b in zip(model.get_weights(), weights):
+    model.set_neuron_weights(weights)
+    for a, b in zip(model.get_neuron_weights(), weights):
         np.testing.assert_array_equal(a, b)
     with pytest.raises(ShapeError, match=r"kernel of shape \(3, 3, 3, 2\)"):
-        model.set_weights([np.zeros((3, 3, 3, 1)), *weights[1:]])
+        model.set_neuron_weights([np.zeros((3, 3, 3, 1)), *weights[1:]])
 
 
 def test_a_conv_net_trains_through_the_layers_own_methods(monkeypatch):

@@ -53,7 +53,7 @@ def test_the_course_cites_its_core_sources_where_they_belong() -> None:
         assert all(re.search(rf"{re.escape(name)}.*?{year}", cited[n], re.S) for n in where)
     assert "Minsky" in cited[6] and "Minsky" in cited[5]  # XOR and the straight line
     assert "Cybenko" in cited[6] and "Hornik" in cited[6]  # universal approximation
-    assert "Kingma" in cited[13]  # Adam
+    assert "Kingma" in cited[14]  # Adam
     for lesson in (8, 9):  # backpropagation rests on Rumelhart, Hinton & Williams
         assert "back-propagating errors" in cited[lesson]
 
@@ -81,7 +81,7 @@ def test_lesson_one_tells_the_biological_neuron_and_where_the_analogy_stops() ->
 
 
 def test_the_recap_names_the_eight_ideas_each_with_its_lesson() -> None:
-    lesson = find_lesson(13)
+    lesson = find_lesson(14)
     recap = lesson.text.split("## Looking back: eight ideas", 1)[1].split("\n## ", 1)[0]
     items = re.findall(r"(?m)^\d\. (.*(?:\n   .*)*)", recap)
     assert len(items) == 8
@@ -99,7 +99,7 @@ def test_the_recap_names_the_eight_ideas_each_with_its_lesson() -> None:
 
 
 def test_the_training_cycle_reads_as_text_and_as_a_figure() -> None:
-    lesson = find_lesson(13)
+    lesson = find_lesson(14)
     steps = ["initialize", "forward", "loss", "backprop", "update", "repeat"]
     # the terminal and the notebooks: the words, with the cycle as a line and a list
     assert " → ".join(steps) in lesson.text.lower()
@@ -107,7 +107,7 @@ def test_the_training_cycle_reads_as_text_and_as_a_figure() -> None:
     assert [word.lower() for word in listed] == steps
     assert "```diagram" not in lesson.text  # the figure's block is the page's only
     # the page: an SVG drawn from the lesson's diagram block, every step in it
-    body = rendered(13).body
+    body = rendered(14).body
     figure = re.search(r'<figure class="diagram" data-diagram="cycle">(.*?)</figure>', body,
                        re.S)
     assert figure is not None
@@ -134,7 +134,7 @@ def test_a_diagram_block_that_does_not_fit_its_format_is_refused() -> None:
 
 
 def test_what_comes_next_covers_each_method_with_what_it_fixes() -> None:
-    text = find_lesson(13).text
+    text = find_lesson(14).text
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if not p.startswith("- ")]
     for name in ("Momentum", "RMSprop", "Adam", "Dropout", "Batch normalisation",
                  "convolution", "recurrent network (RNN)", "Transformer"):
@@ -145,7 +145,7 @@ def test_what_comes_next_covers_each_method_with_what_it_fixes() -> None:
     # the playground holds what it can show: the optimizers and L2
     for link in ("pd=spirals&po=sgd", "pd=spirals&po=rmsprop", "pd=spirals&po=adam",
                  "pd=circles&pr=0.01"):
-        assert f"(/explore#view=playground&{link})" in find_lesson(13).words
+        assert f"(/explore#view=playground&{link})" in find_lesson(14).words
 
 
 # --------------------------------------------------------------------------- one count
@@ -174,9 +174,9 @@ def test_one_lesson_count_everywhere(capsys) -> None:
 def test_the_notebooks_link_lessons_to_their_notebooks() -> None:
     from neuronlab.learn.notebooks import notebook_text
 
-    text = notebook_text(find_lesson(13))
+    text = notebook_text(find_lesson(14))
     assert "/lessons/" not in text  # a lab address means nothing inside Jupyter
-    linked = set(re.findall(r"\]\(/lessons/([a-z0-9-]+)\)", find_lesson(13).text))
+    linked = set(re.findall(r"\]\(/lessons/([a-z0-9-]+)\)", find_lesson(14).text))
     assert len(linked) >= 8
     for lesson in LESSONS:
         if lesson.slug in linked:

@@ -67,8 +67,8 @@ def test_mismatched_x_and_y_lengths():
 
 @pytest.mark.parametrize(
     ("factory", "name", "kind"),
-    [(activations.get, "swish", "activation"), (losses.get, "hinge", "loss"),
-     (optimizers.get, "adagrad", "optimizer")],
+    [(activations.get, "mish", "activation"), (losses.get, "poisson", "loss"),
+     (optimizers.get, "adadelta", "optimizer")],
 )
 def test_unknown_names_list_the_valid_ones(factory, name, kind):
     with pytest.raises(UnknownNameError, match=rf"Unknown {kind} '{name}'. Valid names: "):
@@ -147,7 +147,7 @@ def test_evaluate_before_compile():
 def test_weights_before_build_explain_what_to_do():
     model = Sequential([Dense(3)])
     with pytest.raises(NotFittedError, match=r"input_shape=\(n_features,\)"):
-        model.get_weights()
+        model.get_neuron_weights()
 
 
 def test_diverging_loss_stops_fit_and_suggests_smaller_learning_rate():
@@ -178,21 +178,21 @@ def test_bad_config_values():
 def test_wrong_weight_shapes():
     layer = Dense(3, input_shape=(4,))
     with pytest.raises(ShapeError, match=r"expects W of shape \(3, n_inputs\).*got shape \(4, 3\)"):
-        layer.set_weights([np.ones((4, 3)), np.zeros(3)])
+        layer.set_neuron_weights([np.ones((4, 3)), np.zeros(3)])
     with pytest.raises(ShapeError, match=r"expects b of shape \(3,\)"):
-        layer.set_weights([np.ones((3, 4)), np.zeros(2)])
+        layer.set_neuron_weights([np.ones((3, 4)), np.zeros(2)])
     with pytest.raises(ShapeError, match=r"expects 4 arrays"):
-        _model().set_weights([np.ones((4, 2))])
+        _model().set_neuron_weights([np.ones((4, 2))])
 
 
 def test_loss_called_with_mismatched_shapes():
-    with pytest.raises(ShapeError, match=r"predictions have shape \(2, 1\) but targets have "
-                                         r"shape \(3, 1\)"):
-        losses.get("mse")(np.ones((2, 1)), np.ones((3, 1)))
+    with pytest.raises(ShapeError, match=r"targets y_true have shape \(3, 1\) but the "
+                                         r"predictions y_pred have shape \(2, 1\)"):
+        losses.get("mse")(np.ones((3, 1)), np.ones((2, 1)))
 
 
 def test_huge_but_finite_data_is_accepted_and_nan_among_it_is_found():
-    from neuronlab.validation import as_float_array
+    from neuronlab.checks import as_float_array
 
     huge = np.full((4, 2), 3e38, dtype=np.float32)  # its sum overflows float32
     assert as_float_array(huge, dtype=np.float32) is not None
@@ -252,16 +252,17 @@ def test_dense_refuses_a_layer_too_large_for_memory_at_once():
 def test_model_methods_refuse_odd_arguments():
     X, y = datasets.xor()
     model = _model()
+    set_rows = model.set_neuron_weights
     cases = [
-        (lambda: model.set_weights("ab"), ShapeError, "expects 4 arrays in a list"),
-        (lambda: model.set_weights(None), ShapeError, "expects 4 arrays in a list"),
-        (lambda: model.set_weights([np.ones((4, 2)), "ab", np.ones((1, 4)), [0.0]]), DataError,
+        (lambda: set_rows("ab"), ShapeError, "expects 4 arrays in a list"),
+        (lambda: set_rows(None), ShapeError, "expects 4 arrays in a list"),
+        (lambda: set_rows([np.ones((4, 2)), "ab", np.ones((1, 4)), [0.0]]), DataError,
          "b must be an array of numbers"),
-        (lambda: model.set_weights([np.full((4, 2), HUGE), np.zeros(4), np.ones((1, 4)), [0.0]]),
+        (lambda: set_rows([np.full((4, 2), HUGE), np.zeros(4), np.ones((1, 4)), [0.0]]),
          DataError, "W must be an array of numbers"),
-        (lambda: model.set_weights([np.full((4, 2), 1e39), np.zeros(4), np.ones((1, 4)), [0.0]]),
+        (lambda: set_rows([np.full((4, 2), 1e39), np.zeros(4), np.ones((1, 4)), [0.0]]),
          DataError, "finite numbers that fit in float32"),
-        (lambda: model.layers[0].set_weights(None), ShapeError, r"expects a list \[W, b\]"),
+        (lambda: model.layers[0].set_neuron_weights(None), ShapeError, r"expects a list \[W, b\]"),
         (lambda: model.compile(metrics=5), ConfigError, "metrics must be a list of names"),
         (lambda: model.fit(X, y, callbacks=[1], verbose=0), ConfigError,
          "callbacks must be Callback objects"),
@@ -288,7 +289,7 @@ def test_targets_too_large_for_float32_are_refused():
 def test_outputs_that_overflow_are_refused_not_returned():
     model = Sequential([Dense(1, input_shape=(2,))], seed=0)
     model.compile(optimizer="sgd", loss="mse")
-    model.set_weights([[[1e30, 1e30]], [0.0]])
+    model.set_neuron_weights([[[1e30, 1e30]], [0.0]])
     with pytest.raises(DataError, match="outputs are not finite numbers"):
         model.predict([[1e10, 1e10]])
     with pytest.raises(DataError, match="not a finite number"):
@@ -300,10 +301,10 @@ def test_weights_that_diverge_on_the_last_step_stop_fit():
     model = Sequential([Dense(4, activation="tanh", input_shape=(2,)), Dense(1)], seed=0)
     model.compile(optimizer=SGD(learning_rate=0.1), loss="mse")
     model.fit(X, y, epochs=1, verbose=0)
-    before = model.get_weights()
+    before = model.get_neuron_weights()
     model.compile(optimizer=SGD(learning_rate=1e300), loss="mse")
     with pytest.raises(TrainingDivergedError, match=r"Epoch 1.*weights became infinite or NaN"):
         model.fit(X, y, epochs=1, verbose=0)
-    for kept, old in zip(model.get_weights(), before):  # the last finite weights stay
+    for kept, old in zip(model.get_neuron_weights(), before):  # the last finite weights stay
         np.testing.assert_array_equal(kept, old)
     assert np.isfinite(model.predict(X)).all()

@@ -137,8 +137,8 @@ def test_a_kink_is_reported_not_checked():
     model.compile(optimizer="sgd", loss="mse")
     X = np.array([[1.0], [2.0]])
     model.build(1)
-    model.layers[0].set_weights([[[0.5]], [-0.5]])
-    model.layers[1].set_weights([[[1.5]], [0.0]])
+    model.layers[0].set_neuron_weights([[[0.5]], [-0.5]])
+    model.layers[1].set_neuron_weights([[[1.5]], [0.0]])
     result = gradcheck.check_model(model, X, [[0.3], [0.2]])
     assert result.passed, str(result)
     assert result.at_kinks >= 2  # the first layer's weight and bias
@@ -153,8 +153,8 @@ def test_a_pre_activation_near_the_kink_is_checked_with_a_smaller_step():
                        dtype="float64")
     model.compile(optimizer="sgd", loss="mse")
     model.build(1)
-    model.layers[0].set_weights([[[0.5]], [-0.5 + 1e-7]])
-    model.layers[1].set_weights([[[1.5]], [0.0]])
+    model.layers[0].set_neuron_weights([[[0.5]], [-0.5 + 1e-7]])
+    model.layers[1].set_neuron_weights([[[1.5]], [0.0]])
     result = gradcheck.check_model(model, [[1.0], [2.0]], [[0.3], [0.2]])
     assert result.passed and result.at_kinks == 0 and result.checked == 4, str(result)
 

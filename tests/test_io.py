@@ -30,6 +30,7 @@ from neuronlab import (
     RMSprop,
     Sequential,
     activations,
+    model_file,
 )
 from neuronlab import io as nio
 from neuronlab.io import load_model, model_from_bytes, model_to_bytes, save_model
@@ -113,7 +114,7 @@ def test_round_trip_gives_bit_identical_predictions(tmp_path, dtype, make_optimi
     assert loaded.dtype == model.dtype
     assert loaded.predict(X).dtype == model.predict(X).dtype
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
-    for a, b in zip(loaded.get_weights(), model.get_weights()):
+    for a, b in zip(loaded.get_neuron_weights(), model.get_neuron_weights()):
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)
     assert loaded.get_config() == model.get_config()
@@ -152,7 +153,7 @@ def test_training_continues_from_a_saved_file_exactly_as_without_saving(tmp_path
 
     resumed = load_model(path)
     resumed.fit(X, y, epochs=4, batch_size=16, verbose=0, seed=2)
-    for a, b in zip(resumed.get_weights(), uninterrupted.get_weights()):
+    for a, b in zip(resumed.get_neuron_weights(), uninterrupted.get_neuron_weights()):
         np.testing.assert_array_equal(a, b)
     assert resumed.optimizer.iterations == uninterrupted.optimizer.iterations == 32
 
@@ -160,7 +161,7 @@ def test_training_continues_from_a_saved_file_exactly_as_without_saving(tmp_path
     fresh = load_model(path)
     fresh.compile(make_optimizer(), "categorical_crossentropy", ["accuracy"])
     fresh.fit(X, y, epochs=4, batch_size=16, verbose=0, seed=2)
-    assert not np.array_equal(fresh.get_weights()[0], uninterrupted.get_weights()[0])
+    assert not np.array_equal(fresh.get_neuron_weights()[0], uninterrupted.get_neuron_weights()[0])
 
 
 def test_bytes_round_trip_matches_the_file_round_trip(saved):
@@ -174,7 +175,7 @@ def test_bytes_round_trip_matches_the_file_round_trip(saved):
 
 def test_model_given_weights_but_never_compiled_round_trips(tmp_path):
     model = Sequential([Dense(2, activation="tanh"), Dense(1)], dtype="float64")
-    model.set_weights([[[0.5, -1.0], [2.0, 0.25]], [0.1, -0.2], [[1.5, -0.5]], [0.3]])
+    model.set_neuron_weights([[[0.5, -1.0], [2.0, 0.25]], [0.1, -0.2], [[1.5, -0.5]], [0.3]])
     loaded = load_model(save_model(model, tmp_path / "plain.npz"))
     assert loaded.optimizer is None and loaded.loss is None
     X = np.array([[1.0, 2.0], [-3.0, 0.5]])
@@ -432,7 +433,7 @@ def test_json_edited_to_another_architecture_is_caught_even_with_a_fixed_checksu
     arrays = read_npz(path)
     header = header_of(arrays)
     header["model"]["layers"][0]["units"] = 5
-    header["sha256"] = nio._checksum(header, {k: v for k, v in arrays.items()
+    header["sha256"] = model_file.checksum(header, {k: v for k, v in arrays.items()
                                               if k != "config.json"})
     write_npz(path, with_header(arrays, header))
     with pytest.raises(ModelFileError, match=r"does not describe a valid model.*Dense\(5\) "
@@ -755,7 +756,7 @@ def test_a_huge_config_is_refused_from_the_zip_directory(saved):
     path, _, _ = saved
     arrays = read_npz(path)
     header = header_of(arrays)
-    header["model"]["name"] = "x" * (nio.MAX_CONFIG_CHARS + 1)
+    header["model"]["name"] = "x" * (model_file.MAX_CONFIG_CHARS + 1)
     write_npz(path, with_header(arrays, header))
     error, peak = refused_with_peak(path)
     assert re.search(r"config.json entry unpacks to [\d,]+ bytes, but a model's configuration "
@@ -789,7 +790,7 @@ def test_brackets_inside_strings_do_not_count_as_nesting(tmp_path, name):
 )
 def test_json_depth_counts_brackets_outside_strings(text, depth):
     json.loads(text)
-    assert nio._json_depth(text) == depth
+    assert model_file.json_depth(text) == depth
 
 
 # ---------------------------------------------------------------------------

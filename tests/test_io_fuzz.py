@@ -266,7 +266,7 @@ def test_a_damaged_file_loads_the_same_model_or_raises_model_file_error(raw):
     # the saved bytes, and config.json says exactly what was saved.
     assert raw == saved or meaning(entries(raw)) == meaning(original_entries())
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
-    for mine, theirs in zip(loaded.get_weights(), model.get_weights(), strict=True):
+    for mine, theirs in zip(loaded.get_neuron_weights(), model.get_neuron_weights(), strict=True):
         np.testing.assert_array_equal(mine, theirs)
     assert loaded.get_config() == model.get_config()
     assert loaded.optimizer.iterations == model.optimizer.iterations

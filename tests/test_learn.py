@@ -50,9 +50,9 @@ def function_from(exercise, source: str):
 # --------------------------------------------------------------------------- exercises
 def test_the_path_has_at_least_ten_exercises_covering_most_lessons():
     assert len(EXERCISES) >= 10
-    assert len(LESSONS) == 13  # twelve lessons and the closing page, "What comes next"
+    assert len(LESSONS) == 14  # thirteen lessons and the closing page, "What comes next"
     with_exercises = {ex.lesson for ex in EXERCISES.values()}
-    assert with_exercises == set(range(1, 13))
+    assert with_exercises == set(range(1, 14))
     assert not LESSONS[-1].exercises
     assert [ex.number for ex in EXERCISES.values()] == list(range(1, len(EXERCISES) + 1))
 
@@ -212,6 +212,26 @@ WRONG = {
         ("""def softmax(z):
                e = [math.exp(v - max(z)) for v in z]
                return [v / max(e) for v in e]""", "example 1", "divide by the largest"),
+    ],
+    "conv2d": [
+        ("""def conv2d(image, kernel, bias):
+               k = len(kernel)
+               return [[sum(image[i + a][j + b] * kernel[k - 1 - a][k - 1 - b]
+                            for a in range(k) for b in range(k)) + bias
+                        for j in range(len(image[0]) - k + 1)]
+                       for i in range(len(image) - k + 1)]""", "example 1", "flip the kernel"),
+        ("""def conv2d(image, kernel, bias):
+               k = len(kernel)
+               return [[sum(image[i + a][j + b] * kernel[a][b]
+                            for a in range(k) for b in range(k))
+                        for j in range(len(image[0]) - k + 1)]
+                       for i in range(len(image) - k + 1)]""", "example 1", "forget the bias"),
+        ("""def conv2d(image, kernel, bias):
+               k = len(kernel)
+               return [[sum(image[i + a][j + b] * kernel[a][b]
+                            for a in range(k) for b in range(k)) + bias
+                        for j in range(len(image[0]) - k)]
+                       for i in range(len(image) - k)]""", "example 1", "stop one window short"),
     ],
 }
 
@@ -565,7 +585,7 @@ def test_numbers_are_parsed_in_every_usual_form():
 def test_number_answers_are_the_library_values_and_the_spec_figures():
     answers = {q.prompt: q.correct() for q in QUESTIONS if isinstance(q, Number)}
     values = sorted(round(v, 5) for v in answers.values())
-    assert values == sorted([0.5, 12.0, 3.0, 3.0, 2.5, 0.93069, 1.0])
+    assert values == sorted([0.5, 12.0, 3.0, 3.0, 2.5, 0.93069, 1.0, 26.0, 80.0])
     puzzle = next(q for q in QUESTIONS if isinstance(q, Number) and "puzzle" in q.prompt)
     assert "w = 0.1, b = 0.6" in puzzle.prompt and "0.0001" in puzzle.prompt
     run = stories.train_puzzle(steps=1)
@@ -632,8 +652,8 @@ def test_worked_examples_reproduce_the_spec():
 def test_lessons_are_found_by_number_or_slug():
     assert find_lesson("12").title == "Softmax and many classes"
     assert find_lesson("xor").number == 6
-    with pytest.raises(ValueError, match="Lessons are numbered 1-13"):
-        find_lesson(14)
+    with pytest.raises(ValueError, match="Lessons are numbered 1-14"):
+        find_lesson(15)
 
 
 def test_notebooks_in_the_repository_match_the_lessons():

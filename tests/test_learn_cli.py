@@ -48,7 +48,7 @@ def solve(folder: Path, name: str) -> None:
 def test_learn_without_a_workspace_shows_the_path_and_how_to_start(run):
     code, out = run("learn")
     assert code == 0
-    assert "13 lessons, 16 exercises" in out
+    assert "14 lessons, 17 exercises" in out
     assert "The neuron" in out and "Softmax and many classes" in out
     assert "neuronlab learn start" in out
 
@@ -62,7 +62,7 @@ def test_commands_that_need_a_workspace_say_how_to_make_one(run):
 
 def test_start_check_hint_list_and_the_current_lesson(run, tmp_path):
     code, out = run("learn", "start")
-    assert code == 0 and "16 exercise file(s) created, 0 already there" in out
+    assert code == 0 and "17 exercise file(s) created, 0 already there" in out
     folder = tmp_path / "neuronlab-exercises"
     assert (folder / "01_neuron.py").is_file() and (folder / PROGRESS_FILE).is_file()
 
@@ -80,18 +80,18 @@ def test_start_check_hint_list_and_the_current_lesson(run, tmp_path):
     assert "Lesson 1 complete" in out and "neuronlab learn quiz 1" in out
 
     code, out = run("learn", "start")
-    assert "0 exercise file(s) created, 16 already there" in out
+    assert "0 exercise file(s) created, 17 already there" in out
     assert EXERCISES["neuron"].solution.strip() in (folder / "01_neuron.py").read_text("utf-8")
 
     code, out = run("learn", "list")
-    assert code == 0 and "1 of 16 solved" in out
+    assert code == 0 and "1 of 17 solved" in out
     assert re.search(r"✓ .*01_neuron\.py", out) and re.search(r"▶ .*02_relu\.py", out)
 
     code, out = run("learn")
     assert "You are at lesson 2 (Activations), exercise 02_relu.py" in out
 
     code, out = run("learn", "lesson")
-    assert "Lesson 2 of 13 · Activations" in out and "0.8808" in out
+    assert "Lesson 2 of 14 · Activations" in out and "0.8808" in out
 
 
 def test_hints_without_a_workspace_and_file_errors_are_plain(run, tmp_path):
@@ -107,12 +107,12 @@ def test_hints_without_a_workspace_and_file_errors_are_plain(run, tmp_path):
 def test_lesson_shows_text_live_example_exercises_and_recall(run):
     code, out = run("learn", "lesson", "10")
     assert code == 0
-    assert "Lesson 10 of 13 · The training loop" in out
+    assert "Lesson 10 of 14 · The training loop" in out
     assert "new w = 0.93069, new b = 0.62277" in out
     assert "13_puzzle_step.py" in out and "14_train_xor.py" in out
     assert "neuronlab learn quiz 10" in out
-    code, out = run("learn", "lesson", "14")
-    assert code == 2 and "Lessons are numbered 1-13" in out
+    code, out = run("learn", "lesson", "15")
+    assert code == 2 and "Lessons are numbered 1-14" in out
 
 
 def test_check_by_name_and_all(run, tmp_path):
@@ -124,9 +124,9 @@ def test_check_by_name_and_all(run, tmp_path):
     code, out = run("learn", "check", "sofmax", "--dir", "ws")
     assert code == 2 and "Unknown exercise 'sofmax'" in out
     code, out = run("learn", "--dir", "ws")
-    assert "1 of 16 exercises solved" in out
+    assert "1 of 17 exercises solved" in out
     code, out = run("learn", "check", "--all", "--dir", "ws", "--timeout", "1")
-    assert code == 1 and "1 of 16 pass." in out
+    assert code == 1 and "1 of 17 pass." in out
     assert "✓ 16_softmax.py" in out and "· 01_neuron.py: not solved yet" in out
 
 
@@ -193,7 +193,7 @@ def test_grade_prints_a_table_and_csv(run, tmp_path):
     solve(tmp_path / "ada", "neuron")
     code, out = run("learn", "grade", "ada", "bob", "--jobs", "1")
     assert code == 0
-    assert re.search(r"ada\s*│\s*1/16", out) and re.search(r"bob\s*│\s*0/16", out)
+    assert re.search(r"ada\s*│\s*1/17", out) and re.search(r"bob\s*│\s*0/17", out)
     code, out = run("learn", "grade", "ada", "bob", "--csv", "--jobs", "1")
     lines = out.strip().splitlines()
     assert lines[0].startswith("learner,solved,claimed,neuron,relu")
@@ -204,11 +204,11 @@ def test_grade_prints_a_table_and_csv(run, tmp_path):
 
 def test_notebooks_command_writes_every_lesson_and_keeps_existing(run, tmp_path):
     code, out = run("learn", "notebooks", "nb")
-    assert code == 0 and "13 notebook(s) written" in out
-    assert len(list((tmp_path / "nb").glob("*.ipynb"))) == 13
+    assert code == 0 and "14 notebook(s) written" in out
+    assert len(list((tmp_path / "nb").glob("*.ipynb"))) == 14
     (tmp_path / "nb" / "01-the-neuron.ipynb").write_text("{}", encoding="utf-8")
     code, out = run("learn", "notebooks", "nb")
-    assert "0 notebook(s) written" in out and "13 existing one(s) kept" in out
+    assert "0 notebook(s) written" in out and "14 existing one(s) kept" in out
     assert (tmp_path / "nb" / "01-the-neuron.ipynb").read_text(encoding="utf-8") == "{}"
 
 
@@ -273,12 +273,12 @@ def test_a_learner_in_a_terminal_solves_the_first_three_exercises(tmp_path):
     shell = Shell(tmp_path)
     try:
         out = shell.run("neuronlab learn start")
-        assert "16 exercise file(s) created" in out
+        assert "17 exercise file(s) created" in out
         assert "neuronlab-exercises/01_neuron.py" in out
         folder = tmp_path / "neuronlab-exercises"
 
         assert "You are at lesson 1 (The neuron)" in shell.run("neuronlab learn")
-        assert "Lesson 1 of 13 · The neuron" in shell.run("neuronlab learn lesson")
+        assert "Lesson 1 of 14 · The neuron" in shell.run("neuronlab learn lesson")
         out = shell.run("neuronlab learn check")
         assert "✗ neuron: not solved yet" in out and "neuronlab learn hint neuron" in out
         assert "Hint 1 of 3" in shell.run("neuronlab learn hint")
@@ -300,7 +300,7 @@ def test_a_learner_in_a_terminal_solves_the_first_three_exercises(tmp_path):
 
         shell.run("cd neuronlab-exercises")
         out = shell.run("neuronlab learn list")
-        assert "3 of 16 solved" in out
+        assert "3 of 17 solved" in out
         out = shell.run("neuronlab learn")
         assert "You are at lesson 3 (A layer), exercise 04_layer_forward.py" in out
         assert shell.run("echo status=$?").strip().endswith("status=0")
@@ -424,8 +424,8 @@ def test_the_grade_table_is_readable_at_80_columns_and_piped(tmp_path):
     assert table and all(len(line) <= 80 for line in table)
     assert "…" not in "\n".join(table), out
     rows = {line.split("│")[1].strip(): line for line in table if line.startswith("│")}
-    assert "2/16" in rows["ada"] and "✓✓··" in rows["ada"]
-    assert "0/16" in rows["bob"] and "···· ···· ···· ····" in rows["bob"]
+    assert "2/17" in rows["ada"] and "✓✓··" in rows["ada"]
+    assert "0/17" in rows["bob"] and "···· ···· ···· ····" in rows["bob"]
 
 
 def test_the_list_keeps_file_names_whole_at_80_columns(tmp_path):
@@ -470,14 +470,14 @@ def test_what_the_lab_solved_the_terminal_lists(run, tmp_path):
         assert checked.status_code == 200 and checked.json()["passed"] is True
     code, out = run("learn", "list")  # the same folder, no --dir
     assert code == 0, out
-    assert "1 of 16 solved" in out and "No neuronlab workspace" not in out
+    assert "1 of 17 solved" in out and "No neuronlab workspace" not in out
     assert re.search(r"✓\W+01_neuron\.py", out)
     code, out = run("learn")
-    assert "1 of 16 exercises solved" in out
+    assert "1 of 17 exercises solved" in out
     # `learn start` now uses that workspace instead of making a second one here
     code, out = run("learn", "start")
     assert code == 0 and not (tmp_path / "neuronlab-exercises").exists()
-    assert "0 exercise file(s) created, 16 already there" in out
+    assert "0 exercise file(s) created, 17 already there" in out
 
 
 def test_what_the_terminal_solved_the_lab_shows(run, tmp_path, monkeypatch):
@@ -506,7 +506,7 @@ def test_what_the_terminal_solved_the_lab_shows(run, tmp_path, monkeypatch):
     with _lab_client() as lab:
         assert Path(lab.app.state.workspace) == folder.resolve()
     code, out = run("learn", "list")
-    assert "1 of 16 solved" in out
+    assert "1 of 17 solved" in out
 
 
 def test_the_recall_file_lives_in_the_same_workspace(run, tmp_path):

@@ -48,6 +48,6 @@ def test_cross_entropy_values_by_hand():
     p = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]])
     y = np.array([[1.0, 0, 0], [0, 1.0, 0]])
     expected = -(np.log(0.7) + np.log(0.8)) / 2
-    assert losses.get("categorical_crossentropy")(p, y) == pytest.approx(expected)
-    assert losses.get("bce")([[0.9], [0.2]], [[1.0], [0.0]]) == pytest.approx(
+    assert losses.get("categorical_crossentropy")(y, p) == pytest.approx(expected)
+    assert losses.get("bce")([[1.0], [0.0]], [[0.9], [0.2]]) == pytest.approx(
         -(np.log(0.9) + np.log(0.8)) / 2)

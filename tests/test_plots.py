@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from PIL import Image
 
-from neuronlab import SGD, Adam, Dense, Neuron, Sequential, datasets, diagrams, stories
+from neuronlab import SGD, Adam, Dense, Neuron, Sequential, activations, datasets, diagrams, stories
 from neuronlab.cli import main
 from neuronlab.errors import ConfigError, DataError, ShapeError, UnknownNameError
 from neuronlab.plots import (
@@ -131,7 +131,8 @@ def digits() -> tuple[Sequential, np.ndarray, np.ndarray]:
 def test_activations_show_each_function_and_its_derivative() -> None:
     fig = plot_activations()
     titles = [ax.get_title().splitlines()[0] for ax in fig.axes]
-    assert titles == ["linear", "step", "relu", "leaky_relu", "sigmoid", "tanh"]
+    assert titles[:6] == ["linear", "step", "relu", "leaky_relu", "sigmoid", "tanh"]
+    assert titles == list(activations.names(elementwise=True))  # and every newer one
     sigmoid = fig.axes[4]
     curve, slope = sigmoid.get_lines()[:2]
     z, y = data(curve)
@@ -150,7 +151,7 @@ def test_softmax_of_two_scores_is_drawn_as_the_sigmoid() -> None:
 
 def test_activations_reject_unknown_names() -> None:
     with pytest.raises(UnknownNameError, match="Valid names"):
-        plot_activations(["relu", "swish"])
+        plot_activations(["relu", "mish"])
     with pytest.raises(ConfigError, match="got none"):
         plot_activations([])
     assert [ax.get_title().splitlines()[0] for ax in plot_activations("ReLU").axes] == ["relu"]
@@ -216,7 +217,7 @@ def test_or_gate_and_a_one_neuron_sequential_get_their_line_too() -> None:
                       "neuron-line")
     assert on_segment((0.5, 0.0), *data(line)) and on_segment((0.0, 0.5), *data(line))
     model = Sequential([Dense(1, "sigmoid", input_shape=(2,))])
-    model.set_weights([[[2.0, 1.0]], [-2.0]])  # 2·x1 + x2 = 2: through (1, 0) and (0, 2)
+    model.set_neuron_weights([[[2.0, 1.0]], [-2.0]])  # 2·x1 + x2 = 2: through (1, 0) and (0, 2)
     (line,) = artists(plot_decision_boundary(model, X, y).axes[0], "neuron-line")
     assert on_segment((1.0, 0.0), *data(line)) and on_segment((0.0, 2.0), *data(line))
 
@@ -320,7 +321,7 @@ def test_network_draws_one_node_per_unit_one_link_per_weight_and_every_bias() ->
     W1 = np.array([[1.0, -2.0], [0.5, 0.0], [-0.25, 3.0]])
     b1, W2, b2 = np.array([0.1, -0.2, 0.3]), np.array([[2.0, -1.0, 0.5], [-3.0, 1.0, 0.0]]), \
         np.array([-0.7, 0.9])
-    model.set_weights([W1, b1, W2, b2])
+    model.set_neuron_weights([W1, b1, W2, b2])
     ax = plot_network(model).axes[0]
     assert len(artists(ax, "node:")) == 2 + 3 + 2
     links = {a.get_gid(): a for a in artists(ax, "link:")}

@@ -1,6 +1,6 @@
 """One table per concept: a name registered once is known everywhere, and the tables agree.
 
-The acceptance test registers softplus in one class definition and then finds it in
+The acceptance test registers mish in one class definition and then finds it in
 the command line, the lab, the plots, the gradient check and the PyTorch export.
 """
 
@@ -37,104 +37,106 @@ with warnings.catch_warnings():
 
 # --------------------------------------------------------------------------- acceptance
 @pytest.fixture
-def softplus() -> Iterator[type[activations.Activation]]:
-    """Softplus, added in one place: one class definition with its metadata."""
+def mish() -> Iterator[type[activations.Activation]]:
+    """Mish, added in one place: one class definition with its metadata."""
 
     @activations.register
-    class Softplus(activations.Activation):
-        """``f(z) = log(1 + e^z)``, ``f'(z) = sigmoid(z)``: a smooth ReLU."""
+    class Mish(activations.Activation):
+        """``f(z) = z * tanh(softplus(z))``: a smooth ReLU that dips below 0."""
 
-        name = "softplus"
-        aliases = ("smooth_relu",)
-        description = "log(1 + e^z): a ReLU with the corner rounded off"
-        formula, slope = "f(z) = log(1 + e^z)", "f'(z) = 1 / (1 + e^-z)"
-        torch = "Softplus"
+        name = "mish"
+        aliases = ("self_gated_relu",)
+        description = "z·tanh(log(1 + e^z)): a ReLU with the corner rounded off"
+        formula, slope = "f(z) = z·tanh(log(1 + e^z))", "f'(z) = tanh(s) + z·σ(z)·(1 - tanh²(s))"
+        torch = "Mish"
 
         def forward(self, z: np.ndarray) -> np.ndarray:
-            return np.logaddexp(0, z)
+            return z * np.tanh(np.logaddexp(0, z))
 
         def derivative(self, z: np.ndarray) -> np.ndarray:
-            return activations.Sigmoid().forward(z)
+            t = np.tanh(np.logaddexp(0, z))
+            return t + z * activations.Sigmoid().forward(z) * (1 - t * t)
 
     try:
-        yield Softplus
+        yield Mish
     finally:
-        activations.unregister("softplus")
+        activations.unregister("mish")
 
 
-def test_a_registered_activation_reaches_the_command_line(softplus, capsys):
-    args = build_parser().parse_args(["train", "xor", "--activation", "softplus"])
-    assert args.activation == "softplus"
+def test_a_registered_activation_reaches_the_command_line(mish, capsys):
+    args = build_parser().parse_args(["train", "xor", "--activation", "mish"])
+    assert args.activation == "mish"
     with pytest.raises(SystemExit):
         build_parser().parse_args(["train", "xor", "--help"])
     help_text = capsys.readouterr().out
-    assert "softplus" in help_text and "log(1 + e^z): a ReLU with the corner rounded" in help_text
+    assert "mish" in help_text
+    assert "z·tanh(log(1 + e^z)): a ReLU with the corner rounded" in help_text
 
 
-def test_a_registered_activation_trains_through_the_cli(softplus, capsys, tmp_path):
+def test_a_registered_activation_trains_through_the_cli(mish, capsys, tmp_path):
     path = tmp_path / "xor.json"
-    assert main(["train", "xor", "--activation", "softplus", "--epochs", "20", "--quiet",
+    assert main(["train", "xor", "--activation", "mish", "--epochs", "20", "--quiet",
                  "--save", str(path)]) == 0
     capsys.readouterr()
     from neuronlab.io import load_model
 
     model = load_model(path)
-    assert model.layers[0].activation.name == "softplus"
-    assert isinstance(model.layers[0].activation, softplus)
+    assert model.layers[0].activation.name == "mish"
+    assert isinstance(model.layers[0].activation, mish)
 
 
-def test_a_registered_activation_is_in_the_lab(softplus):
+def test_a_registered_activation_is_in_the_lab(mish):
     from neuronlab.lab import create_app
 
     auth = {"Authorization": "token tables-test-token"}
     with TestClient(create_app(testing=True, token="tables-test-token"),
                     headers=auth) as client:
         meta = client.get("/api/meta").json()
-        assert "softplus" in meta["hidden_activations"]
-        assert "softplus" not in meta["neuron_activations"]  # neuron.py cannot compute it
-        assert meta["descriptions"]["activations"]["softplus"] == softplus.description
+        assert "mish" in meta["hidden_activations"]
+        assert "mish" not in meta["neuron_activations"]  # neuron.py cannot compute it
+        assert meta["descriptions"]["activations"]["mish"] == mish.description
         assert set(meta["descriptions"]["datasets"]) == set(meta["datasets"])
         state = client.post("/api/sessions", json={
-            "config": {"dataset": "xor", "hidden": [3], "activation": "softplus"},
+            "config": {"dataset": "xor", "hidden": [3], "activation": "mish"},
             "epochs": 2})
         assert state.status_code == 201, state.json().get("error")
         assert state.json()["frame"]["epoch"] == 2
     with TestClient(create_app(testing=True, token="tables-test-token"),
                     headers=auth) as client:
-        activations.unregister("softplus")
+        activations.unregister("mish")
         try:
-            assert "softplus" not in client.get("/api/meta").json()["hidden_activations"]
+            assert "mish" not in client.get("/api/meta").json()["hidden_activations"]
         finally:
-            activations.register(softplus)
+            activations.register(mish)
 
 
-def test_a_registered_activation_is_plotted_with_its_formula(softplus):
+def test_a_registered_activation_is_plotted_with_its_formula(mish):
     from neuronlab.plots import plot_activations
 
-    fig = plot_activations(["softplus"])
+    fig = plot_activations(["mish"])
     title = fig.axes[0].get_title()
-    assert title.splitlines() == ["softplus", "f(z) = log(1 + e^z)"]
+    assert title.splitlines() == ["mish", "f(z) = z·tanh(log(1 + e^z))"]
     labels = [line.get_label() for line in fig.axes[0].get_lines()[:2]]
-    assert labels == ["f(z) = log(1 + e^z)", "f'(z) = 1 / (1 + e^-z)"]
+    assert labels == ["f(z) = z·tanh(log(1 + e^z))", "f'(z) = tanh(s) + z·σ(z)·(1 - tanh²(s))"]
     y = fig.axes[0].get_lines()[0].get_ydata()
-    assert y[len(y) // 2] == pytest.approx(math.log(2))
+    assert y[-1] == pytest.approx(5 * math.tanh(math.log1p(math.exp(5))))  # f(5)
     default = [ax.get_title().splitlines()[0] for ax in plot_activations().axes]
-    assert default[-1] == "softplus"
+    assert default[-1] == "mish"
 
 
-def test_a_registered_activation_passes_gradcheck(softplus):
-    assert gradcheck.check_activation("softplus").passed
-    assert gradcheck.check_layer(Dense(3, activation="softplus", input_shape=(4,))).passed
+def test_a_registered_activation_passes_gradcheck(mish):
+    assert gradcheck.check_activation("mish").passed
+    assert gradcheck.check_layer(Dense(3, activation="mish", input_shape=(4,))).passed
 
 
-def test_a_registered_activation_exports_to_torch(softplus):
+def test_a_registered_activation_exports_to_torch(mish):
     torch = pytest.importorskip("torch")
-    model = Sequential([Dense(3, activation="softplus", input_shape=(2,)),
+    model = Sequential([Dense(3, activation="mish", input_shape=(2,)),
                         Dense(1, activation="sigmoid")], seed=0, dtype="float64")
     model.build()
-    model.set_weights(model.get_weights())  # these weights are the model's answer
+    model.set_neuron_weights(model.get_neuron_weights())  # these weights are the model's answer
     exported = model.to_torch()
-    assert [type(m).__name__ for m in exported] == ["Linear", "Softplus", "Linear", "Sigmoid"]
+    assert [type(m).__name__ for m in exported] == ["Linear", "Mish", "Linear", "Sigmoid"]
     X = np.array([[0.5, -1.0], [2.0, 0.3]])
     np.testing.assert_allclose(exported(torch.tensor(X)).detach().numpy(), model.predict(X),
                                rtol=1e-12)
@@ -142,10 +144,10 @@ def test_a_registered_activation_exports_to_torch(softplus):
 
 def test_unregistered_means_gone_everywhere():
     with pytest.raises(UnknownNameError, match="Valid names: linear"):
-        activations.get("softplus")
-    assert "softplus" not in activations.names()
+        activations.get("mish")
+    assert "mish" not in activations.names()
     with pytest.raises(SystemExit):
-        build_parser().parse_args(["train", "xor", "--activation", "softplus"])
+        build_parser().parse_args(["train", "xor", "--activation", "mish"])
 
 
 # --------------------------------------------------------------------------- registering

@@ -27,7 +27,8 @@ requires_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not instal
 
 TOL = 1e-6  # relative; and 1e-10 absolute, far inside the 1e-6 asked for
 ATOL = 1e-10
-ACTIVATIONS = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "step", "softmax"]
+ACTIVATIONS = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "step", "softmax", "elu",
+               "selu", "gelu", "silu", "softplus"]
 LOSSES = ["mse", "binary_crossentropy", "categorical_crossentropy"]
 
 
@@ -61,6 +62,11 @@ def torch_activation(name: str) -> nn.Module | None:
         "tanh": nn.Tanh(),
         "step": Step(),
         "softmax": nn.Softmax(dim=1),
+        "elu": nn.ELU(),
+        "selu": nn.SELU(),
+        "gelu": nn.GELU(),
+        "silu": nn.SiLU(),
+        "softplus": nn.Softplus(),
     }[name]
 
 
@@ -99,7 +105,7 @@ def make_case(hidden: str, loss_name: str, depth: int, seed: int) -> Case:
     for layer in layers:  # biases too, so a zero start cannot hide a mistake
         assert isinstance(layer, Dense)
         weights += [layer.W, rng.normal(scale=0.5, size=layer.units)]
-    model.set_weights(weights)
+    model.set_neuron_weights(weights)
     model.compile(SGD(learning_rate=0.1), loss)
 
     modules: list[nn.Module] = []
@@ -288,7 +294,7 @@ def test_to_torch_float32_model_gives_float32_modules():
 @requires_torch
 def test_to_torch_step_and_linear_layers():
     model = Sequential([Dense(2, activation="step"), Dense(1)], dtype="float64")
-    model.set_weights([[[1.0, -1.0], [0.5, 0.5]], [0.0, -1.0], [[2.0, 3.0]], [0.5]])
+    model.set_neuron_weights([[[1.0, -1.0], [0.5, 0.5]], [0.0, -1.0], [[2.0, 3.0]], [0.5]])
     exported = model.to_torch()
     assert [type(m).__name__ for m in exported] == ["Linear", "Step", "Linear"]
     X = np.array([[1.0, 0.0], [0.0, 1.0], [3.0, 1.0]])

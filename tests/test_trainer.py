@@ -224,7 +224,7 @@ def test_same_seed_same_training_run_bit_for_bit():
         model = mlp(2, [8], Dense(1, activation="sigmoid"), seed=1)
         model.compile(Adam(learning_rate=0.01), "binary_crossentropy", ["accuracy"])
         history = model.fit(X, y, epochs=5, batch_size=16, seed=seed, verbose=0)
-        return model.get_weights(), history.history
+        return model.get_neuron_weights(), history.history
 
     (w1, h1), (w2, h2), (w3, _) = run(0), run(0), run(1)
     assert h1 == h2
@@ -244,7 +244,7 @@ def test_integer_labels_and_one_hot_rows_train_identically():
     ha = a.fit(X, y, epochs=3, verbose=0, seed=0)
     hb = b.fit(X, datasets.one_hot(y), epochs=3, verbose=0, seed=0)
     assert ha.history == hb.history
-    for wa, wb in zip(a.get_weights(), b.get_weights()):
+    for wa, wb in zip(a.get_neuron_weights(), b.get_neuron_weights()):
         np.testing.assert_array_equal(wa, wb)
     assert a.evaluate(X, y) == b.evaluate(X, datasets.one_hot(y))
 
@@ -264,7 +264,7 @@ def test_fused_softmax_cross_entropy_gradient_is_p_minus_y():
 
 def test_fused_gradient_stays_finite_for_confident_wrong_answers():
     model = mlp(1, [], Dense(2, activation="softmax"), dtype="float64")
-    model.set_weights([[[500.0], [-500.0]], [0.0, 0.0]])
+    model.set_neuron_weights([[[500.0], [-500.0]], [0.0, 0.0]])
     model.compile(SGD(0.1), "categorical_crossentropy")
     loss = model.train_step(np.array([[1.0]]), np.array([[0.0, 1.0]]))
     assert np.isfinite(loss) and np.isfinite(model.layers[0].grad_W).all()
@@ -342,11 +342,11 @@ def test_logits_given_to_a_probability_loss_directly():
     logits = np.array([[2.0, -1.0, 0.5], [0.3, 3.0, -2.0]])
     Y = np.eye(3)[[0, 1]]
     with pytest.raises(DataError, match=r"expected probabilities.*look like logits"):
-        losses.get("categorical_crossentropy")(logits, Y)
+        losses.get("categorical_crossentropy")(Y, logits)
     with pytest.raises(DataError, match=r"expected probabilities.*look like logits"):
-        losses.get("binary_crossentropy")(np.array([[2.5], [-1.0]]), np.array([[1.0], [0.0]]))
+        losses.get("binary_crossentropy")(np.array([[1.0], [0.0]]), np.array([[2.5], [-1.0]]))
     # the same numbers are fine once the loss is told they are logits
-    assert np.isfinite(CategoricalCrossentropy(from_logits=True)(logits, Y))
+    assert np.isfinite(CategoricalCrossentropy(from_logits=True)(Y, logits))
 
 
 def test_cross_entropy_targets_outside_0_1_are_clear_errors():
@@ -364,7 +364,7 @@ def test_logits_model_trains_like_the_probability_model():
     logits.compile(SGD(0.1), CategoricalCrossentropy(from_logits=True))
     probs.fit(X, y, epochs=3, verbose=0, seed=0)
     logits.fit(X, y, epochs=3, verbose=0, seed=0)
-    for a, b in zip(probs.get_weights(), logits.get_weights()):
+    for a, b in zip(probs.get_neuron_weights(), logits.get_neuron_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
 
 
@@ -390,7 +390,8 @@ def test_the_divergence_error_says_where_as_attributes():
     assert err.epoch == len(model.history.epoch) + 1
     assert 1 <= err.batch <= 4
     assert err.loss is not None and not np.isfinite(err.loss)
-    assert all(np.isfinite(w).all() for w in model.get_weights())  # stopped before the update
+    # stopped before the update
+    assert all(np.isfinite(w).all() for w in model.get_neuron_weights())
 
 
 def test_train_step_outside_fit_diverges_without_a_place():

@@ -33,7 +33,7 @@ def test_neuron_worked_examples_pure_python(x, w, b, z, act, y):
 @pytest.mark.parametrize(("x", "w", "b", "z", "act", "y"), NEURON_ROWS)
 def test_neuron_worked_examples_numpy_dense(x, w, b, z, act, y):
     layer = Dense(1, activation=act, input_shape=(len(x),))
-    layer.set_weights([[w], [b]])
+    layer.set_neuron_weights([[w], [b]])
     out = layer.forward(np.array([x], dtype=np.float64))
     assert round(float(out[0, 0]), 3) == pytest.approx(y)
     assert round(float(layer.z[0, 0]), 3) == pytest.approx(z)
@@ -85,7 +85,7 @@ def test_layer_worked_example_pure_python():
 
 def test_layer_worked_example_numpy_is_a_matrix_product():
     dense = Dense(3, activation="relu", input_shape=(4,))
-    dense.set_weights([LAYER_W, LAYER_B])
+    dense.set_neuron_weights([LAYER_W, LAYER_B])
     X = np.array(BATCH)
     out = dense.forward(X)
     assert out.shape == (3, 3)
@@ -96,7 +96,7 @@ def test_layer_worked_example_numpy_is_a_matrix_product():
 
 def test_dense_weights_have_one_row_per_neuron():
     model = Sequential([Dense(3, input_shape=(4,))], seed=0)
-    W, b = model.get_weights()
+    W, b = model.get_neuron_weights()
     assert W.shape == (3, 4) and b.shape == (3,)
 
 
@@ -113,7 +113,7 @@ def test_gate_truth_tables(gate):
     assert [neuron(list(p)) for p in stories.XOR_INPUTS] == TRUTH[gate]
     X, y = getattr(datasets, f"{gate}_gate")()
     dense = Dense(1, activation="step", input_shape=(2,))
-    dense.set_weights([[neuron.weights], [neuron.bias]])
+    dense.set_neuron_weights([[neuron.weights], [neuron.bias]])
     np.testing.assert_array_equal(dense.forward(X), y)
 
 
@@ -213,7 +213,7 @@ def test_puzzle_numpy_path_matches_pure_python_step_for_step():
     model = stories.puzzle_model()
     for step in run.steps:
         model.fit(X, y, epochs=1, verbose=0, shuffle=False)
-        W, b = model.get_weights()
+        W, b = model.get_neuron_weights()
         assert W[0, 0] == pytest.approx(step.weight, rel=1e-12)
         assert b[0] == pytest.approx(step.bias, rel=1e-12)
     assert f"{float(model.predict([[datasets.PUZZLE_QUESTION]])[0, 0]):.3f}" == "111.175"
@@ -242,7 +242,7 @@ def test_one_neuron_cannot_fit_a_cubic_but_a_small_network_can():
 def test_mse_is_mean_of_squared_errors():
     from neuronlab import losses
 
-    assert losses.get("mse")([[1.0], [3.0]], [[0.0], [1.0]]) == pytest.approx(2.5)
+    assert losses.get("mse")([[0.0], [1.0]], [[1.0], [3.0]]) == pytest.approx(2.5)
 
 
 def test_gradient_descent_update_rule():
@@ -292,7 +292,7 @@ def test_framework_model_computes_the_same_numbers_as_hand_written_code():
                         Dense(1, activation="sigmoid")], seed=1, dtype="float64")
     model.compile(optimizer=SGD(learning_rate=1.0), loss="mse")
     model.fit(X, y, epochs=200, verbose=0)
-    W1, b1, W2, b2 = model.get_weights()
+    W1, b1, W2, b2 = model.get_neuron_weights()
     hidden = PyLayer(W1.tolist(), b1.tolist(), "sigmoid")
     out = PyLayer(W2.tolist(), b2.tolist(), "sigmoid")
     by_hand = [Network([hidden, out])(list(x))[0] for x in X]
@@ -306,7 +306,7 @@ def test_pytorch_style_stack_matches_hand_written_numpy():
         rng.normal(size=1)
     model = Sequential([Dense(2, activation="sigmoid", input_shape=(2,)),
                         Dense(1, activation="sigmoid")], dtype="float64")
-    model.set_weights([W1, b1, W2, b2])
+    model.set_neuron_weights([W1, b1, W2, b2])
     X, _ = datasets.xor()
 
     def sig(z):

@@ -10,7 +10,17 @@ The public API, re-exported explicitly::
 
 from __future__ import annotations
 
-from . import activations, callbacks, initializers, losses, metrics, optimizers
+from . import (
+    activations,
+    callbacks,
+    initializers,
+    losses,
+    metrics,
+    optimizers,
+    regularizers,
+    schedules,
+    utils,
+)
 from ._version import __version__
 from .callbacks import Callback, EarlyStopping, History, LambdaCallback
 from .diagrams import register_notebook_display
@@ -28,13 +38,25 @@ from .errors import (
     UntrainedModelWarning,
 )
 from .io import load_model, save_model
-from .layers import Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D
+from .layers import (
+    Activation,
+    Conv2D,
+    Dense,
+    Dropout,
+    Flatten,
+    Input,
+    Layer,
+    MaxPool2D,
+    MaxPooling2D,
+    Softmax,
+)
 from .losses import BinaryCrossentropy, CategoricalCrossentropy, MeanSquaredError
 from .model import Sequential
+from .models import Model
 from .neuron import Layer as PyLayer
 from .neuron import Network as PyNetwork
 from .neuron import Neuron
-from .optimizers import SGD, Adam, RMSprop
+from .optimizers import SGD, Adagrad, Adam, Adamax, AdamW, Nadam, RMSprop
 
 register_notebook_display()  # pure-Python neurons draw themselves in Jupyter
 
@@ -43,6 +65,7 @@ register_notebook_display()  # pure-Python neurons draw themselves in Jupyter
 # or Starlette are imported only by the parts that draw, print or serve.
 _LAZY_SUBMODULES = frozenset({
     "cli", "datasets", "gradcheck", "lab", "learn", "plots", "stories", "torch_bridge", "tour",
+    "models", "keras_files", "keras_reader", "onnx_export",
 })
 
 
@@ -59,7 +82,11 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "SGD",
+    "Activation",
+    "Adagrad",
     "Adam",
+    "AdamW",
+    "Adamax",
     "ArgumentError",
     "BinaryCrossentropy",
     "Callback",
@@ -72,11 +99,15 @@ __all__ = [
     "EarlyStopping",
     "Flatten",
     "History",
+    "Input",
     "LambdaCallback",
     "Layer",
     "MaxPool2D",
+    "MaxPooling2D",
     "MeanSquaredError",
+    "Model",
     "ModelFileError",
+    "Nadam",
     "Neuron",
     "NeuronlabError",
     "NeuronlabWarning",
@@ -86,6 +117,7 @@ __all__ = [
     "RMSprop",
     "Sequential",
     "ShapeError",
+    "Softmax",
     "TrainingDivergedError",
     "UnknownNameError",
     "UntrainedModelWarning",
@@ -97,5 +129,8 @@ __all__ = [
     "losses",
     "metrics",
     "optimizers",
+    "regularizers",
     "save_model",
+    "schedules",
+    "utils",
 ]

@@ -20,8 +20,9 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from .checks import check_call, check_number
+from .errors import ConfigError
 from .tables import Table
-from .validation import check_call, check_number
 
 A = TypeVar("A", bound="Activation")
 
@@ -121,7 +122,13 @@ class ReLU(Activation):
 
 
 class LeakyReLU(Activation):
-    """``f(z) = z if z > 0 else alpha * z``, ``f'(z) = 1 if z > 0 else alpha``."""
+    """``f(z) = z if z > 0 else alpha * z``, ``f'(z) = 1 if z > 0 else alpha``.
+
+    ``alpha`` defaults to 0.01, PyTorch's ``LeakyReLU`` slope and the lessons'; Keras 3
+    uses 0.2 for ``activation="leaky_relu"`` (0.3 for its ``LeakyReLU`` layer). Give
+    ``get("leaky_relu", alpha=0.2)`` for Keras's; ``activations.leaky_relu(x)``, the
+    Keras-style function, uses 0.2.
+    """
 
     name = "leaky_relu"
     aliases = ("leakyrelu",)
@@ -305,7 +312,7 @@ for _cls in (Linear, Step, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax):  # simplest
 def names(elementwise: bool | None = None, hidden: bool | None = None) -> tuple[str, ...]:
     """The activations' names, now; ``elementwise``/``hidden`` keep only those that are.
 
-    >>> names(hidden=True)
+    >>> names(hidden=True)[:5]
     ('linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh')
     """
     return tuple(name for name, cls in zip(TABLE.names(), TABLE.values())
@@ -325,11 +332,13 @@ def get(identifier: str | Activation | None, **kwargs: Any) -> Activation:
 
     >>> get("tanh")
     Tanh()
-    >>> get("swish")  # doctest: +ELLIPSIS
+    >>> get("mish")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    neuronlab.errors.UnknownNameError: Unknown activation 'swish'. Valid names: linear, step, ...
+    neuronlab.errors.UnknownNameError: Unknown activation 'mish'. Valid names: linear, step, ...
     """
+    if callable(identifier) and not isinstance(identifier, (str, type, Activation)):
+        return _from_function(identifier, kwargs)  # Keras's activations.relu and the like
     activation: Activation = TABLE.get(identifier, **kwargs)
     return activation
 
@@ -338,3 +347,215 @@ def from_config(config: dict[str, Any]) -> Activation:
     """Rebuild an activation from :meth:`Activation.get_config`."""
     activation: Activation = TABLE.from_config(config)
     return activation
+
+
+# ----------------------------------------------------------------------------------------
+# More activations of Keras 3 and PyTorch: the same formulas as torch.nn (checked against
+# it, values and gradients, in tests/test_activations_more.py).
+
+_erf = np.frompyfunc(math.erf, 1, 1)  # the error function, exact in float64, element-wise
+
+
+class ELU(Activation):
+    """Exponential linear unit: ``f(z) = z if z > 0 else alpha * (e^z - 1)``,
+    ``f'(z) = 1 if z > 0 else alpha * e^z`` (``= f(z) + alpha``)."""
+
+    name = "elu"
+    description = "like ReLU above 0, a smooth curve down to -alpha below it"
+    formula, slope = "f(z) = z if z > 0 else α·(e^z - 1)", "f'(z) = 1 or α·e^z"
+    torch = "ELU"
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        self.alpha = check_number(alpha, "ELU alpha", 0, 100)
+
+    @property
+    def output_range(self) -> tuple[float, float]:  # type: ignore[override]
+        return (-self.alpha, math.inf)
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        return np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0)))
+
+    def derivative(self, z: np.ndarray) -> np.ndarray:
+        return np.where(z > 0, 1.0, self.alpha * np.exp(np.minimum(z, 0))).astype(z.dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"name": self.name, "alpha": self.alpha}
+
+    def torch_kwargs(self) -> dict[str, Any]:
+        return {"alpha": self.alpha}
+
+    def __repr__(self) -> str:
+        return f"ELU(alpha={self.alpha})"
+
+
+class SELU(Activation):
+    """Scaled ELU: ``f(z) = scale * (z if z > 0 else alpha * (e^z - 1))`` with the fixed
+    ``alpha = 1.6732632...`` and ``scale = 1.0507009...`` that keep activations at mean 0,
+    variance 1 (with ``lecun_normal`` weights)."""
+
+    name = "selu"
+    description = "ELU scaled so that activations keep mean 0 and variance 1"
+    formula, slope = "f(z) = λ·(z if z > 0 else α·(e^z - 1))", "f'(z) = λ or λ·α·e^z"
+    torch = "SELU"
+    alpha = 1.6732632423543772848170429916717
+    scale = 1.0507009873554804934193349852946
+    output_range = (-alpha * scale, math.inf)
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        return self.scale * np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0)))
+
+    def derivative(self, z: np.ndarray) -> np.ndarray:
+        slope = np.where(z > 0, 1.0, self.alpha * np.exp(np.minimum(z, 0)))
+        return (self.scale * slope).astype(z.dtype)
+
+
+class GELU(Activation):
+    """Gaussian error linear unit: ``f(z) = z * Phi(z)``, ``Phi`` the normal distribution's
+    CDF ``0.5 * (1 + erf(z / sqrt(2)))``; ``f'(z) = Phi(z) + z * phi(z)``. The exact form,
+    as PyTorch's default and Keras 3's ``gelu(approximate=False)``."""
+
+    name = "gelu"
+    description = "z times the chance a standard normal is below z: a smooth ReLU"
+    formula, slope = "f(z) = z·Φ(z)", "f'(z) = Φ(z) + z·φ(z)"
+    torch = "GELU"
+    output_range = (-0.16997120747985495, math.inf)  # its minimum, at z = -0.7518
+
+    @staticmethod
+    def cdf(z: np.ndarray) -> np.ndarray:
+        erf = np.asarray(_erf(np.asarray(z) / math.sqrt(2.0)), dtype=np.result_type(z, 0.0))
+        return 0.5 * (1.0 + erf)
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        return (z * self.cdf(z)).astype(z.dtype)
+
+    def derivative(self, z: np.ndarray) -> np.ndarray:
+        pdf = np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
+        return (self.cdf(z) + z * pdf).astype(z.dtype)
+
+
+class SiLU(Activation):
+    """Sigmoid linear unit (swish): ``f(z) = z * sigmoid(z)``,
+    ``f'(z) = s + z * s * (1 - s)`` with ``s = sigmoid(z)``."""
+
+    name = "silu"
+    aliases = ("swish",)
+    description = "z times its own sigmoid (swish): a smooth ReLU that dips below 0"
+    formula, slope = "f(z) = z·σ(z)", "f'(z) = σ(z)·(1 + z·(1 - σ(z)))"
+    torch = "SiLU"
+    output_range = (-0.27846454276105104, math.inf)  # its minimum, at z = -1.2785
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        return z * Sigmoid().forward(z)
+
+    def derivative(self, z: np.ndarray) -> np.ndarray:
+        s = Sigmoid().forward(z)
+        return s * (1 + z * (1 - s))
+
+
+class Softplus(Activation):
+    """``f(z) = log(1 + e^z)``, a smooth ReLU; ``f'(z) = sigmoid(z)``. Computed with
+    ``logaddexp(0, z)``, which never overflows."""
+
+    name = "softplus"
+    description = "log(1 + e^z): a smooth ReLU, always positive"
+    formula, slope = "f(z) = log(1 + e^z)", "f'(z) = σ(z)"
+    torch = "Softplus"
+    output_range = (0.0, math.inf)
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        return np.logaddexp(0, z).astype(z.dtype)
+
+    def derivative(self, z: np.ndarray) -> np.ndarray:
+        return Sigmoid().forward(z)
+
+
+for _more in (ELU, SELU, GELU, SiLU, Softplus):
+    register(_more)
+
+
+# ----------------------------------------------------------------------------------------
+# Keras's activation functions, ``keras.activations.relu(x)`` and so on: each takes an
+# array and returns f(x). Given as a layer's activation (``Dense(4, activation=relu)``)
+# each stands for the activation of the same name, with Keras's settings.
+
+
+def _array(x: Any) -> np.ndarray:
+    """``x`` as a float array (float32 stays float32, integers become float64)."""
+    array = np.asarray(x)
+    return array.astype(np.result_type(array.dtype, np.float32), copy=False)
+
+
+def _function(name: str, **settings: Any) -> Any:
+    def mark(fn: Any) -> Any:
+        fn.activation_name, fn.activation_settings = name, settings
+        return fn
+    return mark
+
+
+@_function("relu")
+def relu(x: Any, negative_slope: float = 0.0, max_value: float | None = None,
+         threshold: float = 0.0) -> np.ndarray:
+    """``x`` above ``threshold`` (capped at ``max_value``), ``negative_slope * (x -
+    threshold)`` below, as ``keras.activations.relu``."""
+    x = _array(x)
+    y = np.where(x >= threshold, x, negative_slope * (x - threshold)) + 0.0  # no -0.0
+    return np.minimum(y, max_value) if max_value is not None else y
+
+
+@_function("leaky_relu", alpha=0.2)
+def leaky_relu(x: Any, negative_slope: float = 0.2) -> np.ndarray:
+    """``x`` above 0, ``negative_slope * x`` below (Keras's default slope 0.2)."""
+    return LeakyReLU(negative_slope).forward(_array(x))
+
+
+def _simple(name: str) -> Any:
+    cls = TABLE[name]
+
+    @_function(name)
+    def fn(x: Any) -> np.ndarray:
+        return cls().forward(_array(x))
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"{cls.__doc__.splitlines()[0] if cls.__doc__ else name} (Keras's function)."
+    return fn
+
+
+linear, sigmoid, tanh, selu, silu, softplus = (
+    _simple(n) for n in ("linear", "sigmoid", "tanh", "selu", "silu", "softplus"))
+swish = silu
+
+
+@_function("softmax")
+def softmax(x: Any, axis: int = -1) -> np.ndarray:
+    """Softmax along ``axis`` (the last by default)."""
+    x = _array(x)
+    return np.moveaxis(Softmax().forward(np.moveaxis(x, axis, -1)), -1, axis)
+
+
+@_function("elu")
+def elu(x: Any, alpha: float = 1.0) -> np.ndarray:
+    """``x`` above 0, ``alpha * (e^x - 1)`` below."""
+    return ELU(alpha).forward(_array(x))
+
+
+@_function("gelu")
+def gelu(x: Any, approximate: bool = False) -> np.ndarray:
+    """``x * Phi(x)`` (``approximate=True``: Keras's tanh approximation)."""
+    x = _array(x)
+    if approximate:
+        return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))
+    return GELU().forward(x)
+
+
+def _from_function(identifier: Any, kwargs: dict[str, Any]) -> Activation:
+    """The activation a Keras function such as ``activations.relu`` stands for."""
+    name = getattr(identifier, "activation_name", None)
+    if name is None:
+        raise ConfigError(
+            f"An activation is a name such as 'relu', an Activation object or one of "
+            f"neuronlab.activations' functions (relu, sigmoid, ...), got the function "
+            f"{getattr(identifier, '__name__', repr(identifier))!r}, whose derivative "
+            "neuronlab does not know. Subclass Activation with forward and derivative, "
+            "then register it (see docs/extending.md)."
+        )
+    return TABLE[name](**{**identifier.activation_settings, **kwargs})

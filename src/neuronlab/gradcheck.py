@@ -290,7 +290,7 @@ def _float64_copy(layer: Layer) -> Layer:
     if layer.built and layer.built_shape is not None:
         clone.build(layer.built_shape, np.random.default_rng(0), np.float64)
         if layer.parameters():
-            clone.set_weights([w.astype(np.float64) for w in layer.get_weights()])
+            clone.set_neuron_weights([w.astype(np.float64) for w in layer.get_neuron_weights()])
     return clone
 
 
@@ -372,7 +372,7 @@ def check_model(model: Sequential, X: Any, y: Any, tolerance: float = TOLERANCE,
     clone = Sequential.from_config({**model.get_config(), "dtype": "float64"})
     Xa = prepare_inputs(clone, X, seed=seed)
     if model.built:
-        clone.set_weights(model.get_weights())
+        clone.set_neuron_weights(model.get_neuron_weights())
     Y = prepare_targets(clone, y, len(Xa))
     assert clone.loss is not None
 

@@ -2,12 +2,13 @@
 
 Every loss has a ``value(y_pred, y_true)`` (one number, averaged over the batch) and a
 ``gradient(y_pred, y_true)`` (same shape as ``y_pred``): the first tells you how well
-training goes, the second starts backpropagation. Calling a loss object, e.g.
-``get("mse")(y_pred, y_true)``, checks its inputs first; ``value`` and ``gradient``
-trust them (the training loop has already checked).
+training goes, the second starts backpropagation. Calling a loss object takes Keras's
+order, targets first: ``get("mse")(y_true, y_pred)``; it checks its inputs first.
+``value`` and ``gradient`` take the predictions first and trust their inputs (the
+training loop has already checked).
 
 >>> import numpy as np
->>> float(get("mse")(np.array([[1.0], [3.0]]), np.array([[0.0], [1.0]])))
+>>> float(get("mse")(np.array([[0.0], [1.0]]), np.array([[1.0], [3.0]])))  # (y_true, y_pred)
 2.5
 """
 
@@ -18,9 +19,9 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .activations import Sigmoid, Softmax
-from .errors import DataError, ShapeError
+from .checks import check_bool, check_call, check_positive
+from .errors import ConfigError, DataError, ShapeError
 from .tables import Table
-from .validation import check_bool, check_call
 
 LossT = TypeVar("LossT", bound="Loss")
 
@@ -58,13 +59,32 @@ class Loss:
             check_call(cls.__name__, cls.__init__, args, kwargs)  # a wrong argument's clear error
         return super().__new__(cls)
 
-    def __init__(self, from_logits: bool = False) -> None:
+    def __init__(self, from_logits: bool = False, name: str | None = None,
+                 reduction: str = "sum_over_batch_size") -> None:
         self.from_logits = check_bool(from_logits, f"{self.name} from_logits")
+        if name is not None:  # Keras's name=, shown in repr; the table knows the class's
+            if not isinstance(name, str) or not name:
+                raise ConfigError(f"A loss's name must be a string, got {repr(name)[:60]}.")
+            self.name = name
+        if reduction != "sum_over_batch_size":
+            raise ConfigError(f"neuronlab's losses average over the batch (reduction="
+                              f"'sum_over_batch_size', Keras's default); got {reduction!r}.")
 
     def value(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
-        raise NotImplementedError
+        """The loss of a Keras-style subclass: the mean of its ``call(y_true, y_pred)``."""
+        if type(self).call is Loss.call:
+            raise NotImplementedError(f"{type(self).__name__} defines neither value nor call.")
+        return float(np.mean(self.call(y_true, y_pred)))
 
     def gradient(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
+        """For a loss given only as ``call``: the gradient by central differences
+        (:func:`numerical_gradient`), as neuronlab cannot differentiate your code."""
+        return numerical_gradient(lambda p: self.value(p, y_true), y_pred,
+                                  lambda p: np.asarray(self.call(y_true, p)))
+
+    def call(self, y_true: np.ndarray, y_pred: np.ndarray) -> Any:
+        """Keras's hook for a loss written as a subclass: one value per sample (or one in
+        all). Override it, or ``value`` and ``gradient`` for an exact gradient."""
         raise NotImplementedError
 
     def gradient_wrt_z(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
@@ -81,7 +101,12 @@ class Loss:
     def _count(self, y_pred: np.ndarray) -> int:
         return int(y_pred.shape[0])
 
-    def __call__(self, y_pred: Any, y_true: Any) -> float:
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> float:
+        """The loss of predictions ``y_pred`` against targets ``y_true``, in Keras's order
+        ``loss(y_true, y_pred)``, checked first."""
+        if sample_weight is not None:
+            raise ConfigError("Calling a loss with sample_weight is not supported; weigh "
+                              "samples with fit(X, y, sample_weight=...).")
         try:
             y_pred = np.asarray(y_pred, dtype=float)
             y_true = np.asarray(y_true, dtype=float)
@@ -90,8 +115,9 @@ class Loss:
                             f"of the same shape.") from None
         if y_pred.shape != y_true.shape:
             raise ShapeError(
-                f"{self.name}: predictions have shape {y_pred.shape} but targets have shape "
-                f"{y_true.shape}; they must match (one target per output)."
+                f"{self.name}(y_true, y_pred): the targets y_true have shape {y_true.shape} "
+                f"but the predictions y_pred have shape {y_pred.shape}; they must match (one "
+                "target per output). The order is Keras's: targets first."
             )
         if not (np.isfinite(y_pred).all() and np.isfinite(y_true).all()):
             raise DataError(f"{self.name}: predictions and targets must be finite numbers.")
@@ -102,7 +128,7 @@ class Loss:
         """Loss-specific checks of the inputs given to ``__call__``."""
 
     def get_config(self) -> dict[str, Any]:
-        config: dict[str, Any] = {"name": self.name}
+        config: dict[str, Any] = {"name": type(self).name}
         if self.from_logits:
             config["from_logits"] = True
         return config
@@ -137,7 +163,8 @@ class SumSquaredError(Loss):
     """``L = 1/2 * sum((y_pred - y_true)^2)``; ``dL/dy_pred = y_pred - y_true``.
 
     Not averaged: its gradient is the plain sum of the errors, the form of the
-    worked 2x+1 puzzle (``dW = -sum(x * e)``).
+    worked 2x+1 puzzle (``dW = -sum(x * e)``). Keras has no such loss; in PyTorch it is
+    ``0.5 * MSELoss(reduction="sum")``, half of ``reduction="sum"``.
     """
 
     name = "sse"
@@ -299,11 +326,19 @@ def get(identifier: str | Loss, **kwargs: Any) -> Loss:
 
     >>> get("mean_squared_error")
     MeanSquaredError()
-    >>> get("hinge")  # doctest: +ELLIPSIS
+    >>> get("poisson")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    neuronlab.errors.UnknownNameError: Unknown loss 'hinge'. Valid names: mse, sse, mae, ...
+    neuronlab.errors.UnknownNameError: Unknown loss 'poisson'. Valid names: mse, sse, mae, ...
     """
+    if isinstance(identifier, type) and issubclass(identifier, Loss):
+        raise ConfigError(f"Give a loss object, {identifier.__name__}(), not the class "
+                          f"{identifier.__name__}.")
+    if callable(identifier) and not isinstance(identifier, (str, Loss)):
+        return FunctionLoss(identifier, **kwargs)  # Keras's compile(loss=fn)
+    if isinstance(identifier, str) and identifier.strip().lower() == \
+            "sparse_categorical_crossentropy":
+        return SparseCategoricalCrossentropy(**kwargs)
     loss: Loss = TABLE.get(identifier, **kwargs)
     return loss
 
@@ -312,3 +347,190 @@ def from_config(config: dict[str, Any]) -> Loss:
     """Rebuild a loss from :meth:`Loss.get_config`."""
     loss: Loss = TABLE.from_config(config)
     return loss
+
+
+# ----------------------------------------------------------------------------------------
+# More losses of Keras 3, each checked against PyTorch (values and gradients) in
+# tests/test_losses_more.py.
+
+
+class Huber(Loss):
+    """``L = mean(0.5 e^2 if |e| <= delta else delta * (|e| - 0.5 delta))``, ``e = y_pred -
+    y_true``: squared for small misses, absolute for large ones (outliers pull less).
+    Gradient: ``e`` or ``delta * sign(e)``, divided by the number of outputs."""
+
+    name = "huber"
+    aliases = ("huber_loss",)
+    description = "squared error for small misses, absolute error for large ones"
+    formula = "L = mean(½e² if |e| ≤ δ else δ·(|e| - ½δ))"
+    torch = "HuberLoss"
+    fits = ("regression",)
+
+    def __init__(self, delta: float = 1.0, from_logits: bool = False) -> None:
+        super().__init__(from_logits)
+        self.delta = check_positive(delta, "Huber delta")
+
+    def value(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
+        e = np.abs(y_pred - y_true)
+        small = e <= self.delta
+        return float(np.mean(np.where(small, 0.5 * e * e, self.delta * (e - 0.5 * self.delta))))
+
+    def gradient(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
+        e = y_pred - y_true
+        return np.clip(e, -self.delta, self.delta) / y_pred.size
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        config["delta"] = self.delta
+        return config
+
+
+class Hinge(Loss):
+    """``L = mean(max(1 - y_true * y_pred, 0))`` for labels -1/1 (0/1 labels are read as
+    -1/1, as Keras does) and raw scores ``y_pred``: the loss of support vector machines.
+    Gradient: ``-y_true`` where the margin ``y_true * y_pred`` is below 1, else 0."""
+
+    name = "hinge"
+    description = "the margin loss of support vector machines, for labels -1/1 (or 0/1)"
+    formula = "L = mean(max(1 - y·ŷ, 0))"
+    torch = None  # clamp(1 - y * y_pred, min=0).mean()
+    fits = ("binary",)
+
+    @staticmethod
+    def signed(y_true: np.ndarray) -> np.ndarray:
+        """Labels 0/1 as -1/1; labels already -1/1 stay."""
+        return np.where(y_true == 0, -1.0, y_true).astype(y_true.dtype) \
+            if ((y_true == 0) | (y_true == 1)).all() else y_true
+
+    def value(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
+        return float(np.mean(np.maximum(1 - self.signed(y_true) * y_pred, 0)))
+
+    def gradient(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
+        y = self.signed(y_true)
+        return np.where(y * y_pred < 1, -y, 0).astype(y_pred.dtype) / y_pred.size
+
+
+class KLDivergence(Loss):
+    """Kullback-Leibler divergence of the predicted distribution from the true one:
+    ``L = mean over samples of sum_k y_k log(y_k / p_k)``, both clipped to
+    ``[eps, 1]`` as Keras does. Gradient: ``-y / p / N``."""
+
+    name = "kl_divergence"
+    aliases = ("kld", "kullback_leibler_divergence")
+    description = "how far predicted class probabilities are from the true distribution"
+    formula = "L = mean(Σ_k y_k·log(y_k / p_k))"
+    torch = "KLDivLoss"  # of log p, reduction="batchmean"
+    fits = ("multiclass",)
+
+    def value(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
+        eps = _eps(y_pred.dtype)
+        y = np.clip(y_true, eps, 1.0)
+        p = np.clip(y_pred, eps, 1.0)
+        return float(np.sum(y * np.log(y / p))) / y_pred.shape[0]
+
+    def gradient(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
+        eps = _eps(y_pred.dtype)
+        inside = (y_pred >= eps) & (y_pred <= 1.0)
+        y = np.clip(y_true, eps, 1.0)
+        return np.where(inside, -y / np.clip(y_pred, eps, 1.0), 0.0) / y_pred.shape[0]
+
+
+for _more in (Huber, Hinge, KLDivergence):
+    register(_more)
+
+
+# ----------------------------------------------------------------------------------------
+# Losses written as Keras code: a plain function ``fn(y_true, y_pred)``, or a subclass of
+# Loss with ``call``. neuronlab cannot differentiate Python code, so their gradients come
+# from central differences, accurate to about 1e-8 in float64.
+
+
+def numerical_gradient(total: Any, y_pred: np.ndarray, per_sample: Any = None) -> np.ndarray:
+    """``dL/dy_pred`` of ``total(y_pred)`` (a number) by central differences.
+
+    When ``per_sample(y_pred)`` gives one loss per row, each row's loss depends on that
+    row only, so one output column is nudged in every row at once (2 calls per column);
+    otherwise each number is nudged alone (2 calls per number).
+    """
+    p = np.array(y_pred, dtype=np.float64)
+    grad = np.zeros_like(p)
+    n = len(p)
+    rows = None
+    if per_sample is not None:
+        with np.errstate(all="ignore"):
+            rows = np.shape(per_sample(p))
+    if rows == (n,) and p.ndim == 2:
+        for k in range(p.shape[1]):
+            h = 1e-6 * np.maximum(1.0, np.abs(p[:, k]))
+            up, down = p.copy(), p.copy()
+            up[:, k] += h
+            down[:, k] -= h
+            grad[:, k] = (np.asarray(per_sample(up), dtype=np.float64)
+                          - np.asarray(per_sample(down), dtype=np.float64)) / (2 * h) / n
+        return grad.astype(y_pred.dtype)
+    for index in np.ndindex(p.shape):
+        h = 1e-6 * max(1.0, abs(p[index]))
+        old = p[index]
+        p[index] = old + h
+        up_value = total(p)
+        p[index] = old - h
+        grad[index] = (up_value - total(p)) / (2 * h)
+        p[index] = old
+    return grad.astype(y_pred.dtype)
+
+
+class FunctionLoss(Loss):
+    """A loss given as a plain function ``fn(y_true, y_pred)`` returning one value per
+    sample (or one in all), as Keras accepts in ``compile(loss=fn)``. The loss is the
+    mean of those values; the gradient comes from central differences."""
+
+    name = "function"
+    description = "a loss written as a Python function fn(y_true, y_pred)"
+    formula = "L = mean(fn(y, ŷ))"
+
+    def __init__(self, fn: Any, name: str | None = None) -> None:
+        super().__init__(name=name or getattr(fn, "__name__", "function"))
+        self.fn = fn
+
+    def call(self, y_true: np.ndarray, y_pred: np.ndarray) -> Any:
+        out = np.asarray(self.fn(y_true, y_pred), dtype=np.float64)
+        if not np.isfinite(out).all():
+            raise DataError(f"The loss function {self.name} returned values that are not "
+                            "finite numbers (NaN or infinity).")
+        return out
+
+    def get_config(self) -> dict[str, Any]:
+        raise ConfigError(f"The loss {self.name} is a Python function, which a model file "
+                          "cannot hold. Save the model without compiling it, or use a loss "
+                          f"by name ({', '.join(names())}).")
+
+    def __repr__(self) -> str:
+        return f"FunctionLoss({self.name})"
+
+
+class SparseCategoricalCrossentropy(CategoricalCrossentropy):
+    """Categorical cross-entropy for integer class labels (Keras's
+    ``SparseCategoricalCrossentropy``): ``loss(y_true, y_pred)`` takes labels of shape
+    ``(N,)`` or ``(N, 1)``. In a model it is categorical cross-entropy, as the model
+    turns integer labels into one-hot rows."""
+
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> float:
+        labels = np.asarray(y_true)
+        probabilities = np.asarray(y_pred)
+        if labels.ndim == probabilities.ndim and labels.shape[-1:] == (1,):
+            labels = labels[..., 0]
+        if probabilities.ndim == 2 and labels.shape == probabilities.shape[:1]:
+            k = probabilities.shape[1]
+            if labels.dtype.kind not in "iuf" or not np.all(labels == np.round(labels)) or \
+                    labels.min() < 0 or labels.max() >= k:
+                raise DataError(
+                    f"sparse_categorical_crossentropy(y_true, y_pred): y_true holds class "
+                    f"labels 0..{k - 1} for {k} outputs, got {repr(y_true)[:60]}."
+                )
+            y_true = np.eye(k)[labels.astype(int)]
+        return super().__call__(y_true, y_pred, sample_weight)
+
+    def __repr__(self) -> str:
+        extra = "from_logits=True" if self.from_logits else ""
+        return f"SparseCategoricalCrossentropy({extra})"
+

@@ -101,3 +101,24 @@ def higher_is_better(name: str) -> bool | None:
     if base == "loss":
         return False
     return TABLE[base].higher_is_better if base in TABLE else None
+
+
+# Keras's names for accuracy, each logged under the name it was asked by (as Keras does).
+# The model holds class labels as one-hot rows, so sparse and categorical accuracy are the
+# same computation here.
+@register(higher_is_better=True)
+def binary_accuracy(y_pred: np.ndarray, y_true: np.ndarray) -> float:
+    """Share of outputs on the right side of 0.5 (each output a yes/no answer)."""
+    return float(np.mean((y_pred > 0.5) == (y_true > 0.5)))
+
+
+@register(higher_is_better=True)
+def categorical_accuracy(y_pred: np.ndarray, y_true: np.ndarray) -> float:
+    """Share of samples whose largest output is the one-hot target's class."""
+    return float(np.mean(y_pred.argmax(axis=1) == y_true.argmax(axis=1)))
+
+
+@register(higher_is_better=True)
+def sparse_categorical_accuracy(y_pred: np.ndarray, y_true: np.ndarray) -> float:
+    """Share of samples whose largest output is the class label's."""
+    return categorical_accuracy(y_pred, y_true)

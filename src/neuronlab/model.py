@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import warnings
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -26,6 +27,7 @@ import numpy as np
 
 from . import losses, optimizers
 from . import metrics as metric_table
+from .checks import all_finite, check_bool, check_int, check_seed
 from .errors import (
     ConfigError,
     DataError,
@@ -34,19 +36,20 @@ from .errors import (
     TrainingDivergedError,
     UntrainedModelWarning,
 )
+from .keras_model import KerasModelMethods, check_arguments
 from .layers import Layer, Parameters, Shape, as_shape
 from .layers import from_config as layer_from_config
 from .training import data, progress
 from .training.callbacks import History
 from .training.flat import FlatWeights
 from .training.trainer import Trainer
-from .validation import all_finite, check_bool, check_int, check_seed
 
 #: Rows ``predict`` runs through the network at once; larger inputs go in slices.
 PREDICT_ROWS = 4096
 
 
-class Sequential(Trainer):
+@check_arguments
+class Sequential(KerasModelMethods, Trainer):
     """A stack of layers, each feeding the next: ``(N, n_inputs) -> (N, outputs)``.
 
     ``seed`` fixes the initial weights (and, unless ``fit`` gets its own seed, the
@@ -81,6 +84,7 @@ class Sequential(Trainer):
         self.last_output: np.ndarray | None = None  # predictions of the latest train_step
         self._ready = False  # compiled, fitted, or given weights: predictions mean something
         self._warned_untrained = False
+        self._input: Shape | None = None  # the shape given by Input(shape=...), if any
         if layers is not None and not isinstance(layers, (list, tuple)):
             raise ConfigError(
                 f"Sequential takes a list of layers, e.g. Sequential([Dense(4, input_shape=(2,)), "
@@ -92,6 +96,13 @@ class Sequential(Trainer):
     # ----------------------------------------------------------------- structure
     def add(self, layer: Layer) -> None:
         """Append a layer (``Dense``, ``Dropout``, ``Flatten``, ``Conv2D``, ``MaxPool2D``...)."""
+        from .layers.activation import Input
+
+        if isinstance(layer, Input):  # keras.Input(shape=...): the next layer's input shape
+            if self.layers or layer.layers:
+                raise ConfigError("Input(shape=...) goes first in a Sequential model, once.")
+            self._input = layer.shape
+            return
         if not isinstance(layer, Layer):
             raise ConfigError(
                 f"Sequential takes layers such as Dense(4), got {layer!r} "
@@ -99,8 +110,14 @@ class Sequential(Trainer):
             )
         if not layer.built:
             layer.dtype = self.dtype  # weights given with set_weights take the model's dtype
+        if not self.layers and getattr(self, "_input", None) is not None \
+                and layer.input_shape is None:
+            layer.input_shape = self._input
         self.layers.append(layer)
         self.flat = None
+        # the layer asks the model to make the weights when it is asked for them (its
+        # get_weights, count_params), as Keras, whose layers exist as soon as the shape is known
+        layer.owner = weakref.ref(self)
 
     @property
     def built(self) -> bool:
@@ -110,7 +127,7 @@ class Sequential(Trainer):
     def input_shape(self) -> Shape | None:
         """The shape of one input sample, e.g. ``(2,)`` or ``(8, 8, 1)`` (None if unknown)."""
         if not self.layers:
-            return None
+            return self._input
         first = self.layers[0]
         return first.built_shape or first.input_shape
 
@@ -141,6 +158,8 @@ class Sequential(Trainer):
         features; default: the first layer's ``input_shape``)."""
         if not self.layers:
             raise ConfigError("This model has no layers; add one, e.g. Sequential([Dense(1)]).")
+        if isinstance(input_shape, (tuple, list)) and input_shape and input_shape[0] is None:
+            input_shape = tuple(input_shape)[1:]  # Keras's (None, 16): the batch, then one sample
         shape = as_shape(input_shape, "input_shape") if input_shape is not None \
             else self.input_shape
         if shape is None:
@@ -161,9 +180,11 @@ class Sequential(Trainer):
             shape = layer.compute_output_shape(shape)
 
     def parameters(self) -> Parameters:
-        """Every ``(value, gradient)`` pair, first layer first."""
+        """Every trainable ``(value, gradient)`` pair, first layer first (a layer with
+        ``trainable = False`` is left out, so no optimizer moves it)."""
         self.require_built("parameters")
-        return [pair for layer in self.layers for pair in layer.parameters()]
+        return [pair for layer in self.layers if layer.trainable
+                for pair in layer.parameters()]
 
     def _build_if_size_known(self) -> None:
         """Make the weights as soon as the number of inputs is known, as Keras does."""
@@ -174,20 +195,35 @@ class Sequential(Trainer):
         self._build_if_size_known()
         return sum(layer.count_params() for layer in self.layers)
 
+    def get_neuron_weights(self) -> list[np.ndarray]:
+        """Copies of every weight, ``[W1, b1, W2, b2, ...]``, each ``W`` one row per neuron."""
+        self.require_built("get_neuron_weights")
+        return [w for layer in self.layers for w in layer.get_neuron_weights()]
+
+    def set_neuron_weights(self, weights: Sequence[Any]) -> None:
+        """Set every weight as :meth:`get_neuron_weights` gives them (``W`` one row each)."""
+        self._set_weights(weights, neuron=True)
+
     def get_weights(self) -> list[np.ndarray]:
-        """Copies of every layer's weights in order: ``[W1, b1, W2, b2, ...]`` for Dense."""
+        """Copies of every weight in Keras's layout: ``[kernel1, b1, ...]``, each Dense
+        kernel ``(n_inputs, units)``, the transpose of ``W``."""
         self.require_built("get_weights")
         return [w for layer in self.layers for w in layer.get_weights()]
 
     def set_weights(self, weights: Sequence[Any]) -> None:
-        """Set every layer's weights in order, as :meth:`get_weights` gives them
-        (``[W1, b1, W2, b2, ...]`` for Dense layers, each ``W`` of shape ``(units, n_inputs)``)."""
+        """Set every weight from Keras's layout, as :meth:`get_weights` gives them."""
+        self._set_weights(weights, neuron=False)
+
+    def _set_weights(self, weights: Sequence[Any], neuron: bool) -> None:
+        """Set every layer's weights in order, in Keras's layout or (``neuron``) neuronlab's."""
         expected = sum(len(layer.weight_names()) for layer in self.layers)
         if not isinstance(weights, (list, tuple)) or len(weights) != expected:
             got = f"{len(weights)}" if isinstance(weights, (list, tuple)) else repr(weights)[:60]
+            method, pair = ("set_neuron_weights", "[W, b]") if neuron else ("set_weights",
+                                                                            "[kernel, bias]")
             raise ShapeError(
-                f"set_weights expects {expected} arrays in a list ([W, b] per Dense layer, as "
-                f"get_weights returns), got {got}."
+                f"{method} expects {expected} arrays in a list ({pair} per Dense layer, as "
+                f"{method.replace('set', 'get')} returns), got {got}."
             )
         if not self.built and self.input_shape is not None and len(self.input_shape) > 1:
             self.build()  # image layers take their weights' shapes from the input shape
@@ -195,7 +231,11 @@ class Sequential(Trainer):
         for layer in self.layers:
             count = len(layer.weight_names())
             if count:
-                layer.set_weights(list(weights[start:start + count]))
+                part = list(weights[start:start + count])
+                if neuron:
+                    layer.set_neuron_weights(part)
+                else:
+                    layer.set_weights(part)
                 start += count
         if not self.built:
             self.build()
@@ -283,13 +323,15 @@ class Sequential(Trainer):
             out = layer.forward(out, training)
         return out
 
-    def backward(self, y_pred: np.ndarray, y_true: np.ndarray) -> None:
+    def backward(self, y_pred: np.ndarray, y_true: np.ndarray,
+                 sample_weight: np.ndarray | None = None) -> None:
         """Fill every parameter's gradient: the chain rule, last layer first.
 
         The gradient starts as ``dL/dy_pred = loss.gradient(y_pred, y_true)``, or, for a
         softmax/sigmoid last layer with its cross-entropy, directly as
         ``dL/dz = (y_pred - y_true) / N`` (``loss.gradient_wrt_z``). Each layer turns
-        the gradient at its output into the gradient at its input.
+        the gradient at its output into the gradient at its input. With
+        ``sample_weight`` each sample's row of that gradient is scaled by its weight.
         """
         assert self.loss is not None
         fused = self.output_gradient_is_fused
@@ -297,6 +339,8 @@ class Sequential(Trainer):
             grad = self.loss.gradient_wrt_z(y_pred, y_true)  # dL/dz of the last layer
         else:
             grad = self.loss.gradient(y_pred, y_true)  # dL/dy_pred
+        if sample_weight is not None:
+            grad = grad * sample_weight.reshape(-1, *([1] * (grad.ndim - 1)))
         last = len(self.layers) - 1
         for i in range(last, -1, -1):
             if i == last and fused:
@@ -311,14 +355,18 @@ class Sequential(Trainer):
             total += layer.penalty()
         return total
 
-    def compute_loss(self, y_pred: np.ndarray, Y: np.ndarray) -> float:
+    def compute_loss(self, y_pred: np.ndarray, Y: np.ndarray,
+                     sample_weight: np.ndarray | None = None) -> float:
         """``L = loss(y_pred, Y) + sum of the layers' L2/L1 penalties``: what training
-        minimizes."""
+        minimizes. With ``sample_weight``, as Keras: ``sum(w_i * loss_i) / N``."""
         assert self.loss is not None
-        return self.loss.value(y_pred, Y) + self.penalty()
+        if sample_weight is None:
+            return self.loss.value(y_pred, Y) + self.penalty()
+        per_sample = [self.loss.value(y_pred[i:i + 1], Y[i:i + 1]) for i in range(len(Y))]
+        return float(np.dot(sample_weight, per_sample)) / len(Y) + self.penalty()
 
     # ----------------------------------------------------------------- training
-    def train_step(self, X: np.ndarray, Y: np.ndarray) -> float:
+    def train_step(self, X: Any, Y: Any, sample_weight: Any = None) -> float:
         """One step of gradient descent on one batch; returns the batch loss before the step.
 
         ``X`` and ``Y`` must already be prepared arrays of the model's dtype (``fit``
@@ -329,13 +377,17 @@ class Sequential(Trainer):
         if self.optimizer is None or self.loss is None:
             self.require_compiled("train_step")  # raises, saying how to compile
         assert self.optimizer is not None
+        if not isinstance(X, np.ndarray) or X.dtype != self.dtype:
+            X = data.prepare_inputs(self, X)  # lists, other dtypes: checked as fit checks
         if self.flat is None and not self.built:  # (flat weights exist only once built)
             self.build(X.shape[1:])
+        if not isinstance(Y, np.ndarray) or Y.dtype != self.dtype or Y.ndim != 2:
+            Y = data.prepare_targets(self, Y, len(X))
         y_pred = self.forward(X, training=True)  # layer by layer
-        loss = self.compute_loss(y_pred, Y)
+        loss = self.compute_loss(y_pred, Y, sample_weight)
         if not math.isfinite(loss):
             raise TrainingDivergedError.from_loss(loss, self.optimizer.learning_rate)
-        self.backward(y_pred, Y)  # the chain rule, last layer first
+        self.backward(y_pred, Y, sample_weight)  # the chain rule, last layer first
         self.update_weights()  # w = w - learning_rate * dL/dw, or the optimizer's rule
         self.last_output = y_pred
         return loss
@@ -348,6 +400,9 @@ class Sequential(Trainer):
         them all with one call; the others go weight by weight.
         """
         assert self.optimizer is not None
+        if not all(layer.trainable for layer in self.layers):  # frozen layers stay as they are
+            self.optimizer.step(self.parameters())
+            return
         if self.flat is None or not self.flat.intact():
             self.flat = FlatWeights.pack(self.layers)
         if self.flat is None:  # weights of mixed dtypes: one array each
@@ -358,7 +413,8 @@ class Sequential(Trainer):
             self.optimizer.step(self.flat.pairs)
 
     # ----------------------------------------------------------------- predict / evaluate
-    def predict(self, X: Any, batch_size: int | None = None) -> np.ndarray:
+    def predict(self, X: Any, batch_size: int | None = None, verbose: int | str = "auto",
+                callbacks: Any = None) -> np.ndarray:
         """Outputs for every row of ``X``: ``(N, n_inputs) -> (N, outputs)``.
 
         As in Keras, a model that was never compiled, fitted or given weights (with
@@ -366,6 +422,10 @@ class Sequential(Trainer):
         random starting weights; it says so once with an :class:`UntrainedModelWarning`.
         Outputs that overflow to infinity or NaN raise :class:`DataError`.
         """
+        if verbose != "auto":
+            progress.check_verbose(verbose)  # accepted as in Keras; predict prints nothing
+        if callbacks is not None:
+            raise ConfigError("predict takes no callbacks in neuronlab (it runs in one go).")
         given, X = X, data.prepare_inputs(self, X, check_finite=False)  # outputs are checked
         size = check_int(batch_size, "batch_size") if batch_size is not None else PREDICT_ROWS
         self._warn_if_untrained()
@@ -406,8 +466,12 @@ class Sequential(Trainer):
             UntrainedModelWarning, stacklevel=3,
         )
 
-    def __call__(self, X: Any) -> np.ndarray:
-        return self.predict(X)
+    def __call__(self, X: Any, training: bool = False) -> np.ndarray:
+        """``model(X)``: the outputs for ``X``, as Keras; ``training=True`` runs the layers
+        as in training (Dropout drops)."""
+        training = check_bool(training, "training")
+        X = data.prepare_inputs(self, X)
+        return self.forward(X, training=training)
 
     def compute_metrics(self, X: np.ndarray, Y: np.ndarray) -> dict[str, float]:
         """``{"loss": ..., metric: ...}`` on prepared arrays ``X, Y`` (no checks)."""
@@ -505,6 +569,7 @@ class Sequential(Trainer):
 
     def save(self, path: Any) -> Any:
         """Write this model to one ``.npz`` file, as Keras' ``model.save``; returns the path.
+        A path ending in ``.keras`` writes Keras 3's ``.keras`` file (needs h5py).
 
         The same as :func:`neuronlab.save_model`; read it back with ``neuronlab.load_model``.
         """

@@ -60,6 +60,32 @@ def linear(z: float) -> float:
     return z
 
 
+def elu(z: float) -> float:
+    """``z if z > 0 else e^z - 1``: like ReLU above 0, a smooth curve down to -1 below."""
+    return z if z > 0 else math.expm1(z)
+
+
+def selu(z: float) -> float:
+    """ELU scaled by fixed constants, ``1.0507 * (z if z > 0 else 1.6733 * (e^z - 1))``."""
+    return 1.0507009873554804934193349852946 * (
+        z if z > 0 else 1.6732632423543772848170429916717 * math.expm1(z))
+
+
+def gelu(z: float) -> float:
+    """``z * Phi(z)``: z times the chance that a standard normal number is below z."""
+    return z * 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
+
+
+def silu(z: float) -> float:
+    """``z * sigmoid(z)`` (also called swish)."""
+    return z * sigmoid(z)
+
+
+def softplus(z: float) -> float:
+    """``log(1 + e^z)``: a ReLU with its corner rounded off (never overflows)."""
+    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
+
+
 ACTIVATIONS: dict[str, Callable[[float], float]] = {
     "relu": relu,
     "leaky_relu": leaky_relu,
@@ -67,12 +93,18 @@ ACTIVATIONS: dict[str, Callable[[float], float]] = {
     "tanh": tanh,
     "step": step,
     "linear": linear,
+    "elu": elu,
+    "selu": selu,
+    "gelu": gelu,
+    "silu": silu,
+    "softplus": softplus,
 }
 
 #: How the lessons write each activation's name in a formula: ``ŷ = ReLU(1.000)``.
 DISPLAY_NAMES: dict[str, str] = {
     "relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "sigmoid", "tanh": "tanh",
-    "step": "step", "linear": "linear",
+    "step": "step", "linear": "linear", "elu": "ELU", "selu": "SELU", "gelu": "GELU",
+    "silu": "SiLU", "softplus": "softplus",
 }
 
 

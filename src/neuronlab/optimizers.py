@@ -18,9 +18,9 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from .checks import check_bool, check_call, check_number, check_positive
 from .errors import ConfigError
 from .tables import Table
-from .validation import check_bool, check_call, check_number, check_positive
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
 FlatParameters = tuple[np.ndarray, np.ndarray]
@@ -45,7 +45,14 @@ class Optimizer:
             check_call(cls.__name__, cls.__init__, args, kwargs)  # e.g. lr= gets a clear error
         return super().__new__(cls)
 
-    def __init__(self, learning_rate: float = 0.01) -> None:
+    def __init__(self, learning_rate: float | Any = 0.01) -> None:
+        from .schedules import LearningRateSchedule
+
+        # a schedule (keras.optimizers.schedules) gives the rate of each update by its step
+        self.schedule = learning_rate if isinstance(learning_rate, LearningRateSchedule) \
+            else None
+        if self.schedule is not None:
+            learning_rate = self.schedule(0)
         self.learning_rate = check_positive(learning_rate, "learning_rate")
         self.iterations = 0
         self.state: list[dict[str, np.ndarray]] = []
@@ -86,6 +93,8 @@ class Optimizer:
         """
         if len(self.state) != len(parameters):
             self.state = [self._new_state(value) for value, _ in parameters]
+        if self.schedule is not None:
+            self.learning_rate = float(self.schedule(self.iterations))
         self.iterations += 1
         if flat is not None and self.elementwise:
             self._update(flat[0], flat[1], {})
@@ -100,6 +109,10 @@ class Optimizer:
         raise NotImplementedError
 
     def get_config(self) -> dict[str, Any]:
+        if self.schedule is not None:
+            rate: Any = {"class_name": type(self.schedule).__name__,
+                         "config": self.schedule.get_config()}
+            return {"name": self.name, "learning_rate": rate}
         return {"name": self.name, "learning_rate": self.learning_rate}
 
     def __repr__(self) -> str:
@@ -167,7 +180,9 @@ class RMSprop(Optimizer):
     """RMSprop: divide each step by a running root-mean-square of recent gradients.
 
     ``s = rho * s + (1 - rho) * g^2``; ``w = w - learning_rate * g / (sqrt(s) + epsilon)``.
-    (PyTorch calls ``rho`` ``alpha``.)
+    ``rho`` is Keras's name and default (0.9); PyTorch calls it ``alpha`` and defaults
+    to 0.99, so ``torch.optim.RMSprop(lr=0.001)`` averages over more steps than
+    ``RMSprop()``: give ``alpha=0.9`` there (or ``rho=0.99`` here) to match.
     """
 
     name = "rmsprop"
@@ -278,5 +293,162 @@ def get(identifier: str | Optimizer, **kwargs: Any) -> Optimizer:
 
 def from_config(config: dict[str, Any]) -> Optimizer:
     """Rebuild an optimizer from :meth:`Optimizer.get_config`."""
+    if isinstance(config, dict) and isinstance(config.get("learning_rate"), dict):
+        from .schedules import from_config as schedule_from_config
+
+        config = {**config, "learning_rate": schedule_from_config(config["learning_rate"])}
     optimizer: Optimizer = TABLE.from_config(config)
     return optimizer
+
+
+# ----------------------------------------------------------------------------------------
+# More optimizers of Keras 3. Each takes Keras's argument names and defaults and applies
+# torch.optim's update rule (the two differ only in where epsilon sits); one step and
+# many steps match torch.optim in tests/test_optimizers_more.py.
+
+
+class Adagrad(Optimizer):
+    """Adagrad: divide each step by the root of the sum of all past squared gradients.
+
+    ``s = s + g^2``; ``w = w - learning_rate * g / (sqrt(s) + epsilon)``, with ``s``
+    starting at ``initial_accumulator_value``. Steps shrink as gradients add up.
+    """
+
+    name = "adagrad"
+    description = "divides each step by the root of all past squared gradients added up"
+    torch = "Adagrad"
+
+    def __init__(self, learning_rate: float = 0.001, initial_accumulator_value: float = 0.1,
+                 epsilon: float = 1e-7) -> None:
+        super().__init__(learning_rate)
+        self.initial_accumulator_value = check_positive(
+            initial_accumulator_value, "Adagrad initial_accumulator_value", allow_zero=True)
+        self.epsilon = check_positive(epsilon, "epsilon")
+
+    @property
+    def rule(self) -> str:
+        return "s ← s + (∂L/∂w)²;  w ← w − η·∂L/∂w / (√s + ε)"
+
+    def _new_state(self, value: np.ndarray) -> dict[str, np.ndarray]:
+        return {"sum": np.full_like(value, self.initial_accumulator_value)}
+
+    def _update(self, value: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        s = state["sum"]
+        s += grad * grad
+        value -= self.learning_rate * grad / (np.sqrt(s) + self.epsilon)
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        config.update(initial_accumulator_value=self.initial_accumulator_value,
+                      epsilon=self.epsilon)
+        return config
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay: first ``w = w - learning_rate * weight_decay * w``,
+    then Adam's step (the decay does not pass through the running averages)."""
+
+    name = "adamw"
+    description = "Adam, plus shrinking every weight a little each step (weight decay)"
+    torch = "AdamW"
+
+    def __init__(self, learning_rate: float = 0.001, weight_decay: float = 0.004,
+                 beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7) -> None:
+        super().__init__(learning_rate, beta_1, beta_2, epsilon)
+        self.weight_decay = check_positive(weight_decay, "AdamW weight_decay", allow_zero=True)
+
+    @property
+    def rule(self) -> str:
+        return "w ← w − η·λ·w, then Adam: " + super().rule
+
+    def _update(self, value: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        value *= 1 - self.learning_rate * self.weight_decay  # the decay, then Adam's step
+        m, v, t = state["m"], state["v"], self.iterations
+        m *= self.beta_1
+        m += (1 - self.beta_1) * grad
+        v *= self.beta_2
+        v += (1 - self.beta_2) * grad * grad
+        denom = np.sqrt(v) / np.sqrt(1 - self.beta_2**t) + self.epsilon
+        value -= (self.learning_rate / (1 - self.beta_1**t)) * m / denom
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        config["weight_decay"] = self.weight_decay
+        return config
+
+
+class Nadam(Adam):
+    """Adam with Nesterov momentum: the step looks ahead along the momentum.
+
+    With the momentum schedule ``mu_t = beta_1 * (1 - 0.5 * 0.96^(0.004 t))`` and
+    ``P_t = mu_1 * ... * mu_t``::
+
+        m = beta_1 m + (1 - beta_1) g;   v = beta_2 v + (1 - beta_2) g^2
+        d = sqrt(v / (1 - beta_2^t)) + epsilon
+        w = w - learning_rate * ((1 - mu_t) / (1 - P_t) * g + mu_{t+1} / (1 - P_t mu_{t+1}) * m) / d
+    """
+
+    name = "nadam"
+    description = "Adam with Nesterov momentum: each step looks ahead along the momentum"
+    torch = "NAdam"
+
+    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-7) -> None:
+        super().__init__(learning_rate, beta_1, beta_2, epsilon)
+        self._schedule = (0, 1.0)  # (t, mu_1 * ... * mu_t)
+
+    @property
+    def rule(self) -> str:
+        return ("m ← β₁·m + (1 − β₁)·∂L/∂w;  v ← β₂·v + (1 − β₂)·(∂L/∂w)²;  "
+                "w ← w − η·((1 − μₜ)/(1 − Πμ)·∂L/∂w + μₜ₊₁/(1 − Πμ·μₜ₊₁)·m) / (√v̂ + ε)")
+
+    def mu(self, t: int) -> float:
+        return self.beta_1 * (1 - 0.5 * 0.96 ** (0.004 * t))
+
+    def _update(self, value: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        t = self.iterations
+        while self._schedule[0] < t:  # advance the product once per step, not per weight
+            k, product = self._schedule
+            self._schedule = (k + 1, product * self.mu(k + 1))
+        product = self._schedule[1]
+        mu, mu_next = self.mu(t), self.mu(t + 1)
+        m, v = state["m"], state["v"]
+        m *= self.beta_1
+        m += (1 - self.beta_1) * grad
+        v *= self.beta_2
+        v += (1 - self.beta_2) * grad * grad
+        denom = np.sqrt(v / (1 - self.beta_2**t)) + self.epsilon
+        value -= self.learning_rate * (1 - mu) / (1 - product) * grad / denom
+        value -= self.learning_rate * mu_next / (1 - product * mu_next) * m / denom
+
+
+class Adamax(Adam):
+    """Adam with the infinity norm: ``u = max(beta_2 * u, |g| + epsilon)`` replaces the
+    root-mean-square; ``w = w - learning_rate / (1 - beta_1^t) * m / u``."""
+
+    name = "adamax"
+    description = "Adam dividing by the largest recent gradient instead of their RMS"
+    torch = "Adamax"
+
+    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-7) -> None:
+        super().__init__(learning_rate, beta_1, beta_2, epsilon)
+
+    @property
+    def rule(self) -> str:
+        return ("m ← β₁·m + (1 − β₁)·∂L/∂w;  u ← max(β₂·u, |∂L/∂w| + ε);  "
+                "w ← w − η·m / ((1 − β₁ᵗ)·u)")
+
+    def _update(self, value: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        m, u, t = state["m"], state["v"], self.iterations
+        m *= self.beta_1
+        m += (1 - self.beta_1) * grad
+        np.maximum(self.beta_2 * u, np.abs(grad) + self.epsilon, out=u)
+        value -= self.learning_rate / (1 - self.beta_1**t) * m / u
+
+
+for _more in (Adagrad, AdamW, Nadam, Adamax):
+    register(_more)
+
+
+from . import schedules  # noqa: E402, F401  (keras.optimizers.schedules.ExponentialDecay, ...)

@@ -56,7 +56,7 @@ def hand_wired_xor() -> Sequential:
     (w_or, b_or), (w_and, b_and) = GATES["or"], GATES["and"]
     model = Sequential([Dense(2, activation="step", input_shape=(2,)),
                         Dense(1, activation="step")], dtype="float64")
-    model.set_weights([[w_or, w_and], [b_or, b_and], [[1.0, -1.0]], [-0.5]])
+    model.set_neuron_weights([[w_or, w_and], [b_or, b_and], [[1.0, -1.0]], [-0.5]])
     return model
 
 
@@ -189,6 +189,6 @@ def puzzle_model(weight: float = 0.1, bias: float = 0.6,
     ``dW = -sum(x * e)``, so ``fit`` reproduces :func:`train_puzzle` step for step.
     """
     model = Sequential([Dense(1, input_shape=(1,))], dtype="float64")
-    model.set_weights([[[weight]], [bias]])
+    model.set_neuron_weights([[[weight]], [bias]])
     model.compile(optimizer=SGD(learning_rate=learning_rate), loss="sse")
     return model

@@ -40,8 +40,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
+from .checks import check_config
 from .errors import ConfigError, UnknownNameError
-from .validation import check_config
 
 T = TypeVar("T")
 

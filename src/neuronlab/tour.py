@@ -145,7 +145,7 @@ def _layer_and_batch(console: Console) -> None:
     console.print(table)
     py = PyLayer(LAYER_WEIGHTS, LAYER_BIASES, "relu").batch(BATCH)
     dense = Dense(3, activation="relu", input_shape=(4,))
-    dense.set_weights([LAYER_WEIGHTS, LAYER_BIASES])
+    dense.set_neuron_weights([LAYER_WEIGHTS, LAYER_BIASES])
     fast = dense.forward(np.array(BATCH))
     out = Table("sample", "x", "pure Python\nN1, N2, N3", "NumPy\nReLU(X @ W.T + b)")
     for column in out.columns:
@@ -254,7 +254,7 @@ def _framework(console: Console, model: Sequential, epochs: int) -> None:
     for line in framework_output(model):
         console.print(f"    {line}", soft_wrap=True, markup=False)
     X, y = datasets.xor()
-    W1, b1, W2, b2 = (w.astype(float) for w in model.get_weights())
+    W1, b1, W2, b2 = (w.astype(float) for w in model.get_neuron_weights())
     by_hand = []
     for x in X.tolist():  # the same numbers with one pure-Python neuron at a time
         hidden = [sigmoid(sum(xi * wi for xi, wi in zip(x, w)) + b) for w, b in zip(W1, b1)]

@@ -74,7 +74,7 @@ def test_layer_view_follows_an_edited_weight(client):
     weights[1][1] = 0.5
     data = client.post("/api/layer", json={**DEFAULT_LAYER, "weights": weights}).json()
     dense = Dense(3, activation="relu", input_shape=(4,))
-    dense.set_weights([weights, DEFAULT_LAYER["biases"]])
+    dense.set_neuron_weights([weights, DEFAULT_LAYER["biases"]])
     expected = dense.forward(np.array([DEFAULT_LAYER["inputs"]]))[0]
     assert data["outputs"] == expected.tolist()
     assert round(data["outputs"][1], 3) == 4.030
@@ -256,7 +256,7 @@ def test_export_code_rebuilds_the_same_model(client):
     exec(compile(export["code"], "<export>", "exec"), namespace)
     rebuilt: Sequential = namespace["model"]
     session = client.app.state.sessions.get(sid)
-    for mine, theirs in zip(rebuilt.get_weights(), session.model.get_weights()):
+    for mine, theirs in zip(rebuilt.get_neuron_weights(), session.model.get_neuron_weights()):
         assert np.array_equal(mine, theirs)
 
     from neuronlab.io import model_from_bytes
@@ -265,7 +265,7 @@ def test_export_code_rebuilds_the_same_model(client):
     assert download.status_code == 200
     assert export["filename"] in download.headers["content-disposition"]
     loaded = model_from_bytes(download.content)
-    for mine, theirs in zip(loaded.get_weights(), session.model.get_weights()):
+    for mine, theirs in zip(loaded.get_neuron_weights(), session.model.get_neuron_weights()):
         assert np.array_equal(mine, theirs)
 
 

@@ -92,7 +92,7 @@ def test_layer_weight_edit_changes_the_output(open_page):
     weights = [row[:] for row in DEFAULT_LAYER["weights"]]
     weights[1][1] = 0.5
     dense = Dense(3, activation="relu", input_shape=(4,))
-    dense.set_weights([weights, DEFAULT_LAYER["biases"]])
+    dense.set_neuron_weights([weights, DEFAULT_LAYER["biases"]])
     expected = dense.forward(np.array([DEFAULT_LAYER["inputs"]]))[0]
     for j, value in enumerate(expected, start=1):
         wait_text(page, f"#layer-y{j}", f"{value:.3f}")

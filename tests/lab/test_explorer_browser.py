@@ -157,7 +157,7 @@ def test_boxes_and_diagrams_share_one_precision(open_page):
     assert page.locator("#layer-w1-1").input_value() == "0.20"
     assert page.locator("#layer-b1").input_value() == "2.00"
     dense = Dense(3, activation="relu", input_shape=(4,))
-    dense.set_weights([DEFAULT_LAYER["weights"], DEFAULT_LAYER["biases"]])
+    dense.set_neuron_weights([DEFAULT_LAYER["weights"], DEFAULT_LAYER["biases"]])
     y = dense.forward(np.array([DEFAULT_LAYER["inputs"]]))[0]
     diagram = page.locator("#layer-diagram").text_content() or ""
     for j, value in enumerate(y, start=1):

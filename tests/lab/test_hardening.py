@@ -247,7 +247,7 @@ def test_work_counts_parameters_times_steps():
     big = sessions.Session(PlaygroundConfig.parse({"hidden": [8] * 6}))
     assert small.steps_per_epoch() == big.steps_per_epoch()
     assert big.max_epochs() < small.max_epochs()
-    assert big.max_epochs() * big.steps_per_epoch() * big.parameters() \
+    assert big.max_epochs() * big.steps_per_epoch() * big.count_params() \
         <= sessions.PARAMETER_STEPS
     with pytest.raises(BadRequest, match="parameters x steps"):
         big.check_epochs(big.max_epochs() + 1)

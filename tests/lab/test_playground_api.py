@@ -27,13 +27,13 @@ def test_regression_loss_falls_with_features_and_l1(client):
 def test_a_link_restores_the_weights_at_any_epoch(client):
     session = Session(PlaygroundConfig.parse({"dataset": "moons"}))
     session.train(3)
-    body = {"config": {"dataset": "moons"}, "weights": session.params(), "epoch": 5000}
+    body = {"config": {"dataset": "moons"}, "weights": session.weights_text(), "epoch": 5000}
     state = client.post("/api/sessions", json=body).json()
-    assert state["frame"]["epoch"] == 5000 and state["frame"]["params"] == session.params()
-    cut = session.params()[:-12]
+    assert state["frame"]["epoch"] == 5000 and state["frame"]["params"] == session.weights_text()
+    cut = session.weights_text()[:-12]
     answer = client.post("/api/sessions", json={**body, "weights": cut})
     assert answer.status_code == 400 and "cut short" in answer.json()["error"]
-    other = Session(PlaygroundConfig.parse({"dataset": "moons", "hidden": [3]})).params()
+    other = Session(PlaygroundConfig.parse({"dataset": "moons", "hidden": [3]})).weights_text()
     wrong = client.post("/api/sessions", json={**body, "weights": other}).json()["error"]
     assert "do not fit this network" in wrong and "2-4-4-1 network" in wrong
 
@@ -203,7 +203,7 @@ def test_a_new_learning_rate_keeps_the_data_and_starts_a_new_network():
     assert session.generation == generation + 1 and session.epoch == 0
     assert session.data()["layers"] == [2, 5, 1] and session.model.optimizer is not None
     fresh = Session(session.config)  # the same as a session made for it from scratch
-    assert session.params() == fresh.params()
+    assert session.weights_text() == fresh.weights_text()
     assert session.frame()["boundary"] == fresh.frame()["boundary"]
     session.configure(PlaygroundConfig.parse({"dataset": "moons", "hidden": [5], "seed": 2}))
     assert session.X_train is not X  # another seed: other points

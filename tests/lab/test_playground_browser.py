@@ -153,7 +153,7 @@ def test_input_features_change_the_boundary_the_library_computes(open_page, live
     plain = pg.state()["frame"]
     expected = library(dataset="circles", features=["x1", "x2"])
     expected.train(30)
-    assert plain["params"] == expected.params()
+    assert plain["params"] == expected.weights_text()
     np.testing.assert_array_equal(boundary_labels(plain), boundary_labels(expected.frame()))
     drawn = pg.canvas_classes()
     assert (drawn == boundary_labels(plain)).mean() > 0.85  # the canvas shows that boundary
@@ -173,7 +173,7 @@ def test_input_features_change_the_boundary_the_library_computes(open_page, live
     squares = pg.state()["frame"]
     expected = library(dataset="circles", features=["x1", "x2", "x1sq", "x2sq"])
     expected.train(30)
-    assert squares["params"] == expected.params()
+    assert squares["params"] == expected.weights_text()
     assert squares["inputs"] == expected.frame()["inputs"]  # each feature's small heatmap
     x1sq = squares["inputs"][2]
     assert x1sq["low"] >= 0 and x1sq["high"] > 0  # x1² is never negative
@@ -231,7 +231,7 @@ def test_regression_trains_with_a_continuous_colour_map(open_page, live_server, 
     expect(page.locator("#pg-train-loss")).to_have_text(fmt(frame["scores"]["train"]["loss"], 4))
     expect(page.locator("#pg-test-acc")).to_have_text(fmt(frame["scores"]["test"]["mae"], 4))
     expected.train(frame["epoch"])  # the same epochs in the library: the same network
-    assert frame["params"] == expected.params()
+    assert frame["params"] == expected.weights_text()
     assert frame["scores"]["train"]["loss"] < start["loss"] / 4
 
     values = boundary_values(frame)
@@ -259,7 +259,7 @@ def test_a_clicked_weight_is_set_in_the_live_network(open_page, live_server):
     assert flat[0] == 2.5  # layer 0, W row 0, column 0
     expected = library(dataset="xor")
     expected.set_weight({"layer": 0, "neuron": 0, "input": 0, "value": 2.5})
-    assert frame["params"] == expected.params()
+    assert frame["params"] == expected.weights_text()
     np.testing.assert_array_equal(boundary_labels(frame), boundary_labels(expected.frame()))
     assert frame["boundary"] != before["boundary"]  # the boundary moved with the weight
     assert "2.500" in (page.locator("#pg-link-0-0-0").get_attribute("aria-label") or "")
@@ -269,7 +269,7 @@ def test_a_clicked_weight_is_set_in_the_live_network(open_page, live_server):
 
     pg.step()  # training goes on from the edited weight
     expected.train(1)
-    assert pg.state()["frame"]["params"] == expected.params()
+    assert pg.state()["frame"]["params"] == expected.weights_text()
 
 
 def test_l1_regularization_is_chosen_and_applied(open_page, live_server):
@@ -287,9 +287,9 @@ def test_l1_regularization_is_chosen_and_applied(open_page, live_server):
     with_l1.train(3)
     without = library(dataset="moons")
     without.train(3)
-    assert params == with_l1.params() and params != without.params()
+    assert params == with_l1.weights_text() and params != without.weights_text()
     l1_size = np.abs(np.frombuffer(base64.b64decode(params), dtype="<f4")).sum()
-    assert l1_size < np.abs(np.frombuffer(base64.b64decode(without.params()), "<f4")).sum()
+    assert l1_size < np.abs(np.frombuffer(base64.b64decode(without.weights_text()), "<f4")).sum()
     page.click("#pg-export")
     assert "l1=0.01" in shown(page, "#pg-code")
 
@@ -352,7 +352,7 @@ def test_a_link_keeps_a_weight_edited_at_epoch_0(open_page, live_server):
 def test_a_link_with_a_damaged_epoch_says_why(open_page, live_server):
     source = library(dataset="xor")
     source.train(2)
-    hash_ = f"#view=playground&pd=xor&pe=two&pw={quote(source.params(), safe='')}"
+    hash_ = f"#view=playground&pd=xor&pe=two&pw={quote(source.weights_text(), safe='')}"
     pg = open_playground(open_page, live_server, hash_)
     pg.epoch_is(0)
     text = shown(pg.page, "#status")
@@ -394,7 +394,7 @@ def test_points_added_by_clicking_are_trained_on_and_cleared(open_page, live_ser
     pg.step()  # training uses them: the same network as the library's with these points
     expected = library(dataset="xor", points=points)
     expected.train(1)
-    assert pg.state()["frame"]["params"] == expected.params()
+    assert pg.state()["frame"]["params"] == expected.weights_text()
     page.click("#pg-export")
     code = shown(page, "#pg-code")
     assert "own = np.array([" in code and repr(points[0]) in code
@@ -439,7 +439,7 @@ def test_a_csv_with_a_bad_row_is_named_and_a_good_one_trains(open_page, live_ser
         pg.step()
     expected = library(dataset="custom", points=[list(r) for r in rows])
     expected.train(5)
-    assert pg.state()["frame"]["params"] == expected.params()
+    assert pg.state()["frame"]["params"] == expected.weights_text()
     expect(page.locator("#pg-train-loss")).to_have_text(fmt(expected.scores["train"]["loss"], 4))
 
 

@@ -57,7 +57,7 @@ def first_step_of_training(session: Session) -> list[np.ndarray]:
     model.fit(session.F_train, session.y_train, epochs=1, batch_size=session.config.batch_size,
               seed=session.epoch, verbose=0,
               callbacks=[LambdaCallback(on_batch_end=lambda b, logs: seen.append(
-                  model.get_weights()) if b == 0 else None)])
+                  model.get_neuron_weights()) if b == 0 else None)])
     return seen[0]
 
 
@@ -78,7 +78,7 @@ def test_the_trace_is_the_librarys_step_on_the_next_batch(client, config):
     # the same session, trained the same way here: the same weights
     session = Session(PlaygroundConfig.parse(config))
     session.train(EPOCHS)
-    assert r["params"] == session.params() == state["frame"]["params"]
+    assert r["params"] == session.weights_text() == state["frame"]["params"]
     X, Y = first_batch(session)
     assert r["samples"] == len(X) and r["shown"] == min(8, len(X))
     close(r["X"], X[:8], rtol=0, atol=0)
@@ -97,7 +97,7 @@ def test_the_trace_is_the_librarys_step_on_the_next_batch(client, config):
     # central differences of the loss training minimizes (penalties included), in float64
     clone = Sequential.from_config({**model.get_config(), "dtype": "float64"})
     clone.build(X.shape[1])
-    clone.set_weights(model.get_weights())
+    clone.set_neuron_weights(model.get_neuron_weights())
     X64, Y64 = X.astype(np.float64), Y.astype(np.float64)
 
     def loss() -> float:

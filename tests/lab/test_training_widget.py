@@ -82,7 +82,7 @@ def test_every_number_is_the_library_s(client, body):
     assert r["first_loss"] == history[0] and r["final_loss"] == history[-1]
     output = model.predict(X)
     assert r["predictions"] == output[:, 0].astype(np.float64).tolist()
-    assert r["trained_loss"] == losses.get(body["loss"])(output, y)
+    assert r["trained_loss"] == losses.get(body["loss"])(y, output)
     assert r["targets"] == y[:, 0].tolist() and r["inputs"] == X.tolist()
     assert r["answers"] == [int(p > 0.5) for p in output[:, 0]]
     assert r["correct"] == sum(a == t for a, t in zip(r["answers"], r["targets"]))

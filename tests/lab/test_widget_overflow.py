@@ -175,3 +175,44 @@ def test_backprop_stepper_every_stage(lesson_page, width):
             assert r["hiddenArith"] == [] and r["clipped"] == [], (where, r)
             assert r["small"] == [] and r["overlaps"] == [], (where, r)
     assert stages >= 5
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_seeing_widgets_after_use(lesson_page, width):
+    """Lesson "Seeing" once used: a digit drawn, a confusion cell picked, the conv net
+    trained in the page; every read-out of its four widgets still shows all of itself."""
+    slug = PAGES["draw"][0]
+    page = lesson_page(slug, "draw", width)
+    pad = page.locator('section[data-widget="draw"] canvas.draw-pad')
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + 0.3 * box["width"], box["y"] + 0.25 * box["height"])
+    page.mouse.down()
+    for k in range(1, 11):
+        page.mouse.move(box["x"] + (0.3 + 0.4 * k / 10) * box["width"],
+                        box["y"] + (0.25 + 0.5 * k / 10) * box["height"])
+    page.mouse.up()
+    page.wait_for_function("""() => document.querySelector('section[data-widget="draw"]')
+        .dataset.conv !== undefined""", timeout=180000)
+    confusion = page.locator('section[data-widget="confusion"]')
+    confusion.locator("td button").first.click()
+    page.wait_for_timeout(500)
+    convnet = page.locator('section[data-widget="convnet"]')
+    convnet.locator("button", has_text="Train").click()
+    page.wait_for_function("""() => document.querySelector('section[data-widget="convnet"]')
+        .dataset.guess !== undefined""", timeout=300000)
+    page.wait_for_timeout(300)
+    folder = ARTIFACTS / "widget-overflow"
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind in ("kernel", "confusion", "convnet", "draw"):
+        for r in page.evaluate(MEASURE, kind):
+            where = f"{kind} on /lessons/{slug} after use at {width} px"
+            assert r["arithmetic"] > 0, f"{where}: no arithmetic element is marked"
+            assert r["hiddenArith"] == [], f"{where}: numbers cut off: {r['hiddenArith']}"
+            assert r["clipped"] == [], f"{where}: content clipped or scrolled: {r['clipped']}"
+            assert r["left"] >= 0 and r["right"] <= width, f"{where}: the widget leaves the page"
+            assert r["small"] == [] and r["overlaps"] == [], (where, r)
+        page.locator(f'section[data-widget="{kind}"]').screenshot(
+            path=str(folder / f"{slug}-{kind}-used-{width}.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

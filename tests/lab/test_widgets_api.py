@@ -108,7 +108,7 @@ def test_mse_is_the_library_s(client):
     r = post(client, "/api/widgets/mse", {"targets": [0, 1, 1, 0], "predictions": pred})
     y = np.array([[0.0], [1.0], [1.0], [0.0]])
     p = np.array(pred).reshape(-1, 1)
-    assert r["mse"] == pytest.approx(losses.get("mse")(p, y), abs=0)
+    assert r["mse"] == pytest.approx(losses.get("mse")(y, p), abs=0)
     assert r["squared_errors"] == pytest.approx(((p - y) ** 2)[:, 0].tolist())
     assert post(client, "/api/widgets/mse", {"targets": [0, 1], "predictions": [0, 1]})["mse"] == 0
 
@@ -172,7 +172,7 @@ def _model(r):
     layers = [Dense(n, activation=f["activation"], input_shape=(sizes[0],) if k == 0 else None)
               for k, (n, f) in enumerate(zip(sizes[1:], r["forward"]))]
     model = Sequential(layers, dtype="float64")
-    model.set_weights([w for p in r["before"] for w in (p["W"], p["b"])])
+    model.set_neuron_weights([w for p in r["before"] for w in (p["W"], p["b"])])
     model.compile(optimizer="sgd", loss="mse")
     return model
 
@@ -190,7 +190,7 @@ def _check_step(r):
     assert model.loss is not None
     y_pred = model.forward(X)
     close(r["prediction"], y_pred)
-    assert r["loss"] == pytest.approx(model.loss(y_pred, y), abs=1e-15)
+    assert r["loss"] == pytest.approx(model.loss(y, y_pred), abs=1e-15)
     model.backward(y_pred, y)  # the library's own backward on the same batch
     for k, layer in enumerate(model.layers):
         close(r["backward"][k]["grad_W"], layer.grad_W)
@@ -198,7 +198,7 @@ def _check_step(r):
         close(np.sum(r["backward"][k]["grad_z"], axis=0), layer.grad_b, rtol=0, atol=1e-12)
 
     def loss() -> float:
-        return float(model.loss(model.forward(X), y))
+        return float(model.loss(y, model.forward(X)))
 
     for k, layer in enumerate(model.layers):
         close(r["backward"][k]["grad_W"], numeric_gradient(loss, layer.W), rtol=1e-6, atol=1e-9)
@@ -240,7 +240,7 @@ def test_xor_step_gradients_match_finite_differences_and_backward(client, hidden
     _check_step(r)
     model = Sequential([Dense(hidden, activation="sigmoid", input_shape=(2,)),
                         Dense(1, activation="sigmoid")], seed=0, dtype="float64")
-    assert [w.tolist() for w in model.get_weights()] == [
+    assert [w.tolist() for w in model.get_neuron_weights()] == [
         w for p in r["before"] for w in (p["W"], p["b"])]  # seed 0, the lesson's net
 
 
@@ -259,7 +259,8 @@ def test_gallery_page_and_the_lessons_widgets(client):
     assert [(w["lesson"], w["kind"], w["settings"]) for w in widgets] == marked
     kinds = {w["kind"] for w in widgets}
     assert kinds == {"neuron", "activation", "layer", "batch", "gate", "xor", "mse",
-                     "backprop-stepper", "puzzle", "playground", "softmax", "training"}
+                     "backprop-stepper", "puzzle", "playground", "softmax", "training",
+                     "kernel", "confusion", "convnet", "draw"}
     for kind in kinds:
         script = client.get(f"/static/widgets/{kind}.js")
         assert script.status_code == 200 and "export function mount" in script.text

@@ -115,7 +115,7 @@ def test_layer_widget(gallery):
     W = np.array(DEFAULT_LAYER["weights"])
     W[0, 0] = 1.2
     layer = Dense(3, activation="relu", input_shape=(4,))
-    layer.set_weights([W, DEFAULT_LAYER["biases"]])
+    layer.set_neuron_weights([W, DEFAULT_LAYER["biases"]])
     y = layer.forward(np.array([DEFAULT_LAYER["inputs"]]))[0]
     text(page, "#w-layer-y1", f"{y[0]:.3f}")
     reset(page, "w-layer")
@@ -126,7 +126,7 @@ def test_layer_widget(gallery):
 def test_batch_widget(gallery):
     page = gallery()
     layer = Dense(3, activation="relu", input_shape=(4,))
-    layer.set_weights([DEFAULT_LAYER["weights"], DEFAULT_LAYER["biases"]])
+    layer.set_neuron_weights([DEFAULT_LAYER["weights"], DEFAULT_LAYER["biases"]])
     Y = layer.forward(np.array(DEFAULT_BATCH))
     text(page, "#w-batch-y2-1", f"{Y[1, 0]:.3f}")
     page.click("#w-batch-row2")  # click a row: it flows through the layer
@@ -190,8 +190,8 @@ def test_mse_widget(gallery):
     assert [page.locator(f"#w-mse-range{k}").input_value() for k in (1, 2)] == ["0", "1"]
     start = mse_view({"targets": [0, 1, 1, 0]})["predictions"]  # the untrained net's
     preds = [0.0, 1.0, *start[2:]]
-    expected = losses.get("mse")(np.array(preds).reshape(-1, 1),
-                                 np.array([[0.0], [1.0], [1.0], [0.0]]))
+    expected = losses.get("mse")(np.array([[0.0], [1.0], [1.0], [0.0]]),
+                                 np.array(preds).reshape(-1, 1))
     text(page, "#w-mse-mse", f"{expected:.4f}")
     text(page, "#w-mse-sq1", "0.0000")
     reset(page, "w-mse")
@@ -225,7 +225,7 @@ def one_neuron_gradient(target: float) -> float:
     from neuronlab.model import Sequential
 
     model = Sequential([Dense(1, activation="sigmoid", input_shape=(2,))], dtype="float64")
-    model.set_weights([[[0.5, -0.5]], [0.0]])
+    model.set_neuron_weights([[[0.5, -0.5]], [0.0]])
     model.compile(optimizer="sgd", loss="mse")
     X, y = np.array([[1.0, 2.0]]), np.array([[target]])
     model.backward(model.forward(X), y)
@@ -259,7 +259,7 @@ def test_backprop_stepper_on_xor_autoplays_and_shows_a_sample(gallery):
     page.click(f"#{w}-auto")  # autoplay walks the six stages by itself
     contains(page, f"#{w}-stage", "6 of 6 · update", timeout=30000)
     assert page.locator(f"#{w}-diagram .loss-box text").nth(1).text_content() == \
-        f"{float(model.loss(model.forward(X), y)):.4f}"
+        f"{float(model.loss(y, model.forward(X))):.4f}"
 
 
 def test_puzzle_widget(gallery):

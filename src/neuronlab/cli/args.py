@@ -143,8 +143,8 @@ def interval(low: float, high: float, *, open_low: bool = False,
 def learning_rate(text: str) -> float:
     """An argparse type: the learning rate, checked exactly as the optimizers check it
     (same rule, same words), and at most ``MAX_LEARNING_RATE``."""
+    from ..checks import check_positive
     from ..errors import ConfigError
-    from ..validation import check_positive
 
     try:
         number = float(text)

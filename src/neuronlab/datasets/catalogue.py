@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_bool
 from ..errors import ConfigError, DataError, UnknownNameError
 from ..tables import Table
-from ..validation import check_bool
 from .digits import load_digits, load_mnist_sample
 from .generators import (
     make_blobs,

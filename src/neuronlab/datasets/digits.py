@@ -18,8 +18,8 @@ from importlib import resources
 
 import numpy as np
 
+from ..checks import check_bool
 from ..errors import ConfigError, DataError
-from ..validation import check_bool
 from .idx import parse_idx
 
 #: The package whose ``data/`` folder holds the bundled files.

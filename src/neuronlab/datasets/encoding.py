@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_int
 from ..errors import DataError, ShapeError
-from ..validation import check_int
 
 
 def integer_labels(y: np.ndarray, name: str) -> np.ndarray:

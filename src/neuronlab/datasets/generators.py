@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import as_float_array, check_int, check_number, check_positive, check_seed
 from ..errors import ConfigError, ShapeError
-from ..validation import as_float_array, check_int, check_number, check_positive, check_seed
 from .stories import GATE_INPUTS, GATE_TABLES
 
 # ---------------------------------------------------------------------------

@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_bool
 from ..errors import ConfigError, DataError
-from ..validation import check_bool
 from .idx import read_idx
 
 #: Default MNIST mirror (the original yann.lecun.com host no longer serves the files).

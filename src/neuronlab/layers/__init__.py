@@ -1,6 +1,7 @@
 """Layers, each a class following the :class:`Layer` protocol.
 
-:mod:`neuronlab.layers.core` holds the protocol, ``Dense``, ``Dropout`` and ``Flatten``;
+:mod:`neuronlab.layers.core` holds the protocol and ``Dense``; :mod:`.reshape` holds
+``Dropout`` and ``Flatten``; :mod:`.activation` ``Activation``, ``Softmax`` and ``Input``;
 :mod:`neuronlab.layers.conv` holds ``Conv2D`` and ``MaxPool2D`` for images (NHWC).
 """
 
@@ -11,12 +12,11 @@ from typing import Any
 from .. import activations
 from ..errors import ConfigError
 from ..tables import Table
+from .activation import Activation, Input, InputLayer, Softmax
 from .conv import Conv2D, MaxPool2D
 from .core import (
     MAX_WEIGHTS,
     Dense,
-    Dropout,
-    Flatten,
     Layer,
     Parameters,
     Shape,
@@ -24,18 +24,24 @@ from .core import (
     as_shape,
     weight_array,
 )
+from .reshape import Dropout, Flatten
 
 __all__ = [
     "LAYERS",
     "MAX_WEIGHTS",
+    "Activation",
     "Conv2D",
     "Dense",
     "Dropout",
     "Flatten",
+    "Input",
+    "InputLayer",
     "Layer",
     "MaxPool2D",
+    "MaxPooling2D",
     "Parameters",
     "Shape",
+    "Softmax",
     "WeightSpec",
     "as_shape",
     "from_config",
@@ -44,8 +50,9 @@ __all__ = [
 
 #: Every layer class by its class name (the ``class_name`` of its config).
 LAYERS: Table[type[Layer]] = Table("layer", base=Layer)
-for _cls in (Dense, Dropout, Flatten, Conv2D, MaxPool2D):
+for _cls in (Dense, Dropout, Flatten, Conv2D, MaxPool2D, Activation, Softmax):
     LAYERS.register(_cls, name=_cls.__name__)
+MaxPooling2D = MaxPool2D  # Keras's name
 
 
 def from_config(config: dict[str, Any]) -> Layer:

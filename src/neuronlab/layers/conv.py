@@ -139,7 +139,7 @@ class Conv2D(Layer):
     >>> import numpy as np
     >>> layer = Conv2D(1, 2, input_shape=(3, 3, 1))
     >>> layer.build((3, 3, 1))
-    >>> layer.set_weights([np.ones((1, 2, 2, 1)), [0.5]])
+    >>> layer.set_neuron_weights([np.ones((1, 2, 2, 1)), [0.5]])
     >>> layer.forward(np.arange(9.0).reshape(1, 3, 3, 1))[0, :, :, 0]
     array([[ 8.5, 12.5],
            [20.5, 24.5]])
@@ -177,6 +177,21 @@ class Conv2D(Layer):
         self.bias_initializer = bias_initializer
 
     # ------------------------------------------------------------------ protocol
+    def to_keras_layout(self, name: str, value: np.ndarray) -> np.ndarray:
+        # Keras keeps the kernel as (kh, kw, C, filters); neuronlab one filter per row
+        return value.transpose(1, 2, 3, 0) if name == "kernel" else value
+
+    def from_keras_layout(self, name: str, value: np.ndarray) -> np.ndarray:
+        if name == "kernel":
+            if value.ndim != 4 or value.shape[3] != self.filters:
+                raise ShapeError(
+                    f"Conv2D({self.filters}).set_weights takes Keras's layout: kernel of shape "
+                    f"(kh, kw, channels, {self.filters}); got shape {value.shape}. "
+                    "(neuronlab's layout, one filter per row, is set with set_neuron_weights.)"
+                )
+            return value.transpose(3, 0, 1, 2)
+        return value
+
     def weight_names(self) -> tuple[str, ...]:
         return ("kernel", "bias") if self.use_bias else ("kernel",)
 

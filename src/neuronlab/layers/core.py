@@ -1,4 +1,5 @@
-"""Layers: the protocol every layer follows, ``Dense``, ``Dropout`` and ``Flatten``.
+"""Layers: the protocol every layer follows, and ``Dense`` (``Dropout`` and ``Flatten``
+are in :mod:`neuronlab.layers.reshape`).
 
 A layer is a few verbs, as in Keras: ``__init__`` stores and checks its settings,
 ``build(input_shape)`` makes its weights once the shape of one sample is known (the
@@ -16,14 +17,13 @@ layer is one class here: see :mod:`neuronlab.layers.conv` for ``Conv2D`` and
 from __future__ import annotations
 
 import functools
-import math
 from typing import Any, TypeVar
 
 import numpy as np
 
 from .. import activations, initializers
+from ..checks import check_call, check_int, check_positive
 from ..errors import ConfigError, DataError, NotFittedError, ShapeError
-from ..validation import check_call, check_int, check_number, check_positive
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
 Shape = tuple[int, ...]
@@ -63,6 +63,11 @@ def weight_array(value: Any, what: str, dtype: Any) -> np.ndarray:
             f"infinity or a value too large. Use smaller weights."
         )
     return array
+
+
+#: The names a layer's weights and their gradients go by (made by build).
+_WEIGHT_ATTRIBUTES = frozenset({"W", "b", "kernel", "bias", "grad_W", "grad_b", "grad_kernel",
+                                "grad_bias"})
 
 
 def matmul_into(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -108,6 +113,8 @@ class Layer:
     activation: activations.Activation | None = None  # applied last, if the layer has one
     z: np.ndarray | None = None  # the latest forward's pre-activations, if it has them
     fully_connected = False  # True for a layer of neurons each seeing every input (Dense)
+    trainable = True  # False freezes the layer: fit leaves its weights as they are
+    owner: Any = None  # a weak reference to the model holding this layer, set by the model
 
     def __new__(cls: type[L], *args: Any, **kwargs: Any) -> L:
         if args or kwargs:  # (copy and pickle call __new__ with none)
@@ -119,6 +126,18 @@ class Layer:
             raise ConfigError(f"A layer's name must be a string, got {repr(name)[:60]}.")
         self.name = name
         self.built = False
+
+    def __call__(self, x: Any, training: bool = False) -> Any:
+        """``layer(x)``, as in Keras: on an ``Input`` (or what layers called on one give)
+        it adds this layer to the chain (the Functional API, see ``Model``); on an array
+        it computes the layer's output, building its weights first if needed."""
+        if getattr(x, "symbolic", False):  # an Input, or what layers called on one gave
+            return x.then(self)
+        array = np.asarray(x, dtype=self.dtype or np.float64) if not isinstance(x, np.ndarray) \
+            or x.dtype.kind != "f" else x
+        if not self.built and self.weight_names():
+            self.build(array.shape[1:], None, array.dtype)
+        return self.forward(array, training)
 
     # ------------------------------------------------------------------ shapes
     def compute_output_shape(self, input_shape: Shape) -> Shape:
@@ -203,11 +222,64 @@ class Layer:
         """This layer's regularization term added to the loss (0 without L2)."""
         return 0.0
 
-    def get_weights(self) -> list[np.ndarray]:
+    def __getattr__(self, name: str) -> Any:
+        """A weight asked for before it exists (``model.layers[0].W`` right after
+        ``Sequential([Dense(4, input_shape=(3,)), ...])``): made first, as in Keras."""
+        owner = self.__dict__.get("owner")
+        if name in _WEIGHT_ATTRIBUTES and owner is not None and not self.__dict__.get("built"):
+            self.ensure_built()
+            if name in self.__dict__:
+                return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def ensure_built(self) -> None:
+        """Ask the model holding this layer to make the weights if the input shape is known
+        (so a layer of ``Sequential([Dense(4, input_shape=(3,)), ...])`` has its weights
+        as soon as it is asked for them, as in Keras)."""
+        model = self.owner() if self.owner is not None else None
+        if not self.built and model is not None and model.input_shape is not None:
+            model.build()
+
+    # Two views of the same weights. neuronlab's own, as the lessons draw them: each
+    # declared weight in its declared layout (Dense's W one row per neuron). Keras's, under
+    # Keras's names: get_weights/set_weights in Keras's layout (Dense's kernel is
+    # inputs x units, the transpose of W), so Keras code gives Keras's numbers.
+    def get_neuron_weights(self) -> list[np.ndarray]:
+        """Copies of the declared weights in neuronlab's layout (``[W, b]`` for Dense,
+        ``W`` one row per neuron)."""
+        self.ensure_built()
         return [value.copy() for value, _ in self.parameters()]
 
+    def to_keras_layout(self, name: str, value: np.ndarray) -> np.ndarray:
+        """The weight ``name`` in Keras's layout (the same for most weights)."""
+        return value
+
+    def from_keras_layout(self, name: str, value: np.ndarray) -> np.ndarray:
+        """A weight given in Keras's layout, in neuronlab's."""
+        return value
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of the weights in Keras's layout, as ``keras.layers.Layer.get_weights``
+        (Dense: ``[kernel (inputs, units), bias]``)."""
+        return [self.to_keras_layout(name, value) for name, value in
+                zip(self.weight_names(), self.get_neuron_weights())]
+
     def set_weights(self, weights: list[Any]) -> None:
-        """Set the declared weights, in order, each of its declared shape."""
+        """Set the weights from Keras's layout, as ``keras.layers.Layer.set_weights``
+        (Dense: ``[kernel (inputs, units), bias]``)."""
+        names = self.weight_names()
+        if not isinstance(weights, (list, tuple)) or len(weights) != len(names):
+            self.set_neuron_weights(weights)  # its error says what is expected
+            return
+        converted = []
+        for name, value in zip(names, weights):
+            array = weight_array(value, f"{self!r} {name}", self.dtype or np.float64)
+            converted.append(self.from_keras_layout(name, array))
+        self.set_neuron_weights(converted)
+
+    def set_neuron_weights(self, weights: list[Any]) -> None:
+        """Set the declared weights in neuronlab's layout, in order, each of its declared
+        shape."""
         names = self.weight_names()
         if not names:
             if not isinstance(weights, (list, tuple)) or weights:
@@ -239,6 +311,7 @@ class Layer:
         self.weights_given = True
 
     def count_params(self) -> int:
+        self.ensure_built()
         return sum(value.size for value, _ in self.parameters())
 
     def get_config(self) -> dict[str, Any]:
@@ -258,7 +331,7 @@ class Dense(Layer):
 
     >>> import numpy as np
     >>> layer = Dense(3, activation="relu", input_shape=(4,))
-    >>> layer.set_weights([[[0.2, 0.8, -0.5, 1.0], [0.5, -0.91, 0.26, -0.5],
+    >>> layer.set_neuron_weights([[[0.2, 0.8, -0.5, 1.0], [0.5, -0.91, 0.26, -0.5],
     ...                     [-0.26, -0.27, 0.17, 0.87]], [2.0, 3.0, 0.5]])
     >>> layer.forward(np.array([[1.0, 2.0, 3.0, 2.5]])).round(3)
     array([[4.8  , 1.21 , 2.385]])
@@ -274,10 +347,31 @@ class Dense(Layer):
         l2: float = 0.0,
         name: str | None = None,
         l1: float = 0.0,
+        use_bias: bool = True,
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        input_dim: int | None = None,
     ) -> None:
         super().__init__(name)
         self.units = check_int(units, "Dense units", maximum=MAX_WEIGHTS)
         self.activation = activations.get(activation)
+        if input_dim is not None:  # Keras's input_dim=n means input_shape=(n,)
+            if input_shape is not None:
+                raise ConfigError("Give Dense either input_shape=(n,) or input_dim=n, not both.")
+            input_shape = (check_int(input_dim, "Dense input_dim", maximum=MAX_WEIGHTS),)
+        if not isinstance(use_bias, bool):
+            raise ConfigError(f"Dense use_bias must be True or False, got {use_bias!r}.")
+        self.use_bias = use_bias
+        if bias_regularizer is not None:
+            raise ConfigError("Dense bias_regularizer is not available: neuronlab penalises "
+                              "the kernel only (kernel_regularizer=...), as most Keras models do.")
+        if kernel_regularizer is not None:  # Keras's L1/L2 objects: the same l1/l2 penalty
+            from .. import regularizers
+
+            regularizer = regularizers.get(kernel_regularizer)
+            if l1 or l2:
+                raise ConfigError("Give Dense either l1=/l2= or kernel_regularizer=, not both.")
+            l1, l2 = getattr(regularizer, "l1", 0.0), getattr(regularizer, "l2", 0.0)
         if input_shape is not None:
             if isinstance(input_shape, (int, np.integer)) and not isinstance(input_shape, bool):
                 shape: tuple[Any, ...] = (input_shape,)
@@ -311,12 +405,21 @@ class Dense(Layer):
     grad_b: np.ndarray
 
     def weight_names(self) -> tuple[str, ...]:
-        return ("W", "b")
+        return ("W", "b") if self.use_bias else ("W",)
 
     def weight_specs(self, input_shape: Shape) -> list[WeightSpec]:
         n_inputs = input_shape[0]
-        return [("W", (self.units, n_inputs), self.kernel_initializer),
-                ("b", (self.units,), self.bias_initializer)]
+        specs: list[WeightSpec] = [("W", (self.units, n_inputs), self.kernel_initializer)]
+        if self.use_bias:
+            specs.append(("b", (self.units,), self.bias_initializer))
+        return specs
+
+    def build(self, input_shape: Shape | int, rng: np.random.Generator | None = None,
+              dtype: Any = np.float32) -> None:
+        super().build(input_shape, rng, dtype)
+        if not self.use_bias:  # no bias: b stays 0 (not a weight, never trained)
+            self.b = np.zeros(self.units, dtype=self.W.dtype)
+            self.grad_b = np.zeros_like(self.b)
 
     def check_input_shape(self, input_shape: Shape) -> None:
         if len(input_shape) != 1:
@@ -368,7 +471,7 @@ class Dense(Layer):
 
         >>> import numpy as np
         >>> layer = Dense(1, input_shape=(2,))
-        >>> layer.set_weights([[[2.0, -1.0]], [0.5]])
+        >>> layer.set_neuron_weights([[[2.0, -1.0]], [0.5]])
         >>> layer.forward(np.array([[1.0, 3.0]]))
         array([[-0.5]])
         >>> layer.backward(np.array([[1.0]]))  # dL/dx = grad_z @ W
@@ -383,7 +486,8 @@ class Dense(Layer):
         self.grad_y, self.grad_z = (None if grad_is_z else grad_y), grad_z  # kept to look at
         # written into the gradient arrays the layer owns (no new array per step)
         matmul_into(grad_z.T, x, out=self.grad_W)  # grad_W = grad_z.T @ x, summed over the batch
-        column_sums(grad_z, out=self.grad_b)  # grad_b = grad_z.sum(0)
+        if self.use_bias:
+            column_sums(grad_z, out=self.grad_b)  # grad_b = grad_z.sum(0)
         if self.l2:
             self.grad_W += 2 * self.l2 * W  # the gradient of the penalty l2 * sum(W^2)
         if self.l1:
@@ -398,12 +502,50 @@ class Dense(Layer):
         l2 = float(self.l2 * np.sum(self.W * self.W)) if self.l2 and self.built else 0.0
         return l2 + (float(self.l1 * np.sum(np.abs(self.W))) if self.l1 and self.built else 0.0)
 
-    def set_weights(self, weights: list[Any]) -> None:
-        """Set ``[W, b]``: ``W`` of shape ``(units, n_inputs)``, ``b`` of shape ``(units,)``."""
-        if not isinstance(weights, (list, tuple)) or len(weights) != 2:
+    def to_keras_layout(self, name: str, value: np.ndarray) -> np.ndarray:
+        return value.T if name == "W" else value  # Keras's kernel is (n_inputs, units)
+
+    def from_keras_layout(self, name: str, value: np.ndarray) -> np.ndarray:
+        if name == "W" and (value.ndim != 2 or value.shape[1] != self.units):
+            raise ShapeError(
+                f"Dense({self.units}).set_weights takes Keras's layout: [kernel, bias] with "
+                f"kernel of shape (n_inputs, {self.units}), one column per neuron; got shape "
+                f"{value.shape}. (neuronlab's W, one row per neuron, is set with "
+                "set_neuron_weights([W, b]).)"
+            )
+        return value.T if name == "W" else value
+
+    @property
+    def kernel(self) -> np.ndarray:
+        """Keras's name: ``W.T``, shape ``(n_inputs, units)`` (a view: writing to it
+        writes ``W``)."""
+        self.ensure_built()
+        if not self.built:
+            raise NotFittedError(f"{self!r} has no kernel yet: give it input_shape=... or "
+                                 "build its model first.")
+        return self.W.T
+
+    @property
+    def bias(self) -> np.ndarray:
+        """Keras's name for ``b``."""
+        self.ensure_built()
+        if not self.built:
+            raise NotFittedError(f"{self!r} has no bias yet: give it input_shape=... or "
+                                 "build its model first.")
+        return self.b
+
+    def set_neuron_weights(self, weights: list[Any]) -> None:
+        """Set ``[W, b]``: ``W`` of shape ``(units, n_inputs)``, one row per neuron, ``b`` of
+        shape ``(units,)``. (``set_weights`` takes Keras's layout, ``W.T``.)"""
+        if isinstance(weights, (list, tuple)) and len(weights) == 1 and not self.use_bias:
+            weights = [weights[0], np.zeros(self.units)]
+        if not isinstance(weights, (list, tuple)) or len(weights) != 2 or (
+                not self.use_bias and np.any(np.asarray(weights[1], dtype=float) != 0)):
             got = f"{len(weights)} array(s)" if isinstance(weights, (list, tuple)) \
                 else repr(weights)[:60]
-            raise ShapeError(f"Dense.set_weights expects a list [W, b] (2 arrays), got {got}.")
+            wanted = "[W, b] (2 arrays)" if self.use_bias else "[W] (use_bias=False)"
+            raise ShapeError(f"Dense.set_neuron_weights expects a list {wanted}, "
+                             f"got {got}.")
         dtype = self.W.dtype if self.built else (self.dtype or np.float64)
         W = weight_array(weights[0], f"Dense({self.units}) W", dtype)
         b_given = weight_array(weights[1], f"Dense({self.units}) b", dtype)
@@ -443,95 +585,11 @@ class Dense(Layer):
         )
         if self.l1:  # only when used, so saved files without L1 keep their old config
             config["l1"] = self.l1
+        if not self.use_bias:
+            config["use_bias"] = False
         return config
 
     def __repr__(self) -> str:
         extra = f", input_shape={self.input_shape}" if self.input_shape else ""
+        extra += "" if self.use_bias else ", use_bias=False"
         return f"Dense({self.units}, activation={self.activation.name!r}{extra})"
-
-
-class Dropout(Layer):
-    """Inverted dropout: while training, zero each input with probability ``rate`` and
-    scale the survivors by ``1 / (1 - rate)``; at prediction time pass inputs through.
-
-    The scaling keeps each unit's expected value the same in training and prediction.
-    Backward lets the gradient through exactly where the input survived.
-
-    >>> import numpy as np
-    >>> Dropout(0.5).forward(np.ones((1, 4)), training=False)
-    array([[1., 1., 1., 1.]])
-    """
-
-    def __init__(self, rate: float, name: str | None = None) -> None:
-        super().__init__(name)
-        self.rate = check_number(rate, "Dropout rate", 0, 1, below_maximum=True)
-        self.rng = np.random.default_rng()  # draws the masks
-        self.mask: np.ndarray | None = None  # the latest training forward's mask
-
-    def build(self, input_shape: Shape | int, rng: np.random.Generator | None = None,
-              dtype: Any = np.float32) -> None:
-        if rng is not None:
-            self.rng = rng
-        super().build(input_shape, rng, dtype)
-
-    def reseed(self, seed: Any) -> None:
-        """Draw the masks from now on from ``numpy.random.default_rng(seed)``."""
-        self.rng = np.random.default_rng(seed)
-
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        if not training or self.rate == 0:
-            self.mask = None
-            return x
-        keep = self.rng.random(x.shape) >= self.rate
-        self.mask = keep.astype(x.dtype) / (1 - self.rate)  # 0 or 1 / (1 - rate) per input
-        return x * self.mask
-
-    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True,
-                 grad_is_z: bool = False) -> np.ndarray:
-        return grad_out if self.mask is None else grad_out * self.mask
-
-    def get_config(self) -> dict[str, Any]:
-        config = super().get_config()
-        config["rate"] = self.rate
-        return config
-
-    def __repr__(self) -> str:
-        return f"Dropout({self.rate})"
-
-
-class Flatten(Layer):
-    """One sample of any shape as one row: ``(N, 8, 8, 1) -> (N, 64)``, as NumPy's
-    ``x.reshape(len(x), -1)`` (row by row, channels last). It has no weights; backward
-    gives the gradient back its input's shape.
-
-    >>> import numpy as np
-    >>> Flatten().forward(np.zeros((2, 3, 4, 1))).shape
-    (2, 12)
-    """
-
-    def __init__(self, input_shape: tuple[int, ...] | None = None,
-                 name: str | None = None) -> None:
-        super().__init__(name)
-        if input_shape is not None:
-            self.input_shape = as_shape(input_shape, "Flatten input_shape")
-
-    def compute_output_shape(self, input_shape: Shape) -> Shape:
-        return (math.prod(input_shape),)
-
-    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        self._shape = x.shape
-        return x.reshape(len(x), -1)
-
-    def backward(self, grad_out: np.ndarray, need_input_grad: bool = True,
-                 grad_is_z: bool = False) -> np.ndarray:
-        return grad_out.reshape(self._shape)
-
-    def get_config(self) -> dict[str, Any]:
-        config = super().get_config()
-        if self.input_shape is not None:
-            config["input_shape"] = list(self.input_shape)
-        return config
-
-    def __repr__(self) -> str:
-        extra = f"input_shape={self.input_shape}" if self.input_shape else ""
-        return f"Flatten({extra})"

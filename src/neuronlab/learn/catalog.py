@@ -29,6 +29,7 @@ from ..model import Sequential
 from ..neuron import Layer as PyLayer
 from ..neuron import Neuron
 from ..optimizers import SGD
+from ..vision import convolve
 from .exercises import Case, Catalog, Exercise
 from .observers import gate_observe, model_aspect, truth_table
 from .sources import ContentError, exercise_file, lesson_numbers
@@ -175,7 +176,7 @@ LAYER_FORWARD = Exercise(
 # =========================================================================== lesson 4
 def _dense(W: np.ndarray, b: np.ndarray, activation: str | None) -> Dense:
     layer = Dense(len(W), activation=activation)
-    layer.set_weights([np.array(W, dtype=float), np.array(b, dtype=float)])
+    layer.set_neuron_weights([np.array(W, dtype=float), np.array(b, dtype=float)])
     return layer
 
 
@@ -249,7 +250,7 @@ XOR = Exercise(
 
 # =========================================================================== lesson 7
 def _mse_ref(predictions: list[float], targets: list[float]) -> float:
-    return losses.get("mse")(np.array(predictions, float), np.array(targets, float))
+    return losses.get("mse")(np.array(targets, float), np.array(predictions, float))
 
 
 def _mse_grad_ref(predictions: list[float], targets: list[float]) -> list[float]:
@@ -415,7 +416,7 @@ def _puzzle_ref(w: float, b: float, xs: list[float], ys: list[float],
                 learning_rate: float) -> tuple[float, float]:
     model = stories.puzzle_model(w, b, learning_rate)
     model.train_step(np.array(xs, float).reshape(-1, 1), np.array(ys, float).reshape(-1, 1))
-    W, bias = model.get_weights()
+    W, bias = model.get_neuron_weights()
     return float(W[0, 0]), float(bias[0])
 
 
@@ -454,14 +455,14 @@ def _xor_start(seed: int, hidden: int) -> list[np.ndarray]:
     model = Sequential([Dense(hidden, activation="sigmoid", input_shape=(2,)),
                         Dense(1, activation="sigmoid")], seed=seed, dtype="float64")
     model.build()
-    return [np.round(w, 3) for w in model.get_weights()]
+    return [np.round(w, 3) for w in model.get_neuron_weights()]
 
 
 def _train_xor_ref(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray,
                    epochs: int, learning_rate: float) -> list[float]:
     model = Sequential([Dense(len(W1), activation="sigmoid", input_shape=(2,)),
                         Dense(1, activation="sigmoid")], dtype="float64")
-    model.set_weights([W1, b1, W2, b2])
+    model.set_neuron_weights([W1, b1, W2, b2])
     model.compile(optimizer=SGD(learning_rate=learning_rate), loss="mse")
     X, y = xor_data()
     return model.fit(X, y, epochs=epochs, batch_size=4, shuffle=False, verbose=0).history["loss"]
@@ -535,6 +536,44 @@ SOFTMAX = Exercise(
 )
 
 
+# =========================================================================== seeing
+def _conv2d_hidden() -> Hidden:
+    rng = _rng(1313)
+    cases: Hidden = [("hidden 1 · kernel as large as the image",
+                      ([[1.0, 2.0], [3.0, 4.0]], [[0.5, -1.0], [2.0, 0.25]], 0.5)),
+                     ("hidden 2 · a wide image, a 1x3 kernel",
+                      ([[0.0, 1.0, 2.0, 3.0, 4.0]], [[1.0, 0.0, -1.0]], -0.5))]
+    for i in range(3, 7):
+        rows, cols, k = (int(n) for n in rng.integers([4, 4, 2], [8, 8, 4]))
+        cases.append((f"hidden {i}", ([_numbers(rng, cols, 0.0, 1.0) for _ in range(rows)],
+                                      [_numbers(rng, k) for _ in range(k)],
+                                      round(float(rng.uniform(-1, 1)), 2))))
+    return cases
+
+
+CONV2D = Exercise(
+    name="conv2d",
+    function="conv2d",
+    examples=(([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]], [[1.0, 2.0], [3.0, 4.0]], 0.5),
+              ([[0.0, 0.0, 1.0, 1.0]] * 3, [[1.0, -1.0], [1.0, -1.0]], 0.0)),
+    reference=lambda im, k, b: _plain(convolve(im, k, b)),
+    hidden=_conv2d_hidden,
+    mistakes=(
+        ("flip the kernel (the mathematicians' convolution turns it around; a Conv2D layer "
+         "lays it as it is: kernel[0][0] on the window's top-left pixel)",
+         lambda im, k, b: _plain(convolve(im, np.flip(k), b))),
+        ("stop one window short: range(len(image) - k) misses the last row and column of "
+         "windows; there are len(image) - k + 1",
+         lambda im, k, b: _plain(convolve(im, k, b)[:-1, :-1])),
+        ("forget the bias: add it to every window's sum",
+         lambda im, k, b: _plain(convolve(im, k, 0.0))),
+    ),
+    error_hints=(("IndexError", "a window ran off the image: the last window starts at row "
+                                "len(image) - k, so there are len(image) - k + 1 windows down "
+                                "(and the same across)"),),
+)
+
+
 # =========================================================================== the path
 def _numbered(*exercises: Exercise) -> Catalog:
     """The path: each exercise numbered, with its lesson, title, task and hints from its file."""
@@ -556,4 +595,4 @@ def _numbered(*exercises: Exercise) -> Catalog:
 
 EXERCISES = _numbered(NEURON, RELU, SIGMOID, LAYER_FORWARD, BATCH_FORWARD, GATE, XOR, MSE,
                       MSE_GRADIENT, SIGMOID_DERIVATIVE, NEURON_GRADIENTS, DENSE_BACKWARD,
-                      PUZZLE_STEP, TRAIN_XOR, XOR_MODEL, SOFTMAX)
+                      PUZZLE_STEP, TRAIN_XOR, XOR_MODEL, SOFTMAX, CONV2D)

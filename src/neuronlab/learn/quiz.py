@@ -384,7 +384,7 @@ def _xor_best() -> float:
 def _mse_example() -> float:
     from ..losses import get
 
-    return get("mse")(np.array([1.0, 3.0]), np.array([0.0, 1.0]))
+    return get("mse")(np.array([0.0, 1.0]), np.array([1.0, 3.0]))  # (y_true, y_pred)
 
 
 def _puzzle_first_w() -> float:
@@ -406,13 +406,30 @@ def _gate_biases() -> list[str]:
             f"{GATES['and'][1]:g}"]
 
 
+def _conv_map_side() -> int:
+    from ..layers import Conv2D
+
+    return int(Conv2D(1, 3).compute_output_shape((28, 28, 1))[0])
+
+
+def _conv_weight_count() -> int:
+    import numpy as np
+
+    from ..layers import Conv2D
+
+    layer = Conv2D(8, 3)
+    layer.build((28, 28, 1), np.random.default_rng(0), np.float32)
+    return layer.count_params()
+
+
 #: Functions that compute a question's figure (``"value"``) or options (``"options"``)
 #: when it is asked, by the name ``quiz.json`` uses for them.
 COMPUTED: dict[str, Callable[[], Any]] = {
     "sigmoid_at_zero": _sigmoid_at_zero, "layer_weight_count": _layer_weight_count,
     "batch_columns": _batch_columns, "xor_best": _xor_best, "mse_example": _mse_example,
     "puzzle_first_w": _puzzle_first_w, "softmax_total": _softmax_total,
-    "gate_biases": _gate_biases,
+    "gate_biases": _gate_biases, "conv_map_side": _conv_map_side,
+    "conv_weight_count": _conv_weight_count,
 }
 
 

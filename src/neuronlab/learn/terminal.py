@@ -445,6 +445,16 @@ def widget_text(kind: str, settings: dict[str, Any]) -> tuple[list[str], list[st
                        f"run = stories.train_puzzle(steps={steps}, weight={w:g}, bias={b:g}, "
                        f"learning_rate={rate:g}); "
                        f'print([round(s.weight, 4) for s in run.steps[:5]])"']
+    if kind == "kernel":
+        from ..lab.course.seeing import kernel_view
+
+        view = kernel_view({key: settings[key] for key in ("digit", "kernel", "bias", "at")
+                             if key in settings})
+        rows, cols = view["shape"]
+        return ([f"held-out digit #{view['digit']} (a {view['label']}), the window at row "
+                 f"{view['at'][0]}, column {view['at'][1]}:", "  " + view["line"],
+                 f"feature map: {rows} x {cols}"],
+                ["neuronlab learn run 13 1   (the first cell: the same window with Conv2D)"])
     if kind == "backprop-stepper" and settings.get("network", "one-neuron") == "one-neuron":
         return _one_neuron_step(settings)
     return [], []
@@ -464,7 +474,7 @@ def _one_neuron_step(settings: dict[str, Any]) -> tuple[list[str], list[str]]:
     rate = float(settings.get("learning_rate", 0.5))
     layer = Dense(1, activation="sigmoid", input_shape=(x.shape[1],))
     layer.build(x.shape[1], np.random.default_rng(0), np.float64)
-    layer.set_weights([w, [b]])
+    layer.set_neuron_weights([w, [b]])
     y_hat = layer.forward(x)
     y = np.array([[target]])
     mse = losses.get("mse")
@@ -507,4 +517,6 @@ WIDGET_NAMES = {"neuron": "the neuron", "activation": "the activation explorer",
                 "layer": "the layer", "batch": "the batch table", "gate": "the gate",
                 "xor": "the XOR board", "training": "the training run", "mse": "the loss bars",
                 "backprop-stepper": "the backprop stepper", "puzzle": "the puzzle",
-                "softmax": "the softmax bars", "playground": "the playground"}
+                "softmax": "the softmax bars", "playground": "the playground",
+                "kernel": "the sliding kernel", "confusion": "the confusion table",
+                "convnet": "the conv net's training", "draw": "the drawing pad"}

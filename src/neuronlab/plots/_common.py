@@ -21,11 +21,11 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from .. import activations
+from ..checks import as_float_array
 from ..errors import ConfigError, DataError, NotFittedError, ShapeError
 from ..layers import Dense
 from ..model import Sequential
 from ..neuron import Neuron, boundary_text
-from ..validation import as_float_array
 
 #: One colour per class (Okabe-Ito), then matplotlib's tab10 for sets with many classes.
 CLASS_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",

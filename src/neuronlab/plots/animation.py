@@ -10,9 +10,9 @@ import numpy as np
 from matplotlib.animation import PillowWriter
 
 from ..callbacks import Callback, Logs
+from ..checks import check_int
 from ..errors import ConfigError, NotFittedError
 from ..model import Sequential
-from ..validation import check_int
 from ._common import NEGATIVE, POSITIVE, new_figure, points_and_labels, predictor, styled, view_box
 from .boundaries import draw_boundary
 from .drawings import draw_network

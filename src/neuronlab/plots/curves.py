@@ -65,7 +65,7 @@ def plot_activations(names: Sequence[str] | None = None, z_range: float = 5.0) -
     keys = [activations.get(name).name for name in names]
     if z_range <= 0:
         raise ConfigError(f"z_range must be > 0, got {z_range!r}; try 5.")
-    cols = min(3, len(keys))
+    cols = min(3 if len(keys) <= 9 else 4, len(keys))  # at most 3 rows of 4
     rows = math.ceil(len(keys) / cols)
     fig = new_figure(4.2 * cols, 3.4 * rows + 0.5)
     z = np.linspace(-z_range, z_range, 401)

@@ -24,7 +24,7 @@ def xor_network(seed: int = 0) -> Sequential:
     """The XOR network of worked examples §5 and §8, compiled, untrained: 2 → 4 sigmoid → 1 sigmoid,
     MSE, SGD(learning_rate=1.0).
 
-    >>> [w.shape for w in xor_network().get_weights()]
+    >>> [w.shape for w in xor_network().get_neuron_weights()]
     [(4, 2), (4,), (1, 4), (1,)]
     """
     model = Sequential([Dense(4, activation="sigmoid", input_shape=(2,)),

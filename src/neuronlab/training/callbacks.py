@@ -1,7 +1,8 @@
 """Callbacks: code that runs at fixed points of ``fit``, the hook to watch or steer training.
 
 ``fit`` calls, in this order: ``on_train_begin``; per epoch ``on_epoch_begin``,
-``on_batch_end`` after every batch, ``on_epoch_end`` with the epoch's logs
+``on_train_batch_begin`` before and ``on_train_batch_end`` after every batch (which
+call ``on_batch_begin`` and ``on_batch_end``, as in Keras), ``on_epoch_end`` with the epoch's logs
 (``{"loss": ..., "accuracy": ..., "val_loss": ...}``); and ``on_train_end``.
 :class:`History`, what ``fit`` returns, is itself a callback that keeps those logs.
 
@@ -26,8 +27,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from .. import metrics
+from ..checks import check_bool, check_call, check_int, check_number
 from ..errors import ConfigError, TrainingDivergedError
-from ..validation import check_bool, check_call, check_int, check_number
 
 if TYPE_CHECKING:
     from ..model import Sequential
@@ -58,6 +59,17 @@ class Callback:
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None: ...
 
     def on_batch_end(self, batch: int, logs: Logs | None = None) -> None: ...
+
+    # Keras 3's names for the batch hooks of training: fit calls on_train_batch_begin
+    # before each step and on_train_batch_end after it; by default they call
+    # on_batch_begin and on_batch_end, so overriding either name works, as in Keras.
+    def on_batch_begin(self, batch: int, logs: Logs | None = None) -> None: ...
+
+    def on_train_batch_begin(self, batch: int, logs: Logs | None = None) -> None:
+        self.on_batch_begin(batch, logs)
+
+    def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
+        self.on_batch_end(batch, logs)
 
 
 class History(Callback):
@@ -98,10 +110,15 @@ class LambdaCallback(Callback):
         on_batch_end: Callable[[int, Logs], Any] | None = None,
         on_train_begin: Callable[[Logs], Any] | None = None,
         on_train_end: Callable[[Logs], Any] | None = None,
+        on_batch_begin: Callable[[int, Logs], Any] | None = None,
+        on_train_batch_begin: Callable[[int, Logs], Any] | None = None,
+        on_train_batch_end: Callable[[int, Logs], Any] | None = None,
     ) -> None:
         hooks = {"on_epoch_begin": on_epoch_begin, "on_epoch_end": on_epoch_end,
                  "on_batch_end": on_batch_end, "on_train_begin": on_train_begin,
-                 "on_train_end": on_train_end}
+                 "on_train_end": on_train_end, "on_batch_begin": on_batch_begin,
+                 "on_train_batch_begin": on_train_batch_begin,
+                 "on_train_batch_end": on_train_batch_end}
         for name, hook in hooks.items():
             if hook is not None and not callable(hook):
                 raise ConfigError(f"LambdaCallback {name} must be a function (or None), got "
@@ -111,6 +128,24 @@ class LambdaCallback(Callback):
         self._batch_end = on_batch_end
         self._train_begin = on_train_begin
         self._train_end = on_train_end
+        batch_hooks = {"on_batch_begin": on_batch_begin,
+                       "on_train_batch_begin": on_train_batch_begin,
+                       "on_train_batch_end": on_train_batch_end}
+        self._batch_hooks = {k: v for k, v in batch_hooks.items() if v is not None}
+
+    def on_batch_begin(self, batch: int, logs: Logs | None = None) -> None:
+        if "on_batch_begin" in self._batch_hooks:
+            self._batch_hooks["on_batch_begin"](batch, logs or {})
+
+    def on_train_batch_begin(self, batch: int, logs: Logs | None = None) -> None:
+        super().on_train_batch_begin(batch, logs)
+        if "on_train_batch_begin" in self._batch_hooks:
+            self._batch_hooks["on_train_batch_begin"](batch, logs or {})
+
+    def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
+        super().on_train_batch_end(batch, logs)
+        if "on_train_batch_end" in self._batch_hooks:
+            self._batch_hooks["on_train_batch_end"](batch, logs or {})
 
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
         if self._epoch_begin is not None:
@@ -145,7 +180,8 @@ def _better(monitor: str) -> str:
 
 
 class EarlyStopping(Callback):
-    """Stop training when ``monitor`` has not improved for ``patience`` epochs.
+    """Stop training when ``monitor`` has not improved for ``patience`` epochs, as Keras 3:
+    after ``patience`` epochs in a row without improvement (never after the first epoch).
 
     ``mode`` is ``"min"`` for losses, ``"max"`` for accuracies; ``"auto"`` asks the
     metric's entry in :data:`neuronlab.metrics.TABLE` which way is better
@@ -199,7 +235,7 @@ class EarlyStopping(Callback):
                 self.best_weights = self.model.get_weights()
             return
         self.wait += 1
-        if self.wait > self.patience:
+        if self.wait >= self.patience and epoch > 0:  # Keras 3's rule
             self.stopped_epoch = epoch
             self.model.stop_training = True
 
@@ -226,12 +262,16 @@ class DivergenceGuard(Callback):
         self.epoch = 0
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
-        self.saved = self.model.get_weights()
+        self.keep()
+
+    def keep(self) -> None:
+        """Copy the weights the optimizer moves, as they are now (put back by restore)."""
+        self.saved = [value.copy() for value, _ in self.model.parameters()]
 
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
         self.epoch = epoch + 1  # counted from 1 in messages
         if epoch % self.every == 0:
-            self.saved = self.model.get_weights()
+            self.keep()
 
     def restore(self) -> None:
         """Put the last finite weights kept back in place."""

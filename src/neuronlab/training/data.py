@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import losses
+from ..checks import as_array, as_float_array, check_int, check_number
 from ..datasets.encoding import one_hot
 from ..errors import ConfigError, DataError, ShapeError
-from ..validation import as_array, as_float_array, check_int, check_number
 
 if TYPE_CHECKING:
     from ..model import Sequential
@@ -204,3 +204,34 @@ def split_validation(
         )
     n_train = len(X) - n_val
     return X[:n_train], Y[:n_train], X[n_train:], Y[n_train:]
+
+
+def sample_weights(Y: np.ndarray, sample_weight: Any, class_weight: Any,
+                   n_samples: int | None) -> np.ndarray | None:
+    """One weight per sample from Keras's ``sample_weight`` (one number per sample,
+    ``n_samples`` of them, validation rows included) or ``class_weight`` (``{class:
+    weight}``, looked up by each row's class), or None when neither is given."""
+    if sample_weight is None and class_weight is None:
+        return None
+    if sample_weight is not None and class_weight is not None:
+        raise ConfigError("fit takes sample_weight or class_weight, not both (as Keras).")
+    if class_weight is not None:
+        if not isinstance(class_weight, dict) or not class_weight:
+            raise ConfigError(f"class_weight must be a dict {{class: weight}}, got "
+                              f"{repr(class_weight)[:60]}.")
+        classes = Y.argmax(axis=1) if Y.shape[1] > 1 else (Y[:, 0] > 0.5).astype(int)
+        missing = sorted(set(classes.tolist()) - set(class_weight))
+        if missing:
+            raise ConfigError(f"class_weight has no weight for class(es) {missing}; give one "
+                              f"per class, e.g. {{{', '.join(f'{c}: 1.0' for c in missing)}}}.")
+        return np.array([check_number(class_weight[c], f"class_weight[{c}]", 0)
+                         for c in classes.tolist()])
+    weights = as_array(sample_weight, "sample_weight")
+    if weights.ndim != 1 or weights.dtype.kind not in "iuf" or \
+            (n_samples is not None and len(weights) != n_samples):
+        raise ShapeError(f"sample_weight must hold one number per sample ({n_samples} of "
+                         f"them), got shape {weights.shape}.")
+    weights = weights.astype(np.float64)
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        raise DataError("sample_weight must hold finite numbers >= 0.")
+    return weights

@@ -31,9 +31,9 @@ import numpy as np
 
 from .. import losses, optimizers
 from .. import metrics as metric_table
+from ..checks import check_bool, check_int, check_seed
 from ..errors import ConfigError, TrainingDivergedError
 from ..layers import Dropout, Layer
-from ..validation import check_bool, check_int, check_seed
 from . import data, progress
 from .callbacks import Callback, DivergenceGuard, History
 
@@ -77,7 +77,7 @@ class Trainer:
     stop_training: bool
     last_output: np.ndarray | None
 
-    def train_step(self, X: np.ndarray, Y: np.ndarray) -> float:
+    def train_step(self, X: np.ndarray, Y: np.ndarray, sample_weight: Any = None) -> float:
         raise NotImplementedError
 
     def compute_metrics(self, X: np.ndarray, Y: np.ndarray) -> dict[str, float]:
@@ -101,6 +101,9 @@ class Trainer:
         validation_split: float = 0.0,
         validation_data: tuple[Any, Any] | None = None,
         callbacks: Sequence[Callback] | None = None,
+        initial_epoch: int = 0,
+        sample_weight: Any = None,
+        class_weight: dict[int, float] | None = None,
     ) -> History:
         """Train for ``epochs`` passes over the data; return the :class:`History`.
 
@@ -112,13 +115,27 @@ class Trainer:
         :class:`~neuronlab.errors.TrainingDivergedError` (so do weights that become
         infinite or NaN); the history so far stays in ``model.history`` and the model
         keeps the last finite weights it saved (every ten epochs), not the broken ones.
+
+        As in Keras: ``initial_epoch`` continues a run (epochs ``initial_epoch`` to
+        ``epochs - 1`` run, and ``history.epoch`` counts from ``initial_epoch``);
+        ``sample_weight`` (one number per sample) or ``class_weight`` (``{class: weight}``)
+        weigh each sample's loss, ``sum(w_i * loss_i) / batch size``.
         """
         self.require_compiled("fit")
         epochs, seed = check_int(epochs, "epochs"), check_seed(seed)
+        initial_epoch = check_int(initial_epoch, "initial_epoch", minimum=0)
+        if initial_epoch >= epochs:
+            raise ConfigError(f"fit(initial_epoch={initial_epoch}, epochs={epochs}): as in "
+                              "Keras, epochs is the number of the last epoch, so it must be "
+                              "larger than initial_epoch (nothing would run).")
         verbose = progress.check_verbose(verbose)
         shuffle = check_bool(shuffle, "shuffle")
         user_callbacks = check_callbacks(callbacks)
+        n_all = len(X) if hasattr(X, "__len__") else None
         X, Y, X_val, Y_val = self.training_data(X, y, seed, validation_split, validation_data)
+        weights = data.sample_weights(Y, sample_weight, class_weight, n_all)
+        if weights is not None:  # the weight rides along as the last column of Y
+            Y = np.hstack([Y, weights[:len(Y), None].astype(Y.dtype)])
         n, batch = len(X), data.batch_size_for(len(X), batch_size)
         rng = self.random_source(seed)
         batches = data.Batches(X, Y, batch, shuffled=shuffle and n > batch)
@@ -135,20 +152,25 @@ class Trainer:
             for cb in every:
                 cb.set_model(cast("Sequential", self))
                 cb.on_train_begin({})
-            for epoch in range(epochs):
+            for epoch in range(initial_epoch, epochs):
                 for cb in every:
                     cb.on_epoch_begin(epoch, {})
                 loss_total, metric_totals = 0.0, [0.0] * len(metric_fns)
                 for b, (xb, yb) in enumerate(batches(rng)):
-                    try:
-                        loss = self.train_step(xb, yb)  # forward, loss, backward, update
+                    wb = None
+                    if weights is not None:
+                        yb, wb = yb[:, :-1], yb[:, -1]
+                    for cb in user_callbacks:
+                        cb.on_train_batch_begin(b, {})
+                    try:  # forward, loss, backward, update
+                        loss = self.train_step(xb, yb, sample_weight=wb)
                     except TrainingDivergedError as exc:
                         raise guard.diverged(exc, batch=b + 1) from None
                     loss_total += loss * len(xb)
                     for j, (_, fn) in enumerate(metric_fns):  # on the step's predictions
                         metric_totals[j] += fn(cast(np.ndarray, self.last_output), yb) * len(xb)
                     for cb in user_callbacks:
-                        cb.on_batch_end(b, {"loss": loss})
+                        cb.on_train_batch_end(b, {"loss": loss})
                 logs = {"loss": loss_total / n}
                 for (name, _), total in zip(metric_fns, metric_totals):
                     logs[name] = total / n

@@ -47,6 +47,10 @@ EXPLORERS = {
     "softmax": ("/explore#view=playground&pd=blobs", "the playground (blobs)"),
     "playground": ("/explore#view=playground&pd=xor", "the playground (XOR)"),
     "training": ("/explore#view=playground&pd=xor4", "the playground (XOR, 4 rows)"),
+    "kernel": ("/widgets", "the widget gallery"),
+    "confusion": ("/widgets", "the widget gallery"),
+    "convnet": ("/widgets", "the widget gallery"),
+    "draw": ("/widgets", "the widget gallery"),
 }
 DEFAULT_EXPLORER = ("/explore", "the explorers")
 WIDGET_TITLES = {
@@ -56,6 +60,8 @@ WIDGET_TITLES = {
     "puzzle": "The number puzzle, trained step by step", "softmax": "Softmax, live",
     "playground": "This network in the playground",
     "training": "A network, trained live",
+    "kernel": "One kernel, sliding", "confusion": "What the MLP gets wrong",
+    "convnet": "A conv net, trained live", "draw": "Draw a digit",
 }
 NO_MODEL = ("Answers are the lessons' own words, found by matching your words on your "
             "machine - no generative model, nothing leaves this computer.")

@@ -53,6 +53,7 @@ from ..server.schema import (
     only,
     require,
 )
+from .seeing import ROUTES as SEEING_ROUTES
 from .training import ROUTES as TRAINING_ROUTES
 
 CORNERS = [list(point) for point in stories.XOR_INPUTS]
@@ -152,7 +153,7 @@ def xor_view() -> dict[str, Any]:
     losses_ = attempt.losses
     every = max(1, len(losses_) // 200)
     network = stories.hand_wired_xor()
-    W1, b1, W2, b2 = (w.tolist() for w in network.get_weights())
+    W1, b1, W2, b2 = (w.tolist() for w in network.get_neuron_weights())
     X = np.array(CORNERS, dtype=np.float64)
     hidden = network.layers[0].forward(X)
     outputs = network.forward(X)[:, 0]
@@ -255,7 +256,7 @@ def softmax_view(body: dict[str, Any]) -> dict[str, Any]:
 def _puzzle_loss(w: float, b: float) -> float:
     """The puzzle's loss, ``1/2 * sum((y - ŷ)^2)`` (:class:`SumSquaredError`)."""
     y_pred = np.array([[w * x + b] for x in stories.PUZZLE_X])
-    return losses.get("sse")(y_pred, np.array([[y] for y in stories.PUZZLE_Y]))
+    return losses.get("sse")(np.array([[y] for y in stories.PUZZLE_Y]), y_pred)
 
 
 def puzzle_view(body: dict[str, Any]) -> dict[str, Any]:
@@ -331,7 +332,7 @@ def _one_neuron(body: dict[str, Any]) -> tuple[Sequential, np.ndarray, np.ndarra
     rate = number(body.get("learning_rate", 0.5), "learning_rate", 1e-6, LIMITS.learning_rate)
     model = Sequential([Dense(1, activation="sigmoid", input_shape=(len(inputs),))],
                        dtype="float64")
-    model.set_weights([[weights], [bias]])
+    model.set_neuron_weights([[weights], [bias]])
     return model, np.array([inputs]), np.array([[target]]), rate
 
 
@@ -407,4 +408,5 @@ ROUTES: list[BaseRoute] = [
     Route("/api/widgets/puzzle", _post(puzzle_view), methods=["POST"]),
     Route("/api/widgets/backprop", _post(backprop_view), methods=["POST"]),
     *TRAINING_ROUTES,  # a Sequential recipe trained as written (course/training.py)
+    *SEEING_ROUTES,  # kernels, a conv net and a drawn digit (course/seeing.py)
 ]

@@ -96,7 +96,7 @@ def _layer_parts(body: dict[str, Any]) -> tuple[list[list[float]], list[float], 
 
 def _dense(weights: list[list[float]], biases: list[float], activation: str) -> Dense:
     layer = Dense(len(weights), activation=activation, input_shape=(len(weights[0]),))
-    layer.set_weights([weights, biases])  # builds the layer in float64
+    layer.set_neuron_weights([weights, biases])  # builds the layer in float64
     return layer
 
 

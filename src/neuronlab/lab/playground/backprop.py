@@ -23,12 +23,12 @@ and the playground's slow-motion step (:mod:`neuronlab.lab.playground.stepper`) 
 >>> import numpy as np
 >>> from neuronlab import SGD, Dense, Sequential
 >>> model = Sequential([Dense(1, activation="sigmoid", input_shape=(2,))], dtype="float64")
->>> model.set_weights([[[0.5, -0.5]], [0.0]])
+>>> model.set_neuron_weights([[[0.5, -0.5]], [0.0]])
 >>> model.compile(optimizer=SGD(learning_rate=0.5), loss="mse")
 >>> t = trace_step(model, np.array([[1.0, 2.0]]), np.array([[1.0]]))
 >>> [stage for stage in t if stage in ("forward", "loss", "backward", "after")]
 ['forward', 'loss', 'backward', 'after']
->>> model.get_weights()[0].tolist()  # unchanged: the step ran on a copy
+>>> model.get_neuron_weights()[0].tolist()  # unchanged: the step ran on a copy
 [[0.5, -0.5]]
 """
 

@@ -214,14 +214,14 @@ class Session:
     def dense_layers(self) -> list[Dense]:
         return [cast(Dense, layer) for layer in self.model.layers if layer.fully_connected]
 
-    def params(self) -> str:
+    def weights_text(self) -> str:
         """Every weight and bias, layer by layer (W row by row, then b), as base64 float32."""
         flat = np.concatenate([np.concatenate([layer.W.ravel(), layer.b.ravel()])
                                for layer in self.dense_layers()]).astype("<f4")
         return base64.b64encode(flat.tobytes()).decode("ascii")
 
     def restore(self, params: Any, epoch: Any) -> None:
-        """Set every weight from :meth:`params` text and the epoch they were taken at."""
+        """Set every weight from :meth:`weights_text` text and the epoch they were taken at."""
         epoch = integer(epoch, "epoch", 0, 10**9)
         if not isinstance(params, str) or len(params) > 4 * LIMITS.body_bytes // 3:
             raise BadRequest("'weights' must be the base64 text of the weights a link carries.")
@@ -230,7 +230,7 @@ class Session:
         except ValueError:
             raise BadRequest("The link's weights are damaged (not base64 float32 numbers); "
                              "it may have been cut short when it was copied.") from None
-        expected = self.parameters()
+        expected = self.count_params()
         if flat.size != expected or not np.isfinite(flat).all():
             shape = "-".join(map(str, self.data()["layers"]))
             raise BadRequest(
@@ -241,7 +241,7 @@ class Session:
         for layer in self.dense_layers():
             W, b = flat[at:at + layer.W.size], flat[at + layer.W.size:at + layer.W.size
                                                     + layer.b.size]
-            layer.set_weights([W.reshape(layer.W.shape), b])
+            layer.set_neuron_weights([W.reshape(layer.W.shape), b])
             at += layer.W.size + layer.b.size
         self.epoch = self.curve_start = epoch
         self.evaluate()
@@ -265,18 +265,18 @@ class Session:
     def steps_per_epoch(self) -> int:
         return math.ceil(len(self.X_train) / self.config.batch_size)
 
-    def parameters(self) -> int:
+    def count_params(self) -> int:
         """Weights and biases of the network: the work of one step grows with them."""
         return sum(layer.count_params() for layer in self.model.layers)
 
     def max_epochs(self) -> int:
         """The most epochs one request may ask for with this configuration."""
-        steps = min(STEPS_PER_REQUEST, PARAMETER_STEPS // self.parameters())
+        steps = min(STEPS_PER_REQUEST, PARAMETER_STEPS // self.count_params())
         return steps // self.steps_per_epoch()
 
     def check_epochs(self, epochs: int) -> int:
         """Bound the work one request asks for: optimizer steps, and parameters x steps."""
-        per_epoch, params = self.steps_per_epoch(), self.parameters()
+        per_epoch, params = self.steps_per_epoch(), self.count_params()
         steps = epochs * per_epoch
         if steps > STEPS_PER_REQUEST or steps * params > PARAMETER_STEPS:
             most = self.max_epochs()
@@ -472,7 +472,7 @@ class Session:
             "boundary": boundary,
             "inputs": maps[0],  # each input feature over the plane
             "hidden": maps[1:],
-            "params": self.params(),  # exact: the page draws from these and keeps them
+            "params": self.weights_text(),  # exact: the page draws from these and keeps them
             # readable lists too in a whole frame (a stream's frames leave them out)
             **({"weights": [{"W": finite_list(layer.W), "b": finite_list(layer.b)}
                             for layer in self.dense_layers()]} if since is None else {}),

@@ -62,7 +62,7 @@ def _check_paused(session: Session) -> None:
 
 
 def _check_unchanged(session: Session, params: Any) -> None:
-    if params != session.params():
+    if params != session.weights_text():
         raise BadRequest("The network changed since this step was traced (it trained, was "
                          "reset or a weight was set): trace the step again.", status=409)
 
@@ -81,7 +81,7 @@ def trace(session: Session) -> dict[str, Any]:
                   f"{len(session.F_train)} training points, shuffled with seed "
                   f"{session.epoch} as training shuffles them)"),
         "features": [FEATURES[name].label for name in session.config.features],
-        "params": session.params(),
+        "params": session.weights_text(),
     }
 
 

@@ -7,6 +7,7 @@ broadcasting error or a silent NaN.
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import math
 from collections.abc import Iterable, Mapping
@@ -228,8 +229,14 @@ def check_call(what: str, function: Any, args: tuple[Any, ...] = (),
     if ok:
         return
     names = [p.name for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-    given = [repr(a)[:20] for a in args] + [f"{k}={repr(v)[:20]}" for k, v in kwargs.items()]
+    unknown = {k: v for k, v in kwargs.items() if k not in names}
+    given = [f"{k}={repr(v)[:20]}" for k, v in unknown.items()] if unknown else \
+        [repr(a)[:20] for a in args] + [f"{k}={repr(v)[:20]}" for k, v in kwargs.items()]
     hint = " (neuronlab calls it learning_rate)" if "lr" in kwargs else ""
+    for key in kwargs:  # an unknown keyword: name it, with its nearest valid spelling
+        close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+        if key not in names and close and key != "lr":
+            hint += f" ({key}= is not one of them; did you mean {close[0]}=?)"
     takes = f"it takes: {', '.join(names)}" if names else "it takes no arguments"
     raise ArgumentError(f"{what} does not take these arguments ({', '.join(given)}){hint}; "
                         f"{takes}.")
