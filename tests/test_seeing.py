@@ -77,7 +77,7 @@ def test_kernel_view_is_conv2d_at_the_window(stride, padding):
         digit = int(rng.integers(0, len(X)))
         layer = Conv2D(1, 3, strides=stride, padding=padding, input_shape=(28, 28, 1))
         layer.build((28, 28, 1), np.random.default_rng(0), np.float64)
-        layer.set_weights([kernel.reshape(1, 3, 3, 1), [bias]])
+        layer.set_weights([kernel.reshape(3, 3, 1, 1), [bias]])  # Keras layout
         z = layer.forward(X[digit:digit + 1].astype(np.float64))[0, :, :, 0]
         at = [int(rng.integers(0, z.shape[0])), int(rng.integers(0, z.shape[1]))]
         r = kernel_view({"digit": digit, "kernel": kernel.tolist(), "bias": bias,

@@ -63,7 +63,7 @@ def _conv2d_at(state: dict[str, Any]) -> float:
     layer = Conv2D(1, 3, strides=state["stride"], padding=state["padding"],
                    input_shape=(28, 28, 1))
     layer.build((28, 28, 1), np.random.default_rng(0), np.float64)
-    layer.set_weights([np.array(state["kernel"]).reshape(1, 3, 3, 1), [state["bias"]]])
+    layer.set_weights([np.array(state["kernel"]).reshape(3, 3, 1, 1), [state["bias"]]])
     z = layer.forward(X[state["digit"]:state["digit"] + 1].astype(np.float64))
     i, j = state["at"]
     return float(z[0, i, j, 0])

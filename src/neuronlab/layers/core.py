@@ -240,10 +240,8 @@ class Layer:
         if not self.built and model is not None and model.input_shape is not None:
             model.build()
 
-    # Two views of the same weights. neuronlab's own, as the lessons draw them: each
-    # declared weight in its declared layout (Dense's W one row per neuron). Keras's, under
-    # Keras's names: get_weights/set_weights in Keras's layout (Dense's kernel is
-    # inputs x units, the transpose of W), so Keras code gives Keras's numbers.
+    # Two views of the same weights: neuronlab's, as the lessons draw them (Dense's W one
+    # row per neuron), and Keras's, under Keras's names (kernel inputs x units = W.T).
     def get_neuron_weights(self) -> list[np.ndarray]:
         """Copies of the declared weights in neuronlab's layout (``[W, b]`` for Dense,
         ``W`` one row per neuron)."""
@@ -265,15 +263,22 @@ class Layer:
                 zip(self.weight_names(), self.get_neuron_weights())]
 
     def set_weights(self, weights: list[Any]) -> None:
-        """Set the weights from Keras's layout, as ``keras.layers.Layer.set_weights``
-        (Dense: ``[kernel (inputs, units), bias]``)."""
+        """Set the weights from Keras's layout (Dense: ``[kernel (inputs, units), bias]``)."""
         names = self.weight_names()
         if not isinstance(weights, (list, tuple)) or len(weights) != len(names):
             self.set_neuron_weights(weights)  # its error says what is expected
             return
+        self.ensure_built()  # (a layer alone builds from its input_shape, as Keras's does)
+        if not self.built and self.input_shape is not None:
+            self.build(self.input_shape, np.random.default_rng(0), self.dtype or np.float64)
         converted = []
         for name, value in zip(names, weights):
             array = weight_array(value, f"{self!r} {name}", self.dtype or np.float64)
+            own = getattr(self, name) if self.built else None
+            if own is not None and array.shape != self.to_keras_layout(name, own).shape:
+                raise ShapeError(f"{self!r}.set_weights takes Keras's layout: {name} of shape "
+                                 f"{self.to_keras_layout(name, own).shape}, got {array.shape}"
+                                 f"; for neuronlab's layout {own.shape} use set_neuron_weights.")
             converted.append(self.from_keras_layout(name, array))
         self.set_neuron_weights(converted)
 

@@ -92,7 +92,7 @@ def _conv(kernels: np.ndarray, bias: np.ndarray, stride: int, padding: str) -> C
     """A Conv2D with these kernels ``(F, 3, 3)`` and biases, for one-channel 28x28 images."""
     layer = Conv2D(len(kernels), 3, strides=stride, padding=padding, input_shape=(28, 28, 1))
     layer.build((28, 28, 1), np.random.default_rng(0), np.float64)
-    layer.set_weights([kernels[..., np.newaxis], bias])
+    layer.set_neuron_weights([kernels[..., np.newaxis], bias])  # (F, 3, 3, 1): one kernel per row
     return layer
 
 
