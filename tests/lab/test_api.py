@@ -105,7 +105,7 @@ def test_meta_gives_the_spec_defaults_and_limits(client):
 
 def test_page_and_static_files_are_served(client):
     page = client.get("/explore")
-    assert page.status_code == 200 and 'src="/static/app.js"' in page.text
+    assert page.status_code == 200 and 'src="static/app.js"' in page.text
     for name in ("app.js", "api.js", "widgets/neuron.js", "widgets/layer.js",
                  "widgets/batch.js", "playground.js", "pg-controls.js", "pg-pictures.js",
                  "pg-socket.js", "style.css"):

@@ -71,7 +71,7 @@ def ask(page: Any, question: str) -> Any:
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_an_answer_its_sentence_its_link_and_show_me(open_lesson, width):
+def test_an_answer_its_sentence_its_link_and_show_me(open_lesson, server, width):
     relu = next(lesson for lesson in LESSONS if lesson.number == 2)
     entry = next(qa for qa in relu.answers if qa.asked[0] == "What is ReLU of a negative number?")
     page = open_lesson(f"/lessons/{LESSONS[0].slug}", width)
@@ -90,7 +90,7 @@ def test_an_answer_its_sentence_its_link_and_show_me(open_lesson, width):
     # the link goes to the very sentence, on its lesson's page, highlighted there
     link = answer.locator("a.answer-link")
     href = link.get_attribute("href")
-    assert href.startswith(f"/lessons/{relu.slug}#p") and "-s" in href
+    assert href.startswith(f"{server.url}/lessons/{relu.slug}#p") and "-s" in href
     link.click()
     page.wait_for_url(f"**{href}")
     page.wait_for_selector("body[data-ready=true]")

@@ -59,7 +59,7 @@ def question(lesson: int, kind: type = quiz.Words) -> tuple[str, quiz.Question]:
 def test_the_front_page_is_the_course_index(course, tmp_path):
     page = course.get("/")
     assert page.status_code == 200
-    links = re.findall(r'href="/lessons/([a-z0-9-]+)"', page.text)
+    links = re.findall(r'href="\./lessons/([a-z0-9-]+)"', page.text)  # relative: any prefix
     ordered = list(dict.fromkeys(links))
     assert ordered == [lesson.slug for lesson in LESSONS]  # all of them, in order
     for lesson in LESSONS:
@@ -67,7 +67,7 @@ def test_the_front_page_is_the_course_index(course, tmp_path):
         assert line and line.endswith((".", "?", "!")), (lesson.number, line)
         assert squash(line) in squash(words(page.text))
     assert str(tmp_path / "course") in page.text  # the footer names the workspace
-    assert 'href="/explore"' in page.text
+    assert 'href="./explore"' in page.text
     # each line reads "10. The training loop": a space after the number, whatever its width
     items = re.findall(r'<li class="lesson-item">(.*?)</li>', page.text, re.S)
     assert len(items) == len(LESSONS)
@@ -122,15 +122,16 @@ def test_each_lesson_page_has_its_words_widget_code_and_recall(course, lesson):
         assert f'data-question="{key}"' in html
     assert "{{" not in text and "}}" not in text  # every number filled by the library
     assert 'class="skip" href="#main"' in html and 'id="main"' in html
-    assert '<script type="module" src="/static/lesson.js"></script>' in html
-    assert '<link rel="stylesheet" href="/static/widgets.css">' in html  # widgets styled
+    assert '<script type="module" src="../static/lesson.js"></script>' in html
+    assert '<link rel="stylesheet" href="../static/widgets.css">' in html  # widgets styled
+    assert not re.search(r'\s(?:href|src|action)="/(?!/)', html)  # relative: any prefix
     assert re.search(r"<script(?![^>]*\bsrc=)", html) is None  # no inline script
     assert not re.search(r"\sstyle\s*=", html) and not re.search(r"\son[a-z]+\s*=", html)
     index = LESSONS.index(lesson)
     if index:
-        assert f'rel="prev" href="/lessons/{LESSONS[index - 1].slug}"' in html
+        assert f'rel="prev" href="../lessons/{LESSONS[index - 1].slug}"' in html
     if index + 1 < len(LESSONS):
-        assert f'rel="next" href="/lessons/{LESSONS[index + 1].slug}"' in html
+        assert f'rel="next" href="../lessons/{LESSONS[index + 1].slug}"' in html
 
 
 @pytest.mark.parametrize("lesson", [lesson for lesson in LESSONS if lesson.exercises],
@@ -193,8 +194,8 @@ def test_an_unknown_lesson_is_a_404_that_lists_the_lessons(course):
 
 def test_the_explorers_moved_to_explore(course):
     page = course.get("/explore")
-    assert page.status_code == 200 and 'src="/static/app.js"' in page.text
-    assert 'href="/"' in page.text  # back to the course
+    assert page.status_code == 200 and 'src="static/app.js"' in page.text
+    assert 'href="./"' in page.text  # back to the course
     for name in ("lesson.js", "course.css"):
         assert course.get(f"/static/{name}").status_code == 200
 

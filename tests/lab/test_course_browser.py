@@ -71,7 +71,7 @@ def shot(page: Any, name: str) -> None:
 
 def test_the_index_lists_every_lesson_and_opens_one(open_course):
     page = open_course("/")
-    items = page.locator('ol.lessons > li > a[href^="/lessons/"]')
+    items = page.locator('ol.lessons > li > a[href^="./lessons/"]')
     assert items.count() == len(LESSONS)
     for i, lesson in enumerate(LESSONS):
         assert lesson.title in items.nth(i).inner_text()

@@ -150,7 +150,8 @@ def test_what_comes_next_links_open_the_playground_as_they_say(open_course) -> N
              "the spirals with plain gradient descent": ("spirals", "sgd", None),
              "the circles with L2 at 0.01": ("circles", None, "0.01")}
     for text, (dataset, optimizer, l2) in links.items():
-        href = page.get_by_role("link", name=text, exact=True).get_attribute("href")
+        href = page.get_by_role("link", name=text, exact=True).evaluate(
+            "a => a.pathname + a.search + a.hash")  # the page's links are relative
         explorer = open_course(href, 1280)
         explorer.wait_for_selector("#pg-dataset")
         assert explorer.locator("#pg-dataset").input_value() == dataset, text

@@ -386,7 +386,18 @@ def test_a_page_view_creates_nothing_and_the_order_survives_the_first_answer(cou
     assert re.search(pattern, course.get(f"/lessons/{LESSONS[1].slug}").text).group(0) == first
 
 
-def test_an_existing_workspace_gets_a_random_learner_id(tmp_path):
+def test_the_learner_id_a_page_showed_survives_the_workspace_appearing(tmp_path):
+    """A lesson viewed before the workspace exists, then an exercise solved (which makes
+    the folder), then a recall answer: the answer is checked against the order shown."""
+    root = tmp_path / "course"
+    shown = recall.RecallStore(root).learner()  # the page view: nothing is created
+    assert not root.exists()
+    root.mkdir()  # what solving an exercise does
+    assert recall.RecallStore(root).learner() == shown
+    assert json.loads((root / recall.RECALL_FILE).read_text())["learner"] == shown
+
+
+def test_each_existing_workspace_gets_its_own_learner_id(tmp_path):
     ids = set()
     for name in ("a", "b"):
         (tmp_path / name).mkdir()

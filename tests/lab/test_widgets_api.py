@@ -253,7 +253,7 @@ def test_xor_sample_00_gives_the_first_layer_weights_no_blame(client):
 # --------------------------------------------------------------------------- gallery
 def test_gallery_page_and_the_lessons_widgets(client):
     page = client.get("/widgets")
-    assert page.status_code == 200 and 'src="/static/widgets/gallery.js"' in page.text
+    assert page.status_code == 200 and 'src="static/widgets/gallery.js"' in page.text
     widgets = client.get("/api/widgets/lessons").json()["widgets"]
     marked = [(lesson.number, w.kind, w.settings) for lesson in LESSONS for w in lesson.widgets]
     assert [(w["lesson"], w["kind"], w["settings"]) for w in widgets] == marked

@@ -35,6 +35,14 @@ def register(subparsers: Any) -> None:
                           "exercises). Default: the one `neuronlab learn` uses: "
                           "$NEURONLAB_WORKSPACE, a learn workspace here or above, "
                           "./neuronlab-exercises, else ~/.neuronlab/course")
+    lab.add_argument("--unix-socket", default=None, metavar="PATH",
+                     help="serve on a unix socket (mode 0600) instead of a port, behind "
+                          "JupyterHub's proxy, which passes the token as a header; the token "
+                          f"must come from ${TOKEN_VARIABLE} (see docs/classroom.md)")
+    lab.add_argument("--allow-origin", action="append", default=None, metavar="URL",
+                     help="with --unix-socket: the hub's address, e.g. https://hub.school.edu "
+                          "(repeat for more). Default: $NEURONLAB_HUB_ORIGINS, else the public "
+                          "URL JupyterHub gives, else the page's own host")
     lab.add_argument("--list", action="store_true",
                      help="print the URLs (with their tokens) of the labs running now")
     lab.set_defaults(func=cmd_lab)
@@ -132,6 +140,11 @@ def cmd_lab(args: argparse.Namespace, console: Any) -> int:
     from ..lab.server import runtime
     from ..lab.server.serve import uvicorn_config
 
+    if args.unix_socket is not None:
+        return serve_behind_proxy(args, console)
+    if args.allow_origin is not None:
+        raise ValueError("--allow-origin goes with --unix-socket (a lab behind a proxy); a "
+                         "lab on a port answers only pages of this machine.")
     token = choose_token(args.token)
     workspace = choose_workspace(args.workspace)
     sock = bind(args.host, args.port)
@@ -169,6 +182,52 @@ def cmd_lab(args: argparse.Namespace, console: Any) -> int:
     record = runtime.write(url, port)
 
     finish = runtime.protect(server, record, kill_all_now)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        finish()
+        sock.close()
+    return 0
+
+
+def serve_behind_proxy(args: argparse.Namespace, console: Any) -> int:
+    """``--unix-socket PATH``: the lab behind JupyterHub (see :mod:`neuronlab.hub`)."""
+    import uvicorn
+
+    from ..hub.guard import hub_origins
+    from ..hub.unix import bind_unix
+    from ..lab import create_app
+    from ..lab.kernels.containment import stale_cgroups
+    from ..lab.kernels.pool import kill_all_now
+    from ..lab.server import runtime
+    from ..lab.server.serve import uvicorn_config
+
+    if args.token is None and not os.environ.get(TOKEN_VARIABLE, "").strip():
+        raise ValueError(f"--unix-socket needs the token the proxy sends, in ${TOKEN_VARIABLE} "
+                         "(the neuronlab entry point of jupyter-server-proxy sets it; see "
+                         "docs/classroom.md).")
+    token = choose_token(args.token)
+    origins = hub_origins(args.allow_origin or ())
+    workspace = choose_workspace(args.workspace)
+    sock = bind_unix(args.unix_socket)
+    path = sock.getsockname()
+    allowed = ", ".join(origins) or "the page's own host"
+    console.print(f"neuronlab lab: serving on the unix socket {path} for the hub's proxy "
+                  f"(origins: {allowed}).",
+                  soft_wrap=True, markup=False, highlight=False)
+    console.print(f"Course progress is kept in {workspace}", soft_wrap=True, markup=False,
+                  highlight=False)
+    server = uvicorn.Server(uvicorn_config(create_app(token=token, workspace=workspace,
+                                                       behind_proxy=origins)))
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    stale_cgroups()
+    record = runtime.write(f"unix:{path} (behind a proxy)", 0)
+
+    def cleanup() -> None:  # at any stop, signals too (they end the process at once)
+        Path(path).unlink(missing_ok=True)
+        kill_all_now()
+
+    finish = runtime.protect(server, record, cleanup)
     try:
         server.run(sockets=[sock])
     finally:

@@ -290,7 +290,7 @@ def _is_workspace(folder: Path) -> bool:
 
 def cmd_grade(args: argparse.Namespace, console: Console) -> int:
     from ..learn.catalog import EXERCISES
-    from ..learn.grading import grade, to_csv
+    from ..learn.grading import folders_of, grade, table, to_csv
     from ..learn.workspace import PROGRESS_FILE
 
     time_limit(args)
@@ -301,27 +301,22 @@ def cmd_grade(args: argparse.Namespace, console: Console) -> int:
             raise ConfigError(f"{folder} is not a folder; give one workspace folder per learner.")
         if not _is_workspace(Path(folder)):
             raise ConfigError(f"{folder} is not a neuronlab workspace (no {PROGRESS_FILE}).")
-    rows = grade(args.directories, jobs=args.jobs, timeout=args.timeout)
+    folders, learners, empty = folders_of(args.directories, args.homes)
+    if empty:
+        tell(console, f"No neuronlab progress yet in {len(empty)} home(s): " + ", ".join(empty))
+    rows = grade(folders, jobs=args.jobs, timeout=args.timeout, names=learners)
     names = list(EXERCISES)
+    if args.out is not None:
+        Path(args.out).write_text(to_csv(rows, names), encoding="utf-8")
     if args.csv:
         sys.stdout.write(to_csv(rows, names))
         sys.stdout.flush()
         return 0
-    table = Table(title=f"Grades: {len(rows)} workspace(s), {len(names)} exercises, "
-                        "re-checked now")
-    table.add_column("learner", overflow="fold")
-    table.add_column("solved", no_wrap=True, justify="right")
-    table.add_column("claimed", no_wrap=True, justify="right")
-    table.add_column(f"exercises 01-{len(names):02d}", no_wrap=True)
-    for row in rows:
-        claimed = "-" if row.claimed is None else str(row.claimed)
-        marks = [MARKS.get(row.statuses[n], "?") for n in names]
-        grouped = " ".join("".join(marks[i:i + 4]) for i in range(0, len(marks), 4))
-        table.add_row(row.learner, f"{row.solved}/{len(names)}", claimed, grouped)
-    console.print(table)
+    console.print(table(rows, names, MARKS))
     tell(console, "✓ passed  ✗ wrong answer  E error  T timeout  C crashed  ? no function  "
                   "· untouched  - missing.  'claimed' is what the learner's progress file "
-                  "says; 'solved' is what passes now.")
+                  "says; 'solved' is what passes now; 'recall' is the questions rated 'got it' "
+                  "of those answered in the lab.")
     tell(console, "Exercises, in groups of four: " + ", ".join(
         f"{ex.number:02d} {ex.name}" for ex in EXERCISES.values()))
     return 0
@@ -421,8 +416,12 @@ def register(subparsers: Any) -> None:
     quiz.add_argument("lesson", nargs="?", metavar="LESSON", help="lesson number, or all")
     grade = add("grade", cmd_grade, "teachers: re-check many workspaces and print a table",
                 workspace=False)
-    grade.add_argument("directories", nargs="+", metavar="DIR", help="one workspace per learner")
+    grade.add_argument("directories", nargs="*", metavar="DIR", help="one workspace per learner")
+    grade.add_argument("--homes", metavar="DIR",
+                       help="a folder of home folders (e.g. /home on a JupyterHub): the "
+                            "workspace in each is graded, named after the home")
     grade.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    grade.add_argument("--out", metavar="FILE.csv", help="also write the grades as CSV here")
     grade.add_argument("--jobs", type=int, default=2, help="checks run at once (2)")
     grade.add_argument("--timeout", type=float, help="seconds per case")
     notebooks = add("notebooks", cmd_notebooks, "write the lessons as Jupyter notebooks",

@@ -290,6 +290,23 @@ def _front_matter(lesson: Lesson) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- page frame
+_ROOTED = re.compile(r'(\s(?:href|src|action)=")/(?!/)')
+
+
+def relative_links(html: str, path: str) -> str:
+    """Every ``href``, ``src`` and ``action`` of ``html`` that starts at ``/`` made
+    relative to the page at ``path``, so the pages work under any prefix (behind
+    JupyterHub the lab is at ``/user/<name>/neuronlab/`` and sees only the rest).
+
+    >>> relative_links('<a href="/lessons/x">', "/lessons/y")
+    '<a href="../lessons/x">'
+    >>> relative_links('<a href="/">, <a href="#main">, <a href="//x">', "/")
+    '<a href="./">, <a href="#main">, <a href="//x">'
+    """
+    root = "../" * (path.count("/") - 1) or "./"
+    return _ROOTED.sub(lambda m: m.group(1) + root, html)
+
+
 def page(request: Request, title: str, main: str, *, pager: str = "",
          active: str = "") -> HTMLResponse:
     workspace = workspace_of(request)
@@ -297,7 +314,7 @@ def page(request: Request, title: str, main: str, *, pager: str = "",
            ("/explore#view=playground", "Playground")]
     links = "".join(f'<a href="{href}"{" aria-current=page" if label == active else ""}>'
                     f"{label}</a>" for href, label in nav)
-    return HTMLResponse(f"""<!doctype html>
+    text = f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -331,7 +348,9 @@ autocomplete="off" placeholder="e.g. what does the bias do?">
 is computed by the neuronlab library on your machine.</p></footer>
 </body>
 </html>
-""", headers={"Cache-Control": "no-store"})
+"""
+    return HTMLResponse(relative_links(text, request.url.path),
+                        headers={"Cache-Control": "no-store"})
 
 
 def workspace_of(request: Request) -> Path:
@@ -391,7 +410,7 @@ async def lesson_page(request: Request) -> Response:
         known = ", ".join(x.slug for x in LESSONS)
         return HTMLResponse(f"<!doctype html><title>No such lesson</title><p>No lesson "
                             f"{e(slug[:60])!s} here. The lessons are: {e(known)}. "
-                            '<a href="/">Back to the course</a></p>', status_code=404)
+                            '<a href="../">Back to the course</a></p>', status_code=404)
     body = rendered(lesson.number)
     search.warm(passages_of, questions_after)  # the questions box answers without a wait
     store = recall.RecallStore(workspace_of(request))

@@ -50,7 +50,6 @@ import hashlib
 import json
 import os
 import re
-import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -346,10 +345,12 @@ class RecallStore:
         return record
 
     def learner(self) -> str:
-        """This workspace's learner id. A random one is made and saved the first time it is
-        asked for in a folder that exists; a page view never creates the folder, so until
-        the first answer is saved there (or where it cannot be written) the id is made from
-        the folder's path - the same on every visit - and that id is the one saved."""
+        """This workspace's learner id: the one saved in the recall file, else one made
+        from the folder's path (the same on every visit, and different for every learner's
+        folder), saved the first time it is asked for in a folder that exists. A page view
+        never creates the folder, and the folder may appear before the first answer (a
+        solved exercise makes it): the id saved then is the one the page already used, so
+        the options a learner saw are the ones their answer is checked against."""
         if self._learner:
             return self._learner
         with _held(self.root):
@@ -357,10 +358,8 @@ class RecallStore:
             if learner is None:
                 learner = hashlib.sha256(str(self.root).encode()).hexdigest()[:16]
                 if self.root.is_dir():
-                    fresh = secrets.token_hex(8)
                     with suppress(OSError):
-                        self._write(fresh, record)
-                        learner = fresh
+                        self._write(learner, record)
             self._learner = learner
         return learner
 

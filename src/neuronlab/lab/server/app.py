@@ -77,7 +77,8 @@ def new_token() -> str:
 
 def create_app(*, token: str | None = None, testing: bool = False,
                host: str | None = None,
-               workspace: str | os.PathLike[str] | None = None) -> Starlette:
+               workspace: str | os.PathLike[str] | None = None,
+               behind_proxy: tuple[str, ...] | None = None) -> Starlette:
     """The lab as a Starlette app.
 
     ``token`` is what every request must show (a random one when not given; it is in
@@ -86,17 +87,26 @@ def create_app(*, token: str | None = None, testing: bool = False,
     accepts the ``testserver`` host of Starlette's TestClient. ``workspace`` is the
     folder that keeps the learner's recall results (default: the current folder if it
     is a ``neuronlab learn`` workspace, else ``~/.neuronlab/course``).
+    ``behind_proxy`` (the hub's origins, possibly none) serves the lab behind
+    JupyterHub's proxy: :class:`neuronlab.hub.guard.BehindProxy` checks Host and Origin
+    against the hub's address instead of this machine's.
     """
     names = set(LOCAL_NAMES)
     if host and host not in ("0.0.0.0", "::", ""):
         names.add(f"[{host.lower()}]" if ":" in host else host.lower())
     token = new_token() if token is None else token
+    if behind_proxy is not None:
+        from ...hub.guard import BehindProxy
+
+        where = Middleware(BehindProxy, origins=behind_proxy)
+    else:
+        where = Middleware(LocalOnly, names=frozenset(names), testing=testing)
     app = Starlette(
         routes=ROUTES,
         exception_handlers={HTTPException: http_error},
         middleware=[  # outermost first
             Middleware(SecurityHeaders),
-            Middleware(LocalOnly, names=frozenset(names), testing=testing),
+            where,
             Middleware(TokenGuard, token=token),
         ],
     )

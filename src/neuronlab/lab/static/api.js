@@ -2,6 +2,23 @@
 
 const status = () => document.getElementById("status");
 
+// Where the lab is: this file is <lab>/static/api.js, so the lab's root is one folder up.
+// Standalone that is "/", behind JupyterHub "/user/<name>/neuronlab/"; every address the
+// pages use is made from it, never from "/" (so the lab works under any prefix).
+export const ROOT = new URL("../", import.meta.url);
+
+/** The full address of a path of the lab ("/api/neuron", "lessons/x"), under its root. */
+export function labUrl(path) {
+  return new URL(String(path).replace(/^\/+/, ""), ROOT).href;
+}
+
+/** The WebSocket address of a path of the lab (ws: or wss:, as the page). */
+export function socketUrl(path) {
+  const url = new URL(labUrl(path));
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  return url.href;
+}
+
 // The page key: the routes that run code need it besides the cookie (a cookie reaches
 // every port of this host; this key only this origin's pages hold). It arrives once, in
 // the fragment of the first redirect (#neuronlab-page=...), and is kept in this origin's
@@ -41,22 +58,6 @@ export function showError(message) {
 
 export function clearError() {
   showError("");
-}
-
-// The lab's root: this file is <root>/static/api.js, so the lab works under any prefix
-// (a path such as "api/meta" is the lab's own, wherever the lab is served).
-const ROOT = new URL("../", import.meta.url);
-
-/** The address of the lab's `path` ("api/meta"; a path starting with "/" is kept as is). */
-export function labUrl(path) {
-  return path.startsWith("/") ? path : new URL(path, ROOT).href;
-}
-
-/** The WebSocket address of the lab's `path` (ws: or wss: as the page itself). */
-export function socketUrl(path) {
-  const url = new URL(labUrl(path), location.href);
-  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-  return url.href;
 }
 
 /**

@@ -8,7 +8,7 @@
 // (?show=KIND&with=JSON, applied below before the widgets mount). When nothing fits
 // well the server says so and the box lists the closest passages, as passages.
 
-import { request as send } from "./api.js";
+import { labUrl, request as send } from "./api.js";
 import { element } from "./dom.js";
 
 /** The answer's words as nodes: `code` in backticks, *emphasis* in stars, all as text. */
@@ -75,13 +75,13 @@ function passageList(results) {
     // title_html and heading_html are escaped by the server, with <mark> around matches
     link.innerHTML = `Lesson ${hit.lesson}: ${hit.title_html}` +
       (hit.heading ? ` › ${hit.heading_html}` : "");
-    link.href = hit.url;
+    link.href = labUrl(hit.url);
     const text = element("p", "hit-text");
     text.innerHTML = hit.html; // escaped by the server, with <mark> around the matches
     item.append(link, text);
     if (hit.widget) {
       const widget = element("a", "hit-widget", "Go to its live widget");
-      widget.href = hit.widget;
+      widget.href = labUrl(hit.widget);
       item.append(widget);
     }
     list.append(item);
@@ -112,12 +112,12 @@ function answerView(data) {
   if (a.url) {
     const read = element("a", "answer-link", `Read it in lesson ${a.lesson}` +
       (a.heading ? ` › ${a.heading}` : ""));
-    read.href = a.url;
+    read.href = labUrl(a.url);
     links.append(read);
   }
   if (a.show) {
     const show = element("a", "show-me", `Show me in the ${a.show.widget} widget`);
-    show.href = a.show.url;
+    show.href = labUrl(a.show.url);
     links.append(show);
   }
   box.append(links);

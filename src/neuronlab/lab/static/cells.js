@@ -8,7 +8,7 @@
 import {
   EditorView, EditorState, Prec, basicSetup, keymap, python,
 } from "./vendor/codemirror.js";
-import { pageHeaders, request } from "./api.js";
+import { labUrl, pageHeaders, request } from "./api.js";
 
 function newPageId() {
   const bytes = new Uint8Array(16);
@@ -331,7 +331,7 @@ function closeKernel() {
   kernelStarted = false;
   ran.clear();
   // keepalive lets the request outlive the page (a beacon cannot DELETE)
-  fetch(`/api/kernels/${PAGE}`, { method: "DELETE", keepalive: true, headers: pageHeaders() }).catch(() => {});
+  fetch(labUrl(`/api/kernels/${PAGE}`), { method: "DELETE", keepalive: true, headers: pageHeaders() }).catch(() => {});
 }
 
 export function mountCells(root = document) {

@@ -2,14 +2,14 @@
 // The pages are complete HTML from the server; this script only adds what needs the
 // server's answers. Every number it shows comes from the server.
 
-import "./api.js"; // first: it keeps the page key the first redirect brings
+import { labUrl, ROOT } from "./api.js"; // first: it keeps the page key the first redirect brings
 import { initRecall } from "./recall.js";
 import { initAsk } from "./ask.js"; // the questions box (and its "show me" links)
 
 // An old link to the explorers (/#view=neuron) still opens them at their new place.
 function openOldExplorerLink() {
-  if (location.pathname === "/" && /^#view=/.test(location.hash)) {
-    location.replace(`/explore${location.hash}`);
+  if (location.pathname === ROOT.pathname && /^#view=/.test(location.hash)) {
+    location.replace(labUrl(`explore${location.hash}`));
   }
 }
 openOldExplorerLink();
@@ -27,14 +27,14 @@ function initWidgets() {
       section.dispatchEvent(new CustomEvent("widget:reset", { detail: { settings } }));
     });
   }
-  return import("/static/widgets/index.js").then((m) => m.mountAll(document)).catch(() => {});
+  return import("./widgets/index.js").then((m) => m.mountAll(document)).catch(() => {});
 }
 
 // --------------------------------------------------------------------------- code cells
 function initCells() {
   // The editors and the kernel (cells.js); the page reads fine without them.
   if (!document.querySelector("figure[data-cell], figure[data-exercise]")) return Promise.resolve();
-  return import("/static/cells.js").then((m) => m.mountCells(document)).catch((err) => {
+  return import("./cells.js").then((m) => m.mountCells(document)).catch((err) => {
     console.error("The code cells could not start:", err);
   });
 }

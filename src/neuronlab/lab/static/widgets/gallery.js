@@ -2,6 +2,7 @@
 // (GET /api/widgets/lessons reads them from the lessons themselves), as a lesson page
 // shows it: a section with a heading, a reset button and a link to the explorer.
 
+import { labUrl } from "../api.js";
 import { h } from "../dom.js";
 import { request } from "./common.js";
 import { mountAll } from "./index.js";
@@ -19,7 +20,7 @@ async function main() {
     h("div", { class: "widget-foot" },
       h("button", { type: "button", "data-reset": "", id: `${id}-reset`,
         text: "Reset to the lesson's numbers" }),
-      h("a", { href: "/explore", "data-explorer": "", text: "Open the full explorer" }),
+      h("a", { href: labUrl("explore"), "data-explorer": "", text: "Open the full explorer" }),
       h("span", { class: "hint", text: `widget: ${w.kind}` }))));
   }
   await mountAll(document);

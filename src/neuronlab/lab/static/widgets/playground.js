@@ -1,6 +1,7 @@
 // Lesson 11: a compact card with the lesson's playground settings and a link that
 // opens the explorer's playground with them (its URL-hash state format).
 
+import { labUrl } from "../api.js";
 import { h, replace } from "../dom.js";
 import { arithmetic, frame } from "./common.js";
 
@@ -12,7 +13,7 @@ const KEYS = { dataset: "pd", samples: "pn", noise: "pz", train_fraction: "pt",
 /** The explorer address that opens the playground with `settings`. */
 export function playgroundUrl(section, settings) {
   const link = section.querySelector("a[data-explorer]");
-  const base = link ? link.href.split("#")[0] : "/explore";
+  const base = link ? link.href.split("#")[0] : labUrl("explore");
   const p = new URLSearchParams();
   p.set("view", "playground");
   for (const [field, key] of Object.entries(KEYS)) {

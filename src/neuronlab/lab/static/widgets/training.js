@@ -4,6 +4,7 @@
 // ran, the loss curve as it falls, the predictions ŷ beside the targets y, and the
 // decision boundary over the input square. Every number comes from the library.
 
+import { labUrl } from "../api.js";
 import { linePlot } from "../diagrams.js";
 import { figure, fmt, h, replace, s } from "../dom.js";
 import { copy, frame } from "./common.js";
@@ -30,7 +31,7 @@ export function recipeOf(settings) {
 async function stream(body, onLine) {
   let response;
   try {
-    response = await fetch("/api/widgets/training", { method: "POST",
+    response = await fetch(labUrl("/api/widgets/training"), { method: "POST",
       headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
   } catch (err) {
     throw new Error("The lab server does not answer; is `neuronlab lab` still running?");
