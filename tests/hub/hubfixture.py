@@ -40,7 +40,7 @@ def missing() -> str | None:
         try:
             __import__(module)
         except ImportError:
-            return (f"{package} is not installed: pip install -e '.[hub-test]' (and "
+            return (f"{package} is not installed: pip install -e '.[test]' (and "
                     "configurable-http-proxy from npm; .ci/run does both)")
     if configurable_http_proxy() is None:
         return ("configurable-http-proxy (npm) is not installed: `npm install --prefix "

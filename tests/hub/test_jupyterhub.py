@@ -10,7 +10,7 @@ from one student's browser to the other's lab is refused, and the teacher's
 no process it started may be left. Screenshots of the lesson under the hub's prefix at
 1280 and 390 px land in test-artifacts/hub/.
 
-The test needs jupyterhub and jupyter-server-proxy (``pip install -e ".[hub-test]"``)
+The test needs jupyterhub and jupyter-server-proxy (``pip install -e ".[test]"``)
 and configurable-http-proxy from npm; .ci/run installs them. Without them it is
 skipped, and says which one is missing.
 """

@@ -58,7 +58,7 @@ def test_the_entry_point_starts_the_lab_on_a_private_socket_with_a_secret():
 def test_jupyter_server_proxy_accepts_the_entry_point():
     proxy = pytest.importorskip("jupyter_server_proxy.config",
                                 reason="jupyter-server-proxy is not installed "
-                                       "(pip install -e '.[hub-test]')")
+                                       "(pip install -e '.[test]')")
     process = proxy.ServerProcess(name="neuronlab", **setup_neuronlab())
     assert process.unix_socket is True and process.timeout >= 30
     assert process.launcher_entry.title == "neuronlab"
