@@ -50,8 +50,11 @@ def as_float_array(
             f"{name} must have {ndim} dimensions (samples, features), got shape "
             f"{arr.shape}; {hint}."
         )
-    with np.errstate(over="ignore", invalid="ignore"):
-        cast = arr.astype(dtype, copy=False)
+    if arr.dtype == dtype:
+        cast = arr
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):  # too large for float32: inf
+            cast = arr.astype(dtype, copy=False)
     if finite and not all_finite(cast):  # (finite=False: the caller checks its results)
         if arr.dtype.kind == "f" and not all_finite(arr):
             bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
@@ -86,6 +89,8 @@ def all_finite(arr: np.ndarray) -> bool:
     The sum of finite numbers is finite unless it overflows, so the exact, element by
     element check (with a temporary as large as the data) runs only when the sum is not.
     """
+    if arr.size <= 4096:  # small: the exact check is as cheap as the sum
+        return bool(np.isfinite(arr).all())
     with np.errstate(over="ignore", invalid="ignore"):
         total = arr.sum()
     return bool(np.isfinite(total) or np.isfinite(arr).all())

@@ -64,9 +64,17 @@ def check_arguments(cls: T) -> T:
 
 def _checked(what: str, method: Callable[..., Any]) -> Callable[..., Any]:
     signature = inspect.signature(method)
+    kind = inspect.Parameter
+    kinds = [p.kind for p in signature.parameters.values()]
+    open_ended = kind.VAR_POSITIONAL in kinds or kind.VAR_KEYWORD in kinds
+    positional = sum(k in (kind.POSITIONAL_ONLY, kind.POSITIONAL_OR_KEYWORD)
+                     for k in kinds) - 1  # without self
+    names = frozenset(signature.parameters)
 
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if open_ended or (len(args) <= positional and names.issuperset(kwargs)):
+            return method(self, *args, **kwargs)  # every argument is one it takes: no binding
         try:
             signature.bind(self, *args, **kwargs)
         except TypeError:
