@@ -21,7 +21,7 @@ learner's code changed it (:meth:`Workspace.check`).
 >>> with tempfile.TemporaryDirectory() as folder:
 ...     ws, created, kept = Workspace.create(folder)
 ...     print(len(created), kept, ws.current().name)
-16 [] neuron
+17 [] neuron
 """
 
 from __future__ import annotations

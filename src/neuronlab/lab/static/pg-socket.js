@@ -7,7 +7,8 @@ import { socketUrl } from "./api.js";
 /**
  * Open the stream of `session`. `onFrame(frame)` draws a frame, `onError(message)` shows
  * a refusal, `onClose()` hears that the stream ended. Returns `send(cmd)`, false (and
- * nothing sent) when the stream is not open.
+ * nothing sent) when the stream is not open, and `open`. The server sends a frame as soon
+ * as the stream opens, so the buttons drawn from it are live.
  */
 export function openStream(session, { onFrame, onError, onClose }) {
   const ws = new WebSocket(socketUrl(`api/sessions/${session}/stream`));
@@ -22,6 +23,8 @@ export function openStream(session, { onFrame, onError, onClose }) {
   };
   ws.onclose = () => onClose();
   return {
+    /** True once the stream is open: until then a command would be lost. */
+    get open() { return ws.readyState === WebSocket.OPEN; },
     send(cmd) {
       if (ws.readyState !== WebSocket.OPEN) return false;
       ws.send(JSON.stringify({ cmd }));

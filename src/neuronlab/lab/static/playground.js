@@ -256,8 +256,9 @@ export function initPlayground(root, app) {
     playButton.textContent = frame.playing ? "❚❚ pause" : "▶ play";
     playButton.setAttribute("aria-label", frame.playing ? "Pause training" :
       "Play: train continuously");
-    playButton.disabled = Boolean(frame.diverged) || !socket;
-    stepButton.disabled = Boolean(frame.diverged) || frame.playing || !socket;
+    const live = Boolean(socket && socket.open);  // a click before the stream opens is lost
+    playButton.disabled = Boolean(frame.diverged) || !live;
+    stepButton.disabled = Boolean(frame.diverged) || frame.playing || !live;
     diverged.hidden = !frame.diverged;
     diverged.textContent = frame.diverged || "";
     const st = frame.status;
