@@ -159,7 +159,7 @@ class KerasModelMethods:
 
     def load_weights(self, filepath: str | os.PathLike[str]) -> None:
         """Read weights written by ``save_weights`` (here or in Keras 3) into this model."""
-        from .keras_reader import load_weights
+        from .keras_files import load_weights
 
         load_weights(self, filepath)  # type: ignore[arg-type]
         self._ready = True

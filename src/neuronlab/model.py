@@ -570,7 +570,7 @@ class Sequential(KerasModelMethods, Trainer):
 
         The same as :func:`neuronlab.save_model`; read it back with ``neuronlab.load_model``.
         """
-        from .io import save_model
+        from .saving import save_model
 
         return save_model(self, path)
 
