@@ -300,9 +300,10 @@ def inference_calls(w: Workload, n_samples: int) -> dict[str, Callable[[], Any]]
     net = torch_model(w)
     x_torch = torch.from_numpy(x)
 
-    def torch_predict() -> Any:
+    def torch_predict() -> Any:  # probabilities, as neuronlab's predict and predict_proba
         with torch.inference_mode():
-            return net(x_torch)
+            out = net(x_torch)
+            return torch.softmax(out, dim=1) if w.output == "softmax" else out
 
     mlp = sklearn_model(w, epochs=1)
     _fit_quietly(mlp, w.X[:2000], w.y[:2000])

@@ -13,27 +13,14 @@ import neuronlab
 PACKAGE_DIR = Path(neuronlab.__file__).parent
 ROOT = "neuronlab"
 
-# Known exceptions: (module, private name), each with its reason.
-ALLOWED_PRIVATE_USES: set[tuple[str, str]] = {
-    # jupyter_client offers no public way to hand a kernel manager a kernel spec without
-    # installing one on disk, nor to close its control socket without a restart.
-    ("neuronlab.lab.kernels.pool", "_kernel_spec"),
-    ("neuronlab.lab.kernels.pool", "_close_control_socket"),
-}
+# Known exceptions: (module, private name), each with its reason: none.
+ALLOWED_PRIVATE_USES: set[tuple[str, str]] = set()
 
-# Import cycles allowed, as sets of module names, each with its reason. Only one: the
-# Keras spelling ``model.save(path)`` forwards to ``io.save_model`` through an import
-# inside the method, while ``io`` builds models from ``model``. Nothing is imported at
-# load time in a ring, and the method holds no logic of its own.
-# The Keras spellings model.save("m.keras"), save_weights, load_weights, to_json and
-# export work the same way: imports inside the methods (in keras_model, the mixin of
-# Sequential) reach keras_files, keras_reader, onnx_export and io, which build or read
-# models. At load time only keras_model is imported by model, and it imports none of them.
-ALLOWED_CYCLE_MODULES: set[frozenset[str]] = {
-    frozenset({"neuronlab.io", "neuronlab.model"}),
-    frozenset({"neuronlab.io", "neuronlab.model", "neuronlab.keras_model",
-               "neuronlab.keras_files", "neuronlab.keras_reader", "neuronlab.onnx_export"}),
-}
+# Import cycles allowed, as sets of module names, each with its reason: none. (The Keras
+# spellings model.save, save_weights, load_weights, to_json and export reach the modules
+# that write files, saving, keras_files and onnx_export, which never import the model;
+# only io and keras_reader, which build models from files, import it.)
+ALLOWED_CYCLE_MODULES: set[frozenset[str]] = set()
 
 # The longest a module may be: one that grows past it holds more than one idea and is
 # split (by concern, as the lab's playground sessions are: config, session, wire,

@@ -118,7 +118,8 @@ class ReLU(Activation):
         return (z > 0).astype(z.dtype)
 
     def backward(self, grad_y: np.ndarray, z: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return grad_y * (y > 0)
+        # f'(z) is 1 where y = max(0, z) > 0 and 0 where y = 0: np.sign(y), in y's dtype
+        return grad_y * np.sign(y)
 
 
 class LeakyReLU(Activation):
@@ -231,7 +232,7 @@ def row_max(z: np.ndarray) -> np.ndarray:
     """``z.max(axis=-1, keepdims=True)`` for a 2-D ``z``, taken down the first axis of a
     transposed copy: NumPy reduces a short last axis one row at a time but compares whole
     rows at once down the first (1.5x faster for 32 rows of 10 classes, 12x for 4,096)."""
-    if z.ndim != 2:
+    if z.ndim != 2 or len(z) < 8:  # (a few rows: one reduction call is quicker)
         return z.max(axis=-1, keepdims=True)
     return np.ascontiguousarray(z.T).max(axis=0)[:, np.newaxis]
 

@@ -30,14 +30,17 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ._version import __version__
-from .errors import ConfigError, ModelFileError
+from .errors import ConfigError, ModelFileError, ShapeError
 from .layers import Activation, Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D, Softmax
-from .model import Sequential
+from .training.trainer import Trainer
+
+if TYPE_CHECKING:
+    from .model import Sequential
 
 KERAS_VERSION = "3.15.1"  # the Keras version whose files these are checked against
 MAX_ENTRY_BYTES = 1 << 30  # a .keras entry larger than this is refused before unpacking
@@ -47,6 +50,11 @@ H5PY_HINT = 'pip install "neuronlab[keras]" (or: pip install h5py)'
 
 class KerasFileError(ModelFileError):
     """A ``.keras`` file cannot be written or read (with what to do about it)."""
+
+
+def fail(where: str, message: str) -> KerasFileError:
+    """The error for the file at ``where``, saying what is wrong with it."""
+    return KerasFileError(f"{where}: {message}")
 
 
 def h5py_module() -> Any:
@@ -319,7 +327,7 @@ def _weights_h5(model_name: str, weights: list[tuple[str, list[np.ndarray]]],
 def save_keras(model: Sequential, path: str | os.PathLike[str]) -> Path:
     """Write ``model`` as a Keras 3 ``.keras`` file that ``keras.models.load_model``
     reads with the same predictions; returns the path. Needs h5py."""
-    if not isinstance(model, Sequential):
+    if not isinstance(model, Trainer):  # any neuronlab model
         raise ConfigError(f"save_keras expects a neuronlab model, got {type(model).__name__}.")
     target = Path(os.fspath(path))
     if target.suffix != ".keras":
@@ -364,3 +372,99 @@ def save_weights(model: Sequential, path: str | os.PathLike[str]) -> Path:
     tmp.write_bytes(data)
     os.replace(tmp, target)
     return target
+
+
+# --------------------------------------------------------------------------- reading weights
+def read_weights(data: bytes, where: str) -> dict[str, list[np.ndarray]]:
+    """``{layer name: [arrays]}`` from model.weights.h5, keyed by the name each layer's
+    ``vars`` group records (and by the group's key, as Keras writes it)."""
+    h5py = h5py_module()
+    found: dict[str, list[np.ndarray]] = {}
+    try:
+        with h5py.File(io.BytesIO(data), "r") as h5:
+            group = h5.get("layers")
+            if group is None:
+                return found
+            for key in group:
+                variables = group[key].get("vars")
+                if variables is None:
+                    continue
+                arrays = [np.array(variables[str(i)]) for i in range(len(variables))]
+                found["key:" + key] = arrays
+                name = variables.attrs.get("name")
+                if isinstance(name, bytes):
+                    name = name.decode()
+                if isinstance(name, str):
+                    found["name:" + name] = arrays
+    except OSError as exc:
+        raise fail(where, f"its model.weights.h5 is not a readable HDF5 file ({exc}).") \
+            from None
+    return found
+
+
+def assign_weights(model: Sequential, keyed: list[tuple[Layer, dict[str, Any]]],
+                   functional: bool, weights: dict[str, list[np.ndarray]], where: str) -> None:
+    """Put the arrays of a Keras weights file into the layers they belong to."""
+    counts: dict[str, int] = {}
+    if functional:  # a Functional model's InputLayer takes the first "input_layer" key
+        counts["input_layer"] = 0
+    for layer, entry in keyed:
+        base = snake_case(str(entry.get("class_name")))
+        counts[base] = counts.get(base, -1) + 1
+        key = base if counts[base] == 0 else f"{base}_{counts[base]}"
+        names = layer.weight_names()
+        if not names:
+            continue
+        name = (entry.get("config") or {}).get("name")
+        arrays = weights.get("name:" + str(name)) or weights.get("key:" + key)
+        if arrays is None or len(arrays) != len(names):
+            raise fail(where, f"the weights file has no weights for layer {name!r} (looked "
+                               f"for layers/{key}/vars with {len(names)} arrays).")
+        _assign(layer, names, arrays, where)
+
+
+def load_weights(model: Sequential, path: str | os.PathLike[str]) -> None:
+    """Read a ``.weights.h5`` file (Keras 3's, or :func:`save_weights`') into ``model``,
+    whose layers must be the same as those of the model that wrote it."""
+    source = Path(os.fspath(path))
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise KerasFileError(f"load_weights cannot read {source}: {exc}.") from None
+    model.require_built("load_weights")
+    config, _ = model_config(model)
+    keyed = [(layer, entry) for layer, entry in
+             zip(model.layers, _entries_per_layer(model, config))]
+    assign_weights(model, keyed, False, read_weights(data, str(source)), str(source))
+
+
+def _entries_per_layer(model: Sequential, config: dict[str, Any]) -> list[dict[str, Any]]:
+    """The config entry written for each of the model's layers (the extra LeakyReLU or
+    ELU layers written after a layer whose activation Keras keeps apart are skipped)."""
+    entries = [e for e in config["config"]["layers"] if e["class_name"] != "InputLayer"]
+    out, i = [], 0
+    for layer in model.layers:
+        out.append(entries[i])
+        i += 1
+        if i < len(entries) and entries[i]["class_name"] in ("LeakyReLU", "ELU") and \
+                layer.activation is not None and layer.activation.name in ("leaky_relu", "elu") \
+                and type(layer).__name__ != "Activation":
+            i += 1
+    return out
+
+
+def _assign(layer: Layer, names: tuple[str, ...], arrays: list[np.ndarray], where: str) -> None:
+    """Put Keras-layout ``arrays`` into the layer's weights (neuronlab's layout)."""
+    for name, array in zip(names, arrays):
+        current = getattr(layer, name)
+        try:  # Keras's layout (a Dense kernel is inputs x units) into neuronlab's
+            value = layer.from_keras_layout(name, np.asarray(array, dtype=np.float64))
+        except ShapeError as exc:
+            raise fail(where, str(exc)) from None
+        if value.shape != current.shape:
+            raise fail(where, f"{layer!r} expects {name} of shape {current.shape} (neuronlab's "
+                               f"layout), the file holds shape {np.shape(array)}.")
+        if not np.isfinite(value).all():
+            raise fail(where, f"{layer!r} {name} holds NaN or infinite values.")
+        current[...] = value
+    layer.weights_given = True

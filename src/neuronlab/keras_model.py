@@ -47,11 +47,19 @@ UNSUPPORTED = {
 }
 
 
+#: The steps ``fit`` and ``predict`` run on every batch, with arguments neuronlab's own
+#: code gives: not wrapped, so the check costs nothing per batch (a wrong call of one of
+#: them still gets Python's own TypeError, naming the method and the argument).
+PER_BATCH = frozenset({"forward", "backward", "train_step", "compute_loss", "penalty",
+                       "update_weights", "inputs_were_finite"})
+
+
 def check_arguments(cls: T) -> T:
-    """Wrap every public method of ``cls`` so that a call with arguments it does not take
-    raises :class:`~neuronlab.errors.ArgumentError` naming the method, the unknown
-    keyword and its nearest valid spelling (or why Keras's argument is left out)."""
-    seen: set[str] = set()
+    """Wrap every public method of ``cls`` (but the :data:`PER_BATCH` steps) so that a
+    call with arguments it does not take raises :class:`~neuronlab.errors.ArgumentError`
+    naming the method, the unknown keyword and its nearest valid spelling (or why
+    Keras's argument is left out)."""
+    seen: set[str] = set(PER_BATCH)
     for klass in cls.__mro__[:-1]:  # its own methods and those it inherits (Trainer's fit)
         for name, method in list(vars(klass).items()):
             if name in seen or (name.startswith("_") and name != "__call__"):
@@ -151,7 +159,7 @@ class KerasModelMethods:
 
     def load_weights(self, filepath: str | os.PathLike[str]) -> None:
         """Read weights written by ``save_weights`` (here or in Keras 3) into this model."""
-        from .keras_reader import load_weights
+        from .keras_files import load_weights
 
         load_weights(self, filepath)  # type: ignore[arg-type]
         self._ready = True

@@ -6,7 +6,6 @@ those files is described in :mod:`neuronlab.keras_files`, which writes them.
 from __future__ import annotations
 
 import inspect
-import io
 import json
 import os
 import zipfile
@@ -16,21 +15,17 @@ from typing import Any
 import numpy as np
 
 from . import activations
-from .errors import ConfigError, ShapeError
+from .errors import ConfigError
 from .keras_files import (
     FROM_KERAS,
     MAX_ENTRY_BYTES,
     KerasFileError,
-    h5py_module,
-    model_config,
-    snake_case,
+    assign_weights,
+    fail,
+    read_weights,
 )
 from .layers import Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D
 from .model import Sequential
-
-
-def _fail(where: str, message: str) -> KerasFileError:
-    return KerasFileError(f"{where}: {message}")
 
 
 def _chain(config: dict[str, Any], where: str) -> list[dict[str, Any]]:
@@ -39,18 +34,18 @@ def _chain(config: dict[str, Any], where: str) -> list[dict[str, Any]]:
     inner = config.get("config") or {}
     layers = inner.get("layers")
     if not isinstance(layers, list):
-        raise _fail(where, "config.json lists no layers; is this a Keras 3 model file?")
+        raise fail(where, "config.json lists no layers; is this a Keras 3 model file?")
     if kind == "Sequential":
         return layers
     if kind not in ("Functional", "Model"):
-        raise _fail(where, f"neuronlab reads Sequential and Functional models, this file holds "
+        raise fail(where, f"neuronlab reads Sequential and Functional models, this file holds "
                            f"a {kind!r}. Rebuild it in Keras as a Sequential model.")
     previous = None
     for entry in layers:
         nodes = entry.get("inbound_nodes") or []
         if entry.get("class_name") == "InputLayer":
             if previous is not None:
-                raise _fail(where, "the model has several inputs; neuronlab reads models that "
+                raise fail(where, "the model has several inputs; neuronlab reads models that "
                                    "are one chain of layers (one input, one output).")
             previous = entry.get("name") or entry["config"].get("name")
             continue
@@ -62,7 +57,7 @@ def _chain(config: dict[str, Any], where: str) -> list[dict[str, Any]]:
                 if history:
                     sources.append(history[0])
         if len(nodes) != 1 or sources != [previous]:
-            raise _fail(where, f"layer {entry.get('name')!r} does not simply follow "
+            raise fail(where, f"layer {entry.get('name')!r} does not simply follow "
                                f"{previous!r}: the model branches or merges. neuronlab reads "
                                "models that are one chain of layers.")
         previous = entry.get("name") or entry["config"].get("name")
@@ -76,7 +71,7 @@ def _activation(value: Any, where: str) -> activations.Activation:
     if value == "leaky_relu":
         return activations.get("leaky_relu", alpha=0.2)  # Keras's leaky_relu slope
     if name is None:
-        raise _fail(where, f"the activation {value!r} has no neuronlab counterpart; neuronlab "
+        raise fail(where, f"the activation {value!r} has no neuronlab counterpart; neuronlab "
                            f"reads: {', '.join(sorted(a for a in FROM_KERAS if a))}, "
                            "leaky_relu.")
     return activations.get(name)
@@ -100,7 +95,7 @@ def _layer(entry: dict[str, Any], dtype: np.dtype, first: bool, input_shape: Any
             settings = penalty.get("config") or {}
             l1, l2 = float(settings.get("l1", 0.0)), float(settings.get("l2", 0.0))
         if config.get("bias_regularizer") is not None:
-            raise _fail(where, f"Dense layer {name!r} penalises its bias (bias_regularizer), "
+            raise fail(where, f"Dense layer {name!r} penalises its bias (bias_regularizer), "
                                "which neuronlab does not; it penalises kernels only.")
         return Dense(int(config["units"]), activation=_activation(config.get("activation"),
                                                                   where),
@@ -109,7 +104,7 @@ def _layer(entry: dict[str, Any], dtype: np.dtype, first: bool, input_shape: Any
     if kind == "Conv2D":
         if config.get("data_format", "channels_last") != "channels_last" or \
                 list(config.get("dilation_rate", [1, 1])) != [1, 1] or config.get("groups", 1) != 1:
-            raise _fail(where, f"Conv2D layer {name!r} uses channels_first, dilation or groups, "
+            raise fail(where, f"Conv2D layer {name!r} uses channels_first, dilation or groups, "
                                "which neuronlab's Conv2D does not have.")
         return Conv2D(int(config["filters"]), tuple(config["kernel_size"]),
                       strides=tuple(config.get("strides", (1, 1))),
@@ -118,7 +113,7 @@ def _layer(entry: dict[str, Any], dtype: np.dtype, first: bool, input_shape: Any
                       use_bias=bool(config.get("use_bias", True)), input_shape=shape, name=name)
     if kind in ("MaxPooling2D", "MaxPool2D"):
         if config.get("padding", "valid") != "valid":
-            raise _fail(where, f"MaxPooling2D layer {name!r} uses padding='same', which "
+            raise fail(where, f"MaxPooling2D layer {name!r} uses padding='same', which "
                                "neuronlab's MaxPool2D does not have.")
         return MaxPool2D(tuple(config.get("pool_size", (2, 2))),
                          strides=tuple(config["strides"]) if config.get("strides") else None,
@@ -135,15 +130,15 @@ def _layer(entry: dict[str, Any], dtype: np.dtype, first: bool, input_shape: Any
              "ELU": lambda: activations.get("elu", alpha=float(config.get("alpha", 1.0)))}
     if kind in extra and hasattr(layer_module, "Activation"):
         if kind == "Softmax" and config.get("axis", -1) != -1:
-            raise _fail(where, f"Softmax layer {name!r} works along axis {config['axis']}; "
+            raise fail(where, f"Softmax layer {name!r} works along axis {config['axis']}; "
                                "neuronlab's softmax works along the last axis.")
         if kind == "ReLU" and (config.get("max_value") is not None
                                or config.get("negative_slope", 0) or config.get("threshold", 0)):
-            raise _fail(where, f"ReLU layer {name!r} has a max_value, slope or threshold, "
+            raise fail(where, f"ReLU layer {name!r} has a max_value, slope or threshold, "
                                "which neuronlab's relu does not have.")
         layer: Layer = layer_module.Activation(extra[kind](), name=name)
         return layer
-    raise _fail(where, f"it holds a {kind} layer ({name!r}), which neuronlab does not have. "
+    raise fail(where, f"it holds a {kind} layer ({name!r}), which neuronlab does not have. "
                        "neuronlab reads InputLayer, Dense, Conv2D, MaxPooling2D, Flatten, "
                        "Dropout, Activation, Softmax, ReLU, LeakyReLU and ELU layers.")
 
@@ -158,36 +153,9 @@ def _input_shape(config: dict[str, Any], layers: list[dict[str, Any]], where: st
             return tuple(int(n) for n in shape[1:])
     shape = (config.get("build_config") or {}).get("input_shape")
     if shape is None:
-        raise _fail(where, "the model's input shape is not in the file (it was saved before "
+        raise fail(where, "the model's input shape is not in the file (it was saved before "
                            "Keras built it). Build or fit the model in Keras, then save again.")
     return tuple(int(n) for n in shape[1:])
-
-
-def _read_weights(data: bytes, where: str) -> dict[str, list[np.ndarray]]:
-    """``{layer name: [arrays]}`` from model.weights.h5, keyed by the name each layer's
-    ``vars`` group records (and by the group's key, as Keras writes it)."""
-    h5py = h5py_module()
-    found: dict[str, list[np.ndarray]] = {}
-    try:
-        with h5py.File(io.BytesIO(data), "r") as h5:
-            group = h5.get("layers")
-            if group is None:
-                return found
-            for key in group:
-                variables = group[key].get("vars")
-                if variables is None:
-                    continue
-                arrays = [np.array(variables[str(i)]) for i in range(len(variables))]
-                found["key:" + key] = arrays
-                name = variables.attrs.get("name")
-                if isinstance(name, bytes):
-                    name = name.decode()
-                if isinstance(name, str):
-                    found["name:" + name] = arrays
-    except OSError as exc:
-        raise _fail(where, f"its model.weights.h5 is not a readable HDF5 file ({exc}).") \
-            from None
-    return found
 
 
 def load_keras(path: str | os.PathLike[str]) -> Sequential:
@@ -202,22 +170,22 @@ def load_keras(path: str | os.PathLike[str]) -> Sequential:
     try:
         archive = zipfile.ZipFile(source)
     except (OSError, zipfile.BadZipFile) as exc:
-        raise _fail(where, f"not a readable .keras file (a zip archive): {exc}.") from None
+        raise fail(where, f"not a readable .keras file (a zip archive): {exc}.") from None
     with archive:
         members = {info.filename: info for info in archive.infolist()}
         for needed in ("config.json", "model.weights.h5"):
             if needed not in members:
-                raise _fail(where, f"the archive has no {needed}; a Keras 3 .keras file holds "
+                raise fail(where, f"the archive has no {needed}; a Keras 3 .keras file holds "
                                    "config.json, metadata.json and model.weights.h5.")
             if members[needed].file_size > MAX_ENTRY_BYTES:
-                raise _fail(where, f"its {needed} would unpack to "
+                raise fail(where, f"its {needed} would unpack to "
                                    f"{members[needed].file_size:,} bytes, more than neuronlab "
                                    "reads.")
         try:
             config = json.loads(archive.read("config.json"))
         except (ValueError, UnicodeDecodeError) as exc:
-            raise _fail(where, f"config.json is not valid JSON ({exc}).") from None
-        weights = _read_weights(archive.read("model.weights.h5"), where)
+            raise fail(where, f"config.json is not valid JSON ({exc}).") from None
+        weights = read_weights(archive.read("model.weights.h5"), where)
     model, keyed, functional = _model_from_config(config, where)
     assign_weights(model, keyed, functional, weights, where)
     compile_config = config.get("compile_config")
@@ -231,7 +199,7 @@ def _model_from_config(config: Any, where: str) -> tuple[Sequential, list[tuple[
     """The model a Keras config describes (weights not set), its layers with their
     entries, and whether it is Functional."""
     if not isinstance(config, dict):
-        raise _fail(where, "config.json does not describe a model.")
+        raise fail(where, "config.json does not describe a model.")
     entries = _chain(config, where)
     input_shape = _input_shape(config, entries, where)
     model = Sequential(name=str((config.get("config") or {}).get("name") or "sequential"))
@@ -245,7 +213,7 @@ def _model_from_config(config: Any, where: str) -> tuple[Sequential, list[tuple[
         model.add(layer)
         keyed.append((layer, entry))
     if not model.layers:
-        raise _fail(where, "the model has no layers.")
+        raise fail(where, "the model has no layers.")
     model.build(input_shape)
     return model, keyed, config.get("class_name") != "Sequential"
 
@@ -259,74 +227,6 @@ def model_from_json(text: str) -> Sequential:
         raise KerasFileError(f"model_from_json takes the JSON text of a Keras model config "
                              f"(model.to_json()), which this is not: {exc}.") from None
     return _model_from_config(config, "model_from_json")[0]
-
-
-def assign_weights(model: Sequential, keyed: list[tuple[Layer, dict[str, Any]]],
-                   functional: bool, weights: dict[str, list[np.ndarray]], where: str) -> None:
-    """Put the arrays of a Keras weights file into the layers they belong to."""
-    counts: dict[str, int] = {}
-    if functional:  # a Functional model's InputLayer takes the first "input_layer" key
-        counts["input_layer"] = 0
-    for layer, entry in keyed:
-        base = snake_case(str(entry.get("class_name")))
-        counts[base] = counts.get(base, -1) + 1
-        key = base if counts[base] == 0 else f"{base}_{counts[base]}"
-        names = layer.weight_names()
-        if not names:
-            continue
-        name = (entry.get("config") or {}).get("name")
-        arrays = weights.get("name:" + str(name)) or weights.get("key:" + key)
-        if arrays is None or len(arrays) != len(names):
-            raise _fail(where, f"the weights file has no weights for layer {name!r} (looked "
-                               f"for layers/{key}/vars with {len(names)} arrays).")
-        _assign(layer, names, arrays, where)
-
-
-def load_weights(model: Sequential, path: str | os.PathLike[str]) -> None:
-    """Read a ``.weights.h5`` file (Keras 3's, or :func:`save_weights`') into ``model``,
-    whose layers must be the same as those of the model that wrote it."""
-    source = Path(os.fspath(path))
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise KerasFileError(f"load_weights cannot read {source}: {exc}.") from None
-    model.require_built("load_weights")
-    config, _ = model_config(model)
-    keyed = [(layer, entry) for layer, entry in
-             zip(model.layers, _entries_per_layer(model, config))]
-    assign_weights(model, keyed, False, _read_weights(data, str(source)), str(source))
-
-
-def _entries_per_layer(model: Sequential, config: dict[str, Any]) -> list[dict[str, Any]]:
-    """The config entry written for each of the model's layers (the extra LeakyReLU or
-    ELU layers written after a layer whose activation Keras keeps apart are skipped)."""
-    entries = [e for e in config["config"]["layers"] if e["class_name"] != "InputLayer"]
-    out, i = [], 0
-    for layer in model.layers:
-        out.append(entries[i])
-        i += 1
-        if i < len(entries) and entries[i]["class_name"] in ("LeakyReLU", "ELU") and \
-                layer.activation is not None and layer.activation.name in ("leaky_relu", "elu") \
-                and type(layer).__name__ != "Activation":
-            i += 1
-    return out
-
-
-def _assign(layer: Layer, names: tuple[str, ...], arrays: list[np.ndarray], where: str) -> None:
-    """Put Keras-layout ``arrays`` into the layer's weights (neuronlab's layout)."""
-    for name, array in zip(names, arrays):
-        current = getattr(layer, name)
-        try:  # Keras's layout (a Dense kernel is inputs x units) into neuronlab's
-            value = layer.from_keras_layout(name, np.asarray(array, dtype=np.float64))
-        except ShapeError as exc:
-            raise _fail(where, str(exc)) from None
-        if value.shape != current.shape:
-            raise _fail(where, f"{layer!r} expects {name} of shape {current.shape} (neuronlab's "
-                               f"layout), the file holds shape {np.shape(array)}.")
-        if not np.isfinite(value).all():
-            raise _fail(where, f"{layer!r} {name} holds NaN or infinite values.")
-        current[...] = value
-    layer.weights_given = True
 
 
 def _compile(model: Sequential, config: dict[str, Any]) -> None:

@@ -44,8 +44,8 @@ from .training.callbacks import History
 from .training.flat import FlatWeights
 from .training.trainer import Trainer
 
-#: Rows ``predict`` runs through the network at once; larger inputs go in slices.
-PREDICT_ROWS = 4096
+#: Rows ``predict`` runs at once (a 784-128 net's first outputs, 1 MiB, stay in cache).
+PREDICT_ROWS = 2048
 
 
 @check_arguments
@@ -400,13 +400,10 @@ class Sequential(KerasModelMethods, Trainer):
         them all with one call; the others go weight by weight.
         """
         assert self.optimizer is not None
-        if not all(layer.trainable for layer in self.layers):  # frozen layers stay as they are
-            self.optimizer.step(self.parameters())
-            return
-        if self.flat is None or not self.flat.intact():
+        if self.flat is None or not self.flat.intact():  # the first step, or a layer changed
             self.flat = FlatWeights.pack(self.layers)
-        if self.flat is None:  # weights of mixed dtypes: one array each
-            self.optimizer.step(self.parameters())
+        if self.flat is None or not self.flat.trainable:  # mixed dtypes, or frozen layers
+            self.optimizer.step(self.parameters())  # one array at a time (frozen ones left out)
         elif type(self.optimizer).step is optimizers.Optimizer.step:  # plain SGD uses flat
             self.optimizer.step(self.flat.pairs, flat=(self.flat.values, self.flat.grads))
         else:  # an optimizer with its own step
@@ -432,7 +429,7 @@ class Sequential(KerasModelMethods, Trainer):
         outputs, finite = [], True
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for start in range(0, len(X), size):
-                x = X[start:start + size]
+                x = X[start:start + size] if len(X) > size else X
                 outputs.append(self.forward(x))
                 finite = finite and self.inputs_were_finite(x)
         out = outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
@@ -455,8 +452,8 @@ class Sequential(KerasModelMethods, Trainer):
 
     def _warn_if_untrained(self) -> None:
         """Say once per model when its weights are the random ones it started with."""
-        given = all(layer.weights_given for layer in self.layers if layer.weight_names())
-        if self._ready or given or self._warned_untrained:
+        if self._ready or self._warned_untrained or all(
+                layer.weights_given for layer in self.layers if layer.weight_names()):
             return
         self._warned_untrained = True
         warnings.warn(
@@ -573,7 +570,7 @@ class Sequential(KerasModelMethods, Trainer):
 
         The same as :func:`neuronlab.save_model`; read it back with ``neuronlab.load_model``.
         """
-        from .io import save_model
+        from .saving import save_model
 
         return save_model(self, path)
 

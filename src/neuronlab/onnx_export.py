@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import struct
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -32,7 +32,10 @@ from ._version import __version__
 from .errors import ConfigError
 from .layers import Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D
 from .layers.conv import same_padding
-from .model import Sequential
+from .training.trainer import Trainer
+
+if TYPE_CHECKING:
+    from .model import Sequential
 
 IR_VERSION = 8  # ONNX IR version 8 goes with opset 13+
 OPSET = 13  # operators as defined in ONNX opset 13 (Softmax along one axis, ...)
@@ -230,7 +233,7 @@ _WRITERS: dict[type[Layer], Any] = {Dense: _dense, Conv2D: _conv2d, MaxPool2D: _
 
 def model_to_onnx(model: Sequential) -> bytes:
     """The ONNX ``ModelProto`` of ``model`` as bytes (see :func:`save_onnx`)."""
-    if not isinstance(model, Sequential):
+    if not isinstance(model, Trainer):  # any neuronlab model
         raise ConfigError(f"ONNX export expects a neuronlab model, got {type(model).__name__}.")
     model.require_built("ONNX export")
     shape = model.input_shape

@@ -91,14 +91,14 @@ class Optimizer:
         ``flat``, if given, holds the same numbers as two flat arrays (values, gradients)
         that every pair is a view of; an ``elementwise`` update uses it, one call in all.
         """
-        if len(self.state) != len(parameters):
-            self.state = [self._new_state(value) for value, _ in parameters]
         if self.schedule is not None:
             self.learning_rate = float(self.schedule(self.iterations))
         self.iterations += 1
-        if flat is not None and self.elementwise:
+        if flat is not None and self.elementwise:  # (no state to keep)
             self._update(flat[0], flat[1], {})
             return
+        if len(self.state) != len(parameters):
+            self.state = [self._new_state(value) for value, _ in parameters]
         for (value, grad), state in zip(parameters, self.state):
             self._update(value, grad, state)
 

@@ -17,7 +17,7 @@ call, ``values -= learning_rate * grads``, instead of one per array.
 
 from __future__ import annotations
 
-from operator import attrgetter, is_
+from operator import is_
 from typing import Any
 
 import numpy as np
@@ -34,13 +34,14 @@ class FlatWeights:
         self.entries = entries  # (layer, weight name, value view, gradient view)
         self.values, self.grads = values, grads
         self.pairs: Parameters = [(value, grad) for _, _, value, grad in entries]
-        held: dict[int, tuple[Layer, list[str], list[np.ndarray]]] = {}
-        for layer, name, value, grad in entries:  # per layer: names, and the views they hold
-            _, names, arrays = held.setdefault(id(layer), (layer, [], []))
-            names += [name, "grad_" + name]
-            arrays += [value, grad]
-        self.checks = [(layer, attrgetter(*names), tuple(arrays))
-                       for layer, names, arrays in held.values()]
+        # what intact() compares: each layer's trainable flag, its weights and gradients
+        layers = list({id(layer): layer for layer, _, _, _ in entries}.values())
+        self.holders = layers + [layer for layer, _, _, _ in entries for _ in "wg"]
+        self.names = ["trainable"] * len(layers) + [n for _, name, _, _ in entries
+                                                    for n in (name, "grad_" + name)]
+        self.held = [layer.trainable for layer in layers] + [a for _, _, value, grad in entries
+                                                             for a in (value, grad)]
+        self.trainable = all(layer.trainable for layer in layers)
 
     @classmethod
     def pack(cls, layers: list[Layer]) -> FlatWeights | None:
@@ -72,9 +73,10 @@ class FlatWeights:
 
     def intact(self) -> bool:
         """True while every layer still holds these views (a copy of the model, or a
-        layer that put a new array in place of a weight or gradient, breaks them)."""
+        layer that put a new array in place of a weight or gradient, breaks them) and is
+        as trainable as when they were packed."""
         first = self.entries[0][2]
         if first.base is not self.values:  # a deep copy or a pickle: views became arrays
             return False
         # each layer still holds the very arrays packed, not copies or new ones
-        return all(all(map(is_, current(layer), arrays)) for layer, current, arrays in self.checks)
+        return all(map(is_, map(getattr, self.holders, self.names), self.held))
