@@ -247,12 +247,31 @@ def test_screenshots_of_a_lesson_under_the_hub(hub, students, width) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"lesson-{width}.png"), full_page=False)
-    student.open("explore#view=playground")
-    page.wait_for_selector("#pg-network svg, svg", timeout=RUN_MS)
     # playing streams frames over the WebSocket, through the hub's proxies
-    page.click("#pg-play")
-    page.wait_for_function(
-        "() => Number(document.querySelector('#pg-epoch').textContent) >= 5", timeout=RUN_MS)
-    page.click("#pg-play")  # pause
+    streams: list[str] = []
+    frames: list[dict[str, Any]] = []
+
+    def watch(socket: Any) -> None:
+        streams.append(socket.url)
+        socket.on("framereceived", lambda payload: frames.append(json.loads(payload)))
+
+    page.on("websocket", watch)
+    try:
+        student.open("explore#view=playground")
+        play = page.locator("#pg-play")
+        # live once the session's stream is open and has sent its first frame
+        sync_api.expect(play).to_be_enabled(timeout=RUN_MS)
+        play.click()
+        page.wait_for_function(
+            "() => Number(document.querySelector('#pg-epoch').textContent) >= 5",
+            timeout=RUN_MS)
+        play.click()  # pause
+        sync_api.expect(play).to_have_text("▶ play", timeout=RUN_MS)
+    finally:
+        page.remove_listener("websocket", watch)
+    stream = student.lab.replace("http://", "ws://", 1) + "api/sessions/"
+    assert len(streams) == 1 and streams[0].startswith(stream), streams
+    epochs = [frame["epoch"] for frame in frames if frame["type"] == "frame"]
+    assert epochs and max(epochs) >= 5, frames[-3:]  # they came over the hub's proxies
     page.screenshot(path=str(ARTIFACTS / f"playground-{width}.png"), full_page=False)
     assert not student.errors, student.errors

@@ -241,6 +241,51 @@ def test_regression_trains_with_a_continuous_colour_map(open_page, live_server, 
     assert close > 0.85, f"only {close:.0%} of the cells have the colour map's colour"
 
 
+# --------------------------------------------------------------------------- the stream
+def _held(page: Any, waiting: list[Any], what: str) -> Any:
+    """The first request (or socket) of ``waiting`` the page has made, once it has."""
+    for _ in range(WAIT // 50):
+        if waiting:
+            return waiting[0]
+        page.wait_for_timeout(50)
+    raise AssertionError(f"the page did not open {what} within {WAIT} ms")
+
+
+def test_play_and_step_wait_for_the_session_and_its_stream(open_page, live_server):
+    """A slow lab (a busy machine, a proxy in front) answers late: until the session
+    exists and its stream has sent a frame, play and step are disabled (a click then
+    would be lost), and a click once they are live trains the network."""
+    page = open_page("#view=neuron")
+    requests: list[Any] = []
+    sockets: list[Any] = []
+    page.route("**/api/sessions", lambda route: requests.append(route))  # held: see below
+    page.route_web_socket(re.compile(r"/api/sessions/[^/]+/stream$"),
+                          lambda socket: sockets.append(socket))
+    page.goto("about:blank")
+    page.goto(f"{live_server.url}/explore#view=playground")
+    page.wait_for_selector("body[data-ready=true]")
+    play, step = page.locator("#pg-play"), page.locator("#pg-step")
+    request = _held(page, requests, "a session")
+    # no session yet: the buttons are there, but none is live
+    for name in ("play", "step", "reset", "export", "slow"):
+        expect(page.locator(f"#pg-{name}")).to_be_disabled()
+    request.continue_()
+    socket = _held(page, sockets, "the training stream")
+    expect(page.locator("#pg-epoch")).to_have_text("0")  # the session's first frame
+    for name in ("reset", "export", "slow"):  # they need the session only
+        expect(page.locator(f"#pg-{name}")).to_be_enabled()
+    # the stream has not reached the lab yet, so no frame has come over it
+    expect(play).to_be_disabled()
+    expect(step).to_be_disabled()
+    socket.connect_to_server()
+    play.click()  # waits until it is enabled
+    page.wait_for_function(
+        "() => Number(document.querySelector('#pg-epoch').textContent) >= 5", timeout=WAIT)
+    play.click()  # pause
+    expect(play).to_have_text("▶ play", timeout=WAIT)
+    expect(step).to_be_enabled()
+
+
 # --------------------------------------------------------------------------- weights
 def test_a_clicked_weight_is_set_in_the_live_network(open_page, live_server):
     pg = open_playground(open_page, live_server, "#view=playground&pd=xor")

@@ -39,7 +39,7 @@ export function slowMotion({ session, onFrame }) {
 
   const openButton = button("step one batch in slow motion",
     "Pause, then show one training step on the next batch, stage by stage", () => open(),
-    { id: "pg-slow" });
+    { id: "pg-slow", disabled: true });  // until the first frame: update() enables it
   const prevButton = button("◂ Previous", "Show the previous stage", () => go(at - 1),
     { id: "pg-stepper-prev" });
   const nextButton = button("Next stage ▸", "Show the next stage of the training step",

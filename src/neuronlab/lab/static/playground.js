@@ -29,13 +29,16 @@ export function initPlayground(root, app) {
   let shown = null;  // the pictures on screen: a stream's frame sends only those that changed
 
   const controls = h("div", { class: "pg-controls" });
+  // The buttons are disabled until what they need is there (the session; for play and
+  // step its open stream): a click before then would do nothing. drawFrame enables them.
   const playButton = button("▶ play", "Play: train continuously", () => togglePlay(),
-    { id: "pg-play", class: "primary" });
-  const stepButton = button("step", "Train one epoch", () => command("step"), { id: "pg-step" });
+    { id: "pg-play", class: "primary", disabled: true });
+  const stepButton = button("step", "Train one epoch", () => command("step"),
+    { id: "pg-step", disabled: true });
   const resetButton = button("reset", "Reset the weights to their starting values",
-    () => reset(), { id: "pg-reset" });
+    () => reset(), { id: "pg-reset", disabled: true });
   const exportButton = button("export", "Download the model and show its Python code",
-    () => exportModel(), { id: "pg-export" });
+    () => exportModel(), { id: "pg-export", disabled: true });
   const stepper = slowMotion({ session: () => session, onFrame: (frame) => drawFrame(frame) });
   const stat = (id, label) => h("div", { class: "stat" }, h("span", { text: label }),
     h("output", { id, text: "—" }));
@@ -259,6 +262,8 @@ export function initPlayground(root, app) {
     const live = Boolean(socket && socket.open);  // a click before the stream opens is lost
     playButton.disabled = Boolean(frame.diverged) || !live;
     stepButton.disabled = Boolean(frame.diverged) || frame.playing || !live;
+    resetButton.disabled = false;  // these two need only the session
+    exportButton.disabled = false;
     diverged.hidden = !frame.diverged;
     diverged.textContent = frame.diverged || "";
     const st = frame.status;
