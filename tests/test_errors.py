@@ -308,3 +308,22 @@ def test_weights_that_diverge_on_the_last_step_stop_fit():
     for kept, old in zip(model.get_neuron_weights(), before):  # the last finite weights stay
         np.testing.assert_array_equal(kept, old)
     assert np.isfinite(model.predict(X)).all()
+
+
+@pytest.mark.parametrize("shape", [(7,), (50, 50), (5000, 3), (2048, 128), (12, 28, 28, 1)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_all_finite_finds_one_nan_or_infinity_anywhere_and_is_not_fooled_by_overflow(
+        shape, dtype) -> None:
+    from neuronlab.checks import all_finite
+
+    values = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    assert all_finite(values)
+    assert all_finite(np.asfortranarray(values))  # not contiguous by rows: summed another way
+    for bad in (np.nan, np.inf, -np.inf):
+        for where in (0, values.size // 2, values.size - 1):
+            broken = values.copy()
+            broken.flat[where] = bad
+            assert not all_finite(broken), (bad, where)
+            assert not all_finite(np.asfortranarray(broken)), (bad, where)
+    # finite numbers whose sums overflow are still finite (the exact check decides)
+    assert all_finite(np.full(shape, np.finfo(dtype).max / 2, dtype))
