@@ -112,6 +112,7 @@ class Lab:
     """One student's lab on its own unix socket."""
 
     folder: Path
+    lessons: Path | None = None  # a folder of prepared lessons (NEURONLAB_CACHE_DIR), or none
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     process: subprocess.Popen[bytes] | None = None
 
@@ -123,7 +124,10 @@ class Lab:
         self.folder.mkdir(mode=0o700, parents=True)
         env = {**os.environ, "NEURONLAB_LAB_TOKEN": self.token, "HOME": str(self.folder),
                "PYTHONPATH": str(SRC), "NEURONLAB_MAX_KERNELS": "2"}
-        env.pop("NEURONLAB_WORKSPACE", None)
+        for name in ("NEURONLAB_WORKSPACE", "NEURONLAB_CACHE_DIR", "XDG_CACHE_HOME"):
+            env.pop(name, None)  # a cache of rendered lessons only in the student's home...
+        if self.lessons is not None:  # ...or the class's prepared one
+            env["NEURONLAB_CACHE_DIR"] = str(self.lessons)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "neuronlab", "lab", "--no-browser", "--unix-socket",
              self.socket, "--allow-origin", ORIGIN],
@@ -252,11 +256,12 @@ class Step:
     kernel_mib: float
     cores_per_student: float
     rss_mib: float  # lab + kernel, resident, pages shared with other students counted fully
+    startup_cpu: float  # CPU-seconds per student from the lab's start to the measured run
 
 
 async def one_step(count: int, seconds: float, rate: float, kernel_every: float,
-                   folder: Path, seed: int) -> Step:
-    labs = [Lab(folder / f"s{count}-{i:03d}") for i in range(count)]
+                   folder: Path, seed: int, lessons: Path | None) -> Step:
+    labs = [Lab(folder / f"s{count}-{i:03d}", lessons) for i in range(count)]
     try:
         for lab in labs:
             lab.start()
@@ -284,7 +289,7 @@ async def one_step(count: int, seconds: float, rate: float, kernel_every: float,
         rss_mib = statistics.median(pss_mib(p, "Rss:") for p in pids)
         return Step(count, len(latencies), percentile(latencies, 50),
                     percentile(latencies, 90), percentile(latencies, 99), lab_mib, kernel_mib,
-                    used / elapsed / count, rss_mib)
+                    used / elapsed / count, rss_mib, before / count)
     finally:
         for lab in labs:
             lab.stop()
@@ -305,20 +310,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jupyter-mib", type=float, default=None,
                         help="memory of one student's Jupyter server (default: measured)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--lessons", choices=["prepared", "cold"], default="prepared",
+                        help="prepared (default): the lessons rendered once for the class "
+                             "(`neuronlab lab --prepare`, NEURONLAB_CACHE_DIR); cold: each lab "
+                             "renders them itself when its student opens a first lesson")
     args = parser.parse_args(argv)
     print(f"load before: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores here")
     jupyter = args.jupyter_mib if args.jupyter_mib is not None else jupyter_server_mib()
     steps = []
     with tempfile.TemporaryDirectory(prefix="nl-class-") as folder:
+        lessons = prepare(Path(folder) / "lessons") if args.lessons == "prepared" else None
         for count in args.students:
             step = asyncio.run(one_step(count, args.seconds, args.rate, args.kernel_every,
-                                        Path(folder), args.seed))
+                                        Path(folder), args.seed, lessons))
             steps.append(step)
             print(f"{step.students:4d} students  {step.requests:6d} requests  "
                   f"p50 {step.p50:6.1f} ms  p90 {step.p90:6.1f} ms  p99 {step.p99:6.1f} ms  "
                   f"lab {step.lab_mib:5.0f} MiB  kernel {step.kernel_mib:5.0f} MiB PSS "
                   f"({step.rss_mib:4.0f} MiB RSS)  "
-                  f"CPU {step.cores_per_student * 1000:5.1f} millicores/student", flush=True)
+                  f"CPU {step.cores_per_student * 1000:5.1f} millicores/student  "
+                  f"start-up {step.startup_cpu:4.1f} CPU-s/student", flush=True)
     print(f"load after: {os.getloadavg()[0]:.2f} (1 min)")
     per_student = statistics.median(s.lab_mib + s.kernel_mib for s in steps) + jupyter
     by_memory = int((args.memory_gib - args.reserve_gib) * 1024 // per_student)
@@ -333,6 +344,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"p99 < {GOAL_MS:g} ms held here up to {max(fine) if fine else 0} of the steps "
               f"{args.students} ({'all held' if len(fine) == len(steps) else 'see above'})")
     return 0
+
+
+def prepare(folder: Path) -> Path:
+    """Render the lessons once for the class, as docs/classroom.md says; the folder."""
+    env = {**os.environ, "NEURONLAB_CACHE_DIR": str(folder), "PYTHONPATH": str(SRC)}
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "neuronlab", "lab", "--prepare"], env=env,
+                   check=True, stdout=subprocess.DEVNULL)
+    used = resource_children_cpu()
+    print(f"lessons prepared once for the class in {time.monotonic() - started:.1f} s "
+          f"({used:.1f} CPU-s)")
+    return folder
+
+
+def resource_children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def jupyter_server_mib() -> float:

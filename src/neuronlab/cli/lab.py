@@ -45,6 +45,10 @@ def register(subparsers: Any) -> None:
                           "URL JupyterHub gives, else the page's own host")
     lab.add_argument("--list", action="store_true",
                      help="print the URLs (with their tokens) of the labs running now")
+    lab.add_argument("--prepare", action="store_true",
+                     help="run every lesson's code now and keep the pages on disk (in "
+                          "$NEURONLAB_CACHE_DIR, else ~/.cache/neuronlab), then exit: labs "
+                          "started later open every lesson at once (see docs/classroom.md)")
     lab.set_defaults(func=cmd_lab)
 
 
@@ -130,9 +134,27 @@ def cmd_list(console: Any) -> int:
     return 0
 
 
+def cmd_prepare(console: Any) -> int:
+    """``neuronlab lab --prepare``: render every lesson into the cache."""
+    from ..lab.course import cache, pages
+    from ..learn.lessons import LESSONS
+
+    where = cache.prepare(LESSONS, pages.render_lesson, say=console.print)
+    if where is None:
+        console.print("[bold red]error:[/] no cache folder could be written: "
+                      + ", ".join(str(f) for f in cache.folders())
+                      + " (each must belong to you or root, and only its owner may write "
+                      "to it). Set NEURONLAB_CACHE_DIR to a folder you own.")
+        return 1
+    console.print(f"The {len(LESSONS)} lessons are ready in {where}.")
+    return 0
+
+
 def cmd_lab(args: argparse.Namespace, console: Any) -> int:
     if args.list:
         return cmd_list(console)
+    if args.prepare:
+        return cmd_prepare(console)
 
     import uvicorn
 

@@ -30,7 +30,7 @@ from ...learn.lessons import LESSONS, Lesson, lesson_namespace, run_example
 from ...learn.quiz import Question
 from ..server.api import endpoint, read_json
 from ..server.schema import BadRequest
-from . import figures, recall, search
+from . import cache, figures, recall, search
 from .render import Passage, Rendered, render_markdown
 
 #: Where each widget's full explorer lives (``/explore`` keeps its state in the hash).
@@ -234,8 +234,14 @@ def _fence(lesson: Lesson, info: str, code: str, cells: list[int]) -> str:
 
 @functools.cache
 def rendered(number: int) -> Rendered:
-    """A lesson's body, rendered once per process."""
+    """A lesson's body, rendered once per machine (kept on disk: :mod:`.cache`) and read
+    once per process."""
     lesson = next(lesson for lesson in LESSONS if lesson.number == number)
+    return cache.rendered(lesson, lambda: render_lesson(lesson))
+
+
+def render_lesson(lesson: Lesson) -> Rendered:
+    """A lesson's body, rendered now: its code runs (numbers, worked example)."""
     cells: list[int] = []
 
     def block(kind: str, data: dict[str, Any]) -> str:
