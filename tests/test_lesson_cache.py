@@ -125,3 +125,29 @@ def test_lab_prepare_says_when_no_folder_can_be_written(folders, monkeypatch, ca
     monkeypatch.setattr(pages, "render_lesson", lambda lesson: pages.Rendered("x"))
     assert main(["lab", "--prepare"]) == 1
     assert "no cache folder could be written" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_lab_with_the_lessons_prepared_runs_no_lesson_code(folders, monkeypatch) -> None:
+    """Pages, the questions box's index and its answers all come from the disk."""
+    from neuronlab.lab.course import search
+    from neuronlab.learn import lessons
+
+    live_answers = {lesson.number: [qa.answer for qa in lesson.answers] for lesson in LESSONS}
+    for lesson in LESSONS:
+        cache.store(lesson, pages.render_lesson(lesson))
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a lesson's code ran although its rendering was on disk")
+
+    monkeypatch.setattr(lessons, "_run", refuse)
+    monkeypatch.setattr(lessons, "_ANSWERED", {})  # as in a lab that just started
+    monkeypatch.setattr(search, "_BUILT", {})
+    pages.rendered.cache_clear()
+    try:
+        index = search.index(pages.passages_of, pages.questions_after)
+        assert index.entries  # the questions box knows its questions...
+        for lesson in LESSONS:  # ...with the numbers the code computed
+            assert [qa.answer for qa in lesson.answers] == live_answers[lesson.number]
+            assert "{{" not in pages.rendered(lesson.number).body
+    finally:
+        pages.rendered.cache_clear()

@@ -149,13 +149,27 @@ def run_example(lesson: Lesson) -> str:
     return _run(lesson.example, f"<lesson {lesson.number} example>", {})
 
 
+def run_lesson(lesson: Lesson) -> tuple[dict[str, Any], str]:
+    """Run a lesson's code now: its ``python numbers`` block, then its worked example,
+    in one namespace; the names they define and what the example printed."""
+    namespace: dict[str, Any] = {}
+    _run(lesson.numbers_code, f"<lesson {lesson.number} numbers>", namespace)
+    printed = _run(lesson.example, f"<lesson {lesson.number} example>", namespace)
+    return namespace, printed
+
+
 def lesson_namespace(lesson: Lesson) -> dict[str, Any]:
     """The names a lesson's code defines: its ``python numbers`` block, then its worked
     example, run now. The words' placeholders are filled from these."""
-    namespace: dict[str, Any] = {}
-    _run(lesson.numbers_code, f"<lesson {lesson.number} numbers>", namespace)
-    _run(lesson.example, f"<lesson {lesson.number} example>", namespace)
-    return namespace
+    return run_lesson(lesson)[0]
+
+
+def remember_answers(lesson: Lesson, answers: list[str]) -> None:
+    """Give ``lesson.answers`` the filled answers of an earlier run of the same code (a
+    rendering kept on disk), so that its code need not run again for them."""
+    if lesson.number not in _ANSWERED and len(answers) == len(lesson.questions):
+        _ANSWERED[lesson.number] = tuple(replace(qa, answer=answer)
+                                         for qa, answer in zip(lesson.questions, answers))
 
 
 def _load() -> list[Lesson]:

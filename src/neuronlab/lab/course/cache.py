@@ -43,7 +43,7 @@ from ...learn.sources import Widget
 from .render import Passage, Rendered
 
 #: The layout of a stored lesson; another layout is another key.
-FORMAT = 1
+FORMAT = 2
 PACKAGE = Path(__file__).resolve().parents[2]  # the installed neuronlab package
 
 
@@ -91,7 +91,7 @@ def key(lesson: Lesson) -> str:
 
 def to_json(rendered: Rendered) -> str:
     return json.dumps({"body": rendered.body, "has_recall": rendered.has_recall,
-                       "questions_after": rendered.questions_after,
+                       "questions_after": rendered.questions_after, "answers": rendered.answers,
                        "passages": [asdict(p) for p in rendered.passages],
                        "widgets": [[wid, w.kind, w.settings] for wid, w in rendered.widgets]})
 
@@ -102,7 +102,7 @@ def from_json(text: str) -> Rendered:
     widgets = [(str(wid), Widget(str(kind), dict(settings)))
                for wid, kind, settings in data["widgets"]]
     return Rendered(str(data["body"]), passages, widgets, bool(data["has_recall"]),
-                    [str(a) for a in data["questions_after"]])
+                    [str(a) for a in data["questions_after"]], [str(a) for a in data["answers"]])
 
 
 def load(lesson: Lesson) -> Rendered | None:

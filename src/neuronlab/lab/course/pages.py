@@ -19,6 +19,7 @@ import functools
 import html
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from ...learn.catalog import EXERCISES
-from ...learn.lessons import LESSONS, Lesson, lesson_namespace, run_example
+from ...learn.lessons import LESSONS, Lesson, remember_answers, run_lesson
 from ...learn.quiz import Question
+from ...learn.sources import fill_numbers
 from ..server.api import endpoint, read_json
 from ..server.schema import BadRequest
 from . import cache, figures, recall, search
@@ -71,13 +73,6 @@ e = html.escape
 
 def lesson_by_slug(slug: str) -> Lesson | None:
     return next((lesson for lesson in LESSONS if lesson.slug == slug), None)
-
-
-@functools.cache
-def example_output(number: int) -> str:
-    """What the lesson's worked example printed (run once per process)."""
-    lesson = next(lesson for lesson in LESSONS if lesson.number == number)
-    return run_example(lesson)
 
 
 # --------------------------------------------------------------------------- rendering
@@ -209,7 +204,8 @@ def recall_html(lesson: Lesson, learner: str = "", review: str = "") -> str:
             f"<p>{e(RECALL_INTRO)}</p>{forms}{review}</section>")
 
 
-def _fence(lesson: Lesson, info: str, code: str, cells: list[int]) -> str:
+def _fence(lesson: Lesson, info: str, code: str, cells: list[int],
+           printed: Callable[[], str]) -> str:
     words = info.split()
     if words[:1] == ["diagram"] and len(words) > 1:  # a figure drawn from its words
         return figures.diagram(words[1], code)
@@ -219,7 +215,7 @@ def _fence(lesson: Lesson, info: str, code: str, cells: list[int]) -> str:
     if role == "numbers":
         return ""
     if role == "example":
-        output = example_output(lesson.number)
+        output = printed()
         return (f'<figure class="code example" data-example="{lesson.number}">'
                 "<figcaption>The worked example, run by the library on your machine:"
                 f'</figcaption><pre><code class="language-python">{e(code.rstrip())}'
@@ -237,23 +233,33 @@ def rendered(number: int) -> Rendered:
     """A lesson's body, rendered once per machine (kept on disk: :mod:`.cache`) and read
     once per process."""
     lesson = next(lesson for lesson in LESSONS if lesson.number == number)
-    return cache.rendered(lesson, lambda: render_lesson(lesson))
+    result = cache.rendered(lesson, lambda: render_lesson(lesson))
+    remember_answers(lesson, result.answers)  # the search's answers need no second run
+    return result
 
 
 def render_lesson(lesson: Lesson) -> Rendered:
-    """A lesson's body, rendered now: its code runs (numbers, worked example)."""
+    """A lesson's body, rendered now: its code runs, once (numbers, worked example)."""
     cells: list[int] = []
+    ran: list[tuple[dict[str, Any], str]] = []
+
+    def run() -> tuple[dict[str, Any], str]:
+        if not ran:
+            ran.append(run_lesson(lesson))
+        return ran[0]
 
     def block(kind: str, data: dict[str, Any]) -> str:
         if kind == "fence":
-            return _fence(lesson, data["info"], data["code"], cells)
+            return _fence(lesson, data["info"], data["code"], cells, lambda: run()[1])
         if kind == "widget":
             return _widget(lesson, data["widget"], data["id"])
         return "NLRECALL"  # filled per request: the form is the same, the page is not
 
-    return render_markdown(lesson.markdown, block=block,
-                           namespace=lambda: lesson_namespace(lesson),
-                           where=f"lesson {lesson.number}")
+    result = render_markdown(lesson.markdown, block=block, namespace=lambda: run()[0],
+                             where=f"lesson {lesson.number}")
+    result.answers = [fill_numbers(qa.answer, run()[0], f"lesson {lesson.number} questions")
+                      if "{{" in qa.answer else qa.answer for qa in lesson.questions]
+    return result
 
 
 def passages_of(number: int) -> list[Passage]:

@@ -68,6 +68,8 @@ class Rendered:
     has_recall: bool = False
     #: for each ``questions`` block, in order: the anchor of the passage just before it
     questions_after: list[str] = field(default_factory=list)
+    #: the answers of the lesson's ``questions`` entries, numbers filled in
+    answers: list[str] = field(default_factory=list)
 
 
 def math_html(tex: str, display: bool = False) -> str:
