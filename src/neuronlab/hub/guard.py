@@ -34,8 +34,9 @@ import os
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
-from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Scope
+
+from ..lab.server.guard import RequestGuard, request_headers
 
 ORIGINS_VARIABLE = "NEURONLAB_HUB_ORIGINS"
 HUB_VARIABLES = ("JUPYTERHUB_PUBLIC_URL", "JUPYTERHUB_PUBLIC_HUB_URL", "JUPYTERHUB_HOST")
@@ -95,28 +96,11 @@ def hub_origins(given: Iterable[str] = (),
     return tuple(found)
 
 
-def _headers(scope: Scope) -> dict[str, str]:
-    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-
-
-def _refuse(scope: Scope, status: int, message: str) -> Response:
-    """JSON for the API (the page shows ``error``), plain text elsewhere, as the lab."""
-    if scope["path"].startswith("/api/"):
-        return JSONResponse({"error": message}, status_code=status)
-    return PlainTextResponse(message + "\n", status_code=status)
-
-
-async def _close_socket(send: Send, message: str) -> None:
-    """Refuse a WebSocket before accepting it (1008: policy violation)."""
-    reason = message.encode("utf-8")[:120].decode("utf-8", "ignore")  # a close reason <= 123 B
-    await send({"type": "websocket.close", "code": 1008, "reason": reason})
-
-
-class BehindProxy:
+class BehindProxy(RequestGuard):
     """ASGI middleware: the Host and Origin guard of a lab behind the hub's proxy."""
 
     def __init__(self, app: ASGIApp, origins: Iterable[str] = ()) -> None:
-        self.app = app
+        super().__init__(app)
         self.origins = tuple(origins)
         self._parts = {p for o in self.origins if (p := _parts(o)) is not None}
 
@@ -145,7 +129,7 @@ class BehindProxy:
             urlsplit(found).hostname == host.lower()  # the scheme's default port
 
     def problem(self, scope: Scope) -> tuple[int, str] | None:
-        headers = _headers(scope)
+        headers = request_headers(scope)
         host = headers.get("host", "").strip()
         if not self.host_ok(host):
             known = ", ".join(self.origins) or "the hub's"
@@ -163,15 +147,3 @@ class BehindProxy:
             return 403, (f"A request from another site (Sec-Fetch-Site: {fetched_from}) may "
                          "not change the lab's state: only the lab's own page may.")
         return None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket"):
-            found = self.problem(scope)
-            if found is not None:
-                status, message = found
-                if scope["type"] == "websocket":
-                    await _close_socket(send, message)
-                    return
-                await _refuse(scope, status, message)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)

@@ -77,7 +77,8 @@ SECURITY_HEADERS = [
 ]
 
 
-def _headers(scope: Scope) -> dict[str, str]:
+def request_headers(scope: Scope) -> dict[str, str]:
+    """A request's headers by lower-case name."""
     return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
 
 
@@ -139,7 +140,31 @@ def _origin_parts(origin: str) -> tuple[str, str, int | None] | None:
     return parts.scheme, f"[{name}]" if ":" in name else name, port
 
 
-class LocalOnly:
+class RequestGuard:
+    """ASGI middleware that refuses a request its :meth:`problem` names, with that
+    status and message (a WebSocket is closed before it opens), and passes on the rest."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    def problem(self, scope: Scope) -> tuple[int, str] | None:
+        """``(status, message)`` if the request must be refused, else None."""
+        raise NotImplementedError
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            found = self.problem(scope)
+            if found is not None:
+                status, message = found
+                if scope["type"] == "websocket":
+                    await _close_socket(send, message)
+                    return
+                await _refuse(scope, status, message)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class LocalOnly(RequestGuard):
     """ASGI middleware: the DNS-rebinding guard (Host) and cross-site guard (Origin).
 
     A request passes when its ``Host`` is one of ``names`` with the port the server
@@ -148,7 +173,7 @@ class LocalOnly:
     """
 
     def __init__(self, app: ASGIApp, names: frozenset[str], testing: bool = False) -> None:
-        self.app = app
+        super().__init__(app)
         self.names = names
         self.testing = testing
 
@@ -160,7 +185,7 @@ class LocalOnly:
         return served is None or (port or 80) == served
 
     def problem(self, scope: Scope) -> tuple[int, str] | None:
-        headers = _headers(scope)
+        headers = request_headers(scope)
         server = scope.get("server")
         served = int(server[1]) if server and server[1] is not None else None
         host = headers.get("host", "")
@@ -185,18 +210,6 @@ class LocalOnly:
             return 403, (f"A request from another site (Sec-Fetch-Site: {fetched_from}) may "
                          "not change the lab's state: only the lab's own page may.")
         return None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket"):
-            found = self.problem(scope)
-            if found is not None:
-                status, message = found
-                if scope["type"] == "websocket":
-                    await _close_socket(send, message)
-                    return
-                await _refuse(scope, status, message)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
 
 
 # --------------------------------------------------------------------------- token
@@ -227,7 +240,8 @@ def needs_page_key(path: str) -> bool:
 
 def has_page_key(scope: Scope, token: str) -> bool:
     """Whether the request carries the lab's page key (only the lab's pages know it)."""
-    return token_matches(_headers(scope).get(PAGE_HEADER, "").strip() or None, page_key(token))
+    given = request_headers(scope).get(PAGE_HEADER, "").strip()
+    return token_matches(given or None, page_key(token))
 
 
 def _same_host(url: str, host: str) -> bool:
@@ -246,7 +260,7 @@ def code_request_problem(scope: Scope, token: str) -> str | None:
     the lab), an ``Origin`` or ``Referer`` of the lab itself, ``Sec-Fetch-Site:
     same-origin``, or a script's ``Authorization`` header. So a same-origin GET works in
     a browser that sends neither ``Sec-Fetch-Site`` nor ``Origin``."""
-    headers = _headers(scope)
+    headers = request_headers(scope)
     host = headers.get("host", "")
     site = headers.get("sec-fetch-site")
     if site is not None and site != "same-origin":
@@ -281,7 +295,7 @@ class TokenGuard:
 
     def _given(self, scope: Scope) -> str | None:
         """How the request shows the token: ``"header"``, ``"cookie"`` or None."""
-        headers = _headers(scope)
+        headers = request_headers(scope)
         scheme, _, value = headers.get("authorization", "").strip().partition(" ")
         if scheme.lower() == "token" and token_matches(value.strip(), self.token):
             return "header"
