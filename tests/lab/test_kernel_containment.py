@@ -434,3 +434,26 @@ def test_a_lone_surrogate_printed_by_a_cell_is_shown_not_an_error(start_lab) -> 
     # a cell whose code holds one is refused, saying why
     status, answer, _ = lab.run(PAGES[0], "x = '\ud800'")
     assert status == 400 and "surrogate" in answer["error"], answer
+
+
+def test_the_janitor_takes_a_zombie_reaped_between_its_two_questions_for_gone(
+        monkeypatch) -> None:
+    """After a SIGKILL the lab is a zombie until its parent reaps it; if that happens
+    between "does it exist?" (yes) and "is it a zombie?" (no longer), the janitor once
+    took it for alive, went away and left the lab's record behind."""
+    from neuronlab.lab.server import runtime
+
+    answers = iter([True, False])  # exists (a zombie) ... then reaped: gone
+    monkeypatch.setattr(runtime, "alive", lambda pid: next(answers))
+    monkeypatch.setattr(runtime, "_zombie", lambda pid: False)  # asked after the reaping
+    assert runtime.gone_within(12345, 5.0)
+
+
+def test_the_janitor_waits_for_a_live_lab_and_then_leaves_it_alone() -> None:
+    from neuronlab.lab.server import runtime
+
+    assert not runtime.gone_within(os.getpid(), 0.2)  # this process: alive, not a zombie
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    assert runtime.gone_within(child.pid, 10.0)  # ended (a zombie until reaped): gone
+    child.wait()
+    assert runtime.gone_within(child.pid, 0.2)  # reaped: gone

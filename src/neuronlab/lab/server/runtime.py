@@ -151,15 +151,24 @@ def _janitor(lab: int, record: str, tmp: str) -> None:
         pass
     for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(signum, signal.SIG_IGN)
-    for _ in range(100):  # the lab may still be exiting: wait until it is gone
-        if not alive(lab) or _zombie(lab):
-            break
-        time.sleep(0.05)
-    if alive(lab) and not _zombie(lab):
+    if not gone_within(lab, 5.0):  # the lab may still be exiting
         return
     Path(record).unlink(missing_ok=True)
     for stale in Path(tmp).glob(f"{KERNEL_PREFIX}{lab}-*"):
         remove_folder(stale)
+
+
+def gone_within(pid: int, seconds: float) -> bool:
+    """Whether process ``pid`` ends (or is a zombie: dead, not yet reaped) within
+    ``seconds``. A zombie reaped between the two questions of one look is not taken for
+    alive: the next look sees it gone."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if not alive(pid) or _zombie(pid):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
 
 
 def _zombie(pid: int) -> bool:
