@@ -131,7 +131,7 @@ def descendants(root: int) -> list[int]:
 def kill_tree(cgroups: list[str]) -> None:
     """SIGKILL every process of the kernel: the cgroups' members and this one's descendants."""
     me = os.getpid()
-    for _ in range(50):
+    for _ in range(250):  # up to ~5 s: a process killed under load may take a while to end
         pids = set(descendants(me))
         for group in cgroups:
             with contextlib.suppress(OSError, ValueError), \
@@ -189,7 +189,7 @@ def leave(cgroups: list[str]) -> None:
         with contextlib.suppress(OSError), \
                 open(os.path.join(os.path.dirname(group), "cgroup.procs"), "w") as procs:
             procs.write(str(os.getpid()))
-        for _ in range(100):
+        for _ in range(250):  # up to ~5 s for its last processes to be reaped
             try:
                 os.rmdir(group)
                 break
