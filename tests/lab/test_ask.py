@@ -53,7 +53,6 @@ def get(course: Any, query: Any) -> Any:
 @pytest.fixture(scope="module")
 def course() -> Any:
     from conftest import TOKEN, TestClient
-
     from neuronlab.lab import create_app
 
     with TestClient(create_app(testing=True, token=TOKEN)) as client:

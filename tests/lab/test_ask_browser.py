@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+
 from conftest import ARTIFACTS as ARTIFACTS_ROOT
 from conftest import LiveServer, needs_browser
-
 from neuronlab import activations
 from neuronlab.learn.lessons import LESSONS
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+
 from conftest import ARTIFACTS as ARTIFACTS_ROOT
 from conftest import needs_browser
-
 from neuronlab import Dense, Neuron
 from neuronlab.lab.explore.views import DEFAULT_LAYER
 

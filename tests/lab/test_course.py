@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import TOKEN
 
+from conftest import TOKEN
 from neuronlab.lab import create_app
 from neuronlab.lab.course import recall, search
 from neuronlab.lab.course.pages import EXPLORERS, _exercise, introduced, summary

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from conftest import ARTIFACTS as ARTIFACTS_ROOT
 from conftest import LiveServer, needs_browser
-
 from neuronlab.lab.course import recall
 from neuronlab.learn import quiz
 from neuronlab.learn.lessons import LESSONS

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from conftest import ARTIFACTS as ARTIFACTS_ROOT
 from conftest import LiveServer, needs_browser
-
 from neuronlab.learn.lessons import LESSONS
 
 ARTIFACTS = ARTIFACTS_ROOT / "lessons"

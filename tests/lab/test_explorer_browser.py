@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import needs_browser, screenshot
 
+from conftest import needs_browser, screenshot
 from neuronlab import Dense, Neuron
 from neuronlab.lab.explore.views import DEFAULT_LAYER, DEFAULT_NEURON
 

@@ -22,11 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import TOKEN, LiveServer
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.websockets import WebSocketDisconnect
 from test_api import BAD_REQUESTS, XOR
 
+from conftest import TOKEN, LiveServer
 from neuronlab.lab.explore.views import DEFAULT_LAYER, DEFAULT_NEURON
 from neuronlab.lab.playground import session as sessions
 from neuronlab.lab.playground.config import PlaygroundConfig

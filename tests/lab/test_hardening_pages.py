@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from conftest import TOKEN, LiveServer
 
+from conftest import TOKEN, LiveServer
 from neuronlab.lab.course.recall import RECALL_FILE
 from neuronlab.lab.server import guard
 from neuronlab.learn.catalog import EXERCISES

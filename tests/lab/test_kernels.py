@@ -17,8 +17,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import TOKEN, LiveServer
 
+from conftest import TOKEN, LiveServer
 from neuronlab.lab import create_app
 from neuronlab.lab.course.code import ROUTES
 from neuronlab.lab.kernels.pool import Kernels

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import ARTIFACTS as ARTIFACTS_ROOT
 from conftest import LiveServer, needs_browser
-
 from neuronlab.learn.catalog import EXERCISES
 from neuronlab.learn.lessons import LESSONS
 

@@ -17,8 +17,8 @@ from urllib.parse import quote
 
 import numpy as np
 import pytest
-from conftest import needs_browser, screenshot
 
+from conftest import needs_browser, screenshot
 from neuronlab.lab.playground.config import PlaygroundConfig
 from neuronlab.lab.playground.session import Session
 

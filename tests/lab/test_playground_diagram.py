@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import needs_browser, screenshot
 
+from conftest import needs_browser, screenshot
 from neuronlab.lab.playground.config import PlaygroundConfig
 from neuronlab.lab.playground.session import Session
 from neuronlab.lab.server.schema import LIMITS

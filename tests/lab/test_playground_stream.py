@@ -13,8 +13,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from conftest import TOKEN, LiveServer
 
+from conftest import TOKEN, LiveServer
 from neuronlab.lab.playground.stream import EPOCHS_PER_FRAME, IN_FLIGHT
 
 ws_client = pytest.importorskip("websockets.sync.client")

@@ -16,8 +16,8 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
-from conftest import TOKEN
 
+from conftest import TOKEN
 from neuronlab.lab import create_app
 from neuronlab.lab.course import recall
 from neuronlab.learn import quiz

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import ARTIFACTS, needs_browser
 
+from conftest import ARTIFACTS, needs_browser
 from neuronlab import datasets
 from neuronlab.layers import Conv2D
 from neuronlab.learn.lessons import find_lesson

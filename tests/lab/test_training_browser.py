@@ -13,8 +13,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
-from conftest import ARTIFACTS, LiveServer, needs_browser
 
+from conftest import ARTIFACTS, LiveServer, needs_browser
 from neuronlab import SGD, Dense, Sequential, datasets
 
 sync_api = needs_browser()

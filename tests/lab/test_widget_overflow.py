@@ -22,8 +22,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import ARTIFACTS, needs_browser
 
+from conftest import ARTIFACTS, needs_browser
 from neuronlab.learn.lessons import LESSONS
 from neuronlab.learn.sources import lesson_files, lesson_identity
 

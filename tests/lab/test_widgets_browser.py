@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+
 from conftest import ARTIFACTS as ARTIFACTS_ROOT
 from conftest import needs_browser
-
 from neuronlab import activations, losses, stories
 from neuronlab.lab.course.widgets import lesson_widgets, mse_view
 from neuronlab.lab.explore.views import DEFAULT_BATCH, DEFAULT_LAYER

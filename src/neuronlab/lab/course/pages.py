@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from ...learn.catalog import EXERCISES
-from ...learn.lessons import LESSONS, Lesson, remember_answers, run_lesson
+from ...learn.lessons import LESSONS, Lesson, remember_answers, run_example, run_lesson
 from ...learn.quiz import Question
 from ...learn.sources import fill_numbers
 from ..server.api import endpoint, read_json
@@ -239,7 +239,8 @@ def rendered(number: int) -> Rendered:
 
 
 def render_lesson(lesson: Lesson) -> Rendered:
-    """A lesson's body, rendered now: its code runs, once (numbers, worked example)."""
+    """A lesson's body, rendered now: its code runs (numbers and worked example once,
+    and the example once more on its own for the output the page shows)."""
     cells: list[int] = []
     ran: list[tuple[dict[str, Any], str]] = []
 
@@ -250,7 +251,8 @@ def render_lesson(lesson: Lesson) -> Rendered:
 
     def block(kind: str, data: dict[str, Any]) -> str:
         if kind == "fence":
-            return _fence(lesson, data["info"], data["code"], cells, lambda: run()[1])
+            # the example's output as a learner running it alone gets it (a run of its own)
+            return _fence(lesson, data["info"], data["code"], cells, lambda: run_example(lesson))
         if kind == "widget":
             return _widget(lesson, data["widget"], data["id"])
         return "NLRECALL"  # filled per request: the form is the same, the page is not
