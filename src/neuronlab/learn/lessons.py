@@ -149,19 +149,13 @@ def run_example(lesson: Lesson) -> str:
     return _run(lesson.example, f"<lesson {lesson.number} example>", {})
 
 
-def run_lesson(lesson: Lesson) -> tuple[dict[str, Any], str]:
-    """Run a lesson's code now: its ``python numbers`` block, then its worked example,
-    in one namespace; the names they define and what the example printed."""
-    namespace: dict[str, Any] = {}
-    _run(lesson.numbers_code, f"<lesson {lesson.number} numbers>", namespace)
-    printed = _run(lesson.example, f"<lesson {lesson.number} example>", namespace)
-    return namespace, printed
-
-
 def lesson_namespace(lesson: Lesson) -> dict[str, Any]:
     """The names a lesson's code defines: its ``python numbers`` block, then its worked
     example, run now. The words' placeholders are filled from these."""
-    return run_lesson(lesson)[0]
+    namespace: dict[str, Any] = {}
+    _run(lesson.numbers_code, f"<lesson {lesson.number} numbers>", namespace)
+    _run(lesson.example, f"<lesson {lesson.number} example>", namespace)
+    return namespace
 
 
 def remember_answers(lesson: Lesson, answers: list[str]) -> None:

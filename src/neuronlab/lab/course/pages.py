@@ -19,7 +19,6 @@ import functools
 import html
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from ...learn.catalog import EXERCISES
-from ...learn.lessons import LESSONS, Lesson, remember_answers, run_example, run_lesson
+from ...learn.lessons import LESSONS, Lesson, lesson_namespace, remember_answers, run_example
 from ...learn.quiz import Question
 from ...learn.sources import fill_numbers
 from ..server.api import endpoint, read_json
@@ -204,8 +203,7 @@ def recall_html(lesson: Lesson, learner: str = "", review: str = "") -> str:
             f"<p>{e(RECALL_INTRO)}</p>{forms}{review}</section>")
 
 
-def _fence(lesson: Lesson, info: str, code: str, cells: list[int],
-           printed: Callable[[], str]) -> str:
+def _fence(lesson: Lesson, info: str, code: str, cells: list[int]) -> str:
     words = info.split()
     if words[:1] == ["diagram"] and len(words) > 1:  # a figure drawn from its words
         return figures.diagram(words[1], code)
@@ -215,7 +213,7 @@ def _fence(lesson: Lesson, info: str, code: str, cells: list[int],
     if role == "numbers":
         return ""
     if role == "example":
-        output = printed()
+        output = run_example(lesson)  # as a learner running it alone gets it
         return (f'<figure class="code example" data-example="{lesson.number}">'
                 "<figcaption>The worked example, run by the library on your machine:"
                 f'</figcaption><pre><code class="language-python">{e(code.rstrip())}'
@@ -239,27 +237,21 @@ def rendered(number: int) -> Rendered:
 
 
 def render_lesson(lesson: Lesson) -> Rendered:
-    """A lesson's body, rendered now: its code runs (numbers and worked example once,
-    and the example once more on its own for the output the page shows)."""
+    """A lesson's body, rendered now: its code runs (numbers and worked example once for
+    the words and answers, and the example once more on its own for the output shown)."""
     cells: list[int] = []
-    ran: list[tuple[dict[str, Any], str]] = []
-
-    def run() -> tuple[dict[str, Any], str]:
-        if not ran:
-            ran.append(run_lesson(lesson))
-        return ran[0]
+    namespace = functools.cache(lambda: lesson_namespace(lesson))
 
     def block(kind: str, data: dict[str, Any]) -> str:
         if kind == "fence":
-            # the example's output as a learner running it alone gets it (a run of its own)
-            return _fence(lesson, data["info"], data["code"], cells, lambda: run_example(lesson))
+            return _fence(lesson, data["info"], data["code"], cells)
         if kind == "widget":
             return _widget(lesson, data["widget"], data["id"])
         return "NLRECALL"  # filled per request: the form is the same, the page is not
 
-    result = render_markdown(lesson.markdown, block=block, namespace=lambda: run()[0],
+    result = render_markdown(lesson.markdown, block=block, namespace=namespace,
                              where=f"lesson {lesson.number}")
-    result.answers = [fill_numbers(qa.answer, run()[0], f"lesson {lesson.number} questions")
+    result.answers = [fill_numbers(qa.answer, namespace(), f"lesson {lesson.number} questions")
                       if "{{" in qa.answer else qa.answer for qa in lesson.questions]
     return result
 
