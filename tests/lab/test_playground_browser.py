@@ -286,6 +286,28 @@ def test_play_and_step_wait_for_the_session_and_its_stream(open_page, live_serve
     expect(step).to_be_enabled()
 
 
+def test_when_the_stream_closes_every_button_that_needs_the_session_goes_off(
+        open_page, live_server):
+    """The lab ends a session when its stream closes: play, step, reset, export and slow
+    motion all go off (a click would only meet "no such session"), and the status line
+    says what happened and what to do."""
+    page = open_page("#view=neuron")
+    sockets: list[Any] = []
+    page.route_web_socket(re.compile(r"/api/sessions/[^/]+/stream$"),
+                          lambda socket: sockets.append(socket))
+    page.goto("about:blank")
+    page.goto(f"{live_server.url}/explore#view=playground")
+    page.wait_for_selector("body[data-ready=true]")
+    socket = _held(page, sockets, "the training stream")
+    socket.connect_to_server()
+    for name in ("play", "step", "reset", "export", "slow"):
+        expect(page.locator(f"#pg-{name}")).to_be_enabled()
+    socket.close()  # as when the lab stops, or the connection drops
+    expect(page.locator("#pg-status")).to_contain_text("The training stream closed")
+    for name in ("play", "step", "reset", "export", "slow"):
+        expect(page.locator(f"#pg-{name}")).to_be_disabled()
+
+
 # --------------------------------------------------------------------------- weights
 def test_a_clicked_weight_is_set_in_the_live_network(open_page, live_server):
     pg = open_playground(open_page, live_server, "#view=playground&pd=xor")

@@ -210,6 +210,9 @@ def test_keyboard_focus_survives_the_redraws_of_training(open_page):
     zoom = page.locator("#pg-zoom")
     sync_api.expect(zoom).to_contain_text("L2 n4")
     page.evaluate("() => { window.seen = window.labStats.frames; }")
+    # clicked from the page, so the focus (or the pointer) stays where it is; a click
+    # on a disabled button would do nothing, so it must be live first
+    sync_api.expect(page.locator("#pg-play")).to_be_enabled()
     page.evaluate("() => document.querySelector('#pg-play').click()")
     page.wait_for_function("() => window.labStats.frames > window.seen + 5")
     assert page.evaluate("document.activeElement.id") == "pg-node-2-3"
@@ -254,6 +257,9 @@ def test_the_enlarged_heatmap_follows_the_training(open_page):
     sync_api.expect(zoom).to_be_visible()
     first = zoom.locator("img").get_attribute("src")
     page.evaluate("() => { window.seen = window.labStats.frames; }")
+    # clicked from the page, so the focus (or the pointer) stays where it is; a click
+    # on a disabled button would do nothing, so it must be live first
+    sync_api.expect(page.locator("#pg-play")).to_be_enabled()
     page.evaluate("() => document.querySelector('#pg-play').click()")
     page.wait_for_function("() => window.labStats.frames > window.seen + 5")
     page.evaluate("() => document.querySelector('#pg-play').click()")  # pause

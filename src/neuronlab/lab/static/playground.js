@@ -148,6 +148,7 @@ export function initPlayground(root, app) {
     pg.weights = null;
     app.save();
     if (!session) {  // the first start failed (e.g. own data without points): try again
+      // (after the stream closed, `starting` is the start that succeeded: nothing new)
       buildControls();
       if (!starting) starting = start().catch(() => { starting = null; });
       return;
@@ -171,14 +172,18 @@ export function initPlayground(root, app) {
     if (sent && !(lastFrame && lastFrame.playing)) playButton.textContent = "❚❚ pause";
   }
 
-  /** No stream (any more): the buttons say so, the status line says why and what to do. */
+  /** No stream (any more): the buttons say so, the status line says why and what to do.
+   * The lab ends a session when its stream closes, so every button that needs the session
+   * goes off too (a click would only get "no such session"). */
   function stopped(message) {
     socket = null;
+    session = null;
     if (lastFrame) lastFrame.playing = false;
     playButton.textContent = "▶ play";
     playButton.setAttribute("aria-label", "Play: train continuously");
-    playButton.disabled = true;
-    stepButton.disabled = true;
+    for (const b of [playButton, stepButton, resetButton, exportButton, stepper.button]) {
+      b.disabled = true;
+    }
     statusLine.textContent = message;
     statusLine.dataset.kind = "stopped";
   }
@@ -189,6 +194,7 @@ export function initPlayground(root, app) {
   }
 
   function editWeight(c, j, i, value, what) {
+    if (!session) return;  // the session ended with its stream
     const box = h("input", { type: "number", id: "pg-weight-value", step: "any", value,
       class: "num", "aria-label": `New value of the ${what}` });
     replace(weightEdit, h("label", { for: "pg-weight-value", text: `${what}: ` }), box,
@@ -262,8 +268,8 @@ export function initPlayground(root, app) {
     const live = Boolean(socket && socket.open);  // a click before the stream opens is lost
     playButton.disabled = Boolean(frame.diverged) || !live;
     stepButton.disabled = Boolean(frame.diverged) || frame.playing || !live;
-    resetButton.disabled = false;  // these two need only the session
-    exportButton.disabled = false;
+    resetButton.disabled = !session;  // these two need only the session
+    exportButton.disabled = !session;
     diverged.hidden = !frame.diverged;
     diverged.textContent = frame.diverged || "";
     const st = frame.status;
