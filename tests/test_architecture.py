@@ -13,13 +13,8 @@ import neuronlab
 PACKAGE_DIR = Path(neuronlab.__file__).parent
 ROOT = "neuronlab"
 
-# Known exceptions: (module, private name), each with its reason.
-ALLOWED_PRIVATE_USES: set[tuple[str, str]] = {
-    # jupyter_client offers no public way to hand a kernel manager a kernel spec without
-    # installing one on disk, nor to close its control socket without a restart.
-    ("neuronlab.lab.kernels.pool", "_kernel_spec"),
-    ("neuronlab.lab.kernels.pool", "_close_control_socket"),
-}
+# Known exceptions: (module, private name), each with its reason: none.
+ALLOWED_PRIVATE_USES: set[tuple[str, str]] = set()
 
 # Import cycles allowed, as sets of module names, each with its reason: none. (The Keras
 # spellings model.save, save_weights, load_weights, to_json and export reach the modules

@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import json
 import os
 import queue
 import signal
@@ -230,8 +231,9 @@ class Kernels:
         return kernel, True
 
     async def _start(self, page: str) -> Kernel:
+        import zmq.asyncio
         from jupyter_client import AsyncKernelManager
-        from jupyter_client.kernelspec import KernelSpec
+        from jupyter_client.kernelspec import KernelSpecManager
 
         folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
         scratch = folder / "scratch"
@@ -244,13 +246,19 @@ class Kernels:
 
         env.update({ENV_LAB_PID: str(os.getpid()), ENV_FOLDER: str(folder),
                     ENV_CGROUPS: os.pathsep.join(str(g) for g in groups)})
-        # IPC sockets in the kernel's own folder: no TCP port, even on loopback
-        manager = AsyncKernelManager(connection_file=str(folder / "connection.json"),
-                                     transport="ipc", ip=str(folder / "ipc"))
-        manager._kernel_spec = KernelSpec(
-            argv=[sys.executable, "-m", "neuronlab.lab.kernels.launch", "-f",
-                  "{connection_file}"],
-            display_name="neuronlab", language="python")
+        # the kernel's spec in its own folder, seen by this manager only (nothing installed)
+        spec = folder / "kernels" / "neuronlab"
+        spec.mkdir(parents=True)
+        (spec / "kernel.json").write_text(json.dumps({
+            "argv": [sys.executable, "-m", "neuronlab.lab.kernels.launch", "-f",
+                     "{connection_file}"],
+            "display_name": "neuronlab", "language": "python"}))
+        # IPC sockets in the kernel's own folder: no TCP port, even on loopback; a zmq
+        # context of its own, destroyed with every socket in it when the kernel goes
+        manager = AsyncKernelManager(
+            connection_file=str(folder / "connection.json"), transport="ipc",
+            ip=str(folder / "ipc"), kernel_name="neuronlab", context=zmq.asyncio.Context(),
+            kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(folder / "kernels")]))
         client = None
         try:
             await manager.start_kernel(cwd=str(scratch), env=env)
@@ -540,14 +548,12 @@ def _cancelled(kernel: Kernel, started: bool) -> dict[str, Any]:
 
 
 def _release(kernel: Kernel) -> None:
-    """Close the kernel's sockets and its manager's zmq context."""
+    """Close the kernel's sockets and its manager's zmq context (its own: see _start),
+    which closes the control socket with it."""
     with contextlib.suppress(Exception):
         kernel.client.stop_channels()
     with contextlib.suppress(Exception):
-        kernel.manager._close_control_socket()
-    if getattr(kernel.manager, "_created_context", False):
-        with contextlib.suppress(Exception):
-            kernel.manager.context.destroy(linger=0)
+        kernel.manager.context.destroy(linger=0)
 
 
 def _kill_at_exit(ref: weakref.ref[Kernels]) -> None:
