@@ -1,14 +1,18 @@
 """Measure the lab's questions box on the question set in ask_questions.json.
 
     python tests/lab/ask_eval.py            # the table of set-ups and thresholds
+    python tests/lab/ask_eval.py --misses   # also each question not answered right
 
 For each set-up: the share of the answerable questions whose first answer is right,
 how many answerable questions get a confident answer that is wrong, and how many of
-the questions the course cannot answer get a confident answer (must be 0). An answer
-is right when it is a questions entry the set names for that question, or a sentence
-of the passage such an entry rests on. For the passage list the box used to give, the
-"first answer" is its first passage, and every question gets one (there was no "not
-answered").
+the questions the course cannot answer get a confident answer (must be 0); for the
+lab's set-up also how many of the questions it does not answer get the right entry
+among the questions it offers ("did you mean"). The table compares set-ups on the
+first set; the held-out questions (written after the rules were chosen) are measured
+apart, then the whole set. An answer is right when it is a questions entry the set
+names for that question, or a sentence of the passage such an entry rests on. For
+the passage list the box used to give, the "first answer" is its first passage, and
+every question gets one (there was no "not answered").
 """
 
 from __future__ import annotations
@@ -26,6 +30,10 @@ from neuronlab.lab.course import search
 from neuronlab.learn.lessons import LESSONS
 
 QUESTIONS = json.loads((Path(__file__).with_name("ask_questions.json")).read_text("utf-8"))
+#: the question sets: (answerable, unanswerable)
+FIRST = (QUESTIONS["answerable"], QUESTIONS["unanswerable"])
+HELD_OUT = (QUESTIONS["answerable_held_out"], QUESTIONS["unanswerable_held_out"])
+WHOLE = (FIRST[0] + HELD_OUT[0], FIRST[1] + HELD_OUT[1])
 
 
 @dataclass
@@ -37,6 +45,8 @@ class Score:
     confident_unanswerable: int
     total: int
     total_unanswerable: int
+    offered: int = 0  # not answered, but the right entry is among those offered
+    misses: tuple[str, ...] = ()
 
     @property
     def share(self) -> float:
@@ -45,7 +55,9 @@ class Score:
     def row(self) -> str:
         return (f"{self.name:58} {self.right:3}/{self.total} = {self.share:6.1%}   "
                 f"wrong {self.wrong_confident:2}   not answered {self.unanswered:2}   "
-                f"unanswerable answered {self.confident_unanswerable}/{self.total_unanswerable}")
+                f"unanswerable answered {self.confident_unanswerable}/{self.total_unanswerable}"
+                + (f"   right one offered {self.offered}/{self.unanswered}"
+                   if self.unanswered and self.offered else ""))
 
 
 def expected_passages(item: dict[str, Any]) -> set[tuple[int, str]]:
@@ -66,12 +78,16 @@ def expected_phrasings(item: dict[str, Any]) -> set[str]:
             for q in qa.asked}
 
 
-def is_right(found: search.Found, item: dict[str, Any]) -> bool:
+def is_right_entry(entry: search.Entry, item: dict[str, Any]) -> bool:
     """The entry the set names, or another lesson's entry asked in the same words."""
+    if entry.lesson.number == item["lesson"]:
+        return entry.qa.asked[0] in item["expect"]
+    return bool({_said(q) for q in entry.qa.asked} & expected_phrasings(item))
+
+
+def is_right(found: search.Found, item: dict[str, Any]) -> bool:
     if found.entry is not None:
-        if found.entry.lesson.number == item["lesson"]:
-            return found.entry.qa.asked[0] in item["expect"]
-        return bool({_said(q) for q in found.entry.qa.asked} & expected_phrasings(item))
+        return is_right_entry(found.entry, item)
     if found.sentence is not None:
         s = found.sentence
         return (s.lesson.number, s.passage.anchor) in expected_passages(item)
@@ -95,24 +111,36 @@ def build(with_questions: bool = True) -> search.Index:
 
 
 def measure(name: str, index: search.Index, threshold: float, sentence_threshold: float,
-            typos: bool = True) -> Score:
+            typos: bool = True, near_tie: float = search.NEAR_TIE,
+            questions: tuple[list[Any], list[str]] = FIRST) -> Score:
     if not typos:
         index.fix_typos = False
-    right = wrong = unanswered = 0
-    for item in QUESTIONS["answerable"]:
+    answerable, unanswerable = questions
+    right = wrong = unanswered = offered = 0
+    misses = []
+    for item in answerable:
         found = search.find(item["q"], index, threshold=threshold,
-                            sentence_threshold=sentence_threshold)
+                            sentence_threshold=sentence_threshold, near_tie=near_tie)
         if not found.answered:
             unanswered += 1
+            offered += any(is_right_entry(e, item) for e in found.offers)
+            misses.append(f"not answered {item['q']!r}, offered "
+                          f"{[e.qa.asked[0] for e in found.offers]}")
         elif is_right(found, item):
             right += 1
         else:
             wrong += 1
-    confident = sum(search.find(q, index, threshold=threshold,
-                                sentence_threshold=sentence_threshold).answered
-                    for q in QUESTIONS["unanswerable"])
-    return Score(name, right, wrong, unanswered, confident, len(QUESTIONS["answerable"]),
-                 len(QUESTIONS["unanswerable"]))
+            said = found.entry.qa.asked[0] if found.entry else found.sentence
+            misses.append(f"WRONG {item['q']!r} answered as {said!r}")
+    confident = 0
+    for q in unanswerable:
+        found = search.find(q, index, threshold=threshold,
+                            sentence_threshold=sentence_threshold, near_tie=near_tie)
+        confident += found.answered
+        if found.answered:
+            misses.append(f"UNANSWERABLE ANSWERED {q!r}")
+    return Score(name, right, wrong, unanswered, confident, len(answerable),
+                 len(unanswerable), offered, tuple(misses))
 
 
 def measure_passages() -> Score:
@@ -122,16 +150,15 @@ def measure_passages() -> Score:
     import ask_baseline
 
     right = 0
-    for item in QUESTIONS["answerable"]:
+    for item in FIRST[0]:
         results = ask_baseline.ask(item["q"], course.passages_of)
         if results:
             anchor = results[0]["url"].split("#")[1]
             right += (results[0]["lesson"], anchor) in expected_passages(item)
-    confident = sum(bool(ask_baseline.ask(q, course.passages_of))
-                    for q in QUESTIONS["unanswerable"])
-    total = len(QUESTIONS["answerable"])
+    confident = sum(bool(ask_baseline.ask(q, course.passages_of)) for q in FIRST[1])
+    total = len(FIRST[0])
     return Score("passages, BM25 + lesson topics (the box before)", right, total - right, 0,
-                 confident, total, len(QUESTIONS["unanswerable"]))
+                 confident, total, len(FIRST[1]))
 
 
 SETUPS = ["passages", "plain", "plain+thresholds", "synonyms", "sentences",
@@ -153,15 +180,21 @@ def table() -> list[Score]:
                         search.ANSWER_THRESHOLD, 0.9))
     rows.append(measure("questions+sentences (0.9) +synonyms+typos, chosen", full,
                         search.ANSWER_THRESHOLD, 0.9))
+    rows.append(measure("questions +synonyms+typos, chosen threshold, no near-tie rule", full,
+                        search.ANSWER_THRESHOLD, search.SENTENCE_THRESHOLD, near_tie=0.0))
+    rows.append(chosen(full, FIRST, "first set"))
+    rows.append(chosen(full, HELD_OUT, "held-out set"))
     rows.append(chosen(full))
     return rows
 
 
-def chosen(index: search.Index | None = None) -> Score:
-    """The lab's set-up: questions with synonyms and typo fixing, its thresholds."""
-    return measure("CHOSEN: questions +synonyms+typos, threshold "
-                   f"{search.ANSWER_THRESHOLD}", index or build(), search.ANSWER_THRESHOLD,
-                   search.SENTENCE_THRESHOLD)
+def chosen(index: search.Index | None = None,
+           questions: tuple[list[Any], list[str]] = WHOLE, which: str = "whole set") -> Score:
+    """The lab's set-up (questions with synonyms and typo fixing, its thresholds and
+    near-tie rule) on ``questions``, by default the whole set."""
+    return measure(f"CHOSEN, {which}: threshold {search.ANSWER_THRESHOLD}, near tie "
+                   f"{search.NEAR_TIE}", index or build(), search.ANSWER_THRESHOLD,
+                   search.SENTENCE_THRESHOLD, questions=questions)
 
 
 def sweep() -> list[str]:
@@ -171,7 +204,12 @@ def sweep() -> list[str]:
 
 
 if __name__ == "__main__":
-    for score in table():
+    import sys
+
+    rows = table()
+    for score in rows:
         print(score.row())
+    if "--misses" in sys.argv:
+        print("\n".join(["", "The whole set, each question not answered right:", *rows[-1].misses]))
     print()
     print("\n".join(sweep()))

@@ -2,9 +2,10 @@
 with the passage it rests on, or a plain "not answered"; bad input gets a 4xx.
 
 The question set in ask_questions.json (learner questions worded differently from the
-lessons' Q: lines, and questions the course cannot answer) holds the box to the share
-of right first answers measured for the chosen set-up (``python tests/lab/ask_eval.py``
-prints the comparison of set-ups).
+lessons' Q: lines, and questions the course cannot answer) holds the box to no
+confident wrong answer and to the share of right first answers measured for the chosen
+set-up (``python tests/lab/ask_eval.py`` prints the comparison of set-ups). When the
+box is not sure it says so and offers the closest questions, never their answers.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from neuronlab.lab.course import search
 from neuronlab.learn.lessons import LESSONS
 from neuronlab.learn.notebooks import build_notebook
 
-#: The measured share of right first answers of the chosen set-up was 74/87 (85.1 %)
-#: when this was written; lessons are still gaining questions, so the floor sits a
-#: little under it.
+#: The measured share of right first answers of the chosen set-up is 91/109 (83.5 %) on
+#: the whole set (80/92 on the first set, 11/17 on the held-out one); lessons are still
+#: gaining questions, so the floor sits a little under it.
 SHARE_FLOOR = 0.8
 
 #: The four questions the bug report names, and six more of the same kind, each with the
@@ -115,7 +116,7 @@ def test_show_me_names_a_widget_of_the_lesson_and_its_settings(course):
                                       "how to train a GAN"])
 def test_nothing_fits_says_so_and_offers_passages_not_an_answer(course, question):
     data = get(course, question).json()
-    assert data["answered"] is False and data["answer"] is None
+    assert data["answered"] is False and data["answer"] is None and data["offers"] == []
     assert data["message"].startswith("The course does not answer this directly.")
     assert data["confidence"] < search.ANSWER_THRESHOLD
     for result in data["results"]:
@@ -141,15 +142,54 @@ def test_bytes_that_are_not_text_and_a_missing_question_get_a_400(course):
     assert response.status_code == 400 and "Type a question" in response.json()["error"]
 
 
-def test_the_question_set_reaches_the_measured_share_and_never_answers_the_unanswerable():
-    assert len(ask_eval.QUESTIONS["answerable"]) >= 70
-    assert len(ask_eval.QUESTIONS["unanswerable"]) >= 12
-    assert {item["lesson"] for item in ask_eval.QUESTIONS["answerable"]} == {
-        lesson.number for lesson in LESSONS}
+def test_the_question_set_gets_no_confident_wrong_answer_and_the_measured_share():
+    answerable, unanswerable = ask_eval.WHOLE
+    assert len(answerable) >= 100 and len(unanswerable) >= 20
+    assert len(ask_eval.HELD_OUT[0]) >= 15 and len(ask_eval.HELD_OUT[1]) >= 5
+    assert {item["lesson"] for item in answerable} == {lesson.number for lesson in LESSONS}
     score = ask_eval.chosen()
     print("\n" + score.row())
-    assert score.confident_unanswerable == 0
+    assert score.wrong_confident == 0, "\n".join(m for m in score.misses if "WRONG" in m)
+    assert score.confident_unanswerable == 0, score.misses
     assert score.share >= SHARE_FLOOR, score.row()
+
+
+def test_every_question_of_the_lessons_asked_in_its_own_words_gets_its_own_answer():
+    """No entry is shadowed by another whose words are alike ("Which activation should I
+    use?" is not answered with "What is an activation?")."""
+    index = ask_eval.build()
+    wrong = []
+    for row, entry in enumerate(index.entries):
+        for asked in entry.qa.asked:
+            found = search.find(asked, index)
+            if found.entry is None:
+                wrong.append(f"{asked!r}: not answered")
+            elif found.entry is not entry and not (
+                    index.said[index.entries.index(found.entry)] & index.said[row]):
+                wrong.append(f"{asked!r}: answered as {found.entry.qa.asked[0]!r}")
+    assert wrong == []
+
+
+def test_a_near_tie_is_not_an_answer_but_an_offer_of_both_questions(course):
+    """The entry on how Keras differs names compile and Keras in its answer; the entry on
+    compile says the question's words more closely: neither is given as the answer."""
+    data = get(course, "what does compile do in keras").json()
+    assert data["answered"] is False and data["answer"] is None
+    assert data["message"].startswith("The course does not answer this directly.")
+    offered = [offer["asked"] for offer in data["offers"]]
+    assert {"What does compile do?", "How is Keras different from what we built?"} <= \
+        set(offered), offered
+    for offer in data["offers"]:
+        assert set(offer) == {"asked", "lesson", "slug", "title", "url"}  # no answer text
+        path, anchor = offer["url"].split("#")
+        assert f'id="{anchor}"' in course.get(path).text
+        again = get(course, offer["asked"]).json()  # asking it gets that very entry
+        assert again["answered"] is True and again["answer"]["asked"] == offer["asked"]
+
+
+def test_an_answer_offers_nothing_else(course):
+    data = get(course, "what does the bias do").json()
+    assert data["answered"] is True and data["offers"] == []
 
 
 def test_the_question_set_is_worded_differently_from_the_lessons():
@@ -157,9 +197,9 @@ def test_the_question_set_is_worded_differently_from_the_lessons():
         return " ".join(re.findall(r"\w+", text.lower()))
 
     asked = {said(q) for lesson in LESSONS for qa in lesson.questions for q in qa.asked}
-    same = [item["q"] for item in ask_eval.QUESTIONS["answerable"] if said(item["q"]) in asked]
+    same = [item["q"] for item in ask_eval.WHOLE[0] if said(item["q"]) in asked]
     assert same == []
-    for item in ask_eval.QUESTIONS["answerable"]:  # every expected entry exists
+    for item in ask_eval.WHOLE[0]:  # every expected entry exists
         lesson = next(x for x in LESSONS if x.number == item["lesson"])
         firsts = {qa.asked[0] for qa in lesson.questions}
         assert set(item["expect"]) <= firsts, item

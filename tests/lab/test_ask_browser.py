@@ -130,6 +130,31 @@ def test_a_question_the_course_does_not_answer(open_lesson, width):
     shot(page, f"not-answered-{width}")
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_not_sure_offers_questions_that_ask_themselves(open_lesson, width):
+    """Two entries fit about equally: no answer is shown, the questions are offered, and
+    choosing one asks it and gets its answer."""
+    page = open_lesson(f"/lessons/{LESSONS[10].slug}", width)
+    results = ask(page, "what does compile do in keras")
+    unsure = results.locator(".not-sure")
+    sync_api.expect(unsure.locator(".not-answered")).to_contain_text("Did you mean")
+    assert results.locator(".answer").count() == 0
+    offer = unsure.locator("button.offer-q", has_text="What does compile do?")
+    sync_api.expect(offer).to_be_visible()
+    assert unsure.locator("button.offer-q").count() >= 2
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    box = unsure.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    shot(page, f"not-sure-{width}")
+    offer.click()
+    sync_api.expect(page.locator("#ask-q")).to_have_value("What does compile do?")
+    keras = next(lesson for lesson in LESSONS if lesson.number == 11)
+    entry = next(qa for qa in keras.answers if qa.asked[0] == "What does compile do?")
+    sync_api.expect(results.locator(".answer .answer-text")).to_have_text(
+        entry.answer.replace("`", ""), timeout=90_000)
+    shot(page, f"offer-answered-{width}")
+
+
 def test_every_show_me_of_the_course_opens_its_widget(open_lesson, server):
     """Each ``Show:`` line of every lesson opens a page whose widget mounts in that state,
     with no error."""

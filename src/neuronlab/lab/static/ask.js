@@ -6,7 +6,9 @@
 // that sentence (its id on the lesson page; the page's CSS highlights the :target), and
 // for some answers a "show me" link that opens the lesson's widget in a given state
 // (?show=KIND&with=JSON, applied below before the widgets mount). When nothing fits
-// well the server says so and the box lists the closest passages, as passages.
+// well, or two entries fit about equally, the server says the course does not answer
+// this directly, offers the closest questions ("did you mean", each a button that asks
+// it, never an answer) and the box lists the closest passages, as passages.
 
 import { labUrl, request as send } from "./api.js";
 import { element } from "./dom.js";
@@ -124,11 +126,31 @@ function answerView(data) {
   return box;
 }
 
+/** "Did you mean": the questions offered, each a button that asks it in the box. */
+function offerList(offers, askIt) {
+  const list = element("ul", "offers");
+  for (const offer of offers) {
+    const item = element("li", "offer");
+    const button = element("button", "offer-q", offer.asked);
+    button.type = "button";
+    button.addEventListener("click", () => askIt(offer.asked));
+    const where = element("a", "offer-where", `lesson ${offer.lesson}, ${offer.title}`);
+    where.href = labUrl(offer.url);
+    item.append(button, " ", where);
+    list.append(item);
+  }
+  return list;
+}
+
 export function initAsk(doc = document) {
   const form = doc.getElementById("ask");
   const box = doc.getElementById("ask-q");
   const out = doc.getElementById("ask-results");
   if (!form || !box || !out) return;
+  const askIt = (question) => {
+    box.value = question;
+    form.requestSubmit();
+  };
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const query = box.value.trim();
@@ -150,9 +172,17 @@ export function initAsk(doc = document) {
         }
         return;
       }
-      out.append(element("p", "not-answered", data.message ||
+      const unsure = element("section", "not-sure");
+      unsure.setAttribute("aria-label", "Not answered");
+      unsure.append(element("p", "not-answered", data.message ||
         "The course does not answer this directly."));
-      if (data.results.length) out.append(passageList(data.results));
+      const offers = data.offers || [];
+      if (offers.length) unsure.append(offerList(offers, askIt));
+      out.append(unsure);
+      if (data.results.length) {
+        if (offers.length) out.append(element("p", "passages-label", "The closest passages:"));
+        out.append(passageList(data.results));
+      }
     } catch (err) {
       out.replaceChildren(element("p", "error", err.message));
     }
