@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from neuronlab.lab.course import pages as course
-from neuronlab.lab.course import search
+from neuronlab.lab.course import search, words
 from neuronlab.learn.lessons import LESSONS
 
 QUESTIONS = json.loads((Path(__file__).with_name("ask_questions.json")).read_text("utf-8"))
@@ -69,7 +69,7 @@ def expected_passages(item: dict[str, Any]) -> set[tuple[int, str]]:
 
 
 def _said(text: str) -> str:
-    return " ".join(search.canonical(text))
+    return " ".join(words.canonical(text))
 
 
 def expected_phrasings(item: dict[str, Any]) -> set[str]:
@@ -96,12 +96,12 @@ def is_right(found: search.Found, item: dict[str, Any]) -> bool:
 
 @contextlib.contextmanager
 def without_synonyms() -> Iterator[None]:
-    phrases, synonyms = search.PHRASES, search.SYNONYMS
-    search.PHRASES, search.SYNONYMS = [], {}
+    phrases, synonyms = words.PHRASES, words.SYNONYMS
+    words.PHRASES, words.SYNONYMS = [], {}
     try:
         yield
     finally:
-        search.PHRASES, search.SYNONYMS = phrases, synonyms
+        words.PHRASES, words.SYNONYMS = phrases, synonyms
 
 
 def build(with_questions: bool = True) -> search.Index:

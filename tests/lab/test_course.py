@@ -17,9 +17,10 @@ import pytest
 
 from conftest import TOKEN
 from neuronlab.lab import create_app
-from neuronlab.lab.course import recall, search
+from neuronlab.lab.course import recall
 from neuronlab.lab.course.pages import EXPLORERS, _exercise, introduced, summary
 from neuronlab.lab.course.render import math_html
+from neuronlab.lab.course.words import highlight
 from neuronlab.lab.server.guard import CONTENT_SECURITY_POLICY
 from neuronlab.learn import quiz
 from neuronlab.learn.catalog import EXERCISES
@@ -280,7 +281,7 @@ def test_search_escapes_and_bounds_its_input(course):
     assert only_asking["results"] == [] and only_asking["answered"] is False
     assert course.get("/api/search", params={"q": ""}).status_code == 400
     assert course.get("/api/search", params={"q": "x" * 301}).status_code == 413
-    found = search.highlight("<i>bias</i> & weights", {"bias"})
+    found = highlight("<i>bias</i> & weights", {"bias"})
     assert found == "&lt;i&gt;<mark>bias</mark>&lt;/i&gt; &amp; weights"
 
 
