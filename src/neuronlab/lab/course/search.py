@@ -22,7 +22,6 @@ entry close behind it in score may say the question's words more closely
 says the course does not answer this directly, offers the questions of the closest
 entries ("did you mean ...?", never their answers) and lists the closest passages,
 as passages.
-
 """
 
 from __future__ import annotations
@@ -43,7 +42,7 @@ import numpy as np
 from ...learn.lessons import LESSONS, Lesson
 from ...learn.sources import QA
 from .render import Passage
-from .words import STOPWORDS, canonical, highlight, kind_of, stemmer, stems
+from .words import canonical, highlight, kind_of, stems
 
 MAX_QUERY = 300  # characters of a question
 RESULTS = 3  # closest passages listed
@@ -186,8 +185,7 @@ class Index:
                 close = difflib.get_close_matches(word, self.words, n=1, cutoff=0.85)
                 word = close[0] if close else word
             words.append(word)
-        kept = [w for w in canonical(" ".join(words)) if w not in STOPWORDS]  # phrases again
-        return list(stemmer().stemWords(kept))
+        return stems(" ".join(words))  # the phrases again, over the words as corrected
 
     def coverage(self, wanted: list[str], have: set[str]) -> float:
         """The IDF-weighted share of ``wanted`` (a question's stems) found in ``have``."""
