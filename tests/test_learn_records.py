@@ -61,6 +61,23 @@ def test_a_progress_file_with_a_list_for_exercises_is_set_aside(tmp_path):
     assert reader.warnings and "'exercises' is a list" in reader.warnings[0]
 
 
+def test_quiz_scores_kept_by_lesson_number_are_read_by_slug(tmp_path):
+    """An older progress file kept `learn quiz` scores by lesson number; they are read
+    under the slugs those lessons have, and saved so from the next change on."""
+    workspace = Workspace.create(tmp_path)[0]
+    workspace.progress_path.write_text(json.dumps({"format": 1, "exercises": {}, "quiz": {
+        "1": {"right": 2, "asked": 3, "at": "x"}, "all": {"right": 9, "asked": 20, "at": "y"},
+        "99": {"right": 1, "asked": 1, "at": "z"}}}), "utf-8")
+    reader = Workspace(tmp_path)
+    assert reader.load()["quiz"] == {"the-neuron": {"right": 2, "asked": 3, "at": "x"},
+                                     "all": {"right": 9, "asked": 20, "at": "y"},
+                                     "99": {"right": 1, "asked": 1, "at": "z"}}
+    reader.record_quiz("the-neuron", 3, 3)
+    saved = json.loads(workspace.progress_path.read_text("utf-8"))["quiz"]
+    assert set(saved) == {"the-neuron", "all", "99"} and saved["the-neuron"]["right"] == 3
+    assert not reader.warnings
+
+
 FORGERIES = [
     "open({journal!r}, 'a').write(json.dumps({{'solved': 'xor', 'at': 'x'}}) + '\\n')",
     "open({journal!r}, 'w').write(json.dumps({{'solved': 'xor', 'at': 'x'}}) + '\\n')",

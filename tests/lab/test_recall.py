@@ -22,6 +22,7 @@ from neuronlab.lab import create_app
 from neuronlab.lab.course import recall
 from neuronlab.learn import quiz
 from neuronlab.learn.lessons import LESSONS
+from neuronlab.learn.sources import lesson_slugs
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -87,17 +88,25 @@ def test_the_stored_right_option_is_not_biased_to_one_position():
 
 #: Learner ids as the recall file makes them (16 hex digits), fixed so the test is repeatable.
 LEARNERS = ["", "0" * 16] + [hashlib.sha256(f"learner {i}".encode()).hexdigest()[:16]
-                             for i in range(8)]
+                             for i in range(400)]
 
 
-@pytest.mark.parametrize("learner", LEARNERS)
-def test_the_shown_position_of_the_right_option_is_spread(learner):
+def test_the_shown_position_of_the_right_option_is_spread():
+    """Each question's options are shuffled on their own (seeded by the learner and the
+    prompt), so one learner may by chance see the right option in one place more often
+    than in the others: rarely, and every place holds it for some learners."""
     choices = of_kind(quiz.Choice)
-    shown = Counter(q.right_label(learner) for q in choices)
-    assert set(shown) == {"A", "B", "C", "D"}, shown  # every position used
-    assert max(shown.values()) <= 0.5 * len(choices), shown  # none holds more than half
+    skewed = 0
+    for learner in LEARNERS:
+        shown = Counter(q.right_label(learner) for q in choices)
+        assert set(shown) == {"A", "B", "C", "D"}, shown  # every position used
+        skewed += max(shown.values()) > 0.5 * len(choices)  # one holds more than half
+        for q in choices:
+            assert sorted(q.order(learner)) == list(range(len(q.choices())))
+    assert skewed <= 0.05 * len(LEARNERS), skewed
     for q in choices:
-        assert sorted(q.order(learner)) == list(range(len(q.choices())))
+        assert {q.right_label(learner) for learner in LEARNERS} == \
+            set(quiz.LETTERS[:len(q.choices())]), q.prompt
         assert q.order(learner) == q.order(learner)  # stable for one learner
         assert [text for _, text in q.shown(learner)][q.order(learner).index(q.answer - 1)] == \
             q.choices()[q.answer - 1]
@@ -223,8 +232,9 @@ def test_ratings_decide_when_a_question_comes_back(tmp_path):
     assert not_yet not in reviewed(store, 8) and not_yet in reviewed(store, 9)
     assert got not in reviewed(store, 12) and got in reviewed(store, 13)
     saved = json.loads((tmp_path / recall.RECALL_FILE).read_text())["questions"]
-    assert saved[got] | {"at": ""} == {"lesson": 1, "box": 4, "rating": "got it",
-                                        "rated_in": 5, "attempts": 2, "at": ""}
+    slugs = lesson_slugs()  # the record names lessons by slug, not by number
+    assert saved[got] | {"at": ""} == {"lesson": slugs[1], "box": 4, "rating": "got it",
+                                        "rated_in": slugs[5], "attempts": 2, "at": ""}
 
 
 def test_an_exact_miss_counts_as_not_yet(course, tmp_path):
@@ -271,22 +281,49 @@ def test_each_lesson_has_exactly_one_recall_heading(course, lesson):
 def test_an_old_format_file_is_migrated(tmp_path):
     first, second = quiz.questions_for(2)[:2]
     (tmp_path / recall.RECALL_FILE).write_text(json.dumps({"format": 1, "questions": {
-        first.key: {"lesson": 2, "right": False, "attempts": 2, "ever_right": False,
-                    "at": "2026-01-01T00:00:00+0000"},
-        second.key: {"lesson": 2, "right": True, "attempts": 1, "ever_right": True,
-                     "at": "2026-01-01T00:00:00+0000"}}}))
+        f"2-{first.digest}": {"lesson": 2, "right": False, "attempts": 2, "ever_right": False,
+                              "at": "2026-01-01T00:00:00+0000"},
+        f"2-{second.digest}": {"lesson": 2, "right": True, "attempts": 1, "ever_right": True,
+                               "at": "2026-01-01T00:00:00+0000"}}}))
     store = recall.RecallStore(tmp_path)
     record = store.load()
     assert not store.warnings
-    assert record[first.key] | {"at": ""} == {"lesson": 2, "box": 1, "rating": "not yet",
-                                             "rated_in": 2, "attempts": 2, "at": ""}
+    slug = lesson_slugs()[2]
+    assert record[first.key] | {"at": ""} == {"lesson": slug, "box": 1, "rating": "not yet",
+                                             "rated_in": slug, "attempts": 2, "at": ""}
     assert record[second.key]["box"] == 3 and record[second.key]["rating"] == "got it"
     assert reviewed(store, 3) == {first.key}  # missed before: back in the next lesson
     learner = store.learner()
     saved = json.loads((tmp_path / recall.RECALL_FILE).read_text())
-    assert saved["format"] == 2 and saved["learner"] == learner
+    assert saved["format"] == 3 and saved["learner"] == learner
     assert saved["questions"][first.key]["rating"] == "not yet"
     assert recall.RecallStore(tmp_path).learner() == learner  # kept from then on
+
+
+def test_a_format_2_file_keyed_by_lesson_numbers_keeps_every_answer(tmp_path):
+    """Format 2 keyed questions by lesson number: each is found again by its prompt's
+    hash, even under a number its lesson no longer has (a lesson added before it)."""
+    moved, kept = quiz.questions_for(3)[0], quiz.questions_for(4)[0]
+    (tmp_path / recall.RECALL_FILE).write_text(json.dumps({
+        "format": 2, "learner": "abcdef0123456789", "questions": {
+            f"2-{moved.digest}": {"lesson": 2, "box": 2, "rating": "partly", "rated_in": 2,
+                                  "attempts": 1, "at": ""},
+            f"4-{kept.digest}": {"lesson": 4, "box": 1, "rating": "not yet", "rated_in": 6,
+                                 "attempts": 3, "at": ""},
+            "4-0123456789": {"lesson": 4, "box": 3, "rating": "got it", "rated_in": 4,
+                             "attempts": 1, "at": ""}}}))  # a prompt this version lacks
+    store = recall.RecallStore(tmp_path)
+    record = store.load()
+    slugs = lesson_slugs()
+    assert record[moved.key] == {"lesson": slugs[3], "box": 2, "rating": "partly",
+                                 "rated_in": slugs[2], "attempts": 1, "at": ""}
+    assert record[kept.key]["rated_in"] == slugs[6] and record[kept.key]["attempts"] == 3
+    assert record[f"{slugs[4]}-0123456789"]["rating"] == "got it"  # kept, not lost
+    assert store.learner() == "abcdef0123456789" and not store.warnings
+    store.rate(kept.key, "partly", 6)  # saving writes format 3, every record in it
+    saved = json.loads((tmp_path / recall.RECALL_FILE).read_text())
+    assert saved["format"] == 3 and set(saved["questions"]) == set(record)
+    assert recall.RecallStore(tmp_path).load()[moved.key] == record[moved.key]
 
 
 BAD_FILES = {
@@ -311,7 +348,14 @@ BAD_FILES = {
     "questions is a list": '{"format": 2, "learner": "abcdef0123456789", "questions": []}',
     "learner is a number": '{"format": 2, "learner": 5, "questions": {}}',
     "format is text": '{"format": "2", "learner": "abcdef0123456789", "questions": {}}',
-    "format 3": '{"format": 3, "questions": {}}',
+    "format 4": '{"format": 4, "learner": "abcdef0123456789", "questions": {}}',
+    "format 3 without a learner": '{"format": 3, "questions": {}}',
+    "format 3, lesson is a number": '{"format": 3, "learner": "abcdef0123456789", '
+                                    '"questions": {"a-x": {"lesson": 1, "box": 1, '
+                                    '"rating": "partly", "rated_in": "a"}}}',
+    "format 3, rated_in is not a slug": '{"format": 3, "learner": "abcdef0123456789", '
+                                        '"questions": {"a-x": {"lesson": "a", "box": 1, '
+                                        '"rating": "partly", "rated_in": "A B"}}}',
     "at is a number": '{"format": 2, "learner": "abcdef0123456789", "questions": '
                       '{"1-x": {"lesson": 1, "box": 1, "rating": "partly", "rated_in": 1, '
                       '"at": 5}}}',
@@ -342,7 +386,7 @@ def test_a_file_with_a_bad_type_is_set_aside_never_a_500(tmp_path, content):
         rated = client.post("/api/recall", json={"question": q.key, "rating": "partly"})
         assert rated.status_code == 200 and rated.json()["rating"] == "partly"
     saved = json.loads(path.read_text())
-    assert saved["format"] == 2 and list(saved["questions"]) == [q.key]
+    assert saved["format"] == 3 and list(saved["questions"]) == [q.key]
 
 
 def test_bad_requests_get_a_message(course):
@@ -403,6 +447,6 @@ def test_each_existing_workspace_gets_its_own_learner_id(tmp_path):
         (tmp_path / name).mkdir()
         ids.add(recall.RecallStore(tmp_path / name).learner())
         saved = json.loads((tmp_path / name / recall.RECALL_FILE).read_text())
-        assert saved == {"format": 2, "learner": saved["learner"], "questions": {}}
+        assert saved == {"format": 3, "learner": saved["learner"], "questions": {}}
         assert recall.RecallStore(tmp_path / name).learner() == saved["learner"]
     assert len(ids) == 2

@@ -191,10 +191,11 @@ def cmd_quiz(args: argparse.Namespace, console: Console) -> int:
 
     workspace = open_workspace(args, required=False)
     if args.lesson and args.lesson.lower() == "all":
-        lesson_number, label = None, "every lesson"
+        lesson_number, slug, label = None, "all", "every lesson"
     else:
         lesson = find_lesson(args.lesson) if args.lesson else lesson_in_progress(workspace)
-        lesson_number, label = lesson.number, f"lesson {lesson.number}: {lesson.title}"
+        lesson_number, slug = lesson.number, lesson.slug
+        label = f"lesson {lesson.number}: {lesson.title}"
     questions = questions_for(lesson_number)
     store = RecallStore(workspace.root if workspace else default_workspace())
     def say(text: str) -> None:  # wrapped at word boundaries, indented lines stay indented
@@ -227,5 +228,5 @@ def cmd_quiz(args: argparse.Namespace, console: Console) -> int:
     say(f"Checked exactly: {score.right} of {score.graded} right at the first try. "
         f"All {score.asked} answered: {rated}.")
     if workspace is not None and score.graded:
-        workspace.record_quiz(str(lesson_number or "all"), score.right, score.graded)
+        workspace.record_quiz(slug, score.right, score.graded)
     return 0

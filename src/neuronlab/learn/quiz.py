@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from .sources import ContentError, lesson_numbers, quiz_data
+from .sources import ContentError, lesson_numbers, lesson_slugs, quiz_data
 
 _WORD_NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -84,11 +84,20 @@ class Question:
     graded = True
 
     @property
+    def slug(self) -> str:
+        """The slug of the question's lesson (``the-neuron``): what saved records name it by."""
+        return lesson_slugs().get(self.lesson, f"lesson-{self.lesson}")
+
+    @property
+    def digest(self) -> str:
+        """10 hex digits of the prompt's hash: the same while the prompt is."""
+        return hashlib.sha1(self.prompt.encode("utf-8")).hexdigest()[:10]
+
+    @property
     def key(self) -> str:
-        """``"<lesson number>-<10 hex digits of the prompt's hash>"``: stable while the prompt
-        is. Learners' saved records are keyed by it, so it keeps the number form they use."""
-        digest = hashlib.sha1(self.prompt.encode("utf-8")).hexdigest()[:10]
-        return f"{self.lesson}-{digest}"
+        """``"<lesson slug>-<digest>"`` (``"the-neuron-3f9a1b2c4d"``): a learner's saved
+        records are keyed by it, so a lesson added before this one changes no key."""
+        return f"{self.slug}-{self.digest}"
 
     def check(self, answer: str) -> Verdict:
         raise NotImplementedError
@@ -128,13 +137,14 @@ class Choice(Question):
 
     def order(self, learner: str = "") -> list[int]:
         """The stored indexes (from 0) in the order shown to ``learner``: a shuffle seeded by
-        the learner's id and the question's key, so it is the same on every visit.
+        the learner's id and the prompt's digest, so it is the same on every visit (and
+        after the lessons are renumbered or renamed).
 
         >>> q = Choice(1, "?", "", options=("a", "b", "c", "d"), answer=2)
         >>> q.order("ada") == q.order("ada") and sorted(q.order("ada")) == [0, 1, 2, 3]
         True
         """
-        seed = int.from_bytes(hashlib.sha256(f"{learner}/{self.key}".encode()).digest()[:8],
+        seed = int.from_bytes(hashlib.sha256(f"{learner}/{self.digest}".encode()).digest()[:8],
                               "big")
         indexes = list(range(len(self.choices())))
         random.Random(seed).shuffle(indexes)
@@ -487,10 +497,16 @@ def questions_for(lesson: int | None) -> list[Question]:
 
 
 _BY_KEY = {q.key: q for q in QUESTIONS}
+_BY_DIGEST = {q.digest: q for q in QUESTIONS}
 
 
 def question_by_key(key: str) -> Question | None:
     return _BY_KEY.get(key)
+
+
+def question_by_digest(digest: str) -> Question | None:
+    """The question whose prompt hashes to ``digest`` (how an old record's key is read)."""
+    return _BY_DIGEST.get(digest)
 
 
 def rating_of(right: bool, misses: int = 0) -> str:

@@ -311,6 +311,12 @@ def lesson_numbers() -> dict[str, int]:
     return {slug: number for number, slug in identities}
 
 
+@functools.cache
+def lesson_slugs() -> dict[int, str]:
+    """Every lesson's slug by its number (the other way round from :func:`lesson_numbers`)."""
+    return {number: slug for slug, number in lesson_numbers().items()}
+
+
 # --------------------------------------------------------------------------- exercises
 def derive(source: str, where: str = "solution") -> tuple[str, str]:
     """``(solution, template)`` from a solution file with marked regions.

@@ -7,7 +7,11 @@ never overwrites a file that is already there. Progress lives in
     {"format": 1,
      "exercises": {"neuron": {"solved": true, "solved_at": "...", "checks": 3,
                               "hints": 1, "last": "passed"}},
-     "quiz": {"1": {"right": 2, "asked": 3, "at": "..."}}}
+     "quiz": {"the-neuron": {"right": 2, "asked": 3, "at": "..."}}}
+
+``quiz`` keeps the best score of ``neuronlab learn quiz`` by lesson slug (``all`` for
+every lesson); a file that keyed it by lesson number is read with the numbers turned
+into the slugs those lessons have now.
 
 Every change is a read-modify-write under a lock, saved atomically (a temporary file
 in the same folder, flushed to disk, then ``os.replace``): a crash leaves either the
@@ -40,6 +44,7 @@ from ..errors import ConfigError
 from .catalog import EXERCISES
 from .exercises import Exercise
 from .results import CheckResult
+from .sources import lesson_slugs
 
 PROGRESS_FILE = "neuronlab-progress.json"
 JOURNAL_FILE = ".neuronlab-progress.journal"  # one line per exercise solved; only appended to
@@ -344,6 +349,8 @@ class Workspace:
             data["exercises"] = {}
         if not isinstance(data.get("quiz"), dict):
             data["quiz"] = {}
+        data["quiz"] = {lesson_slugs().get(int(name), name) if name.isdigit() else name: best
+                        for name, best in data["quiz"].items()}
         for name, at in self.journal().items():
             record = data["exercises"].get(name)
             if not isinstance(record, dict):

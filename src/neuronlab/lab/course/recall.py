@@ -26,17 +26,24 @@ box first, at most :data:`REVIEW_MAX` at a time.
 The results live in the learner's workspace, in ``neuronlab-recall.json`` beside the
 exercises' progress file::
 
-    {"format": 2, "learner": "9f3a...",
-     "questions": {"1-3f9a...": {"lesson": 1, "box": 1, "rating": "not yet",
-                                 "rated_in": 1, "attempts": 2, "at": "..."}}}
+    {"format": 3, "learner": "9f3a...",
+     "questions": {"the-neuron-3f9a...": {"lesson": "the-neuron", "box": 1,
+                                          "rating": "not yet", "rated_in": "the-neuron",
+                                          "attempts": 2, "at": "..."}}}
+
+A question is saved under its lesson's slug and a hash of its prompt, and the lessons
+named in a record are slugs too, so adding a lesson (which renumbers the ones after
+it) loses nothing: the spacing counts with the numbers the lessons have now.
 
 ``learner`` is a random id made once per workspace (made from the folder's path when the
-folder did not exist yet: a page view creates nothing): with the question's id it seeds
+folder did not exist yet: a page view creates nothing): with the question's prompt it seeds
 the order of each question's options, so the options stay put for one learner and differ
-between learners. A format-1 file (``right``/``ever_right`` per question) is read and
+between learners. A format-1 file (``right``/``ever_right`` per question) is
 migrated; a file with a field of the wrong type (``"attempts": "many"``, a list, 1e999)
 is broken: it is kept aside as ``neuronlab-recall.json.broken-<time>``, a warning says
-so, and recall starts again.
+so, and recall starts again. A format-1 or format-2 file keyed questions by lesson
+*number* (``"1-3f9a..."``): it is read, each question found again by its prompt's hash,
+and saved in format 3.
 
 >>> [due_in(box, rated_in=3) for box in (1, 2, 3, 4)]
 [4, 5, 7, 11]
@@ -65,10 +72,12 @@ from ...learn.quiz import (
     Number,
     Question,
     Words,
+    question_by_digest,
     question_by_key,
     questions_for,
     rating_of,
 )
+from ...learn.sources import lesson_numbers, lesson_slugs
 from ...learn.workspace import (
     PROGRESS_FILE,
     Workspace,
@@ -81,11 +90,13 @@ from ..server.schema import BadRequest
 
 RECALL_FILE = "neuronlab-recall.json"
 RECALL_LOCK = ".neuronlab-recall.lock"  # held while the file is read, changed and saved
-FORMAT = 2
+FORMAT = 3
 MAX_ANSWER = 500  # characters of an answer the server reads
 GAP = {1: 1, 2: 2, 3: 4, 4: 8}  # box -> lessons until it comes back
 REVIEW_MAX = 5
 _LEARNER = re.compile(r"[0-9a-f]{8,64}")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_NUMBERED_KEY = re.compile(r"(?P<number>\d{1,2})-(?P<digest>[0-9a-f]{10})")
 
 
 def next_box(box: int, rating: str) -> int:
@@ -103,8 +114,19 @@ def due_in(box: int, rated_in: int) -> int:
 
 
 def question_id(question: Question) -> str:
-    """``"<lesson>-<10 hex digits of the prompt's hash>"``: stable while the prompt is."""
+    """``"<lesson slug>-<10 hex digits of the prompt's hash>"``: stable while the prompt is."""
     return question.key
+
+
+def lesson_number(slug: str) -> int | None:
+    """The number the lesson ``slug`` has now (None: no such lesson in this version)."""
+    return lesson_numbers().get(slug)
+
+
+def _slug(number: int) -> str:
+    """The slug of lesson ``number`` (a made-up one for a number no lesson has, so a
+    migrated record is kept, not lost)."""
+    return lesson_slugs().get(number, f"lesson-{number}")
 
 
 _BY_ID = {q.key: q for q in QUESTIONS}
@@ -137,7 +159,7 @@ def page_of(page: Any, question: Question) -> int:
     """The lesson on whose page an answer was given (the question's own by default)."""
     if page is None:
         return question.lesson
-    if type(page) is not int or not question.lesson <= page <= 99:
+    if type(page) is not int or not question.lesson <= page <= max(lesson_slugs()):
         raise BadRequest(f"'page' must be the number of the lesson the answer was given in "
                          f"(lesson {question.lesson} or later), got {str(page)[:20]!r}.")
     return page
@@ -233,15 +255,36 @@ def _int(value: Any, low: int, high: int) -> bool:
     return type(value) is int and low <= value <= high
 
 
+def _lesson_field(key: str, entry: dict[str, Any], name: str, version: int) -> str:
+    """The lesson ``entry[name]`` names, as a slug (formats 1 and 2 saved its number)."""
+    value = entry.get(name)
+    if version < 3:
+        if not (isinstance(value, int) and _int(value, 1, 99)):
+            raise BrokenFile(f"question {key[:30]!r}: {name!r} is not a lesson number")
+        return _slug(value)
+    if not (isinstance(value, str) and len(value) <= 80 and _SLUG.fullmatch(value)):
+        raise BrokenFile(f"question {key[:30]!r}: {name!r} is not a lesson's slug")
+    return value
+
+
+def _key(key: str, version: int) -> str:
+    """A question's key in format 3: formats 1 and 2 wrote ``"<number>-<digest>"``, and
+    the question is found again by the digest (its lesson may have a new number now)."""
+    match = _NUMBERED_KEY.fullmatch(key) if version < 3 else None
+    if match is None:
+        return key
+    question = question_by_digest(match["digest"])
+    return question.key if question else f"{_slug(int(match['number']))}-{match['digest']}"
+
+
 def _entry(key: str, entry: Any, version: int) -> dict[str, Any]:
-    """One question's record, checked field by field (format 1 migrated)."""
+    """One question's record, checked field by field (formats 1 and 2 migrated)."""
     if not isinstance(entry, dict):
         raise BrokenFile(f"question {key[:30]!r} is a {type(entry).__name__}, not a record")
     for name in ("at",):
         if name in entry and not isinstance(entry[name], str):
             raise BrokenFile(f"question {key[:30]!r}: {name!r} is not text")
-    if not _int(entry.get("lesson"), 1, 99):
-        raise BrokenFile(f"question {key[:30]!r}: 'lesson' is not a lesson number")
+    lesson = _lesson_field(key, entry, "lesson", version)
     if not _int(entry.get("attempts", 0), 0, 10**9):
         raise BrokenFile(f"question {key[:30]!r}: 'attempts' is not a whole number")
     if version == 1:
@@ -249,34 +292,42 @@ def _entry(key: str, entry: Any, version: int) -> dict[str, Any]:
             if name in entry and not isinstance(entry[name], bool):
                 raise BrokenFile(f"question {key[:30]!r}: {name!r} is not true or false")
         right = bool(entry.get("right"))
-        return {"lesson": entry["lesson"], "box": 3 if right else 1,
-                "rating": "got it" if right else "not yet", "rated_in": entry["lesson"],
+        return {"lesson": lesson, "box": 3 if right else 1,
+                "rating": "got it" if right else "not yet", "rated_in": lesson,
                 "attempts": entry.get("attempts", 0), "at": entry.get("at", "")}
     if not _int(entry.get("box"), 1, 4):
         raise BrokenFile(f"question {key[:30]!r}: 'box' is not 1 to 4")
     if entry.get("rating") not in RATINGS:
         raise BrokenFile(f"question {key[:30]!r}: 'rating' is not one of {', '.join(RATINGS)}")
-    if not _int(entry.get("rated_in"), 1, 99):
-        raise BrokenFile(f"question {key[:30]!r}: 'rated_in' is not a lesson number")
-    return {name: entry[name] for name in ("lesson", "box", "rating", "rated_in")} | {
-        "attempts": entry.get("attempts", 0), "at": entry.get("at", "")}
+    rated_in = _lesson_field(key, entry, "rated_in", version)
+    return {"lesson": lesson, "box": entry["box"], "rating": entry["rating"],
+            "rated_in": rated_in, "attempts": entry.get("attempts", 0),
+            "at": entry.get("at", "")}
 
 
 def parse_record(data: Any) -> tuple[str | None, dict[str, dict[str, Any]]]:
-    """``(learner id or None, records)`` from a recall file's JSON (format 1 or 2)."""
+    """``(learner id or None, records)`` from a recall file's JSON (format 1, 2 or 3), as
+    format 3: keyed by ``"<lesson slug>-<digest>"``, lessons named by their slugs."""
     if not isinstance(data, dict):
         raise BrokenFile(f"it holds a {type(data).__name__}, not an object")
     version = data.get("format")
-    if version not in (1, 2) or type(version) is not int:
-        raise BrokenFile(f"its format is {str(version)[:20]!r}; this version reads 1 and 2")
+    if version not in (1, 2, 3) or type(version) is not int:
+        raise BrokenFile(f"its format is {str(version)[:20]!r}; this version reads 1 to 3")
     questions = data.get("questions")
     if not isinstance(questions, dict):
         raise BrokenFile("'questions' is not an object")
     learner = data.get("learner")
-    if version == 2 and not (isinstance(learner, str) and _LEARNER.fullmatch(learner)):
+    if version >= 2 and not (isinstance(learner, str) and _LEARNER.fullmatch(learner)):
         raise BrokenFile("'learner' is not a hexadecimal id")
-    return (learner if version == 2 else None,
-            {str(key): _entry(str(key), entry, version) for key, entry in questions.items()})
+    records = {}
+    for key, entry in questions.items():
+        record = _entry(str(key), entry, version)
+        new_key = _key(str(key), version)
+        question = question_by_key(new_key)
+        if question is not None:  # found again by its prompt: its lesson's slug now
+            record["lesson"] = question.slug
+        records[new_key] = record
+    return learner if version >= 2 else None, records
 
 
 def _no_constants(text: str) -> Any:
@@ -379,9 +430,9 @@ class RecallStore:
             learner = learner or self._learner or hashlib.sha256(
                 str(self.root).encode()).hexdigest()[:16]
             old = record.get(key, {})
-            entry = {"lesson": question.lesson,
+            entry = {"lesson": question.slug,
                      "box": next_box(int(old.get("box", 0)), rating), "rating": rating,
-                     "rated_in": max(page or question.lesson, question.lesson),
+                     "rated_in": _slug(max(page or question.lesson, question.lesson)),
                      "attempts": int(old.get("attempts", 0)) + 1,
                      "at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
             record[key] = entry
@@ -395,8 +446,7 @@ class RecallStore:
         first, then oldest lesson; at most :data:`REVIEW_MAX`."""
         record = self.load() if record is None else record
         due = [(key, q) for key, q in _BY_ID.items()
-               if q.lesson < lesson and key in record
-               and lesson >= due_in(record[key]["box"], record[key]["rated_in"])]
+               if q.lesson < lesson and key in record and lesson >= back_in(record[key])]
         due.sort(key=lambda item: (record[item[0]]["box"], item[1].lesson))
         return due[:REVIEW_MAX]
 
@@ -413,9 +463,15 @@ class RecallStore:
         return len(right), len(tried), len(keys)
 
 
+def back_in(entry: dict[str, Any]) -> int:
+    """The first lesson whose review shows the question of the record ``entry``, by the
+    lessons' numbers now (a lesson no longer in the course counts as rated in lesson 1)."""
+    return due_in(entry["box"], lesson_number(entry["rated_in"]) or 1)
+
+
 def when_back(entry: dict[str, Any], last_lesson: int) -> str:
     """Where a rated question comes back, in words."""
-    lesson = due_in(entry["box"], entry["rated_in"])
+    lesson = back_in(entry)
     if lesson <= last_lesson:
         return f"It comes back in the review of lesson {lesson}."
     return "It comes back when you quiz every lesson (neuronlab learn quiz all)."
