@@ -62,6 +62,24 @@ def test_other_code_or_other_words_are_another_key(folders, monkeypatch) -> None
     assert calls == [lesson.number, lesson.number]
 
 
+def test_only_the_newest_renderings_of_a_lesson_are_kept(folders, monkeypatch) -> None:
+    shared, _ = folders
+    lesson, other = LESSONS[5], LESSONS[6]
+    page = pages.render_lesson(lesson)
+    for n in range(cache.KEEP + 2):  # an upgrade after another: another key each time
+        monkeypatch.setattr(cache, "code_fingerprint", lambda n=n: f"version {n}")
+        cache.store(lesson, page)
+        os.utime(shared / cache.key(lesson), (1000.0 + n, 1000.0 + n))  # in that order
+        if n == 1:
+            cache.store(other, page)  # another lesson's renderings are not counted
+    names = sorted(p.name for p in shared.iterdir())
+    mine = [name for name in names if name.startswith(f"{lesson.number:02d}-")]
+    assert len(mine) == cache.KEEP and cache.key(lesson) in mine
+    assert len(names) == cache.KEEP + 1  # and not removed
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: f"version {cache.KEEP + 1}")
+    assert cache.load(lesson) is not None  # the newest is this code's
+
+
 def test_the_fingerprint_sees_every_file_of_the_package() -> None:
     files = [p for p in cache.PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     assert any(p.name == "model.py" for p in files) and any(p.suffix == ".md" for p in files)

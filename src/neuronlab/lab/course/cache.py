@@ -17,7 +17,10 @@ Where: ``$NEURONLAB_CACHE_DIR`` if set (a class's shared folder, filled once by
 ``neuronlab lab --prepare``), then ``$XDG_CACHE_HOME/neuronlab`` or
 ``~/.cache/neuronlab``. Each is used only if it belongs to this user or to root and no
 one else can write to it (its pages become the lab's pages); a new rendering is written,
-atomically, to the first such folder this user can write to, or nowhere.
+atomically, to the first such folder this user can write to, or nowhere. Each new
+rendering of a lesson removes that lesson's older ones beyond the newest
+:data:`KEEP` (another version of the code, or of the lesson's words, made them), so
+the folder does not grow with every upgrade.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import stat
 import sys
 import tempfile
@@ -44,6 +48,7 @@ from .render import Passage, Rendered
 
 #: The layout of a stored lesson; another layout is another key.
 FORMAT = 2
+KEEP = 3  # renderings kept of each lesson: this code's and two earlier ones
 PACKAGE = Path(__file__).resolve().parents[2]  # the installed neuronlab package
 
 
@@ -135,8 +140,23 @@ def store(lesson: Lesson, rendered: Rendered) -> Path | None:
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise
+            prune(folder, lesson)
             return folder / key(lesson)
     return None
+
+
+def prune(folder: Path, lesson: Lesson) -> None:
+    """Remove ``lesson``'s renderings in ``folder`` beyond the :data:`KEEP` newest (the
+    current one is kept whatever its age)."""
+    name = re.compile(rf"\d{{2}}-{re.escape(lesson.slug)}-[0-9a-f]{{24}}\.json")
+    current = key(lesson)
+    with contextlib.suppress(OSError):
+        older = [path for path in folder.iterdir()
+                 if name.fullmatch(path.name) and path.name != current]
+        older.sort(key=lambda path: path.stat().st_mtime, reverse=True)
+        for path in older[KEEP - 1:]:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 def rendered(lesson: Lesson, render: Callable[[], Rendered]) -> Rendered:
