@@ -156,6 +156,19 @@ def test_the_page_has_no_inline_script():
     assert not re.search(r"\son[a-z]+\s*=", page)  # no onclick="..." handlers
 
 
+def test_every_request_of_the_scripts_is_relative_to_the_lab():
+    """Behind JupyterHub the lab lives under a prefix (/user/ada/neuronlab/): a request
+    to "/api/..." would reach the hub, not the lab. So every fetch and WebSocket goes
+    through labUrl/socketUrl (request, post, get and streamLines use labUrl)."""
+    scripts = [p for p in STATIC.rglob("*.js") if "vendor" not in p.parts]
+    assert len(scripts) > 10
+    for path in scripts:
+        text = path.read_text(encoding="utf-8")
+        for call in re.finditer(r"\b(fetch|WebSocket|EventSource)\(\s*([^,)]*)", text):
+            assert re.match(r"(labUrl|socketUrl)\(", call.group(2)), \
+                f"{path.name}: {call.group(0)!r} is not made with labUrl/socketUrl"
+
+
 def test_token_from_option_environment_or_random(monkeypatch):
     from neuronlab.cli.lab import choose_token, lab_url
 

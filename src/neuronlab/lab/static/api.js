@@ -83,6 +83,40 @@ export async function request(path, body) {
   return data;
 }
 
+/**
+ * POST `body` as JSON to `path` and call `onLine` with each JSON line of the answer as it
+ * arrives (a training run streams one line per batch or epoch); throw as `request` does.
+ */
+export async function streamLines(path, body, onLine) {
+  let response;
+  try {
+    response = await fetch(labUrl(path), { method: "POST",
+      headers: { "Content-Type": "application/json", ...pageHeaders() }, body: JSON.stringify(body) });
+  } catch (err) {
+    throw new Error("The lab server does not answer; is `neuronlab lab` still running?");
+  }
+  if (!response.ok) {
+    const data = await response.json().catch(() => ({}));
+    const error = new Error(data.error || `The server answered ${response.status}.`);
+    error.status = response.status;
+    throw error;
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (value) buffer += decoder.decode(value, { stream: true });
+    let cut;
+    while ((cut = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, cut).trim();
+      buffer = buffer.slice(cut + 1);
+      if (line) onLine(JSON.parse(line));
+    }
+    if (done) break;
+  }
+}
+
 /** `request`, with its refusal (or none) shown in the explorer's status bar. */
 async function send(path, body) {
   try {

@@ -3,39 +3,11 @@
 // bar; then its test accuracy, its learned 3x3 kernels, and the feature maps of a
 // chosen held-out digit (POST /api/widgets/convnet/maps). Every number is the library's.
 
-import { pageHeaders } from "../api.js";
+import { streamLines } from "../api.js";
 import { linePlot } from "../diagrams.js";
 import { figure, h, replace } from "../dom.js";
 import { arithmetic, frame, request } from "./common.js";
 import { bars, grid, paint } from "./pixels.js";
-
-async function stream(body, onLine) {
-  let response;
-  try {
-    response = await fetch("/api/widgets/convnet", { method: "POST",
-      headers: { "Content-Type": "application/json", ...pageHeaders() }, body: JSON.stringify(body) });
-  } catch (err) {
-    throw new Error("The lab server does not answer; is `neuronlab lab` still running?");
-  }
-  if (!response.ok) {
-    const data = await response.json().catch(() => ({}));
-    throw new Error(data.error || `The server answered ${response.status}.`);
-  }
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (value) buffer += decoder.decode(value, { stream: true });
-    let cut;
-    while ((cut = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, cut).trim();
-      buffer = buffer.slice(cut + 1);
-      if (line) onLine(JSON.parse(line));
-    }
-    if (done) break;
-  }
-}
 
 export function mount(section, settings) {
   const view = frame(section);
@@ -87,7 +59,8 @@ export function mount(section, settings) {
     delete section.dataset.done;
     status.textContent = "Training…";
     try {
-      await stream({ epochs: Number(epochsChoice.value), seed: settings.seed ?? 0 }, (line) => {
+      const body = { epochs: Number(epochsChoice.value), seed: settings.seed ?? 0 };
+      await streamLines("/api/widgets/convnet", body, (line) => {
         if (mine !== generation) return;
         if (line.type === "start") {
           bar.max = line.batches;

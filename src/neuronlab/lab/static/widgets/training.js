@@ -4,7 +4,7 @@
 // ran, the loss curve as it falls, the predictions ŷ beside the targets y, and the
 // decision boundary over the input square. Every number comes from the library.
 
-import { labUrl } from "../api.js";
+import { streamLines } from "../api.js";
 import { linePlot } from "../diagrams.js";
 import { figure, fmt, h, replace, s } from "../dom.js";
 import { copy, frame } from "./common.js";
@@ -25,35 +25,6 @@ export function recipeOf(settings) {
   const body = {};
   for (const key of FIELDS) if (settings[key] !== undefined) body[key] = settings[key];
   return body;
-}
-
-/** POST `body` and call `onLine` with each JSON line of the answer as it arrives. */
-async function stream(body, onLine) {
-  let response;
-  try {
-    response = await fetch(labUrl("/api/widgets/training"), { method: "POST",
-      headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-  } catch (err) {
-    throw new Error("The lab server does not answer; is `neuronlab lab` still running?");
-  }
-  if (!response.ok) {
-    const data = await response.json().catch(() => ({}));
-    throw new Error(data.error || `The server answered ${response.status}.`);
-  }
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (value) buffer += decoder.decode(value, { stream: true });
-    let cut;
-    while ((cut = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, cut).trim();
-      buffer = buffer.slice(cut + 1);
-      if (line) onLine(JSON.parse(line));
-    }
-    if (done) break;
-  }
 }
 
 /** Orange (ŷ near 0) to blue (ŷ near 1), pale near one half: the playground's colours. */
@@ -193,7 +164,7 @@ export function mount(section, settings) {
     verdict.textContent = "";
     status.textContent = "Training…";
     try {
-      await stream(body, (line) => {
+      await streamLines("/api/widgets/training", body, (line) => {
         if (mine !== run) return;
         if (line.type === "start") {
           code.textContent = line.code;
