@@ -287,10 +287,13 @@ class Conv2D(Layer):
         N, Hp, Wp, C = self._padded_shape
         H_out, W_out = (Hp - kh) // sh + 1, (Wp - kw) // sw + 1
         grad = grad_cols.reshape(N, H_out, W_out, kh, kw, C)
+        # grad[i, j]: the gradient of kernel cell (i, j)'s pixel in every window, laid out
+        # as one image per cell (a copy, so that each addition below runs over whole rows)
+        grad = np.ascontiguousarray(grad.transpose(3, 4, 0, 1, 2, 5))
         grad_x = np.zeros(self._padded_shape, dtype=grad_cols.dtype)
         for i in range(kh):  # kernel row i of every window lands on rows i, i+sh, ...
             for j in range(kw):
-                grad_x[:, i:i + sh * H_out:sh, j:j + sw * W_out:sw, :] += grad[:, :, :, i, j, :]
+                grad_x[:, i:i + sh * H_out:sh, j:j + sw * W_out:sw, :] += grad[i, j]
         _, H, W, _ = self._x_shape
         if self.padding == "same":
             top = (Hp - H) // 2
