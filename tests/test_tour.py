@@ -67,6 +67,13 @@ def test_the_tour_in_a_terminal_keeps_numbers_whole(wide, columns):
     assert not missing, missing
 
 
+def test_a_terminal_narrower_than_80_columns_wraps_cells_rather_than_cutting_them():
+    narrow = render(60)  # (below 80 columns a long formula or the summary may wrap)
+    assert "…" not in narrow  # what rich shows where it cut a cell or a title short
+    for whole in ("1050.701", "0.693", "2.385", "111.17550", "23→47"):
+        assert whole in narrow, whole
+
+
 def test_the_step_by_step_view_has_three_lines(wide):
     assert ("  z = (0.50 × 0.50) + (-0.30 × -0.30) + (0.70 × 0.80) + 0.10 = 1.000\n"
             "  z = 0.250 + 0.090 + 0.560 + 0.10 = 1.000\n"

@@ -105,7 +105,12 @@ def _say(console: Console, text: str, indent: int = 0, hang: int = 0) -> None:
 
 def _title(console: Console, number: int, text: str) -> None:
     console.print()
-    console.rule(f"[bold cyan]{number}. {text}")
+    title = f"{number}. {text}"
+    if len(title) + 6 > console.width:  # too long for the rule: its words wrap above it
+        console.print(title, style="bold cyan")
+        console.rule()
+    else:
+        console.rule(f"[bold cyan]{title}")
 
 
 def _neuron(console: Console) -> None:
@@ -120,14 +125,21 @@ def _neuron(console: Console) -> None:
             _say(console, line, indent=2, hang=4)
 
 
+def _whole_numbers(table: Table) -> None:
+    """On a terminal too narrow for ``table``, wrap its cells onto more lines (a number
+    too long for its column folds) rather than cut them short: no number is shown with
+    digits missing. (80 columns and more fit every table on one line per row.)"""
+    for column in table.columns:
+        column.overflow = "fold"
+
+
 def _activations(console: Console) -> None:
     _title(console, 2, "Activations")
     from . import activations
 
     zs = np.array([-1000.0, -2.0, 0.0, 2.0, 1000.0])
     table = Table("activation", *[f"z = {z:g}" for z in zs])
-    for column in table.columns:
-        column.no_wrap = True
+    _whole_numbers(table)
     for name in activations.names(elementwise=True):
         ys = activations.get(name)(zs.copy())
         table.add_row(DISPLAY_NAMES.get(name, name), *[f"{y:.3f}" for y in ys])
@@ -138,8 +150,7 @@ def _activations(console: Console) -> None:
 def _layer_and_batch(console: Console) -> None:
     _title(console, 3, "A layer is many neurons; a batch is a matrix product")
     table = Table("neuron", "weights", "bias")
-    for column in table.columns:
-        column.no_wrap = True
+    _whole_numbers(table)
     for i, (w, b) in enumerate(zip(LAYER_WEIGHTS, LAYER_BIASES), start=1):
         table.add_row(f"N{i}", str(w), f"{b:.2f}")
     console.print(table)
@@ -148,8 +159,7 @@ def _layer_and_batch(console: Console) -> None:
     dense.set_neuron_weights([LAYER_WEIGHTS, LAYER_BIASES])
     fast = dense.forward(np.array(BATCH))
     out = Table("sample", "x", "pure Python\nN1, N2, N3", "NumPy\nReLU(X @ W.T + b)")
-    for column in out.columns:
-        column.no_wrap = True  # the headers are short enough; a vector never breaks
+    _whole_numbers(out)
     for i, (x, a, b) in enumerate(zip(BATCH, py, fast), start=1):
         out.add_row(f"s{i}", str(x), ", ".join(f"{v:.3f}" for v in a),
                     ", ".join(f"{v:.3f}" for v in b))
@@ -211,8 +221,7 @@ def _puzzle(console: Console) -> None:
     val = stories.train_puzzle(validate=True)
     total = len(run.steps)
     table = Table("w and b", "ŷ for 55", "ŷ for held-out 49 (trained on 3)")
-    for column in table.columns:
-        column.no_wrap = True
+    _whole_numbers(table)
     assert run.start is not None and val.start is not None and val.start.held_out is not None
     table.add_row(stories.step_label(-1, total), f"{run.start.prediction:.5f}",
                   f"{val.start.held_out:.5f}")
