@@ -196,6 +196,30 @@ def test_runtime_file_is_private_and_listed(tmp_path, monkeypatch):
     assert len(runtime.running()) == 1 and not stale.exists()
 
 
+def test_the_lab_process_runs_its_matrix_products_on_one_blas_thread(tmp_path):
+    """`neuronlab lab` limits its BLAS to one thread before it serves (the server's run
+    is replaced here by a report of the limits it starts with)."""
+    pytest.importorskip("threadpoolctl")
+    code = "\n".join([
+        "import json, uvicorn",
+        "from threadpoolctl import threadpool_info",
+        "def report(self, sockets=None):",
+        "    print('BLAS', json.dumps([i['num_threads'] for i in threadpool_info()",
+        "                              if i['user_api'] == 'blas']))",
+        "uvicorn.Server.run = report",
+        "from neuronlab.cli import main",
+        "main(['lab', '--no-browser', '--port', '0'])"])
+    env = {**os.environ, "NEURONLAB_RUNTIME_DIR": str(tmp_path), "NEURONLAB_LAB_TOKEN": TOKEN,
+           "PYTHONPATH": str(Path(guard.__file__).parents[2])}
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.pop(name, None)
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=60)
+    line = next(line for line in done.stdout.splitlines() if line.startswith("BLAS"))
+    threads = json.loads(line.split(" ", 1)[1])
+    assert threads and set(threads) == {1}, (threads, done.stderr[-2000:])
+
+
 def test_neuronlab_lab_prints_the_token_url_and_list_prints_it_again(tmp_path):
     env = {**os.environ, "NEURONLAB_RUNTIME_DIR": str(tmp_path), "NEURONLAB_LAB_TOKEN": TOKEN,
            "PYTHONPATH": str(Path(guard.__file__).parents[2])}

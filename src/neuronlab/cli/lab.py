@@ -194,9 +194,7 @@ def cmd_lab(args: argparse.Namespace, console: Any) -> int:
                 threading.Event().wait(0.05)
 
         threading.Thread(target=open_when_ready, daemon=True).start()
-    # Training threads hold the GIL for up to the switch interval (5 ms by default) each
-    # time the event loop wakes up; 1 ms keeps the page's requests quick while 8 train.
-    sys.setswitchinterval(SWITCH_INTERVAL)
+    tune_for_training_beside_requests()
     from ..lab.kernels.containment import stale_cgroups
     from ..lab.kernels.pool import kill_all_now
 
@@ -210,6 +208,19 @@ def cmd_lab(args: argparse.Namespace, console: Any) -> int:
         finish()
         sock.close()
     return 0
+
+
+def tune_for_training_beside_requests() -> None:
+    """The lab process trains small networks (the widgets, up to 8 playground sessions)
+    in threads while it answers the page.
+
+    Training threads hold the GIL for up to the switch interval (5 ms by default) each
+    time the event loop wakes up; 1 ms keeps the page's requests quick while 8 train.
+    And the lab's matrix products run on one BLAS thread (:func:`one_blas_thread`)."""
+    from ..lab.server.serve import one_blas_thread
+
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    one_blas_thread()
 
 
 def serve_behind_proxy(args: argparse.Namespace, console: Any) -> int:
@@ -241,7 +252,7 @@ def serve_behind_proxy(args: argparse.Namespace, console: Any) -> int:
                   highlight=False)
     server = uvicorn.Server(uvicorn_config(create_app(token=token, workspace=workspace,
                                                        behind_proxy=origins)))
-    sys.setswitchinterval(SWITCH_INTERVAL)
+    tune_for_training_beside_requests()
     stale_cgroups()
     record = runtime.write(f"unix:{path} (behind a proxy)", 0)
 

@@ -40,6 +40,20 @@ ROOM = 16  # places kept free for new requests: idle connections give theirs up
 WS_CLOSE_SECONDS = 1.0  # how long a closed WebSocket waits for the client's close frame
 
 
+def one_blas_thread() -> None:
+    """Run this process's NumPy matrix products on one thread (the whole process, from now).
+
+    The lab's networks are small: a second BLAS thread does not make their products
+    faster, and when other programs keep the cores busy (the learner's kernels, a
+    browser, a class on one server) BLAS threads that wait on each other slow them down
+    many times. Lesson 13's conv net trains an epoch in 2.1 s with one thread or two on
+    an idle machine of 2 cores, but with two busy processes beside it in 3.2 s with one
+    and 7.1 s with two. The learner's own kernels are other processes: not limited."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
 def _waiting_since(protocol: Any) -> float | None:
     """When a connection started to wait on nothing; None while it is busy or closing."""
     since = getattr(protocol, "waiting_since", None)
