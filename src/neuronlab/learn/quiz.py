@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from .sources import ContentError, lesson_numbers, lesson_slugs, quiz_data
+from .sources import ContentError, lesson_numbers, quiz_data, slug_of
 
 _WORD_NUMBERS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -86,7 +86,7 @@ class Question:
     @property
     def slug(self) -> str:
         """The slug of the question's lesson (``the-neuron``): what saved records name it by."""
-        return lesson_slugs().get(self.lesson, f"lesson-{self.lesson}")
+        return slug_of(self.lesson)
 
     @property
     def digest(self) -> str:

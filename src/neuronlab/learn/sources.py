@@ -317,6 +317,12 @@ def lesson_slugs() -> dict[int, str]:
     return {number: slug for slug, number in lesson_numbers().items()}
 
 
+def slug_of(number: int) -> str:
+    """The slug of lesson ``number``; a made-up ``lesson-N`` for a number no lesson has
+    (a saved record of a lesson this version lacks is kept under it, not lost)."""
+    return lesson_slugs().get(number, f"lesson-{number}")
+
+
 # --------------------------------------------------------------------------- exercises
 def derive(source: str, where: str = "solution") -> tuple[str, str]:
     """``(solution, template)`` from a solution file with marked regions.

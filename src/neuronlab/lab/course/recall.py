@@ -77,7 +77,7 @@ from ...learn.quiz import (
     questions_for,
     rating_of,
 )
-from ...learn.sources import lesson_numbers, lesson_slugs
+from ...learn.sources import lesson_numbers, lesson_slugs, slug_of
 from ...learn.workspace import (
     PROGRESS_FILE,
     Workspace,
@@ -121,12 +121,6 @@ def question_id(question: Question) -> str:
 def lesson_number(slug: str) -> int | None:
     """The number the lesson ``slug`` has now (None: no such lesson in this version)."""
     return lesson_numbers().get(slug)
-
-
-def _slug(number: int) -> str:
-    """The slug of lesson ``number`` (a made-up one for a number no lesson has, so a
-    migrated record is kept, not lost)."""
-    return lesson_slugs().get(number, f"lesson-{number}")
 
 
 _BY_ID = {q.key: q for q in QUESTIONS}
@@ -261,20 +255,23 @@ def _lesson_field(key: str, entry: dict[str, Any], name: str, version: int) -> s
     if version < 3:
         if not (isinstance(value, int) and _int(value, 1, 99)):
             raise BrokenFile(f"question {key[:30]!r}: {name!r} is not a lesson number")
-        return _slug(value)
+        return slug_of(value)
     if not (isinstance(value, str) and len(value) <= 80 and _SLUG.fullmatch(value)):
         raise BrokenFile(f"question {key[:30]!r}: {name!r} is not a lesson's slug")
     return value
 
 
-def _key(key: str, version: int) -> str:
-    """A question's key in format 3: formats 1 and 2 wrote ``"<number>-<digest>"``, and
-    the question is found again by the digest (its lesson may have a new number now)."""
+def _key(key: str, version: int) -> tuple[str, Question | None]:
+    """A question's key in format 3, and the question when an old key found it: formats
+    1 and 2 wrote ``"<number>-<digest>"``, and the question is found again by the digest
+    (its lesson may have a new number now)."""
     match = _NUMBERED_KEY.fullmatch(key) if version < 3 else None
     if match is None:
-        return key
+        return key, None
     question = question_by_digest(match["digest"])
-    return question.key if question else f"{_slug(int(match['number']))}-{match['digest']}"
+    if question is None:
+        return f"{slug_of(int(match['number']))}-{match['digest']}", None
+    return question.key, question
 
 
 def _entry(key: str, entry: Any, version: int) -> dict[str, Any]:
@@ -322,8 +319,7 @@ def parse_record(data: Any) -> tuple[str | None, dict[str, dict[str, Any]]]:
     records = {}
     for key, entry in questions.items():
         record = _entry(str(key), entry, version)
-        new_key = _key(str(key), version)
-        question = question_by_key(new_key)
+        new_key, question = _key(str(key), version)
         if question is not None:  # found again by its prompt: its lesson's slug now
             record["lesson"] = question.slug
         records[new_key] = record
@@ -432,7 +428,7 @@ class RecallStore:
             old = record.get(key, {})
             entry = {"lesson": question.slug,
                      "box": next_box(int(old.get("box", 0)), rating), "rating": rating,
-                     "rated_in": _slug(max(page or question.lesson, question.lesson)),
+                     "rated_in": slug_of(max(page or question.lesson, question.lesson)),
                      "attempts": int(old.get("attempts", 0)) + 1,
                      "at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
             record[key] = entry
