@@ -128,32 +128,45 @@ def descendants(root: int) -> list[int]:
     return found
 
 
+def members(cgroups: list[str]) -> set[int]:
+    """The processes in ``cgroups``."""
+    pids: set[int] = set()
+    for group in cgroups:
+        with contextlib.suppress(OSError, ValueError), \
+                open(os.path.join(group, "cgroup.procs")) as procs:
+            pids.update(int(p) for p in procs.read().split())
+    return pids
+
+
+def kill_and_reap(pids: set[int]) -> None:
+    """SIGKILL ``pids``, reap what was ours (a subreaper's), and give them a moment."""
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+    time.sleep(0.02)
+
+
 def kill_tree(cgroups: list[str]) -> None:
     """SIGKILL every process of the kernel: the cgroups' members and this one's descendants."""
     me = os.getpid()
     for _ in range(250):  # up to ~5 s: a process killed under load may take a while to end
-        pids = set(descendants(me))
-        for group in cgroups:
-            with contextlib.suppress(OSError, ValueError), \
-                    open(os.path.join(group, "cgroup.procs")) as procs:
-                pids.update(int(p) for p in procs.read().split())
-        pids.discard(me)
+        pids = (set(descendants(me)) | members(cgroups)) - {me}
         if not pids:
             return
-        for pid in pids:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):  # reap what was ours (a subreaper's)
-            while os.waitpid(-1, os.WNOHANG)[0]:
-                pass
-        time.sleep(0.02)
+        kill_and_reap(pids)
 
 
 def supervise(kernel: int, cgroups: list[str], folder: str, lab: int) -> int:
     """Wait for the kernel; kill all it started when it ends or the lab is gone."""
-    from ..server.runtime import remove_folder
+    from ..server.runtime import gone_within, remove_folder
 
     def stop(signum: int, frame: Any) -> None:
+        # the lab's death signal comes again as its last thread ends: heard once only
+        for each in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(each, signal.SIG_IGN)
         raise SystemExit(128 + signum)
 
     code = 1
@@ -176,27 +189,38 @@ def supervise(kernel: int, cgroups: list[str], folder: str, lab: int) -> int:
         for signum in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, signal.SIG_IGN)
         kill_tree(cgroups)
-        if not lab or os.getppid() != lab:  # the lab is gone: nobody else will clean up
+        # The lab is gone (or going): nobody else will clean up. A killed lab's threads end
+        # one by one, and its death signal comes when the first does, so this process may
+        # still see the lab as its parent: its main thread is then a zombie.
+        if not lab or os.getppid() != lab or gone_within(lab, 0.5):
             if folder:
                 remove_folder(folder)
             leave(cgroups)
     return code
 
 
-def leave(cgroups: list[str]) -> None:
-    """Move this process out of the kernel's cgroups and remove them (they are empty)."""
+def leave(cgroups: list[str], seconds: float = 60.0) -> None:
+    """Move this process out of the kernel's cgroups and remove them. A group is removed
+    once it is empty; on a busy machine a killed process can take seconds to end, so
+    whatever is still in a group is killed and reaped again, for up to ``seconds``
+    (nobody waits for this process: the lab is gone)."""
     for group in cgroups:
         with contextlib.suppress(OSError), \
                 open(os.path.join(os.path.dirname(group), "cgroup.procs"), "w") as procs:
             procs.write(str(os.getpid()))
-        for _ in range(250):  # up to ~5 s for its last processes to be reaped
+    left, deadline = list(cgroups), time.monotonic() + seconds
+    while left:
+        for group in list(left):
             try:
                 os.rmdir(group)
-                break
+                left.remove(group)
             except FileNotFoundError:
-                break
-            except OSError:
-                time.sleep(0.02)
+                left.remove(group)
+            except OSError:  # not empty yet
+                pass
+        if not left or time.monotonic() > deadline:
+            return
+        kill_and_reap(members(left) - {os.getpid()})
 
 
 def contain() -> None:

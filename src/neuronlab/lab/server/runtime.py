@@ -138,6 +138,9 @@ def clean_stale(tmp: str | None = None) -> list[str]:
 def _janitor(lab: int, record: str, tmp: str) -> None:
     """Run as a script: wait for the lab to die, then remove its record and folders."""
     def stop(signum: int, frame: Any) -> None:
+        # the lab's death signal comes again as its last thread ends: heard once only
+        for each in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            signal.signal(each, signal.SIG_IGN)
         raise SystemExit(0)
 
     for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
