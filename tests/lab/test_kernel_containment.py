@@ -13,9 +13,11 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -77,9 +79,11 @@ def wait_for(check: Callable[[], Any], seconds: float) -> Any:
 class Lab:
     def __init__(self, tmp_path: Path, **env: str) -> None:
         self.marker = uuid.uuid4().hex
-        self.tmp = tmp_path / "tmp"
+        # TMPDIR short enough for the kernels' sockets (at most 107 bytes) however deep
+        # pytest's own folder is (parallel runs nest it deeper)
+        self.tmp = Path(tempfile.mkdtemp(prefix="lab-", dir="/tmp"))
         self.run_dir = tmp_path / "run"
-        self.tmp.mkdir(parents=True)
+        tmp_path.mkdir(parents=True, exist_ok=True)
         self.stderr_path = tmp_path / "stderr.txt"
         self.env = {**os.environ, "NEURONLAB_RUNTIME_DIR": str(self.run_dir),
                     "NEURONLAB_LAB_TOKEN": TOKEN, "TMPDIR": str(self.tmp),
@@ -160,6 +164,7 @@ class Lab:
 
         for folder in self.tmp.glob("neuronlab-kernel-*"):
             remove_folder(folder)
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -159,6 +160,23 @@ def test_run_interrupt_and_close(lab) -> None:
     assert pid not in kernel_processes()
     assert len(kernels) == 0 and kernels.pids() == []
     assert lab.delete(f"/api/kernels/{PAGE}", headers=SAME_ORIGIN).json() == {"closed": False}
+
+
+def test_a_temporary_folder_too_long_for_sockets_is_named_with_the_fix(lab, tmp_path,
+                                                                       monkeypatch) -> None:
+    """A kernel talks over Unix sockets in a folder under TMPDIR; a socket's path has at
+    most 107 bytes on Linux. Under a longer TMPDIR the page says so, and what to do,
+    instead of failing with the system's "File name too long"."""
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    answer = lab.post(f"/api/kernels/{PAGE}/run", json={"code": "1"}, headers=SAME_ORIGIN)
+    assert answer.status_code == 503
+    error = answer.json()["error"]
+    assert str(deep) in error and "TMPDIR=/tmp neuronlab lab" in error, error
+    assert "File name too long" not in error and "ipykernel" not in error
+    assert list(deep.iterdir()) == []  # the kernel's folder is not left behind
+    assert lab.app.state.kernels.pids() == []
 
 
 def test_input_in_a_cell_says_there_is_no_keyboard(lab) -> None:

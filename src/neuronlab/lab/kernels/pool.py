@@ -57,6 +57,7 @@ from .containment import (
 from .outputs import Outputs, clean_text
 
 MAX_KERNELS = 4
+SOCKET_PATH_BYTES = 103 if sys.platform == "darwin" else 107  # a Unix socket's path, at most
 CELL_SECONDS = 30.0
 IDLE_SECONDS = 600.0
 GRACE_SECONDS = 3.0  # after an interrupt, before the kernel is restarted
@@ -236,6 +237,16 @@ class Kernels:
         from jupyter_client.kernelspec import KernelSpecManager
 
         folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+        sockets = len(os.fsencode(folder / "ipc-5"))  # the longest of the kernel's 5 sockets
+        if sockets > SOCKET_PATH_BYTES:
+            from ..server.runtime import remove_folder
+
+            remove_folder(folder)
+            raise BadRequest(
+                f"Python could not be started for this page: the lab's temporary folder "
+                f"{tempfile.gettempdir()} is too long a path for the kernel's sockets (they "
+                f"would be {sockets} bytes long; at most {SOCKET_PATH_BYTES} work). Start the "
+                "lab with a shorter one: TMPDIR=/tmp neuronlab lab", 503)
         scratch = folder / "scratch"
         scratch.mkdir()
         mount_scratch(scratch, self.disk_mb)
