@@ -136,17 +136,20 @@ def cmd_list(console: Any) -> int:
 
 def cmd_prepare(console: Any) -> int:
     """``neuronlab lab --prepare``: render every lesson into the cache."""
+    from rich.markup import escape
+
     from ..lab.course import cache, pages
     from ..learn.lessons import LESSONS
 
     where = cache.prepare(LESSONS, pages.render_lesson, say=console.print)
     if where is None:
         console.print("[bold red]error:[/] no cache folder could be written: "
-                      + ", ".join(str(f) for f in cache.folders())
+                      + escape(", ".join(str(f) for f in cache.folders()))
                       + " (each must belong to you or root, and only its owner may write "
-                      "to it). Set NEURONLAB_CACHE_DIR to a folder you own.")
+                      "to it). Set NEURONLAB_CACHE_DIR to a folder you own.", soft_wrap=True)
         return 1
-    console.print(f"The {len(LESSONS)} lessons are ready in {where}.")
+    console.print(f"The {len(LESSONS)} lessons are ready in {where}.", soft_wrap=True,
+                  markup=False)  # the path whole on one line, to copy
     return 0
 
 
