@@ -63,7 +63,8 @@ def test_a_progress_file_with_a_list_for_exercises_is_set_aside(tmp_path):
 
 def test_quiz_scores_kept_by_lesson_number_are_read_by_slug(tmp_path):
     """An older progress file kept `learn quiz` scores by lesson number; they are read
-    under the slugs those lessons have, and saved so from the next change on."""
+    under the slugs those lessons have (a number no lesson has as ``lesson-N``, as the
+    recall file keeps it), and saved so from the next change on."""
     workspace = Workspace.create(tmp_path)[0]
     workspace.progress_path.write_text(json.dumps({"format": 1, "exercises": {}, "quiz": {
         "1": {"right": 2, "asked": 3, "at": "x"}, "all": {"right": 9, "asked": 20, "at": "y"},
@@ -71,10 +72,10 @@ def test_quiz_scores_kept_by_lesson_number_are_read_by_slug(tmp_path):
     reader = Workspace(tmp_path)
     assert reader.load()["quiz"] == {"the-neuron": {"right": 2, "asked": 3, "at": "x"},
                                      "all": {"right": 9, "asked": 20, "at": "y"},
-                                     "99": {"right": 1, "asked": 1, "at": "z"}}
+                                     "lesson-99": {"right": 1, "asked": 1, "at": "z"}}
     reader.record_quiz("the-neuron", 3, 3)
     saved = json.loads(workspace.progress_path.read_text("utf-8"))["quiz"]
-    assert set(saved) == {"the-neuron", "all", "99"} and saved["the-neuron"]["right"] == 3
+    assert set(saved) == {"the-neuron", "all", "lesson-99"} and saved["the-neuron"]["right"] == 3
     assert not reader.warnings
 
 

@@ -44,7 +44,7 @@ from ..errors import ConfigError
 from .catalog import EXERCISES
 from .exercises import Exercise
 from .results import CheckResult
-from .sources import lesson_slugs
+from .sources import slug_of
 
 PROGRESS_FILE = "neuronlab-progress.json"
 JOURNAL_FILE = ".neuronlab-progress.journal"  # one line per exercise solved; only appended to
@@ -349,7 +349,7 @@ class Workspace:
             data["exercises"] = {}
         if not isinstance(data.get("quiz"), dict):
             data["quiz"] = {}
-        data["quiz"] = {lesson_slugs().get(int(name), name) if name.isdigit() else name: best
+        data["quiz"] = {slug_of(int(name)) if name.isdigit() else name: best
                         for name, best in data["quiz"].items()}
         for name, at in self.journal().items():
             record = data["exercises"].get(name)
