@@ -235,12 +235,23 @@ def test_the_keyboard_reaches_skip_link_search_and_recall(open_course):
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_screenshots_of_the_index_and_every_lesson(open_course, server, width):
+    """Every lesson at 1280 and 390 px: the page never scrolls sideways, and no display
+    formula needs a sideways scroll to be read; a full-page screenshot of each."""
     page = open_course("/", width=width)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     shot(page, f"index-{width}")
+    problems = []
     for lesson in LESSONS:
         page.goto(f"{server.url}/lessons/{lesson.slug}")
         page.wait_for_selector("body[data-ready=true]")
-        wide = page.evaluate("document.documentElement.scrollWidth")
-        assert wide <= width, f"lesson {lesson.number} is {wide} px wide at {width} px"
+        found = page.evaluate("""() => ({
+          page: document.scrollingElement.scrollWidth - document.documentElement.clientWidth,
+          formulas: Array.from(document.querySelectorAll('math[display="block"]'))
+            .filter((m) => m.scrollWidth > m.clientWidth + 1)
+            .map((m) => `${m.textContent.slice(0, 40)} ${m.scrollWidth}>${m.clientWidth}`),
+        })""")
+        if found["page"] > 0:
+            problems.append(f"lesson {lesson.number}: the page is {found['page']} px too wide")
+        problems += [f"lesson {lesson.number}: {f}" for f in found["formulas"]]
         shot(page, f"lesson-{lesson.number:02d}-{width}")
+    assert problems == []

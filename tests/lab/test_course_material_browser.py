@@ -159,24 +159,3 @@ def test_what_comes_next_links_open_the_playground_as_they_say(open_course) -> N
             assert explorer.locator("#pg-optimizer").input_value() == optimizer, text
         if l2:
             assert float(explorer.locator("#pg-l2").input_value()) == float(l2), text
-
-
-@pytest.mark.parametrize("width", WIDTHS)
-def test_no_lesson_page_is_wider_than_the_screen_nor_hides_a_formula(open_course, width):
-    """Every lesson at 1280 and 390 px: the page never scrolls sideways, and no display
-    formula needs a sideways scroll to be read."""
-    problems = []
-    for lesson in LESSONS:
-        page = open_course(f"/lessons/{lesson.slug}", width)
-        found = page.evaluate("""() => ({
-          page: document.scrollingElement.scrollWidth - document.documentElement.clientWidth,
-          formulas: Array.from(document.querySelectorAll('math[display="block"]'))
-            .filter((m) => m.scrollWidth > m.clientWidth + 1)
-            .map((m) => `${m.textContent.slice(0, 40)} ${m.scrollWidth}>${m.clientWidth}`),
-          count: document.querySelectorAll('math').length,
-        })""")
-        if found["page"] > 0:
-            problems.append(f"lesson {lesson.number}: the page is {found['page']} px too wide")
-        problems += [f"lesson {lesson.number}: {f}" for f in found["formulas"]]
-        page.context.close()
-    assert problems == []
