@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,13 +12,10 @@ import pytest
 # labs and the browser they start share the machine's cores; OpenBLAS threads waiting
 # for a busy core made single tests several times slower. This process's limit also
 # holds for everything it starts (labs, kernels, the command line) through the
-# environment. A value set outside the tests is kept.
+# environment. A value set outside the tests is kept. (pytest reads this file before
+# anything imports NumPy, so NumPy's BLAS starts with these limits.)
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
-if "numpy" in sys.modules:  # loaded before this file: its BLAS already has its threads
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(int(os.environ["OPENBLAS_NUM_THREADS"]), user_api="blas")
 
 
 @pytest.fixture(autouse=True, scope="session")
