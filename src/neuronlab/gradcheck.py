@@ -27,6 +27,7 @@ True
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -376,26 +377,43 @@ def check_model(model: Sequential, X: Any, y: Any, tolerance: float = TOLERANCE,
     Y = prepare_targets(clone, y, len(Xa))
     assert clone.loss is not None
 
-    def forward() -> tuple[np.ndarray, list[np.ndarray]]:
-        out, signs = Xa, []
-        for layer in clone.layers:
+    def forward(start: int, x: np.ndarray,
+                stop: int | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Run layers ``start`` to ``stop`` (0-based, stop excluded) on ``x``: their
+        output and their kink signs."""
+        out, signs = x, []
+        for layer in clone.layers[start:stop]:
             if isinstance(layer, Dropout):
                 layer.reseed(seed)  # the same mask for every probe
             signs += _kink_signs(layer, out)
             out = layer.forward(out, training=True)
         return out, signs
 
-    def probe() -> tuple[float, np.ndarray | None]:
-        y_pred, signs = forward()
-        return clone.compute_loss(y_pred, Y), _joined(signs)
+    # A nudge to a weight of layer k changes nothing before layer k: what the layers
+    # before it give (copied, as a layer may reuse its output buffer) is kept, and each
+    # probe of layer k's weights runs forward from there.
+    starts: list[tuple[np.ndarray, list[np.ndarray]]] = []
+    out, signs = Xa, []
+    for k in range(len(clone.layers)):
+        starts.append((out.copy(), list(signs)))
+        out, new = forward(k, out, stop=k + 1)
+        signs += new
+    y_pred = out
 
-    y_pred, _ = forward()
+    def probe(k: int) -> tuple[float, np.ndarray | None]:
+        x, signs_before = starts[k]
+        output, signs = forward(k, x)
+        return clone.compute_loss(output, Y), _joined(signs_before + signs)
+
     clone.backward(y_pred, Y)
     analytic = [grad.copy() for _, grad in clone.parameters()]
+    owner = [k for k, layer in enumerate(clone.layers) for _ in layer.parameters()]
     pairs = {}
-    for name, (value, _), a in zip(_labels(clone.layers), clone.parameters(), analytic):
-        pairs[name] = (a, differences(probe, value))
+    for name, (value, _), a, k in zip(_labels(clone.layers), clone.parameters(), analytic, owner):
+        pairs[name] = (a, differences(functools.partial(probe, k), value))
     return _compare("model", pairs, tolerance)
+
+
 def check(obj: Any, *args: Any, **kwargs: Any) -> GradcheckResult:
     """Check anything: an activation or loss (object or name), a layer, or a model.
 
