@@ -393,7 +393,8 @@ def check_model(model: Sequential, X: Any, y: Any, tolerance: float = TOLERANCE,
     # before it give (copied, as a layer may reuse its output buffer) is kept, and each
     # probe of layer k's weights runs forward from there.
     starts: list[tuple[np.ndarray, list[np.ndarray]]] = []
-    out, signs = Xa, []
+    out = Xa
+    signs: list[np.ndarray] = []
     for k in range(len(clone.layers)):
         starts.append((out.copy(), list(signs)))
         out, new = forward(k, out, stop=k + 1)
