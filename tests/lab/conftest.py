@@ -62,6 +62,56 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
+class Pages:
+    """New pages of the lab, in browser contexts a test module shares: one per server and
+    window size, signed in with the lab's cookie (``LiveServer.signed_in``).
+
+    A new context has an empty cache: a lesson page then costs chromium about 2 s of CPU
+    to load (its scripts fetched and compiled again), against under 1 s in a context that
+    has loaded one before. Each page is its own tab (the lab keeps a kernel per page);
+    ``close()`` closes the pages a test opened.
+    """
+
+    def __init__(self, browser: Any) -> None:
+        self.browser = browser
+        self.contexts: dict[tuple[str, int, int], Any] = {}
+        self.pages: list[Any] = []
+
+    def new(self, server: LiveServer, width: int = 1280, height: int = 900) -> Any:
+        key = (server.url, width, height)
+        if key not in self.contexts:
+            self.contexts[key] = self.browser.new_context(
+                viewport={"width": width, "height": height},
+                storage_state=server.signed_in(self.browser))
+        page = self.contexts[key].new_page()
+        self.pages.append(page)
+        return page
+
+    def close(self) -> None:
+        for page in self.pages:
+            page.close()
+        self.pages.clear()
+
+
+@pytest.fixture(scope="module")
+def shared_pages(browser) -> Iterator[Pages]:
+    pages = Pages(browser)
+    try:
+        yield pages
+    finally:
+        for context in pages.contexts.values():
+            context.close()
+
+
+@pytest.fixture
+def pages(shared_pages) -> Iterator[Pages]:
+    """``pages.new(server, width, height)``: a new page, closed when the test ends."""
+    try:
+        yield shared_pages
+    finally:
+        shared_pages.close()
+
+
 def screenshot(page: Any, folder: str, name: str) -> None:
     """A full-page screenshot in test-artifacts/<folder>/<name>.png, to look at."""
     (ARTIFACTS / folder).mkdir(parents=True, exist_ok=True)
@@ -106,6 +156,7 @@ class LiveServer:
     def __init__(self, request_seconds: float = 5.0, **options: Any) -> None:
         self.token = TOKEN
         self.app = create_app(token=self.token)
+        self._signed_in: Any = None  # a browser's storage after the token URL: signed_in()
         self.sock = bind("127.0.0.1", 0)
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -127,6 +178,22 @@ class LiveServer:
             logging.getLogger(name).addHandler(self.log)
         return self
 
+    def signed_in(self, browser: Any) -> Any:
+        """What a browser holds after opening the token URL (the URL ``neuronlab lab``
+        prints): the lab's cookie. Pass it as ``storage_state`` to a new browser context,
+        which then starts signed in, as a learner's browser does. The token URL is opened
+        once per server, in a context of its own."""
+        if self._signed_in is None:
+            context = browser.new_context()
+            try:
+                page = context.new_page()
+                page.goto(self.token_url)
+                page.wait_for_selector("body[data-ready=true]")
+                self._signed_in = context.storage_state()
+            finally:
+                context.close()
+        return self._signed_in
+
     def stop(self) -> None:
         for name in ("", "uvicorn", "uvicorn.error", "uvicorn.asgi", "asyncio", "starlette"):
             logging.getLogger(name).removeHandler(self.log)
@@ -145,29 +212,22 @@ def live_server() -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def open_page(browser, live_server) -> Iterator[Any]:
-    """``open_page(hash, width, height)``: the explorer page after the token URL's redirect.
+def open_page(pages, live_server) -> Iterator[Any]:
+    """``open_page(hash, width, height)``: the explorer page in a new tab, signed in
+    (see ``Pages``).
 
     The test fails if a page throws or breaks the Content Security Policy.
     """
-    contexts = []
     errors: list[str] = []
 
     def open_view(hash_: str, width: int = 1280, height: int = 800) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      accept_downloads=True)
-        contexts.append(context)
-        page = context.new_page()
+        page = pages.new(live_server, width, height)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("console", lambda message: errors.append(message.text)
                 if "Content Security Policy" in message.text else None)
-        page.goto(live_server.token_url)  # the URL `neuronlab lab` prints: the course
-        page.wait_for_selector("body[data-ready=true]")
         page.goto(f"{live_server.url}/explore{hash_}")  # the explorers, with their state
         page.wait_for_selector("body[data-ready=true]")
         return page
 
     yield open_view
-    for context in contexts:
-        context.close()
     assert not errors, errors

@@ -37,23 +37,17 @@ def server(tmp_path_factory) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def open_lesson(browser, server) -> Iterator[Any]:
-    contexts, errors = [], []
+def open_lesson(pages, server) -> Iterator[Any]:
+    errors: list[str] = []
 
     def open_path(path: str, width: int = 1280) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
+        page = pages.new(server, width, 900)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(server.token_url)
-        page.wait_for_selector("body[data-ready=true]")
         page.goto(f"{server.url}{path}")
         page.wait_for_selector("body[data-ready=true]")
         return page
 
     yield open_path
-    for context in contexts:
-        context.close()
     assert not errors, errors
 
 

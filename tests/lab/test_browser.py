@@ -193,28 +193,41 @@ def test_narrow_window_screenshots(open_page):
 
 
 # --------------------------------------------------------------------------- token
-def test_the_token_url_sets_a_cookie_and_the_page_works(browser, live_server, open_page):
-    page = open_page("#view=playground&pd=xor")
-    assert page.url.startswith(f"{live_server.url}/explore#view=playground")
-    assert "token" not in page.url  # the redirect left the token out of the history
-    cookies = page.context.cookies()
-    assert [c["name"] for c in cookies] == [f"neuronlab-lab-{live_server.port}"]
-    assert cookies[0]["httpOnly"] and cookies[0]["sameSite"] == "Strict"
-    assert page.evaluate("document.cookie") == ""  # out of the page scripts' reach
-    wait_text(page, "#pg-epoch", "0")  # the first frame came over the WebSocket
-    # The listener is on before the reload: the first frame can arrive before any
-    # later expect_event() call could be set up.
-    frames: list[str] = []
-    page.on("websocket", lambda socket: socket.on("framereceived", lambda f: frames.append(str(f))))
-    page.reload()
-    page.wait_for_selector("body[data-ready=true]")
-    page.wait_for_function("() => document.querySelector('#pg-epoch').textContent === '0'")
-    deadline = time.monotonic() + 30
-    while not any('"type"' in f and "frame" in f for f in frames) and time.monotonic() < deadline:
-        page.wait_for_timeout(100)
-    assert any('"type": "frame"' in f or '"type":"frame"' in f for f in frames), frames[:3]
-    page.click("#pg-step")
-    wait_text(page, "#pg-epoch", "1")
+def test_the_token_url_sets_a_cookie_and_the_page_works(browser, live_server):
+    context = browser.new_context()  # a browser that has never seen the lab
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(live_server.token_url)  # the URL `neuronlab lab` prints
+        page.wait_for_selector("body[data-ready=true]")
+        # the redirect left the token out of the address and the history
+        assert page.url == f"{live_server.url}/"
+        page.goto(f"{live_server.url}/explore#view=playground&pd=xor")
+        page.wait_for_selector("body[data-ready=true]")
+        cookies = page.context.cookies()
+        assert [c["name"] for c in cookies] == [f"neuronlab-lab-{live_server.port}"]
+        assert cookies[0]["httpOnly"] and cookies[0]["sameSite"] == "Strict"
+        assert page.evaluate("document.cookie") == ""  # out of the page scripts' reach
+        wait_text(page, "#pg-epoch", "0")  # the first frame came over the WebSocket
+        # The listener is on before the reload: the first frame can arrive before any
+        # later expect_event() call could be set up.
+        frames: list[str] = []
+        page.on("websocket",
+                lambda socket: socket.on("framereceived", lambda f: frames.append(str(f))))
+        page.reload()
+        page.wait_for_selector("body[data-ready=true]")
+        page.wait_for_function("() => document.querySelector('#pg-epoch').textContent === '0'")
+        deadline = time.monotonic() + 30
+        while (not any('"type"' in f and "frame" in f for f in frames)
+               and time.monotonic() < deadline):
+            page.wait_for_timeout(100)
+        assert any('"type": "frame"' in f or '"type":"frame"' in f for f in frames), frames[:3]
+        page.click("#pg-step")
+        wait_text(page, "#pg-epoch", "1")
+    finally:
+        context.close()
+    assert not errors, errors
 
 
 def test_without_the_token_the_page_says_where_to_find_it(browser, live_server):

@@ -37,28 +37,22 @@ def server(tmp_path_factory) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def open_course(browser, server) -> Iterator[Any]:
-    """``open_course(path, width)``: a page at ``path``, after the token URL's redirect."""
-    contexts, errors, requests = [], [], []
+def open_course(pages, server) -> Iterator[Any]:
+    """``open_course(path, width)``: a page at ``path`` in a new browser context signed in
+    with the lab's cookie (``LiveServer.signed_in`` opens the token URL once)."""
+    errors, requests = [], []
 
     def open_path(path: str = "/", width: int = 1280, height: int = 900) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": height})
-        contexts.append(context)
-        page = context.new_page()
+        page = pages.new(server, width, height)
         page.on("request", lambda request: requests.append(request.url))
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("console", lambda message: errors.append(message.text)
                 if "Content Security Policy" in message.text else None)
-        page.goto(server.token_url)  # the URL `neuronlab lab` prints
+        page.goto(f"{server.url}{path}")
         page.wait_for_selector("body[data-ready=true]")
-        if path != "/":
-            page.goto(f"{server.url}{path}")
-            page.wait_for_selector("body[data-ready=true]")
         return page
 
     yield open_path
-    for context in contexts:
-        context.close()
     assert not errors, errors
     outside = [url for url in requests if not url.startswith(("http://127.0.0.1:", "data:"))]
     assert requests and outside == [], outside  # nothing leaves this machine
@@ -67,6 +61,12 @@ def open_course(browser, server) -> Iterator[Any]:
 def shot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def part_shot(part: Any, name: str) -> None:
+    """A screenshot of one part of a page (the whole pages come from the screenshot pass)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    part.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
 def test_the_index_lists_every_lesson_and_opens_one(open_course):
@@ -148,7 +148,7 @@ def test_recall_hint_reveal_rate_letters_and_review_in_the_next_lesson(open_cour
     sync_api.expect(form3.locator(".verdict")).to_contain_text("The answer: w*x + b")
     page.set_viewport_size({"width": 1280, "height": 900})
     form.scroll_into_view_if_needed()
-    shot(page, "recall-answered")
+    part_shot(page.locator("#recall"), "recall-answered")
 
     page.locator("a[rel=next]").click()
     page.wait_for_selector("body[data-ready=true]")
@@ -195,7 +195,7 @@ def test_recall_and_review_look_right(open_course, server, width):
     first_text = page.evaluate("document.querySelector('article.lesson h1')"
                                ".getBoundingClientRect().bottom + window.scrollY")
     assert first_text < heading_top
-    shot(page, f"recall-lesson5-{width}")
+    part_shot(section, f"recall-lesson5-{width}")
 
 
 def test_search_from_the_page(open_course):

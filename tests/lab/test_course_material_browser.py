@@ -2,8 +2,9 @@
 
 The training cycle figure of lesson 13 fits its column and its text is at least 11 px
 at 1280 and 390 px; the index puts a gap between a lesson's number and its title;
-lesson 1 tells each exercise once. Full-page screenshots of the index and lessons 1 and
-13 at both widths land in test-artifacts/lessons/, to look at.
+lesson 1 tells each exercise once. Screenshots of what each test measures (the cycle
+figure, the index's list, lesson 1's exercise) at both widths land in
+test-artifacts/lessons/, to look at; the whole pages are in test-artifacts/course/.
 """
 
 from __future__ import annotations
@@ -37,26 +38,19 @@ def server(tmp_path_factory) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def open_course(browser, server) -> Iterator[Any]:
-    contexts, errors = [], []
+def open_course(pages, server) -> Iterator[Any]:
+    errors: list[str] = []
 
     def open_path(path: str, width: int) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
+        page = pages.new(server, width, 900)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("console", lambda message: errors.append(message.text)
                 if "Content Security Policy" in message.text else None)
-        page.goto(server.token_url)
+        page.goto(f"{server.url}{path}")
         page.wait_for_selector("body[data-ready=true]")
-        if path != "/":
-            page.goto(f"{server.url}{path}")
-            page.wait_for_selector("body[data-ready=true]")
         return page
 
     yield open_path
-    for context in contexts:
-        context.close()
     assert not errors, errors
 
 
@@ -65,9 +59,10 @@ def _no_sideways_scroll(page: Any, width: int) -> None:
     assert overflow <= 1, f"the page scrolls sideways by {overflow}px at {width}px"
 
 
-def _shot(page: Any, name: str) -> None:
+def _shot(part: Any, name: str) -> None:
+    """A screenshot of the part of the page a test measured."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    part.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -101,7 +96,7 @@ def test_the_training_cycle_fits_and_reads_at(open_course, width) -> None:
     listed = page.locator("#main ol").filter(has_text="Initialize").filter(has_text="Repeat")
     assert listed.count() == 1
     _no_sideways_scroll(page, width)
-    _shot(page, f"lesson-13-{width}")
+    _shot(figure, f"lesson-13-cycle-{width}")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -119,7 +114,7 @@ def test_the_index_keeps_a_space_after_each_number(open_course, width) -> None:
         if abs(drop) < 4:  # the title starts on the number's line: a visible gap
             assert gap >= 3, (lesson.number, gap)
     _no_sideways_scroll(page, width)
-    _shot(page, f"index-{width}")
+    _shot(page.locator("ol.lessons"), f"index-list-{width}")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -140,7 +135,7 @@ def test_lesson_one_tells_its_exercise_once_and_its_biology(open_course, width) 
     sources = page.locator("h2", has_text="Sources")
     assert sources.count() == 1
     _no_sideways_scroll(page, width)
-    _shot(page, f"lesson-1-{width}")
+    _shot(figure, f"lesson-1-exercise-{width}")
 
 
 def test_what_comes_next_links_open_the_playground_as_they_say(open_course) -> None:

@@ -67,28 +67,23 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.fixture
-def lesson(browser, server) -> Iterator[Any]:
-    """``lesson(width)``: lesson 1 in a fresh browser context, its editors ready."""
-    contexts, errors = [], []
+def lesson(pages, server) -> Iterator[Any]:
+    """``lesson(width)``: lesson 1 in a new tab, its editors ready."""
+    errors: list[str] = []
 
     def open_lesson(width: int = 1280, height: int = 900) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": height})
-        contexts.append(context)
-        page = context.new_page()
+        page = pages.new(server, width, height)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("console", lambda message: errors.append(message.text)
                 if "Content Security Policy" in message.text else None)
         page.on("response", lambda response: errors.append(f"{response.status} {response.url}")
                 if response.status >= 400 and "/static/widgets/" not in response.url else None)
-        page.goto(server.token_url)
         page.goto(f"{server.url}/lessons/{LESSONS[0].slug}")
         page.wait_for_selector("body[data-ready=true]")
         page.wait_for_selector("figure[data-cell] .cm-editor")
         return page
 
     yield open_lesson
-    for context in contexts:
-        context.close()
     assert not errors, errors
 
 

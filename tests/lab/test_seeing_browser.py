@@ -27,27 +27,20 @@ FOLDER = ARTIFACTS / "seeing"
 
 
 @pytest.fixture
-def lesson(browser, live_server) -> Iterator[Any]:
-    contexts = []
+def lesson(pages, live_server) -> Iterator[Any]:
     errors: list[str] = []
 
     def open_lesson(width: int) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
+        page = pages.new(live_server, width, 900)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("console", lambda message: errors.append(message.text)
                 if "Content Security Policy" in message.text else None)
-        page.goto(live_server.token_url)
-        page.wait_for_selector("body[data-ready=true]")
         page.goto(f"{live_server.url}/lessons/{SLUG}")
         page.wait_for_selector("body[data-ready=true]", timeout=60000)
         page.wait_for_selector('section[data-widget="kernel"][data-ready=true]', timeout=60000)
         return page
 
     yield open_lesson
-    for context in contexts:
-        context.close()
     assert not errors, errors
 
 

@@ -2,8 +2,9 @@
 
 The page's final loss and predictions are read from the page and compared with the
 library's own ``Sequential(...).fit(...)``. Lesson 11's playground link is followed and
-the playground's state (its URL) must be the lesson's setup. Screenshots of lessons 6,
-7, 10, 11 and 12 at 1280 and 390 px land in test-artifacts/lessons/.
+the playground's state (its URL) must be the lesson's setup. Screenshots of each trained
+training widget of lessons 6, 7, 10, 11 and 12 at 1280 and 390 px land in
+test-artifacts/lessons/ (the whole pages are in test-artifacts/course/).
 """
 
 from __future__ import annotations
@@ -35,26 +36,20 @@ def server() -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def open_lesson(browser, server) -> Iterator[Any]:
-    contexts, errors = [], []
+def open_lesson(pages, server) -> Iterator[Any]:
+    errors: list[str] = []
 
     def open_path(slug: str, width: int = 1280) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
+        page = pages.new(server, width, 900)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         # A refused setting is a 400 the browser logs; the test reads its message itself.
         page.on("console", lambda message: errors.append(message.text)
                 if message.type == "error" and "status of 400" not in message.text else None)
-        page.goto(server.token_url)
-        page.wait_for_selector("body[data-ready=true]")
         page.goto(f"{server.url}/lessons/{slug}")
         page.wait_for_selector("body[data-ready=true]")
         return page
 
     yield open_path
-    for context in contexts:
-        context.close()
     assert not errors, errors
 
 
@@ -144,7 +139,6 @@ def test_screenshots(open_lesson, slug, width):
     trained(page)
     page.wait_for_timeout(300)  # the last frame of the curves is drawn
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{slug}-{width}.png"), full_page=True)
     for k in range(page.locator(TRAINING).count()):
         page.locator(TRAINING).nth(k).screenshot(path=str(SHOTS / f"{slug}-{width}-training.png"))
     # nothing of the widget is wider than the page

@@ -106,18 +106,13 @@ MEASURE = """(kind) => Array.from(document.querySelectorAll(`section[data-widget
 
 
 @pytest.fixture
-def lesson_page(browser, live_server) -> Iterator[Any]:
-    contexts = []
+def lesson_page(pages, live_server) -> Iterator[Any]:
     errors: list[str] = []
 
     def open_lesson(slug: str, kind: str | list[str], width: int) -> Any:
         kinds = [kind] if isinstance(kind, str) else kind
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
+        page = pages.new(live_server, width, 900)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(live_server.token_url)
-        page.wait_for_selector("body[data-ready=true]")
         page.goto(f"{live_server.url}/lessons/{slug}")
         page.wait_for_selector("body[data-ready=true]", timeout=60000)
         page.wait_for_function("""(kinds) => kinds.every((kind) => Array.from(
@@ -127,8 +122,6 @@ def lesson_page(browser, live_server) -> Iterator[Any]:
         return page
 
     yield open_lesson
-    for context in contexts:
-        context.close()
     assert not errors, errors
 
 

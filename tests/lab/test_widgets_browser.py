@@ -31,30 +31,25 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
 
 @pytest.fixture
-def gallery(browser, live_server) -> Iterator[Any]:
-    contexts = []
+def gallery(pages, live_server) -> Iterator[Any]:
     errors: list[str] = []
     outside: list[str] = []
 
     def open_gallery(width: int = 1280, height: int = 900) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": height})
-        contexts.append(context)
-        page = context.new_page()
+        page = pages.new(live_server, width, height)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         # A 400 is a refusal the widget shows in its own words (tested where it happens).
         page.on("console", lambda message: errors.append(message.text)
                 if message.type == "error" and "status of 400" not in message.text else None)
         page.on("request", lambda request: outside.append(request.url)
                 if not request.url.startswith((live_server.url, "data:", "blob:")) else None)
-        page.goto(f"{live_server.url}/widgets?token={live_server.token}")
+        page.goto(f"{live_server.url}/widgets")
         page.wait_for_selector("body[data-ready=true]", timeout=60000)
         page.wait_for_function("""() => Array.from(document.querySelectorAll('[data-widget]'))
             .every((s) => s.dataset.ready === 'true')""", timeout=60000)
         return page
 
     yield open_gallery
-    for context in contexts:
-        context.close()
     assert not errors, errors
     assert not outside, f"requests left the machine: {outside}"
 
