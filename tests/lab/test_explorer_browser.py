@@ -232,6 +232,24 @@ def test_a_mismatched_link_is_repaired_with_a_note_and_reset_restores(open_page)
     page.locator("#note button").evaluate("(b) => b.click()")  # closing twice is harmless
 
 
+def test_a_link_pasted_while_a_save_is_pending_is_the_one_that_opens(open_page):
+    """A link pasted into the tab changes only the hash, and the page reloads at it. The
+    page writes its state into the address up to 100 ms late: a write that lands between
+    the paste and the reload must not make the page reload at the old network."""
+    page = open_page("#view=playground&pd=moons")
+    expect(page.locator("#pg-epoch")).to_have_text("0")
+    page.click("#pg-step")
+    expect(page.locator("#pg-epoch")).to_have_text("1")
+    with page.expect_navigation():  # the paste, then the page's late write of its state
+        page.evaluate("""() => {
+            location.hash = 'view=playground&pd=xor';
+            history.replaceState(null, '', '#view=playground&pd=moons&pe=1');
+        }""")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#pg-dataset")).to_have_value("xor")
+    expect(page.locator("#pg-epoch")).to_have_text("0")
+
+
 # --------------------------------------------------------------------------- 5 the stream
 def test_play_button_is_never_stale_after_the_stream_closes(open_page):
     sockets: list[Any] = []

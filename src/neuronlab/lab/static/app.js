@@ -4,7 +4,7 @@ import { get, showError } from "./api.js";
 import { initPlayground } from "./playground.js";
 import { button } from "./controls.js";
 import { SET_DIGITS, h, replace } from "./dom.js";
-import { readState, repairState, saveState } from "./state.js";
+import { readState, reloadAt, repairState, saveState } from "./state.js";
 import { mount as mountBatch } from "./widgets/batch.js";
 import { mount as mountLayer } from "./widgets/layer.js";
 import { mount as mountNeuron } from "./widgets/neuron.js";
@@ -175,7 +175,7 @@ async function main() {
 
   show(state.view);
   // A link pasted into this tab changes only the hash: start again from it.
-  window.addEventListener("hashchange", () => location.reload());
+  window.addEventListener("hashchange", (event) => reloadAt(event.newURL));
   document.body.dataset.ready = "true";
 }
 

@@ -76,9 +76,11 @@ export function encodeState(state) {
 }
 
 let timer = null;
+let leaving = false;
 
 /** Write `state` into the URL (without adding history entries), at most every 100 ms. */
 export function saveState(state) {
+  if (leaving) return;
   clearTimeout(timer);
   timer = setTimeout(() => {
     history.replaceState(null, "", encodeState(state));
@@ -87,8 +89,21 @@ export function saveState(state) {
 
 /** Write `state` into the URL now. */
 export function saveStateNow(state) {
+  if (leaving) return;
   clearTimeout(timer);
   history.replaceState(null, "", encodeState(state));
+}
+
+/**
+ * Open `url` (a link pasted into this tab's address bar) by reloading the page. Nothing
+ * is saved into the address from now on, and a save that slipped in between the paste
+ * and this call (one was pending for up to 100 ms) is undone: the link is what loads.
+ */
+export function reloadAt(url) {
+  leaving = true;
+  clearTimeout(timer);
+  history.replaceState(null, "", url);
+  location.reload();
 }
 
 const finite = (v) => typeof v === "number" && Number.isFinite(v);
