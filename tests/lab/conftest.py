@@ -180,9 +180,10 @@ class LiveServer:
 
     def signed_in(self, browser: Any) -> Any:
         """What a browser holds after opening the token URL (the URL ``neuronlab lab``
-        prints): the lab's cookie. Pass it as ``storage_state`` to a new browser context,
-        which then starts signed in, as a learner's browser does. The token URL is opened
-        once per server, in a context of its own."""
+        prints): the lab's cookie, and the page key its pages keep in localStorage. Pass
+        it as ``storage_state`` to a new browser context, which then starts signed in, as
+        a learner's browser does. The token URL is opened once per server, in a context
+        of its own."""
         if self._signed_in is None:
             context = browser.new_context()
             try:

@@ -1,6 +1,7 @@
 """The course in a real browser: chromium through Playwright against uvicorn.
 
-The course is opened the way a learner opens it, through the URL with the lab's token.
+The course is opened the way a learner opens it: the URL with the lab's token, once; its
+cookie and page key then sign in every page.
 Every request the pages make is recorded: none may leave 127.0.0.1. Screenshots of
 the index and every lesson at 1280 and 390 px land in test-artifacts/course/.
 """
@@ -38,8 +39,8 @@ def server(tmp_path_factory) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def open_course(pages, server) -> Iterator[Any]:
-    """``open_course(path, width)``: a page at ``path`` in a new browser context signed in
-    with the lab's cookie (``LiveServer.signed_in`` opens the token URL once)."""
+    """``open_course(path, width)``: a page at ``path`` in a new tab, signed in (the token
+    URL is opened once per server: ``LiveServer.signed_in``; tabs share contexts: ``Pages``)."""
     errors, requests = [], []
 
     def open_path(path: str = "/", width: int = 1280, height: int = 900) -> Any:
