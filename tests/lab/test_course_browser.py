@@ -245,6 +245,12 @@ def test_screenshots_of_the_index_and_every_lesson(open_course, server, width):
     for lesson in LESSONS:
         page.goto(f"{server.url}/lessons/{lesson.slug}")
         page.wait_for_selector("body[data-ready=true]")
+        # measured as the learner sees it: every widget mounted, its resize redraw done
+        page.wait_for_function("""() => Array.from(document.querySelectorAll(
+            'section[data-widget]')).every((s) => s.dataset.ready === 'true')""",
+                               timeout=60000)
+        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => "
+                      "requestAnimationFrame(r)))")
         found = page.evaluate("""() => ({
           page: document.scrollingElement.scrollWidth - document.documentElement.clientWidth,
           formulas: Array.from(document.querySelectorAll('math[display="block"]'))
