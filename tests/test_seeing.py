@@ -99,6 +99,10 @@ def test_kernel_view_refuses_bad_settings_by_name():
         kernel_view({"at": [0, 26]})
     with pytest.raises(BadRequest, match="stride"):
         kernel_view({"stride": 3})
+    held_out = len(datasets.load("mnist", part="test", images=True)[1])
+    assert kernel_view({"digit": held_out - 1})["held_out"] == held_out  # the page's picker
+    with pytest.raises(BadRequest, match="digit"):
+        kernel_view({"digit": held_out})
 
 
 # ------------------------------------------------------------------ the readers

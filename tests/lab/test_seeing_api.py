@@ -22,6 +22,7 @@ def test_the_drawing_pad_reads_a_seven_and_refuses_a_blank_page(client):
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["conv_digit"] == 7
+    assert body["held_out"] == 2000  # the number the page's sentence says its accuracy is of
     assert sum(body["mlp"]) == pytest.approx(1.0) and sum(body["conv"]) == pytest.approx(1.0)
     blank = client.post("/api/widgets/draw", json={"pixels": np.zeros((56, 56)).tolist()})
     assert blank.status_code == 400 and "empty" in blank.json()["error"]

@@ -24,6 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
 SLUG = find_lesson("seeing").slug
 FOLDER = ARTIFACTS / "seeing"
+X_HELD_OUT, _ = datasets.load("mnist", part="test", images=True)
 
 
 @pytest.fixture
@@ -97,6 +98,8 @@ def test_kernel_products_and_sum_are_conv2d_at_the_cursor(lesson, width):
         assert state["z"] == pytest.approx(expected, abs=1e-9)
         assert products.sum() + state["bias"] == pytest.approx(expected, abs=1e-3)
         assert state["sum"] == pytest.approx(expected, abs=1e-9)
+        picker = section.locator('input[aria-label="which held-out digit"]')
+        assert picker.get_attribute("max") == str(len(X_HELD_OUT) - 1)
         shown = section.locator(f"#{section.get_attribute('id')}-z").inner_text()
         assert float(shown) == pytest.approx(expected, abs=1e-4)
         line = section.locator(".steps").inner_text()
@@ -153,6 +156,11 @@ def test_conv_net_trains_in_the_page_and_its_read_outs_fit(lesson, width):
         .dataset.guess !== undefined""", timeout=300000)
     accuracy = float(section.get_attribute("data-accuracy") or 0)
     assert accuracy > 0.85  # one epoch on 8,000 digits
+    status = section.locator(f"#{section.get_attribute('id')}-status").inner_text()
+    held_out = len(X_HELD_OUT)
+    assert f"On the {held_out:,} held-out digits it reads {100 * accuracy:.1f}% right" in status
+    picker = section.locator('input[aria-label="which held-out digit"]')
+    assert picker.get_attribute("max") == str(held_out - 1)
     progress = section.locator("progress")
     assert progress.get_attribute("value") == progress.get_attribute("max")
     assert section.locator("canvas").count() >= 8 + 1 + 8  # kernels, the digit, its maps

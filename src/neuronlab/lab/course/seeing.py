@@ -65,7 +65,6 @@ KERNELS: dict[str, list[list[float]]] = {
     "sharpen": [[0.0, -1.0, 0.0], [-1.0, 5.0, -1.0], [0.0, -1.0, 0.0]],
 }
 KERNEL_BOUND = 10.0
-TEST_DIGITS = 2000  # the held-out part of the bundled MNIST digits
 DRAW_MIN, DRAW_MAX = 28, 64  # sides of the grid of grey levels a drawing is sent as
 CELL_PICTURES = 12  # pictures of one confusion cell
 RUNS_KEPT = 4  # conv nets trained in pages, kept for their feature maps
@@ -77,6 +76,11 @@ PROGRESS_SECONDS = 0.15
 def digits(part: str) -> tuple[np.ndarray, np.ndarray]:
     """The bundled MNIST digits, ``(n, 28, 28, 1)`` float32 in [0, 1], labels 0-9."""
     return datasets.load("mnist", part=part, images=True)
+
+
+def held_out() -> int:
+    """How many held-out digits there are (the pages' digit pickers count from 0)."""
+    return len(digits("test")[1])
 
 
 def _grid(image: np.ndarray, digits_: int = 3) -> list[list[float]]:
@@ -99,7 +103,7 @@ def _conv(kernels: np.ndarray, bias: np.ndarray, stride: int, padding: str) -> C
 def kernel_view(body: dict[str, Any]) -> dict[str, Any]:
     """One kernel over one digit: the feature map, and the window at ``at`` worked out."""
     only(body, ("digit", "kernel", "bias", "stride", "padding", "at"))
-    index = integer(body.get("digit", 0), "digit", 0, TEST_DIGITS - 1)
+    index = integer(body.get("digit", 0), "digit", 0, held_out() - 1)
     raw = body.get("kernel", KERNELS["vertical edge"])
     if not isinstance(raw, list) or len(raw) != 3:
         raise BadRequest(f"'kernel' must be 3 rows of 3 numbers, like {KERNELS['blur']!r}; "
@@ -134,7 +138,7 @@ def kernel_view(body: dict[str, Any]) -> dict[str, Any]:
     relu = np.maximum(feature_map, 0.0)
     pooled = MaxPool2D(2).forward(relu[np.newaxis, :, :, np.newaxis])[0, :, :, 0]
     return {
-        "digit": index, "label": int(y[index]),
+        "digit": index, "label": int(y[index]), "held_out": len(y),
         "image": _grid(x[0, :, :, 0]),
         "kernel": kernel.tolist(), "bias": bias, "stride": stride, "padding": padding,
         "pad": [int(widths[1][0]), int(widths[2][0])],  # zeros added above and to the left
@@ -199,6 +203,7 @@ async def _draw(request: Request) -> dict[str, Any]:
     return {"image": _grid(image), "mlp": p_mlp.tolist(), "conv": p_conv.tolist(),
             "mlp_digit": int(p_mlp.argmax()), "conv_digit": int(p_conv.argmax()),
             "mlp_accuracy": r.mlp_accuracy, "conv_accuracy": r.conv_accuracy,
+            "held_out": held_out(),
             "mlp_parameters": r.mlp.count_params(), "conv_parameters": r.conv.count_params()}
 
 
@@ -241,7 +246,8 @@ def _train_run(epochs: int, filters: int, seed: int, stop: threading.Event,
     first = model.layers[0]
     assert isinstance(first, Conv2D)
     return {"run": run, "test_accuracy": float(scores["accuracy"]),
-            "test_loss": float(scores["loss"]), "parameters": model.count_params(),
+            "test_loss": float(scores["loss"]), "held_out": len(y_test),
+            "parameters": model.count_params(),
             "kernels": [_grid(k[:, :, 0], 3) for k in first.kernel],
             "stopped": stop.is_set(), "batches": len(progress.losses)}
 
@@ -259,7 +265,8 @@ async def _convnet_lines(epochs: int, filters: int, seed: int) -> AsyncIterator[
     total = epochs * per_epoch
     sent = 0
     yield (json.dumps({"type": "start", "batches": total, "per_epoch": per_epoch,
-                       "digits": len(digits("train")[1])}) + "\n").encode()
+                       "digits": len(digits("train")[1]), "held_out": held_out()})
+           + "\n").encode()
     try:
         while True:
             done, _ = await asyncio.wait({task}, timeout=PROGRESS_SECONDS)
@@ -303,7 +310,7 @@ async def _convnet_maps(request: Request) -> dict[str, Any]:
     if not isinstance(run, str) or run not in _runs:
         raise BadRequest("That trained network is gone (the lab keeps the last "
                          f"{RUNS_KEPT}); train it again.")
-    index = integer(body.get("digit", 0), "digit", 0, TEST_DIGITS - 1)
+    index = integer(body.get("digit", 0), "digit", 0, held_out() - 1)
     model = _runs[run]
     X, y = digits("test")
     x = X[index:index + 1]

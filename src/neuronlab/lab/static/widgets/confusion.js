@@ -1,4 +1,4 @@
-// Lesson 13: what the MLP gets right and wrong on the 2,000 held-out digits. A table of
+// Lesson 13: what the MLP gets right and wrong on the held-out digits. A table of
 // counts (row: the true digit, column: the MLP's answer); pick a cell to see its digits
 // as pictures. Every number comes from POST /api/widgets/confusion.
 
@@ -10,7 +10,7 @@ export function mount(section, settings) {
   const view = frame(section);
   let st = { ...(settings.label !== undefined ? { label: settings.label, guess: settings.guess } : {}) };
   const summary = h("p", { class: "widget-big", id: view.id("summary"), "aria-live": "polite",
-    text: "Training the MLP on the 8,000 training digits (only the first time)…" });
+    text: "Training the MLP on the training digits (only the first time)…" });
   const table = h("table", { class: "matrix confusion", id: view.id("table") });
   const caption = h("h4", { id: view.id("cell") });
   const pictures = h("div", { class: "kernel-bank", id: view.id("pictures") });

@@ -1,4 +1,4 @@
-// Lesson 13: the lesson's small convolutional network trained in the page on the 8,000
+// Lesson 13: the lesson's small convolutional network trained in the page on the bundled
 // training digits (POST /api/widgets/convnet streams each batch's loss), with a progress
 // bar; then its test accuracy, its learned 3x3 kernels, and the feature maps of a
 // chosen held-out digit (POST /api/widgets/convnet/maps). Every number is the library's.
@@ -17,10 +17,10 @@ export function mount(section, settings) {
   const train = h("button", { type: "button", id: view.id("train"), text: "Train" });
   const bar = h("progress", { id: view.id("progress"), class: "training-bar", max: 1, value: 0 });
   const status = arithmetic(h("p", { class: "widget-big", id: view.id("status"),
-    "aria-live": "polite", text: "Press Train: the network learns from the 8,000 training digits." }));
+    "aria-live": "polite", text: "Press Train: the network learns from the training digits." }));
   const curve = figure(view.id("loss"), "The loss of every batch as the network trains");
   const kernels = h("div", { class: "kernel-bank", id: view.id("kernels") });
-  const digit = h("input", { type: "number", min: 0, max: 1999, step: 1, class: "num",
+  const digit = h("input", { type: "number", min: 0, step: 1, class: "num",
     id: view.id("digit"), value: settings.digit ?? 0, "aria-label": "which held-out digit" });
   const maps = h("div", { class: "kernel-bank", id: view.id("maps") });
   const probs = arithmetic(h("div", { class: "prob-bars", id: view.id("probs") }));
@@ -65,6 +65,8 @@ export function mount(section, settings) {
         if (line.type === "start") {
           bar.max = line.batches;
           bar.value = 0;
+          digit.max = String(line.held_out - 1);
+          status.textContent = `Training on ${line.digits.toLocaleString("en")} digits…`;
         } else if (line.type === "progress" || line.type === "done") {
           for (const [x, y] of line.points) { xs.push(x); ys.push(y); }
           drawCurve();
@@ -76,7 +78,8 @@ export function mount(section, settings) {
         if (line.type === "done") {
           bar.value = bar.max;
           run = line.run;
-          status.textContent = `Trained: ${line.batches} batches. On the 2,000 held-out digits `
+          status.textContent = `Trained: ${line.batches} batches. On the `
+            + `${line.held_out.toLocaleString("en")} held-out digits `
             + `it reads ${(100 * line.test_accuracy).toFixed(1)}% right, with `
             + `${line.parameters.toLocaleString("en")} weights.`;
           section.dataset.accuracy = String(line.test_accuracy);

@@ -86,7 +86,7 @@ export function mount(section, settings) {
   const read = latest(async () => {
     if (!inked) return;
     const timer = setTimeout(() => {
-      status.textContent = "Training the two readers on the 8,000 training digits "
+      status.textContent = "Training the two readers on the training digits "
         + "(only the first time, a few seconds)…";
     }, 400);
     let r;
@@ -101,7 +101,7 @@ export function mount(section, settings) {
     mlpHead.textContent = `The MLP reads ${r.mlp_digit} (${(100 * r.mlp[r.mlp_digit]).toFixed(1)}%)`;
     convHead.textContent = `The conv net reads ${r.conv_digit} (${(100 * r.conv[r.conv_digit]).toFixed(1)}%)`;
     status.textContent = `The MLP (${r.mlp_parameters.toLocaleString("en")} weights) reads `
-      + `${(100 * r.mlp_accuracy).toFixed(1)}% of the 2,000 held-out digits right; the conv net `
+      + `${(100 * r.mlp_accuracy).toFixed(1)}% of the ${r.held_out.toLocaleString("en")} held-out digits right; the conv net `
       + `(${r.conv_parameters.toLocaleString("en")} weights) ${(100 * r.conv_accuracy).toFixed(1)}%.`;
     section.dataset.mlp = String(r.mlp_digit);
     section.dataset.conv = String(r.conv_digit);

@@ -58,7 +58,7 @@ export function mount(section, settings) {
   const padding = h("select", { id: view.id("padding"), "aria-label": "padding" },
     h("option", { value: "valid", text: "valid (no zeros)" }),
     h("option", { value: "same", text: "same (zeros around)" }));
-  const digit = h("input", { type: "number", min: 0, max: 1999, step: 1, class: "num",
+  const digit = h("input", { type: "number", min: 0, step: 1, class: "num",
     id: view.id("digit"), "aria-label": "which held-out digit" });
   const slide = h("button", { type: "button", id: view.id("slide"), text: "Slide the window" });
 
@@ -106,6 +106,7 @@ export function mount(section, settings) {
     drawAll(r);
     zOut.textContent = fmt(r.z, 4);
     atOut.textContent = `${r.at[0]}, ${r.at[1]}`;
+    digit.max = String(r.held_out - 1);
     shapeOut.textContent = `${r.shape[0]} × ${r.shape[1]}`;
     arith(line, r.line);
     label.textContent = `Held-out digit #${r.digit}, labelled ${r.label}. Blue: positive z, `
