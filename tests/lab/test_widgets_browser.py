@@ -261,6 +261,10 @@ def test_puzzle_widget(gallery):
     page = gallery()
     run = stories.train_puzzle(steps=50)
     text(page, "#w-puzzle-prediction", "6.100")
+    pairs = ", ".join(f"{x:g}→{y:g}" for x, y in zip(stories.PUZZLE_X, stories.PUZZLE_Y))
+    text(page, "#w-puzzle-pairs", f"Pairs {pairs}; loss {losses.get('sse').formula}.")
+    assert page.locator("#w-puzzle-prediction").locator("xpath=..").inner_text().startswith(
+        f"{stories.PUZZLE_QUESTION:g} → ")
     page.click("#w-puzzle-next")
     text(page, "#w-puzzle-w", f"{run.steps[0].weight:.4f}")
     text(page, "#w-puzzle-prediction", f"{run.steps[0].prediction:.3f}")

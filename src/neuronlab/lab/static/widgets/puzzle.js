@@ -39,9 +39,11 @@ export function mount(section, settings) {
   const [stepRow, stepOut] = readout(view.id("step"), "");
   const [wRow, wOut] = readout(view.id("w"), "w =");
   const [bRow, bOut] = readout(view.id("b"), "b =");
-  const [pRow, pOut] = readout(view.id("prediction"), "55 →");
+  const [pRow, pOut] = readout(view.id("prediction"), "ŷ →");
+  const pLabel = pRow.firstChild;  // "55 →" once the run says which number is asked about
   const [lRow, lOut] = readout(view.id("loss"), "loss =");
   const note = h("p", { class: "widget-error", role: "alert", id: view.id("diverged"), hidden: true });
+  const pairs = h("p", { class: "hint", id: view.id("pairs") });
   const map = figure(view.id("surface"), "The loss over (w, b) as a contour map, with the path of the steps");
   const controls = h("div", { class: "buttons" });
   const playButton = button("▶ Play", "Play: take every step in turn", () => play(),
@@ -123,6 +125,9 @@ export function mount(section, settings) {
     run = { ...r, image: surfaceImage(r.surface) };
     note.textContent = r.diverged || "";
     note.hidden = !r.diverged;
+    pLabel.textContent = `${r.question} → `;
+    pairs.textContent = `Pairs ${r.pairs.map(([x, y]) => `${x}→${y}`).join(", ")}; `
+      + `loss ${r.loss_formula}.`;
     go(0);
   }, view);
 
@@ -136,7 +141,7 @@ export function mount(section, settings) {
   replace(view.body, h("div", { class: "widget-columns" },
     h("div", {}, controls, arithmetic(h("p", { class: "widget-big stacked", "aria-live": "polite" },
       stepRow, wRow, bRow, pRow, lRow)), note,
-      h("p", { class: "hint", text: "Pairs 11→23, 23→47, 36→73, 49→99; loss L = ½·Σ(y − ŷ)²." })),
+      pairs),
     h("div", { class: "widget-results" }, map)));
   build();
   load();
