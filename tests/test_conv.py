@@ -97,6 +97,29 @@ def test_maxpool_gradient_goes_to_the_maximum():
     np.testing.assert_array_equal(grad[0, :, :, 0], [[0.0, 0.0], [5.0, 0.0]])
 
 
+def test_maxpool_ties_send_the_gradient_to_the_first_maximum_as_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 3, (4, 7, 6, 3)).astype(np.float32)  # many equal maxima
+    x[0, 0, 0, 0] = np.nan
+    grad_out_of: dict[object, np.ndarray] = {}
+    for pool, strides in [(2, None), (3, 1), ((2, 3), (1, 2))]:
+        layer = MaxPool2D(pool, strides=strides)
+        ours = layer.forward(x)
+        g = rng.standard_normal(ours.shape).astype(np.float32)
+        grad_out_of[pool] = layer.backward(g)
+        nchw = torch.from_numpy(x).permute(0, 3, 1, 2).requires_grad_()
+        theirs = torch.nn.functional.max_pool2d(nchw, layer.pool_size, layer.strides)
+        theirs.backward(torch.from_numpy(g).permute(0, 3, 1, 2))
+        np.testing.assert_array_equal(ours, theirs.detach().permute(0, 2, 3, 1).numpy())
+        assert np.isnan(ours[0, 0, 0, 0])  # a NaN in a window is not hidden by the max
+        finite = ~np.isnan(x)  # (where a NaN took part, the routes may differ)
+        # (overlapping windows add their gradients in another order: rounding only; a
+        # gradient sent to another input would be off by a whole g, about 1)
+        np.testing.assert_allclose(grad_out_of[pool][finite],
+                                   nchw.grad.permute(0, 2, 3, 1).numpy()[finite], atol=1e-5)
+
+
 # ----------------------------------------------------------------------------- gradients
 @pytest.mark.parametrize("layer", [
     Conv2D(3, 3, activation="tanh"),

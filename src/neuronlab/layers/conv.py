@@ -361,12 +361,20 @@ class MaxPool2D(Layer):
                 f"{x.shape}; check the layer before it."
             )
         ph, pw = self.pool_size
-        view = windows(x, ph, pw, self.strides)  # (N, H_out, W_out, ph, pw, C)
-        N, H_out, W_out = view.shape[:3]
-        flat = view.transpose(0, 1, 2, 5, 3, 4).reshape(N, H_out, W_out, x.shape[3], ph * pw)
-        self._argmax = flat.argmax(axis=-1)  # where each window's maximum sits
-        self._x_shape = x.shape
-        return np.take_along_axis(flat, self._argmax[..., None], axis=-1)[..., 0]
+        sh, sw = self.strides
+        H_out, W_out, _ = self.compute_output_shape(x.shape[1:])
+        # Cell (i, j) of every window at once: x[:, i::sh, j::sw] (H_out x W_out of them).
+        # y starts as each window's top-left pixel; every other cell, in reading order,
+        # replaces it where it is larger (the first of equal maxima stays, as argmax).
+        y = x[:, 0:sh * H_out:sh, 0:sw * W_out:sw, :].copy()
+        argmax = np.zeros(y.shape, dtype=np.intp)  # which cell, i * pw + j, was the max
+        for k in range(1, ph * pw):
+            i, j = divmod(k, pw)
+            cell = x[:, i:i + sh * H_out:sh, j:j + sw * W_out:sw, :]
+            np.copyto(argmax, k, where=cell > y)
+            np.maximum(y, cell, out=y)  # (a NaN in a window stays NaN, as in max)
+        self._argmax, self._x_shape = argmax, x.shape  # kept for backward
+        return y
 
     def backward(self, grad_out: np.ndarray, need_input_grad: bool = True,
                  grad_is_z: bool = False) -> np.ndarray:
