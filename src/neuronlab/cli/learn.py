@@ -363,9 +363,9 @@ def register(subparsers: Any) -> None:
     count = lesson_count()
     learn = subparsers.add_parser(
         "learn", help="the learning path: lessons, exercises the tool checks, quizzes",
-        description=f"The learning path: {count} lessons, from one neuron to softmax and "
-                    "what comes next, with exercises checked against neuronlab itself and "
-                    "retrieval questions.")
+        description=f"The learning path: {count} lessons, from one neuron to a convolutional "
+                    "network that reads handwriting, and what comes next, with exercises "
+                    "checked against neuronlab itself and retrieval questions.")
     learn.add_argument("--dir", dest="top_dir", metavar="DIR", help="the exercise workspace")
     learn.set_defaults(func=_plain_os_errors(cmd_overview))
     sub = learn.add_subparsers(dest="learn_command", metavar="SUBCOMMAND")
