@@ -185,17 +185,18 @@ def inference(report: Report, w: Workload, sizes: list[tuple[int, int]], pause: 
                  for name, call in predict.items()}
         runs = interleave(timed, report.repeats, warmup=not report.smoke, pause=pause)
         latency = {name: statistics.median(r.seconds for r in rs) for name, rs in runs.items()}
+        faults = {name: wl.faults_per_call(call, min(calls, 20)) for name, call in predict.items()}
         for name, seconds in latency.items():
             speed = "1" if name == "neuronlab" else f"{seconds / latency['neuronlab']:.2f}×"
             rows.append([f"{n_samples:,}", name, f"{1e6 * seconds:,.1f}",
-                         f"{n_samples / seconds:,.0f}", speed])
+                         f"{n_samples / seconds:,.0f}", f"{faults[name]:,.0f}", speed])
         if n_samples == 1:
             ok = latency["neuronlab"] < latency["pytorch"]
             report.check("1-sample inference latency below PyTorch's", ok,
                          f"{1e6 * latency['neuronlab']:.1f} µs vs "
                          f"{1e6 * latency['pytorch']:.1f} µs")
     report.table(["samples", "library", "µs per call (median)", "samples/s",
-                  "neuronlab ÷ this"], rows)
+                  "page faults per call", "neuronlab ÷ this"], rows)
     report.say(f"load after: {load()}")
     report.say()
 

@@ -291,6 +291,18 @@ def seconds_per_call(call: Callable[[], Any], calls: int) -> float:
     return (time.perf_counter() - start) / calls
 
 
+def faults_per_call(call: Callable[[], Any], calls: int) -> float:
+    """Page faults (minor: memory the kernel had to map in) per call. A fault costs
+    microseconds on a virtual machine, so memory that the allocator handed back to the
+    system between calls and must map again shows in the timings."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(calls):
+        call()
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / calls
+
+
 def inference_calls(w: Workload, n_samples: int) -> dict[str, Callable[[], Any]]:
     """One prediction of ``n_samples`` test rows per library, ready to time."""
     import torch
