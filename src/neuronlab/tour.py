@@ -182,8 +182,10 @@ def _gates(console: Console) -> None:
 def _xor(console: Console, epochs: int, verbose: int) -> Sequential:
     _title(console, 5, "XOR: why one neuron is not enough")
     attempt = stories.single_neuron_on_xor()
-    _say(console, f"One sigmoid neuron trained on XOR: best {attempt.best_correct} of 4 right "
-         f"(loss stuck near {attempt.losses[-1]:.3f}). No single line separates XOR.")
+    answers = ", ".join(f"{p:.3f}" for p in attempt.predictions)
+    _say(console, f"One sigmoid neuron trained on XOR: best {attempt.best_correct} of 4 right, "
+         f"{attempt.best_when}; it ends answering {answers} (loss "
+         f"{attempt.losses[-1]:.3f}), sitting on the fence. No single line separates XOR.")
     hand = stories.hand_wired_xor()
     X, y = datasets.xor()
     outs = hand.predict(X)[:, 0]

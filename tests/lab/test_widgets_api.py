@@ -91,11 +91,14 @@ def test_not_preset_reads_x1_only(client):
 def test_xor_one_neuron_stalls_and_the_hand_wired_net_solves_it(client):
     r = client.get("/api/widgets/xor").json()
     attempt = stories.single_neuron_on_xor()
-    assert r["single"]["best_correct"] == attempt.best_correct == 3
-    assert r["single"]["predictions"] == pytest.approx(attempt.predictions)
+    assert r["single"]["best_line"] == stories.best_line_on_xor() == 3
+    assert r["single"]["best_correct"] == attempt.best_correct == 3  # never 4: no line does
+    assert r["single"]["best_when"] == "at its random start, before any update"
+    assert r["single"]["predictions"] == [round(p, 3) for p in attempt.predictions]
+    assert r["single"]["predictions"] == [0.5] * 4  # the trained neuron, on the fence
     assert r["single"]["final_loss"] == pytest.approx(attempt.losses[-1])
     assert r["single"]["final_loss"] == pytest.approx(0.25, abs=0.01)
-    assert 4 - len(r["single"]["wrong"]) == 3
+    assert r["single"]["answers"] == [0, 0, 0, 0] and r["single"]["wrong"] == [1, 2]
     net = stories.hand_wired_xor()
     assert r["network"]["outputs"] == net.predict(np.array(stories.XOR_INPUTS))[:, 0].tolist()
     assert r["network"]["correct"] == 4

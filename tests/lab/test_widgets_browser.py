@@ -167,8 +167,10 @@ def test_gate_widget(gallery):
 def test_xor_widget(gallery):
     page = gallery()
     attempt = stories.single_neuron_on_xor()
+    answers = ", ".join(f"{p:.3f}" for p in attempt.predictions)
     text(page, "#w-xor-verdict",
-         f"one neuron: {attempt.best_correct} of 4 right, loss {attempt.losses[-1]:.3f}")
+         f"one neuron, trained: ŷ = {answers}, loss {attempt.losses[-1]:.3f}; its best was "
+         f"{attempt.best_correct} of 4 right, {attempt.best_when}")
     text(page, "#w-xor-net-verdict", "two hidden neurons: 4 of 4 right")
     assert page.locator("#w-xor-net line.boundary").count() == 2
     page.click("#w-xor-lines")  # hide the hidden boundaries

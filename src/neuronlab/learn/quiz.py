@@ -388,7 +388,7 @@ def _batch_columns() -> float:
 def _xor_best() -> float:
     from .. import stories
 
-    return float(stories.single_neuron_on_xor().best_correct)
+    return float(stories.best_line_on_xor())
 
 
 def _mse_example() -> float:

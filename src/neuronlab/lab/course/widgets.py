@@ -150,6 +150,7 @@ def gate_view(body: dict[str, Any]) -> dict[str, Any]:
 def xor_view() -> dict[str, Any]:
     """One sigmoid neuron trained on XOR, beside the hand-wired two-layer network."""
     attempt = stories.single_neuron_on_xor()
+    shown = [round(p, 3) for p in attempt.predictions]  # as the page prints them
     losses_ = attempt.losses
     every = max(1, len(losses_) // 200)
     network = stories.hand_wired_xor()
@@ -163,12 +164,12 @@ def xor_view() -> dict[str, Any]:
         "targets": XOR_TARGETS,
         "view": list(VIEW),
         "single": {
-            "best_correct": attempt.best_correct,
-            "predictions": attempt.predictions,
+            "best_line": stories.best_line_on_xor(),
+            "best_correct": attempt.best_correct, "best_when": attempt.best_when,
+            "predictions": shown,
             # The lesson's rule: the neuron answers 1 where its output is above 0.5.
-            "answers": [int(p > 0.5) for p in attempt.predictions],
-            "wrong": [k for k, p in enumerate(attempt.predictions)
-                      if int(p > 0.5) != XOR_TARGETS[k]],
+            "answers": [int(p > 0.5) for p in shown],
+            "wrong": [k for k, p in enumerate(shown) if int(p > 0.5) != XOR_TARGETS[k]],
             "loss_epochs": list(range(0, len(losses_), every)),
             "loss": losses_[::every],
             "final_loss": losses_[-1],

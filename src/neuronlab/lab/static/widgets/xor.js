@@ -1,4 +1,4 @@
-// Lesson 6: XOR. One sigmoid neuron trained on it stalls at 3 of 4 corners, beside
+// Lesson 6: XOR. One sigmoid neuron trained on it ends answering one half everywhere, beside
 // the hand-wired network A = OR, B = AND, output = A and not B, whose hidden
 // neurons each draw a line. Everything comes from GET /api/widgets/xor.
 
@@ -23,7 +23,9 @@ export function mount(section, settings) {
   function draw() {
     if (!data) return;
     const r = data;
-    verdict.textContent = `one neuron: ${r.single.best_correct} of 4 right, loss ${fmt(r.single.final_loss)}`;
+    verdict.textContent = `one neuron, trained: ŷ = ${r.single.predictions.map((p) => fmt(p)).join(", ")}, `
+      + `loss ${fmt(r.single.final_loss)}; its best was ${r.single.best_correct} of 4 right, `
+      + `${r.single.best_when}`;
     drawSquare(single, { view: r.view, corners: r.corners, outputs: r.single.answers,
       wrong: r.single.wrong });
     linePlot(curve, { series: [{ x: r.single.loss_epochs, y: r.single.loss, color: "#b3261e" }],
