@@ -379,6 +379,21 @@ def test_nan_loss_stops_fit_and_suggests_a_smaller_learning_rate():
     assert isinstance(TrainingDivergedError("x"), FloatingPointError)
 
 
+def test_a_loss_too_large_before_any_update_is_not_blamed_on_the_learning_rate():
+    # targets near 1e20 fit in float32, their squared errors do not: the loss is inf on
+    # the first batch, with the starting weights, at any learning rate
+    X = np.linspace(0.1, 0.4, 8, dtype=np.float32).reshape(-1, 1)
+    model = Sequential([Dense(1, input_shape=(1,))], seed=0)
+    model.compile(SGD(learning_rate=1e-12), "mse")
+    start = [w.copy() for w in model.get_weights()]
+    with pytest.raises(TrainingDivergedError, match="first batch, before any update") as info:
+        model.fit(X, np.full((8, 1), 1e20, dtype=np.float32), epochs=2, verbose=0, seed=0)
+    assert "learning rate" not in str(info.value) and "targets" in str(info.value)
+    assert info.value.epoch == 1 and info.value.batch == 1
+    for before, after in zip(start, model.get_weights()):
+        np.testing.assert_array_equal(before, after)
+
+
 def test_the_divergence_error_says_where_as_attributes():
     X, y = datasets.make_cubic(64, seed=0)
     model = mlp(1, [16], Dense(1), activation="relu")

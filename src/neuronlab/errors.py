@@ -60,13 +60,26 @@ class TrainingDivergedError(NeuronlabError, FloatingPointError):
 
     @classmethod
     def from_loss(cls, loss: float, learning_rate: float, epoch: int | None = None,
-                  batch: int | None = None) -> TrainingDivergedError:
-        """The error for a loss that became ``loss`` (NaN or infinite), with the fix."""
+                  batch: int | None = None, first_step: bool = False) -> TrainingDivergedError:
+        """The error for a loss that became ``loss`` (NaN or infinite), with the fix.
+
+        ``first_step``: no update had happened yet, so the weights are the starting ones
+        and the learning rate played no part: the numbers were too large from the start.
+        """
         where = f"Epoch {epoch}, batch {batch}: " if epoch is not None else ""
+        if first_step:
+            return cls(
+                f"{where}The loss became {loss} (not a finite number) on the first batch, "
+                "before any update: the inputs, the targets or the starting weights are too "
+                "large for the arithmetic. Training stopped. Scale the inputs and the targets "
+                "to around -1..1 (or build the model with dtype='float64').",
+                epoch=epoch, batch=batch, loss=loss,
+            )
         return cls(
-            f"{where}The loss became {loss} (not a finite number): the weights grew too "
-            f"large. Training stopped. Try a smaller learning rate (now {learning_rate:g}; "
-            f"e.g. {learning_rate / 10:g}) or scale your inputs to around -1..1.",
+            f"{where}The loss became {loss} (not a finite number): most likely the steps "
+            f"overshot and the weights grew too large. Training stopped. Try a smaller "
+            f"learning rate (now {learning_rate:g}; e.g. {learning_rate / 10:g}), or scale "
+            f"the inputs and the targets to around -1..1.",
             epoch=epoch, batch=batch, loss=loss,
         )
 

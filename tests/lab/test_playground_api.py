@@ -78,6 +78,35 @@ def test_nan_blanks_the_numbers_and_status_explains():
     assert relu.status() is not None and relu.status()["kind"] == "dead"
 
 
+def test_the_divergence_message_names_the_value_the_loss_took():
+    said = {}
+    for dataset, activation in (("bump", "relu"), ("plane", "linear"), ("plane", "relu"),
+                                ("blobs", "linear")):
+        session = Session(PlaygroundConfig.parse({"dataset": dataset, "activation": activation,
+                                                  "learning_rate": 10.0, "seed": 0}))
+        losses: list[float] = []
+        original = session._diverge
+        session._diverge = lambda exc, seen=losses, o=original: (seen.append(exc.loss), o(exc))
+        session.train(30)
+        if losses:
+            word = "infinity" if np.isinf(losses[0]) else "NaN (not a number)"
+            assert f"the loss became {word}" in (session.diverged or "")
+            said[word] = True
+    assert said.get("infinity")  # the case that used to be called NaN
+
+
+def test_a_jump_the_learner_made_by_hand_is_not_blamed_on_the_learning_rate():
+    session = Session(PlaygroundConfig.parse({"dataset": "xor", "seed": 0}))
+    session.train(40)
+    assert session.status() is None
+    session.set_weight({"layer": 2, "neuron": 0, "input": 0, "value": 30.0})
+    for _ in range(6):
+        session.train(1)
+        assert session.curves["train"][-1] > 3 * min(session.curves["train"][:40])  # jumped
+        status = session.status()
+        assert status is None or status["kind"] != "exploding", status
+
+
 def test_a_healthy_noisy_run_is_not_called_oscillating():
     # Mini-batch noise on a falling loss turns up and down often; only steps that
     # overshoot (the loss jumping by a good part of itself) are called oscillation.

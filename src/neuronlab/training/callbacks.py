@@ -260,8 +260,10 @@ class DivergenceGuard(Callback):
         self.every = check_int(every, "DivergenceGuard every")
         self.saved: list[np.ndarray] = []
         self.epoch = 0
+        self.first_epoch: int | None = None  # the epoch this fit began with
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
+        self.first_epoch = None
         self.keep()
 
     def keep(self) -> None:
@@ -270,6 +272,8 @@ class DivergenceGuard(Callback):
 
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
         self.epoch = epoch + 1  # counted from 1 in messages
+        if self.first_epoch is None:
+            self.first_epoch = self.epoch
         if epoch % self.every == 0:
             self.keep()
 
@@ -283,7 +287,7 @@ class DivergenceGuard(Callback):
         self.restore()
         return TrainingDivergedError.from_loss(
             error.loss if error.loss is not None else math.nan, self._rate(), epoch=self.epoch,
-            batch=batch)
+            batch=batch, first_step=self.epoch == self.first_epoch and batch == 1)
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
         for key, value in (logs or {}).items():

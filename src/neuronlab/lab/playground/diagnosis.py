@@ -18,14 +18,15 @@ if TYPE_CHECKING:
 
 def status(session: Session) -> dict[str, str] | None:
     """What is going wrong, in words, and what to try; ``None`` while all is well."""
-    c, curve = session.config, session.curves["train"]
+    c, curve = session.config, session.curves["train"][session.judged_from:]
     if session.diverged:
         return {"kind": "diverged", "text": session.diverged}
     recent = [v for v in curve[-20:] if math.isfinite(v)]
     if len(recent) >= 6 and recent[-1] > 3 * min(curve) and recent[-1] > recent[-5]:
         return {"kind": "exploding", "text": (
             f"The loss is exploding: {recent[-1]:.3g} now, {min(curve):.3g} at best. The "
-            f"steps overshoot; try a smaller learning rate (now {c.learning_rate:g}).")}
+            f"steps most likely overshoot; try a smaller learning rate (now "
+            f"{c.learning_rate:g}).")}
     if len(recent) >= 20:
         steps = np.diff(recent)
         turns = int(np.sum(np.sign(steps[1:]) != np.sign(steps[:-1])))
@@ -43,8 +44,10 @@ def status(session: Session) -> dict[str, str] | None:
     if dead is not None:
         return {"kind": "dead", "text": (
             f"{dead[0]} of {dead[1]} ReLU neurons are dead: they output 0 for every "
-            "training point, so no gradient reaches them and they never learn again. "
-            "Try a smaller learning rate, leaky_relu, or press reset.")}
+            "training point, so no gradient reaches their weights and they stop learning (in "
+            "the first hidden layer for good; a later one's comes back only if the layers "
+            "before it change its inputs). Try a smaller learning rate, leaky_relu, or press "
+            "reset.")}
     accuracy = session.scores["train"].get("accuracy")
     if session.task == "classification" and session.epoch - session.curve_start >= 50 \
             and accuracy is not None and accuracy <= 1 / session.classes + 0.05:

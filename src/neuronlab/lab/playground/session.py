@@ -197,6 +197,7 @@ class Session:
         self.edited = False  # a weight was set by hand: replaying the seed no longer gives it
         self.curves: dict[str, list[float]] = {"train": [], "test": []}
         self.curve_start = 0  # the epoch the curves start after (a restored run: its epoch)
+        self.judged_from = 0  # the diagnosis reads the curve from here (after a hand edit)
         self.evaluate()
 
     def evaluate(self) -> None:
@@ -258,6 +259,7 @@ class Session:
         else:
             layer.W[j, integer(body["input"], "input", 0, layer.W.shape[1] - 1)] = value
         self.edited = True
+        self.judged_from = len(self.curves["train"])  # the jump this makes is not training's
         self.diverged = None
         self.evaluate()
 
@@ -332,11 +334,13 @@ class Session:
         self.scores = {side: {"loss": math.nan, self.metric: math.nan}
                        for side in ("train", "test")}
         where = f", batch {exc.batch}" if exc.batch is not None else ""
+        infinite = exc.loss is not None and math.isinf(exc.loss)
+        value = "infinity (a number too large for float32)" if infinite else "NaN (not a number)"
         self.diverged = (
-            f"Training diverged in epoch {self.epoch + 1}{where}: the loss became NaN (not a "
-            f"number) because the weights grew so large that the arithmetic overflowed. Training "
-            f"stopped. Try a smaller learning rate (now {c.learning_rate:g}; e.g. "
-            f"{c.learning_rate / 10:g}), then press reset."
+            f"Training diverged in epoch {self.epoch + 1}{where}: the loss became {value}, "
+            f"as the arithmetic overflowed. Training stopped. If the steps overshot, try a "
+            f"smaller learning rate (now {c.learning_rate:g}; e.g. {c.learning_rate / 10:g}); "
+            f"if you set a weight by hand, set it smaller. Then press reset."
         )
 
     # ------------------------------------------------------------------ snapshots
