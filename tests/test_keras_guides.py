@@ -399,3 +399,10 @@ def test_train_step_takes_plain_lists():
     assert np.isfinite(loss)
     with pytest.raises(keras.ShapeError, match="2 input features"):
         model.train_step([[0.0, 1.0, 2.0]], [[1.0]])
+
+
+@pytest.mark.parametrize("name", ["BatchNormalization", "LSTM", "Embedding", "Rescaling"])
+def test_a_keras_layer_neuronlab_does_not_have_says_so_and_names_the_ones_it_has(name):
+    with pytest.raises(AttributeError, match=f"neuronlab.layers has no {name}: .*Conv2D, Dense"):
+        getattr(keras.layers, name)
+    assert not hasattr(layers, name) and hasattr(layers, "Dense")

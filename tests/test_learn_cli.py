@@ -60,6 +60,15 @@ def test_commands_that_need_a_workspace_say_how_to_make_one(run):
     assert "Traceback" not in out
 
 
+def test_learn_dir_places_the_workspace_for_start_as_for_every_other_command(run, tmp_path):
+    code, out = run("learn", "--dir", str(tmp_path / "mine"), "start")
+    assert code == 0 and str(tmp_path / "mine") in out
+    assert (tmp_path / "mine" / "01_neuron.py").is_file()
+    assert not (tmp_path / "neuronlab-exercises").exists()
+    code, out = run("learn", "--dir", str(tmp_path / "mine"), "list")
+    assert code == 0 and "neuron" in out
+
+
 def test_start_check_hint_list_and_the_current_lesson(run, tmp_path):
     code, out = run("learn", "start")
     assert code == 0 and "17 exercise file(s) created, 0 already there" in out

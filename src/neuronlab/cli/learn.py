@@ -86,7 +86,8 @@ def cmd_overview(args: argparse.Namespace, console: Console) -> int:
 def cmd_start(args: argparse.Namespace, console: Console) -> int:
     from ..learn.workspace import DEFAULT_DIR, ENV_VAR, Workspace
 
-    target = args.directory or os.environ.get(ENV_VAR) or None
+    target = (args.directory or getattr(args, "top_dir", None) or os.environ.get(ENV_VAR)
+              or None)  # `learn start DIR`, `learn --dir DIR start`, or the environment
     if target is None:  # the workspace in use (the lab's own, say), else a new folder here
         in_use = Workspace.find()
         target = in_use.root if in_use else DEFAULT_DIR

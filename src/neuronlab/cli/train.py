@@ -51,7 +51,8 @@ def register(subparsers: Any) -> None:
     train.add_argument("--epochs", type=count(1, MAX_EPOCHS),
                        help="passes over the data (default: the data set's)")
     train.add_argument("--loss", choices=losses.names(),
-                       help="what training minimises (default: chosen from the targets)")
+                       help="what training minimises (default: the data set's, else chosen "
+                            "from the targets)")
     train.add_argument("--seed", type=count(0, MAX_SEED), default=0,
                        help="seed for the data and the first weights")
     train.add_argument("--samples", type=count(1, MAX_SAMPLES),
@@ -59,7 +60,8 @@ def register(subparsers: Any) -> None:
     train.add_argument("--noise", type=interval(0, 10),
                        help="noise of generated data sets (default: the data set's)")
     train.add_argument("--test-size", type=interval(0, 1, open_low=True, open_high=True),
-                       default=0.2, help="held-out share")
+                       default=0.2, help="held-out share (default: 0.2; the truth tables "
+                                          "and the puzzle are never split)")
     train.add_argument("--no-split", action="store_true", help="train and report on all data")
     train.add_argument("--save", metavar="PATH",
                        help="save the trained model to PATH (.npz), or inside PATH if it is "

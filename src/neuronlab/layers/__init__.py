@@ -55,6 +55,17 @@ for _cls in (Dense, Dropout, Flatten, Conv2D, MaxPool2D, Activation, Softmax):
 MaxPooling2D = MaxPool2D  # Keras's name
 
 
+def __getattr__(name: str) -> Any:
+    """A Keras layer neuronlab does not have: say so, and which ones it has."""
+    if name.startswith("__"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise AttributeError(
+        f"neuronlab.layers has no {name}: neuronlab stops at the layers its lessons teach "
+        f"({', '.join(sorted(LAYERS.names()))}, Input and MaxPooling2D). Keras code that "
+        "uses other layers does not run here as written."
+    )
+
+
 def from_config(config: dict[str, Any]) -> Layer:
     """Rebuild a layer from :meth:`Layer.get_config`."""
     if not isinstance(config, dict):
