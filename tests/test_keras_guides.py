@@ -406,3 +406,13 @@ def test_a_keras_layer_neuronlab_does_not_have_says_so_and_names_the_ones_it_has
     with pytest.raises(AttributeError, match=f"neuronlab.layers has no {name}: .*Conv2D, Dense"):
         getattr(keras.layers, name)
     assert not hasattr(layers, name) and hasattr(layers, "Dense")
+
+
+def test_keras_calls_neuronlab_does_not_have_stop_with_errors_that_say_why():
+    X, y = data()
+    model = keras.Sequential([keras.Input(shape=(16,)), layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    with pytest.raises(ConfigError, match=r"needs the targets y .*generators, tf\.data"):
+        model.fit((batch for batch in [(X, y)]), epochs=1)
+    with pytest.raises(AttributeError, match=r"no metric objects.*sparse_categorical_accuracy"):
+        keras.metrics.SparseCategoricalAccuracy()

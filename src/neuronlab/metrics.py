@@ -122,3 +122,14 @@ def categorical_accuracy(y_pred: np.ndarray, y_true: np.ndarray) -> float:
 def sparse_categorical_accuracy(y_pred: np.ndarray, y_true: np.ndarray) -> float:
     """Share of samples whose largest output is the class label's."""
     return categorical_accuracy(y_pred, y_true)
+
+
+def __getattr__(name: str) -> object:
+    """A Keras metric object (``keras.metrics.SparseCategoricalAccuracy()``): not here."""
+    if name.startswith("__") or not name[:1].isupper():
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise AttributeError(
+        f"neuronlab.metrics has no {name}: neuronlab has no metric objects. Give the "
+        f"metric's name as a string, e.g. compile(..., metrics=['accuracy']); the names are "
+        f"{', '.join(names())}."
+    )

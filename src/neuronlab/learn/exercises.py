@@ -152,14 +152,17 @@ class Exercise:
         return compare(self.expected(case), got, self.parts, rtol=self.rtol)
 
     def recognise(self, case: Case, got: Any) -> str:
-        """The first known mistake whose answer equals ``got`` ("" when none does)."""
+        """The known mistakes whose answer equals ``got`` ("" when none does). When this
+        case cannot tell several apart (forgetting to square and taking |ŷ - y| agree while
+        every error is positive), all of them are named, not a guess at one."""
+        matches = []
         for description, wrong in self.mistakes:
             try:
                 if compare(wrong(*case.args), got, self.parts, rtol=self.rtol) is None:
-                    return description
+                    matches.append(description)
             except Exception:  # a mistake that cannot apply here
                 continue
-        return ""
+        return ", or if you ".join(matches)
 
     # ----------------------------------------------------------------- the file
     def example_lines(self) -> list[str]:

@@ -92,7 +92,7 @@ class Trainer:
     def fit(
         self,
         X: Any,
-        y: Any,
+        y: Any = None,
         epochs: int = 1,
         batch_size: int | None = None,
         shuffle: bool = True,
@@ -122,6 +122,12 @@ class Trainer:
         weigh each sample's loss, ``sum(w_i * loss_i) / batch size``.
         """
         self.require_compiled("fit")
+        if y is None:  # Keras's fit(dataset): x yields (inputs, targets) batches
+            raise ConfigError(
+                f"fit(X, y) needs the targets y as well, got only X ({type(X).__name__}). "
+                "neuronlab trains on whole arrays of inputs and targets (NumPy arrays or "
+                "lists); generators, tf.data datasets and PyDatasets are not supported."
+            )
         epochs, seed = check_int(epochs, "epochs"), check_seed(seed)
         initial_epoch = check_int(initial_epoch, "initial_epoch", minimum=0)
         if initial_epoch >= epochs:

@@ -12,8 +12,10 @@ With weights [1, 1] the sum x1 + x2 is 0, 1 or 2. Pick a bias so that only the s
 want end up above 0.
 
 ## Hint
-AND fires only when x1 + x2 = 2: a bias between -2 and -1 works. OR fires when x1 + x2
->= 1: a bias between -1 and 0. NAND is AND with every sign flipped.
+AND fires only when x1 + x2 = 2: a bias above -2 and up to -1 works. OR fires when
+x1 + x2 >= 1: a bias above -1 and up to 0. NAND is AND with every sign flipped, if no
+corner sits exactly at z = 0 (the step gives 0 there either way): flip ([1, 1], -1.5),
+not ([1, 1], -1).
 
 ## Hint
 AND: ([1, 1], -1.5); OR: ([1, 1], -0.5); NAND: ([-1, -1], 1.5); NOT: ([-1], 0.5).
