@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from neuronlab import SGD, Dense, Sequential, activations, gradcheck
-from neuronlab.layers import Layer
+from neuronlab.activations import ELU
+from neuronlab.layers import Layer, MaxPool2D
 
 HIDDEN = ["relu", "leaky_relu", "sigmoid", "tanh"]
 
@@ -209,3 +210,21 @@ def test_numeric_gradients_agree_with_pytorch_autograd():
         for (value, _), expected in zip(model.parameters(), torch_grads):
             diff = gradcheck.differences(probe, value)
             assert np.all(np.abs(diff.numeric - expected) <= diff.bound), seed
+
+
+@pytest.mark.parametrize("activation", ["selu", ELU(alpha=0.5), "relu"], ids=str)
+def test_a_kinked_activation_at_zero_is_not_called_a_mismatch(activation):
+    layer = Dense(2, activation=activation, input_shape=(3,))
+    layer.build(3, np.random.default_rng(0), np.float64)
+    layer.b[:] = 0.0
+    result = gradcheck.check_layer(layer, x=np.zeros((2, 3)))  # every z = 0: the kink
+    assert result.passed and "DO NOT" not in str(result), str(result)
+
+
+def test_tied_maxima_in_pooling_are_kinks_and_a_check_of_nothing_does_not_pass():
+    layer = MaxPool2D(2)
+    layer.input_shape = (2, 2, 1)
+    result = gradcheck.check_layer(layer, x=np.ones((1, 2, 2, 1)))  # four equal maxima
+    assert result.at_kinks == 4 and result.checked == 0
+    assert not result.passed and "nothing could be checked" in str(result)
+    assert "DO NOT" not in str(result)

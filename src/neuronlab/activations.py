@@ -368,6 +368,7 @@ class ELU(Activation):
 
     def __init__(self, alpha: float = 1.0) -> None:
         self.alpha = check_number(alpha, "ELU alpha", 0, 100)
+        self.kink = self.alpha != 1.0  # f' jumps from alpha to 1 at 0 unless alpha is 1
 
     @property
     def output_range(self) -> tuple[float, float]:  # type: ignore[override]
@@ -401,6 +402,7 @@ class SELU(Activation):
     alpha = 1.6732632423543772848170429916717
     scale = 1.0507009873554804934193349852946
     output_range = (-alpha * scale, math.inf)
+    kink = True  # f' jumps from scale * alpha to scale at 0
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         return self.scale * np.where(z > 0, z, self.alpha * np.expm1(np.minimum(z, 0)))

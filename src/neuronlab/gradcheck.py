@@ -16,9 +16,11 @@ and the check allows for both, number by number:
 ``h`` is chosen where the two balance, ``h = eps^(1/3) · max(1, |w|)`` (about 6e-6).
 A gradient passes when ``|analytic - numeric|`` is within ``SAFETY`` times those two
 errors plus an absolute floor, or within the relative ``tolerance`` (1e-6). Where a
-nudge moves a ReLU-like pre-activation across 0 (a *kink*: the slope jumps there and
-no derivative exists) the number is reported as "at a kink, not checked", never as a
-mismatch.
+nudge crosses a *kink* (the slope jumps there and no derivative exists: the
+pre-activation of relu, leaky_relu, step, selu or an elu with ``alpha != 1`` at 0, a
+max-pooling window whose maximum moves to another cell, a weight at 0 under L1) the
+number is reported as "at a kink, not checked", never as a mismatch; a check that could
+compare no number at all does not pass.
 
 >>> from neuronlab import gradcheck
 >>> gradcheck.check_activation("tanh").passed
@@ -89,7 +91,8 @@ class GradcheckResult:
 
     @property
     def passed(self) -> bool:
-        return self.mismatches == 0 and self.max_ratio <= 1.0
+        """Every checked number within its bound, and at least one number checked."""
+        return self.checked > 0 and self.mismatches == 0 and self.max_ratio <= 1.0
 
     def __bool__(self) -> bool:
         return self.passed
@@ -99,19 +102,25 @@ class GradcheckResult:
         if self.at_kinks:
             where = ", ".join(self.kinks[:3]) + (", ..." if len(self.kinks) > 3 else "")
             kinks = (f" {self.at_kinks} number{'s' if self.at_kinks != 1 else ''} at a kink "
-                     f"(ReLU-like slope jump at 0), not checked: {where}.")
+                     f"(where the slope jumps: a ReLU-like activation at 0, tied maxima in "
+                     f"pooling), not checked: {where}.")
+        if self.checked == 0:
+            return (f"{self.what}: nothing could be checked - no number was compared, so "
+                    f"this says nothing about the gradients.{kinks} Try other inputs or "
+                    f"weights, away from the kinks.")
         if self.passed:
             return (
                 f"{self.what}: analytic and numeric gradients match - {self.checked} numbers "
                 f"checked, largest relative error {self.max_relative_error:.1e}; every gap "
-                f"is within float64 rounding or the relative tolerance {self.tolerance:.0e} "
+                f"is within its bound (float64 rounding and the step's truncation, or the "
+                f"relative tolerance {self.tolerance:.0e}) "
                 f"(closest call: {self.worst}, at {100 * self.max_ratio:.2g}% of its bound).{kinks}"
             )
         return (
             f"{self.what}: analytic and numeric gradients DO NOT match - {self.mismatches} of "
             f"{self.checked} numbers differ; worst at {self.worst}: backprop says "
             f"{self.worst_analytic:.6g}, finite differences say {self.worst_numeric:.6g} "
-            f"(gap {abs(self.worst_analytic - self.worst_numeric):.1e}, float64 allows "
+            f"(gap {abs(self.worst_analytic - self.worst_numeric):.1e}, its bound allows "
             f"{self.worst_allowed:.1e}; largest relative error "
             f"{self.max_relative_error:.1e}).{kinks}"
         )

@@ -360,6 +360,12 @@ class MaxPool2D(Layer):
                 f"MaxPool2D expected images of shape (N, *{self.built_shape}), got shape "
                 f"{x.shape}; check the layer before it."
             )
+        y, self._argmax = self.pool(x)
+        self._x_shape = x.shape  # kept for backward
+        return y
+
+    def pool(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``y``, and which cell ``i * pw + j`` of each window was its maximum."""
         ph, pw = self.pool_size
         sh, sw = self.strides
         H_out, W_out, _ = self.compute_output_shape(x.shape[1:])
@@ -373,8 +379,13 @@ class MaxPool2D(Layer):
             cell = x[:, i:i + sh * H_out:sh, j:j + sw * W_out:sw, :]
             np.copyto(argmax, k, where=cell > y)
             np.maximum(y, cell, out=y)  # (a NaN in a window stays NaN, as in max)
-        self._argmax, self._x_shape = argmax, x.shape  # kept for backward
-        return y
+        return y, argmax
+
+    def kink_signs(self, x: np.ndarray) -> list[np.ndarray]:
+        """Which cell of each window is its maximum, one 0/1 map per cell: a nudge that
+        moves the maximum to another cell crosses a kink (tied maxima sit on one)."""
+        _, argmax = self.pool(x)
+        return [(argmax == k).astype(np.int8) for k in range(self.pool_size[0] * self.pool_size[1])]
 
     def backward(self, grad_out: np.ndarray, need_input_grad: bool = True,
                  grad_is_z: bool = False) -> np.ndarray:
