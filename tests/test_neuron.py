@@ -141,3 +141,11 @@ def test_odd_layers_and_networks_get_clear_errors():
         Network([first, second])
     with pytest.raises(TypeError, match="inputs must be a list of numbers, got 3"):
         Network([first])(3)
+
+
+def test_the_worked_lines_never_round_a_number_to_one_that_reads_otherwise():
+    # z = 0.0004 is above 0, so the step says 1: the line must not print step(0.000) = 1
+    step = Neuron([1.0], 0.0, "step").explain([0.0004])
+    assert step.y_line() == "ŷ = step(0.0004) = 1.000"
+    tiny = Neuron([0.00001], -0.00001, "linear").explain([1.0])
+    assert "1e-05" in tiny.z_line() and "0. " not in tiny.z_line() + " "

@@ -10,7 +10,8 @@ and the check allows for both, number by number:
 
 * **truncation**, about ``h² · L'''(w) / 6``: measured by repeating the difference
   with ``2h`` (the two differ by about three times the truncation error);
-* **rounding**, about ``eps · |L| / h`` (``eps`` = 2.2e-16, float64's precision):
+* **rounding**, about ``eps · |L| / h`` (``eps`` = 2.2e-16, float64's precision), counted
+  ``ROUNDING`` = 64 times over to be safe:
   each loss value carries a rounding error, and dividing by a small ``h`` magnifies it.
 
 ``h`` is chosen where the two balance, ``h = eps^(1/3) · max(1, |w|)`` (about 6e-6).

@@ -155,6 +155,8 @@ def _fmt(value: float) -> str:
     text = f"{value:.2f}"
     if abs(float(text) - value) > 1e-9:
         text = f"{value:.4f}".rstrip("0")
+        if abs(float(text) - value) > 1e-9:  # smaller still (1e-05): its own digits
+            text = f"{value:.4g}"
     return text
 
 
@@ -235,7 +237,10 @@ class Explanation:
     def y_line(self) -> str:
         """``ŷ = f(z) = ŷ``, with the activation named as the lessons name it."""
         name = DISPLAY_NAMES.get(self.activation, self.activation)
-        return f"ŷ = {name}({self.z:.3f}) = {self.y:.3f}"
+        z = f"{self.z:.3f}"
+        if self.z != 0 and float(z) == 0:  # 0.0004 is not 0: the step says 1 for it
+            z = f"{self.z:.3g}"
+        return f"ŷ = {name}({z}) = {self.y:.3f}"
 
     @property
     def y_hat(self) -> float:

@@ -41,7 +41,8 @@ def register(subparsers: Any) -> None:
         "plot", help="draw pictures as PNG files: activations, neuron, gates, xor or a data set",
         description="Draw the lessons' pictures as PNG files (100 dpi) and print their paths. "
                     f"A data set ({', '.join(datasets)}) trains a small model "
-                    "first and draws its decision boundary, history and network.",
+                    "first and draws its history and network, and for a data set of two "
+                    "features also its decision boundary and hidden neurons.",
     )
     plot.add_argument("what", choices=TOPICS + datasets, help="what to draw")
     plot.add_argument("--out", default="plots", metavar="DIR",

@@ -11,8 +11,9 @@ passes it only requests it has already authenticated:
 * every proxied request also carries a secret made for this one launch
   (``Authorization: token ...``, added by the proxy, never seen by the browser), which
   the lab asks for, as it asks for its token when it runs on its own;
-* the lab checks ``Host`` and ``Origin`` against the hub's address
-  (:mod:`neuronlab.hub.guard`).
+* the lab checks ``Host`` and ``Origin`` against the hub's address when it is known
+  (``public_url``, ``$NEURONLAB_HUB_ORIGINS``), else ``Origin`` against the host the
+  request was sent to (:mod:`neuronlab.hub.guard`).
 
 Progress and recall results are kept where ``neuronlab learn`` keeps them, in the
 student's home (``~/.neuronlab/course`` unless the student made another workspace);

@@ -14,8 +14,9 @@ lab's local-only guard (:class:`neuronlab.lab.guard.LocalOnly`, which knows only
 The hub's origins come from ``--allow-origin``, else ``$NEURONLAB_HUB_ORIGINS``, else the
 public URLs JupyterHub gives the student's server (``$JUPYTERHUB_PUBLIC_URL``,
 ``$JUPYTERHUB_PUBLIC_HUB_URL``, ``$JUPYTERHUB_HOST``; set when the hub's ``public_url`` or
-``subdomain_host`` is configured). When none is known, the rule is "same origin": the
-``Origin`` must name the very host the request was sent to.
+``subdomain_host`` is configured). When none is known, the rule is "same host": the
+``Origin`` must name the very host the request was sent to (any port or scheme of it),
+and ``Host`` itself is not checked.
 
 >>> origin_of("https://Hub.example.org/hub/")
 'https://hub.example.org'

@@ -137,8 +137,10 @@ def animate_training(model: Sequential, X: Any, y: Any, epochs: int = 300,
         steps = np.arange(0, len(history) + 1)
         curve = [start_loss, *history]
         top = max(top, *curve)
-        right.plot(steps, curve, color=POSITIVE, lw=2, label="training loss per epoch")
-        right.plot([epoch], [loss], "o", color=NEGATIVE, ms=8, label=f"now: {loss:.4g}")
+        right.plot(steps, curve, color=POSITIVE, lw=2,
+                   label="loss during each epoch (fit's history)")
+        right.plot([epoch], [loss], "o", color=NEGATIVE, ms=8,
+                   label=f"after epoch {epoch}: {loss:.4g}")
         right.set_xlim(0, epochs)
         right.set_ylim(0, top * 1.08)
         right.set_xlabel("epoch")

@@ -243,8 +243,9 @@ def plot_network(model: Sequential, max_nodes: int = 12, show_weights: bool | No
     ``W[j, i]``: blue when positive, vermillion when negative, thicker and darker the
     larger ``|W[j, i]|``. Each unit is labelled with its bias ``b=...`` - the output
     units' biases too - and filled more strongly the larger its bias. Small layers
-    (12 links or fewer) also print each weight on its link. Columns longer than
-    ``max_nodes`` show their first ``max_nodes - 1`` nodes and say how many are left out.
+    (at most 16 links, at most 6 nodes a side) also print each weight on its link.
+    Columns longer than ``max_nodes`` show their first ``max_nodes - 1`` nodes and say how
+    many are left out.
     A model that has ``input_shape`` but no weights yet gets its initial weights first,
     as ``predict`` would.
 
