@@ -147,7 +147,7 @@ def animate_training(model: Sequential, X: Any, y: Any, epochs: int = 300,
         right.set_ylabel(f"loss ({model.loss.name if model.loss else ''})")
         right.set_title("the loss falls as the network learns")
         right.grid(alpha=0.3)
-        right.legend(loc="upper right")
+        right.legend(loc="center right")  # clear of a falling curve and of the high, flat one
         fig.suptitle(f"Training: epoch {epoch} of {epochs}")
         writer.grab_frame()
         if progress is not None:
