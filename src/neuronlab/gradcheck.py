@@ -102,8 +102,8 @@ class GradcheckResult:
         kinks = ""
         if self.at_kinks:
             where = ", ".join(self.kinks[:3]) + (", ..." if len(self.kinks) > 3 else "")
-            kinks = (f" {self.at_kinks} number{'s' if self.at_kinks != 1 else ''} at a kink "
-                     f"(where the slope jumps: a ReLU-like activation at 0, tied maxima in "
+            kinks = (f" {self.at_kinks} number{'s' if self.at_kinks != 1 else ''} at a kink, "
+                     f"where the slope jumps (a ReLU-like activation at 0, tied maxima in "
                      f"pooling), not checked: {where}.")
         if self.checked == 0:
             return (f"{self.what}: nothing could be checked - no number was compared, so "
@@ -113,8 +113,8 @@ class GradcheckResult:
             return (
                 f"{self.what}: analytic and numeric gradients match - {self.checked} numbers "
                 f"checked, largest relative error {self.max_relative_error:.1e}; every gap "
-                f"is within its bound (float64 rounding and the step's truncation, or the "
-                f"relative tolerance {self.tolerance:.0e}) "
+                f"is within its bound, set by float64 rounding and the step's truncation or "
+                f"by the relative tolerance {self.tolerance:.0e} "
                 f"(closest call: {self.worst}, at {100 * self.max_ratio:.2g}% of its bound).{kinks}"
             )
         return (
