@@ -6,6 +6,7 @@ import functools
 import gzip
 import hashlib
 import http.server
+import importlib
 import math
 import re
 import struct
@@ -627,6 +628,77 @@ def test_download_into_unwritable_place(tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(DataError, match=r"Cannot save train-images-idx3-ubyte\.gz.*cache_dir"):
         ds.load_mnist(download=True, cache_dir=blocker / "sub", base_url="http://127.0.0.1:9/")
+
+
+def test_keras_load_data_downloads_once_and_returns_keras_arrays(server, tmp_path, monkeypatch,
+                                                                capsys):
+    # `import neuronlab as keras; keras.datasets.mnist.load_data()`, as Keras code reads
+    import neuronlab as keras
+    mnist_files = importlib.import_module("neuronlab.datasets.mnist")  # the module: the
+    # package's name `mnist` is the loader function whose load_data attribute Keras code calls
+
+    base_url, root = server
+    train_images, train_labels, sums = serve_mnist(root, "train", 6, seed=1)
+    test_images, test_labels, test_sums = serve_mnist(root, "t10k", 3, seed=2)
+    monkeypatch.setattr(mnist_files, "MNIST_URL", base_url)
+    monkeypatch.setattr(mnist_files, "MNIST_SHA256", {**sums, **test_sums})
+    monkeypatch.setenv("NEURONLAB_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))  # no Keras copy there
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    for got, want in ((x_train, train_images), (y_train, train_labels),
+                      (x_test, test_images), (y_test, test_labels)):
+        assert got.dtype == np.uint8  # as Keras: pixels 0..255, labels 0..9
+        np.testing.assert_array_equal(got, want)
+    assert capsys.readouterr().out.count("Downloading data from") == 4
+    assert sorted(p.name for p in (tmp_path / "data" / "mnist").iterdir()) == sorted(
+        {**sums, **test_sums})
+    # the second call reads the cache (the server is not asked again)
+    monkeypatch.setattr(mnist_files, "MNIST_URL", "http://127.0.0.1:9/none/")
+    again = keras.datasets.mnist.load_data()
+    np.testing.assert_array_equal(again[0][0], x_train)
+    assert "Downloading" not in capsys.readouterr().out
+
+
+def test_keras_load_data_reads_a_copy_keras_saved(tmp_path, monkeypatch):
+    from neuronlab.datasets import mnist
+
+    images, labels = tiny_mnist(5)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    (tmp_path / "datasets").mkdir()
+    np.savez(tmp_path / "datasets" / "mnist.npz", x_train=images, y_train=labels,
+             x_test=images[:2], y_test=labels[:2])
+    (x_train, y_train), (x_test, y_test) = mnist.load_data()
+    for got, want in ((x_train, images), (y_train, labels), (x_test, images[:2]),
+                      (y_test, labels[:2])):
+        np.testing.assert_array_equal(got, want)
+    # a path of its own, as Keras's load_data(path=...)
+    np.savez(tmp_path / "other.npz", x_train=images[:, :27], y_train=labels,
+             x_test=images[:2], y_test=labels[:2])
+    with pytest.raises(DataError, match=r"images of shape \(n, 28, 28\).*\(5, 27, 28\)"):
+        mnist.load_data(str(tmp_path / "other.npz"))
+    (tmp_path / "broken.npz").write_bytes(b"not an npz file")
+    with pytest.raises(DataError, match=r"is not Keras's mnist.npz"):
+        mnist.load_data(str(tmp_path / "broken.npz"))
+
+
+def test_keras_load_data_offline_names_the_bundled_digits(tmp_path, monkeypatch):
+    mnist_files = importlib.import_module("neuronlab.datasets.mnist")
+
+    monkeypatch.setattr(mnist_files, "MNIST_URL", "http://127.0.0.1:9/none/")
+    monkeypatch.setenv("NEURONLAB_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    with pytest.raises(DataError, match=r"failed.*neuronlab.datasets.mnist\(\) gives the "
+                                        r"10,000 digits"):
+        ds.mnist.load_data()
+    assert not list((tmp_path / "data" / "mnist").iterdir())  # nothing half-written
+
+
+def test_keras_data_sets_neuronlab_lacks_say_so():
+    import neuronlab as keras
+
+    with pytest.raises(AttributeError, match=r"no cifar10: of Keras's data sets only mnist"):
+        keras.datasets.cifar10.load_data()
+    assert not hasattr(keras.datasets, "no_such_thing")
 
 
 # ---------------------------------------------------------------------------

@@ -93,3 +93,19 @@ __all__ = [
     "unregister",
     "xor",
 ]
+
+#: Keras's other data sets (``keras.datasets.X``), which neuronlab does not have.
+_KERAS_ONLY = ("boston_housing", "california_housing", "cifar10", "cifar100", "fashion_mnist",
+               "imdb", "reuters")
+
+
+def __getattr__(name: str) -> object:
+    """``keras.datasets.cifar10`` and the like: say that only MNIST is here."""
+    if name in _KERAS_ONLY:
+        raise AttributeError(
+            f"neuronlab.datasets has no {name}: of Keras's data sets only mnist is here "
+            "(mnist.load_data() as Keras returns it, or mnist() for the 10,000 digits that "
+            "ship with neuronlab). Keras code that loads another data set does not run here "
+            "as written."
+        )
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -36,7 +36,7 @@ from .generators import (
     make_spirals,
     spiral_data,
 )
-from .mnist import load_mnist
+from .mnist import load_data, load_mnist
 from .stories import and_gate, not_gate, or_gate, puzzle, xor
 
 # ---------------------------------------------------------------------------
@@ -124,6 +124,11 @@ def mnist(
                         f"{X.shape[1]} pixels per image. Check that they are MNIST files.")
     X = X.astype(np.float32)
     return (X.reshape(-1, 28, 28, 1) if images else X), y
+
+
+# Keras code calls keras.datasets.mnist.load_data(): with ``import neuronlab as keras``
+# that is this function's attribute, giving Keras's uint8 arrays of the full MNIST.
+mnist.load_data = load_data  # type: ignore[attr-defined]
 
 
 _SMALL = {"n_samples": 20, "seed": 0}

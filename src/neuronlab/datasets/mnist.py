@@ -23,6 +23,8 @@ from ..checks import check_bool
 from ..errors import ConfigError, DataError
 from .idx import read_idx
 
+Arrays = tuple[np.ndarray, np.ndarray]
+
 #: Default MNIST mirror (the original yann.lecun.com host no longer serves the files).
 MNIST_URL = "https://ossci-datasets.s3.amazonaws.com/mnist/"
 
@@ -130,6 +132,7 @@ def _download(
         ) from None
     tmp = Path(tmp_name)
     try:
+        print(f"Downloading data from {url}", flush=True)  # ~10 MB in all: say what waits
         with os.fdopen(fd, "wb") as handle:
             _fetch_to(url, handle)
         expected = (checksums or {}).get(filename)
@@ -225,3 +228,68 @@ def load_mnist(
         )
     X = images.reshape(len(images), -1).astype(np.float64) / 255.0
     return X, labels.astype(np.int64)
+
+
+def load_data(path: str = "mnist.npz") -> tuple[Arrays, Arrays]:
+    """``keras.datasets.mnist.load_data()``: MNIST in Keras's form.
+
+    For the full files, returns ``(x_train, y_train), (x_test, y_test)``: uint8 images of shape
+    (60000, 28, 28) and (10000, 28, 28) with pixels 0..255, and uint8 labels 0..9.
+    A copy Keras saved (``path``, or ``path`` in ``$KERAS_HOME/datasets``, by default
+    ``~/.keras/datasets``) is read if there is one. Otherwise the four MNIST files are
+    read from neuronlab's cache folder (see :func:`load_mnist`) and downloaded there
+    once if missing, each checked against :data:`MNIST_SHA256`. Offline,
+    ``neuronlab.datasets.mnist()`` gives the 10,000 digits that ship with neuronlab.
+
+    >>> load_data(3)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    neuronlab.errors.ConfigError: load_data(path=...) takes a file name ...
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise ConfigError(f"load_data(path=...) takes a file name such as 'mnist.npz', got "
+                          f"{repr(path)[:60]}.")
+    keras_home = Path(os.environ.get("KERAS_HOME") or "~/.keras").expanduser()
+    for candidate in (Path(path).expanduser(), keras_home / "datasets" / path):
+        if candidate.suffix == ".npz" and candidate.is_file():
+            return _read_keras_npz(candidate)
+    parts = []
+    for kind in ("train", "test"):
+        try:
+            images, labels = _resolve_mnist_files(
+                _mnist_names(kind), None, True, None, MNIST_URL, MNIST_SHA256, kind)
+        except DataError as exc:
+            raise DataError(
+                "mnist.load_data() reads the full MNIST files as load_mnist(download=True) "
+                f"does, which stopped: {exc} Without a connection, "
+                "neuronlab.datasets.mnist() gives the 10,000 digits that ship with neuronlab "
+                "(8,000 to train, 2,000 to test), float32 in [0, 1]."
+            ) from None
+        parts.append((read_idx(images), read_idx(labels)))
+    (x_train, y_train), (x_test, y_test) = parts
+    return _keras_form(x_train, y_train, x_test, y_test, "the MNIST files")
+
+
+def _read_keras_npz(path: Path) -> tuple[Arrays, Arrays]:
+    """Read Keras's ``mnist.npz`` (arrays ``x_train``, ``y_train``, ``x_test``, ``y_test``)."""
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            x_train, y_train, x_test, y_test = (f[key] for key in
+                                                ("x_train", "y_train", "x_test", "y_test"))
+    except (OSError, ValueError, KeyError) as exc:
+        raise DataError(f"{str(path)!r} is not Keras's mnist.npz ({exc}). Delete it, or pass "
+                        "another path to load_data(path=...).") from None
+    return _keras_form(x_train, y_train, x_test, y_test, repr(str(path)))
+
+
+def _keras_form(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
+                y_test: np.ndarray, where: str) -> tuple[Arrays, Arrays]:
+    """Check the four arrays are MNIST's shapes and return them as uint8, Keras's way."""
+    for x, y in ((x_train, y_train), (x_test, y_test)):
+        if x.ndim != 3 or x.shape[1:] != (28, 28) or y.shape != (len(x),):
+            raise DataError(
+                f"MNIST from {where} should hold images of shape (n, 28, 28) and n labels, "
+                f"got {x.shape} and {y.shape}. Delete the files and load again."
+            )
+    arrays = [np.asarray(a, dtype=np.uint8) for a in (x_train, y_train, x_test, y_test)]
+    return (arrays[0], arrays[1]), (arrays[2], arrays[3])
