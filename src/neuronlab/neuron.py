@@ -240,7 +240,15 @@ class Explanation:
         z = f"{self.z:.3f}"
         if self.z != 0 and float(z) == 0:  # 0.0004 is not 0: the step says 1 for it
             z = f"{self.z:.3g}"
-        return f"ŷ = {name}({z}) = {self.y:.3f}"
+        line = f"ŷ = {name}({z}) = {self.y:.3f}"
+        size = max([abs(p) for p in self.products] + [abs(self.bias), 1.0])
+        if self.z != 0 and abs(self.z) < 1e-12 * size and \
+                f"{self.y:.3f}" != f"{get_activation(self.activation)(0.0):.3f}":
+            # e.g. 1.0 - 0.7 - 0.3: 0.7 and 0.3 have no exact binary form, so the sum of
+            # the stored numbers is 5.55e-17, and step gives 1 where exact 0 gives 0
+            line += ("   (z is not exactly 0: decimals such as 0.7 are stored in binary, "
+                     "a tiny bit off)")
+        return line
 
     @property
     def y_hat(self) -> float:

@@ -145,8 +145,8 @@ class SGD(Optimizer):
         if not self.momentum:
             return "w ← w − η·∂L/∂w"
         if self.nesterov:
-            return "v ← μ·v + ∂L/∂w;  w ← w − η·(∂L/∂w + μ·v)"
-        return "v ← μ·v + ∂L/∂w;  w ← w − η·v"
+            return f"v ← μ·v + ∂L/∂w;  w ← w − η·(∂L/∂w + μ·v)   (μ = {self.momentum:g}, v from 0)"
+        return f"v ← μ·v + ∂L/∂w;  w ← w − η·v   (μ = {self.momentum:g}, v from 0)"
 
     @property
     def elementwise(self) -> bool:
@@ -197,7 +197,8 @@ class RMSprop(Optimizer):
 
     @property
     def rule(self) -> str:
-        return "s ← ρ·s + (1 − ρ)·(∂L/∂w)²;  w ← w − η·∂L/∂w / (√s + ε)"
+        return ("s ← ρ·s + (1 − ρ)·(∂L/∂w)²;  w ← w − η·∂L/∂w / (√s + ε)   "
+                f"(ρ = {self.rho:g}, ε = {self.epsilon:g}, s from 0)")
 
     def _new_state(self, value: np.ndarray) -> dict[str, np.ndarray]:
         return {"square_avg": np.zeros_like(value)}
@@ -236,7 +237,13 @@ class Adam(Optimizer):
     @property
     def rule(self) -> str:
         return ("m ← β₁·m + (1 − β₁)·∂L/∂w;  v ← β₂·v + (1 − β₂)·(∂L/∂w)²;  "
-                "w ← w − η·m̂ / (√v̂ + ε), with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)")
+                "w ← w − η·m̂ / (√v̂ + ε), with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)"
+                + self.constants())
+
+    def constants(self) -> str:
+        """The numbers the rule's letters stand for, and where the averages start."""
+        return (f"   (β₁ = {self.beta_1:g}, β₂ = {self.beta_2:g}, ε = {self.epsilon:g}, "
+                "m and v from 0)")
 
     def _new_state(self, value: np.ndarray) -> dict[str, np.ndarray]:
         return {"m": np.zeros_like(value), "v": np.zeros_like(value)}
@@ -327,7 +334,8 @@ class Adagrad(Optimizer):
 
     @property
     def rule(self) -> str:
-        return "s ← s + (∂L/∂w)²;  w ← w − η·∂L/∂w / (√s + ε)"
+        return ("s ← s + (∂L/∂w)²;  w ← w − η·∂L/∂w / (√s + ε)   "
+                f"(ε = {self.epsilon:g}, s from {self.initial_accumulator_value:g})")
 
     def _new_state(self, value: np.ndarray) -> dict[str, np.ndarray]:
         return {"sum": np.full_like(value, self.initial_accumulator_value)}
@@ -359,7 +367,7 @@ class AdamW(Adam):
 
     @property
     def rule(self) -> str:
-        return "w ← w − η·λ·w, then Adam: " + super().rule
+        return f"w ← w − η·λ·w with λ = {self.weight_decay:g}, then Adam: " + super().rule
 
     def _update(self, value: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
         value *= 1 - self.learning_rate * self.weight_decay  # the decay, then Adam's step
@@ -400,7 +408,9 @@ class Nadam(Adam):
     @property
     def rule(self) -> str:
         return ("m ← β₁·m + (1 − β₁)·∂L/∂w;  v ← β₂·v + (1 − β₂)·(∂L/∂w)²;  "
-                "w ← w − η·((1 − μₜ)/(1 − Πμ)·∂L/∂w + μₜ₊₁/(1 − Πμ·μₜ₊₁)·m) / (√v̂ + ε)")
+                "w ← w − η·((1 − μₜ)/(1 − Πμ)·∂L/∂w + μₜ₊₁/(1 − Πμ·μₜ₊₁)·m) / (√v̂ + ε), "
+                "with μₜ = β₁·(1 − 0.5·0.96^(0.004·t)), Πμ = μ₁···μₜ, v̂ = v / (1 − β₂ᵗ)"
+                + self.constants())
 
     def mu(self, t: int) -> float:
         return self.beta_1 * (1 - 0.5 * 0.96 ** (0.004 * t))
@@ -437,7 +447,7 @@ class Adamax(Adam):
     @property
     def rule(self) -> str:
         return ("m ← β₁·m + (1 − β₁)·∂L/∂w;  u ← max(β₂·u, |∂L/∂w| + ε);  "
-                "w ← w − η·m / ((1 − β₁ᵗ)·u)")
+                "w ← w − η·m / ((1 − β₁ᵗ)·u)" + self.constants().replace("m and v", "m and u"))
 
     def _update(self, value: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
         m, u, t = state["m"], state["v"], self.iterations

@@ -270,6 +270,44 @@ def test_export_code_rebuilds_the_same_model(client):
         assert np.array_equal(mine, theirs)
 
 
+def run_export(client, sid):
+    namespace: dict = {"print": lambda *args: None}
+    code = client.get(f"/api/sessions/{sid}/export").json()["code"]
+    exec(compile(code, "<export>", "exec"), namespace)
+    return code, namespace["model"]
+
+
+def test_export_of_the_truth_table_trains_on_its_four_rows(client):
+    # the course links to the playground on XOR's 4 rows (pd=xor4): no noise, no split
+    config = {"dataset": "xor4", "hidden": [3], "activation": "tanh", "learning_rate": 0.5,
+              "seed": 2}
+    sid = client.post("/api/sessions", json={"config": config, "epochs": 5}).json()["id"]
+    code, rebuilt = run_export(client, sid)
+    assert "datasets.xor()" in code and "train_test_split" not in code
+    session = client.app.state.sessions.get(sid)
+    for mine, theirs in zip(rebuilt.get_neuron_weights(), session.model.get_neuron_weights()):
+        assert np.array_equal(mine, theirs)
+
+
+def test_export_says_when_replaying_cannot_give_the_lab_s_weights(client):
+    state = client.post("/api/sessions", json={"config": XOR, "epochs": 3}).json()
+    sid = state["id"]
+    code, _ = run_export(client, sid)
+    assert "set by hand" not in code and "from a link" not in code
+    # a link's weights (here: the seed's at epoch 0, with one weight changed by hand)
+    session = client.app.state.sessions.get(sid)
+    weights = session.weights_text()
+    linked = client.post("/api/sessions", json={"config": {**XOR, "optimizer": "adam"},
+                                                "weights": weights, "epoch": 3}).json()["id"]
+    code, _ = run_export(client, linked)
+    assert "from a link at epoch 3" in code and "only if they came from training alone" in code
+    assert "not even then with Adam, whose running state started afresh" in code
+    plain = client.post("/api/sessions", json={"config": XOR, "weights": weights,
+                                               "epoch": 3}).json()["id"]
+    code, _ = run_export(client, plain)
+    assert "from a link" in code and "not even then" not in code  # plain SGD keeps no state
+
+
 def test_session_limit(client):
     ids = [client.post("/api/sessions", json={}).json()["id"] for _ in range(LIMITS.sessions)]
     r = client.post("/api/sessions", json={})

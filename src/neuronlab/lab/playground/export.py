@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...layers import Dense
-from .config import FEATURES, OWN_DATA
+from .config import FEATURES, OWN_DATA, TABLES
 
 if TYPE_CHECKING:
     from .session import Session
@@ -33,6 +33,9 @@ def python_code(session: Session, filename: str) -> str:
     layer_lines = "".join(f"    {dense_call(layer)},\n" for layer in session.dense_layers())
     if c.dataset == OWN_DATA:
         data = "X, y = np.zeros((0, 2)), np.zeros(0, dtype=np.int64)\n"
+    elif c.dataset in TABLES:
+        data = (f"X, y = datasets.{TABLES[c.dataset].__name__}()  # the truth table's rows\n"
+                "y = y[:, 0].astype(np.int64)\n")
     elif session.task == "classification":
         data = (f'X, y = datasets.make_classification_2d("{c.dataset}", n_samples='
                 f"{c.samples}, noise={c.noise!r}, seed={c.seed})\n")
@@ -48,12 +51,14 @@ def python_code(session: Session, filename: str) -> str:
     labels = ", ".join(FEATURES[name].label for name in c.features)
     stratify = session.task == "classification" and \
         int(np.bincount(np.concatenate([session.labels_train, session.labels_test])).min()) >= 2
+    if c.dataset in TABLES:  # the lab trains and tests on the whole table
+        split = "X_train, X_test, y_train, y_test = X, X.copy(), y, y.copy()  # all rows, both\n"
+    else:
+        split = ("X_train, X_test, y_train, y_test = datasets.train_test_split(\n"
+                 f"    X, y, test_size={c.test_size!r}, seed={c.seed}, stratify={stratify})\n")
     prepare = ("y_train, y_test = y_train.reshape(-1, 1), y_test.reshape(-1, 1)\n"
                if session.head.units == 1 else "")
-    edited = ("# Some weights were set by hand in the lab: the loop below does not redo\n"
-              "# that, the model file holds them.\n" if session.edited else "")
-    start = (f"# The lab restored this network at epoch {session.curve_start} from a link;\n"
-             "# the model file holds its weights.\n" if session.curve_start else "")
+    notes = replay_notes(session)
     return (
         '"""Rebuild and train the network of the neuronlab playground."""\n'
         "import numpy as np\n"
@@ -61,8 +66,7 @@ def python_code(session: Session, filename: str) -> str:
         "from neuronlab import Dense, Sequential, datasets, optimizers\n"
         "\n"
         f"{data}"
-        "X_train, X_test, y_train, y_test = datasets.train_test_split(\n"
-        f"    X, y, test_size={c.test_size!r}, seed={c.seed}, stratify={stratify})\n"
+        f"{split}"
         f"{prepare}"
         "\n"
         "def features(X):\n"
@@ -78,7 +82,7 @@ def python_code(session: Session, filename: str) -> str:
         f"(learning_rate={c.learning_rate!r}),\n"
         f'              loss="{session.head.loss}", metrics=["{session.metric}"])\n'
         "\n"
-        f"{edited}{start}"
+        f"{notes}"
         "# One fit call per epoch, shuffled with the epoch number as seed, as the lab does.\n"
         f"for epoch in range({session.epoch}):\n"
         f"    model.fit(F_train, y_train, epochs=1, batch_size={c.batch_size}, seed=epoch,\n"
@@ -89,3 +93,26 @@ def python_code(session: Session, filename: str) -> str:
         "# from neuronlab.io import load_model\n"
         f'# model = load_model("{filename}")\n'
     )
+
+
+def replay_notes(session: Session) -> str:
+    """Comments for the code when replaying the seed's epochs does not give the lab's weights."""
+    notes = ""
+    if session.edited:
+        notes += ("# Some weights were set by hand in the lab: the loop below does not redo\n"
+                  "# that; the model file holds them.\n")
+    if session.stepped:
+        notes += ("# The lab took a slow-motion step outside the epochs: the loop below does\n"
+                  "# not redo it; the model file holds the weights after it.\n")
+    if session.linked:
+        optimizer = session.model.optimizer
+        assert optimizer is not None
+        notes += ("# The lab took this network's weights from a link at epoch "
+                  f"{session.curve_start};\n# the model file holds them. The loop below "
+                  "replays training from the seed\n# and gives the same weights only if they "
+                  "came from training alone")
+        if not optimizer.elementwise:
+            notes += (f",\n# and not even then with {type(optimizer).__name__}, whose running "
+                      "state started afresh\n# at the link")
+        notes += ".\n"
+    return notes

@@ -195,6 +195,8 @@ class Session:
         self.playing = False
         self.diverged: str | None = None
         self.edited = False  # a weight was set by hand: replaying the seed no longer gives it
+        self.stepped = False  # a slow-motion step was taken outside the epochs: nor then
+        self.linked = False  # the weights came from a link (whose history is not known)
         self.curves: dict[str, list[float]] = {"train": [], "test": []}
         self.curve_start = 0  # the epoch the curves start after (a restored run: its epoch)
         self.judged_from = 0  # the diagnosis reads the curve from here (after a hand edit)
@@ -245,6 +247,7 @@ class Session:
             layer.set_neuron_weights([W.reshape(layer.W.shape), b])
             at += layer.W.size + layer.b.size
         self.epoch = self.curve_start = epoch
+        self.linked = True
         self.evaluate()
 
     def set_weight(self, body: dict[str, Any]) -> None:

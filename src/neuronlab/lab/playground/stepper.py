@@ -77,9 +77,11 @@ def trace(session: Session) -> dict[str, Any]:
         **result,
         "epoch": session.epoch,
         "generation": session.generation,
-        "batch": (f"the first batch of epoch {session.epoch + 1} ({len(X)} of "
-                  f"{len(session.F_train)} training points, shuffled with seed "
-                  f"{session.epoch} as training shuffles them)"),
+        "batch": (f"the first batch of epoch {session.epoch + 1} ("
+                  + (f"all {len(X)} training points, in their order: one batch is not shuffled)"
+                     if len(X) == len(session.F_train) else
+                     f"{len(X)} of {len(session.F_train)} training points, shuffled with seed "
+                     f"{session.epoch} as training shuffles them)")),
         "features": [FEATURES[name].label for name in session.config.features],
         "params": session.weights_text(),
     }
@@ -95,7 +97,7 @@ def apply(session: Session, params: Any) -> dict[str, Any]:
             session.model.train_step(X, Y)  # the library's own step: forward, backward, update
     except TrainingDivergedError as exc:
         raise BadRequest(str(exc)) from None
-    session.edited = True  # replaying the seed's epochs no longer gives these weights
+    session.stepped = True  # replaying the seed's epochs no longer gives these weights
     session.evaluate()
     return session.frame()
 

@@ -185,8 +185,12 @@ export function drawCurves(figure, curve) {
   const pick = (list) => list.filter((_, k) => k % every === 0 || k === n - 1);
   linePlot(figure, {
     series: [
-      { x: pick(curve.epoch), y: pick(curve.train), color: "#0877bd", label: "train loss" },
-      { x: pick(curve.epoch), y: pick(curve.test), color: "#e8710a", label: "test loss" },
+      // fit's history: the train loss is the mean over the epoch's batches, each taken
+      // before its step; the test loss is measured after the epoch (as in Keras)
+      { x: pick(curve.epoch), y: pick(curve.train), color: "#0877bd",
+        label: "train loss (mean during the epoch)" },
+      { x: pick(curve.epoch), y: pick(curve.test), color: "#e8710a",
+        label: "test loss (after the epoch)" },
     ],
     xLabel: "epoch", yLabel: "loss", yMin: 0, height: 200,
   });

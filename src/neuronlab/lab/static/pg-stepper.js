@@ -212,8 +212,8 @@ export function slowMotion({ session, onFrame }) {
     }
     const o = r.optimizer;
     return [
-      h("p", { class: "widget-big", id: "pg-stepper-rule", text: `${o.rule}   (η = ${o.learning_rate}, ` +
-        `${o.name}, step ${o.step})` }),
+      h("p", { class: "widget-big", id: "pg-stepper-rule", text: `${o.name}, step ${o.step}, ` +
+        `η = ${o.learning_rate}: ${o.rule}` }),
       ...r.after.map((p, c) => table(`${layerName(r, c)}: old → new`, neuronNames(r, c),
         [...inputNames(r, c), "b"],
         (j, i) => (i < p.W[j].length ? `${fmt(r.before[c].W[j][i], 4)} → ${fmt(p.W[j][i], 4)}`
@@ -235,7 +235,8 @@ export function slowMotion({ session, onFrame }) {
     const changed = lastFrame && lastFrame.params !== r.params;
     if (applied) {
       note.textContent = "Done: the network took this step; its new weights are in the picture. " +
-        "Press \"step one batch in slow motion\" again for the next one.";
+        "The epoch has not moved on, so \"step one batch in slow motion\" traces the same batch " +
+        "again, from the new weights, and the next epoch of training starts with it too.";
     } else if (changed) {
       note.textContent = "The network changed since this step was traced: close it and trace again.";
       applyButton.disabled = true;

@@ -256,11 +256,13 @@ export function initPlayground(root, app) {
     document.getElementById("pg-test-acc").textContent = percent(frame.scores.test[data.metric]);
     // Which loss: MSE or MAE by name; the cross-entropies as "CE".
     const lossName = ["mse", "mae"].includes(data.loss) ? data.loss.toUpperCase() : "CE";
+    // evaluate's loss is what training minimizes: the L2/L1 penalty is in it
+    const penalty = data.config.l2 || data.config.l1 ? " + penalty" : "";
     for (const side of ["train", "test"]) {
       document.getElementById(`pg-${side}-acc`).previousElementSibling.textContent =
         `${side} ${data.metric === "accuracy" ? "accuracy" : data.metric.toUpperCase()}`;
       document.getElementById(`pg-${side}-loss`).previousElementSibling.textContent =
-        `${side} loss (${lossName})`;
+        `${side} loss (${lossName}${penalty})`;
     }
     playButton.textContent = frame.playing ? "❚❚ pause" : "▶ play";
     playButton.setAttribute("aria-label", frame.playing ? "Pause training" :

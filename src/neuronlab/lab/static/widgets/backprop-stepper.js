@@ -85,7 +85,9 @@ export function drawNetwork(diagram, r, stage, reached, sample = r.X.length === 
       const text = updated ? `w ${fmt(r.after[k].W[j][i], 3)}`
         : back ? `∂w ${fmt(r.backward[k].grad_W[j][i], 3)}` : `w ${fmt(w, 2)}`;
       const line = s("line", { x1, y1, x2, y2, class: `link step-link${active ? " current" : ""}` });
-      line.append(s("title", { text: `x${i + 1} → N${j + 1}: ${text}` }));
+      // named as the tables name them: an input feature, or neuron n of layer L
+      const from = k === 0 ? (r.features ? r.features[i] : `x${i + 1}`) : `L${k} n${i + 1}`;
+      line.append(s("title", { text: `${from} → L${k + 1} n${j + 1}: ${text}` }));
       parts.push(line);
       if (!labelled) return;
       const el = s("text", { x: 0, y: 0, "text-anchor": "middle",
