@@ -287,6 +287,26 @@ def test_dense_layers_use_their_initializer_with_the_model_seed(name):
     assert (model.layers[1].b == 1).all()
 
 
+@pytest.mark.parametrize("input_shape, torch_shape", [
+    ((50,), (30, 50)),  # Dense(30) on 50 inputs
+    ((28, 28, 1), (8, 1, 3, 3)),  # Conv2D(8, 3) on one channel
+    ((12, 12, 6), (16, 6, 5, 5)),  # Conv2D(16, 5) on six
+])
+def test_fans_are_counted_as_pytorch_and_keras_count_them(input_shape, torch_shape):
+    # Conv2D's fan_out is filters * kh * kw (every output position an input reaches), so
+    # glorot_uniform's limit is torch.nn.init.xavier_uniform_'s on the same kernel
+    torch = pytest.importorskip("torch")
+    from neuronlab.layers import Conv2D
+
+    layer = (Dense(torch_shape[0], input_shape=input_shape) if len(torch_shape) == 2 else
+             Conv2D(torch_shape[0], torch_shape[2], input_shape=input_shape))
+    fan_in, fan_out = torch.nn.init._calculate_fan_in_and_fan_out(torch.empty(torch_shape))
+    limit = math.sqrt(6 / (fan_in + fan_out))
+    layer.build(input_shape, np.random.default_rng(0), np.float64)
+    weights = layer.get_weights()[0]
+    assert limit * 0.95 < np.abs(weights).max() <= limit
+
+
 # ---------------------------------------------------------------------------
 # Dropout
 # ---------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """Weight initializers: where training starts.
 
-Each takes the weight shape ``(units, n_inputs)`` (one row per neuron), a NumPy
-random generator and a dtype. Glorot/Xavier keeps the signal's variance steady
-through sigmoid and tanh layers (``Var = 2 / (fan_in + fan_out)``); He keeps it
-steady through ReLU layers (``Var = 2 / fan_in``).
+Each takes the weight shape, a NumPy random generator and a dtype: ``(units, n_inputs)``
+for Dense (one row per neuron), ``(filters, kh, kw, channels)`` for Conv2D. A weight's
+fans are counted as Keras and PyTorch count them: ``fan_in`` is how many inputs one output
+adds up (``n_inputs``, or ``kh * kw * channels``), ``fan_out`` how many outputs one input
+reaches (``units``, or ``filters * kh * kw``). Glorot/Xavier keeps the signal's variance
+roughly steady through tanh (and linear) layers (``Var = 2 / (fan_in + fan_out)``); He
+keeps it steady through ReLU layers (``Var = 2 / fan_in``).
 
 >>> import numpy as np
 >>> w = get("he_normal")((3, 4), np.random.default_rng(0), np.float64)
@@ -57,9 +60,11 @@ unregister = TABLE.unregister
 
 
 def _fans(shape: tuple[int, ...]) -> tuple[int, int]:
-    fan_out = shape[0]
-    fan_in = shape[1] if len(shape) > 1 else shape[0]
-    return fan_in, fan_out
+    """``(fan_in, fan_out)`` of a weight of ``shape`` (outputs first, as above)."""
+    if len(shape) < 2:
+        return shape[0], shape[0]
+    window = int(np.prod(shape[1:-1]))  # kh * kw for a kernel, 1 for a Dense W
+    return window * shape[-1], shape[0] * window
 
 
 @register(torch="zeros_")

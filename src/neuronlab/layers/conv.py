@@ -203,12 +203,6 @@ class Conv2D(Layer):
             specs.append(("bias", (self.filters,), self.bias_initializer))
         return specs
 
-    def add_weight(self, name: str, shape: Shape, initializer: str, rng: np.random.Generator,
-                   dtype: Any, init_shape: Shape | None = None) -> np.ndarray:
-        # the kernel is drawn as the matrix K (filters, kh*kw*C): fan_in = kh*kw*C
-        flat = (shape[0], int(np.prod(shape[1:]))) if name == "kernel" else shape
-        return super().add_weight(name, shape, initializer, rng, dtype, init_shape=flat)
-
     def check_input_shape(self, input_shape: Shape) -> None:
         check_image_shape(f"Conv2D({self.filters}, {self.kernel_size})", input_shape,
                           self.kernel_size, self.padding)

@@ -158,12 +158,10 @@ class Layer:
         return []
 
     def add_weight(self, name: str, shape: Shape, initializer: str, rng: np.random.Generator,
-                   dtype: Any, init_shape: Shape | None = None) -> np.ndarray:
-        """Make the weight ``self.<name>`` (drawn by ``initializer`` for ``init_shape``, by
-        default ``shape``) and its gradient ``self.grad_<name>`` (zeros)."""
-        value = initializers.get(initializer)(init_shape or shape, rng, dtype)
-        if value.shape != shape:
-            value = value.reshape(shape).copy()  # its own array, as the layers' weights are
+                   dtype: Any) -> np.ndarray:
+        """Make the weight ``self.<name>`` (drawn by ``initializer``) and its gradient
+        ``self.grad_<name>`` (zeros)."""
+        value = initializers.get(initializer)(shape, rng, dtype)
         setattr(self, name, value)
         setattr(self, "grad_" + name, np.zeros_like(value))
         return value
