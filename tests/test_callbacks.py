@@ -206,3 +206,29 @@ def test_early_stopping_asks_for_a_mode_when_the_direction_is_unknown():
 # ---------------------------------------------------------------------------
 # mini-batches and seeded shuffling
 # ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("callback", ["LearningRateScheduler", "ReduceLROnPlateau"])
+def test_a_callback_cannot_steer_a_rate_a_schedule_sets(callback):
+    # the schedule sets the rate before every step, so the callback's rate would never be
+    # used (it said "reducing learning rate" while nothing changed); Keras refuses it too
+    from neuronlab import SGD, callbacks, optimizers
+
+    X, y = datasets.load("blobs", n_samples=60, seed=0)
+    model = mlp(2, [4], Dense(3, activation="softmax"))
+    schedule = optimizers.schedules.ExponentialDecay(0.1, decay_steps=100, decay_rate=0.5)
+    model.compile(optimizer=SGD(learning_rate=schedule), loss="categorical_crossentropy")
+    made = (callbacks.LearningRateScheduler(lambda epoch, lr: 1e-9) if
+            callback == "LearningRateScheduler" else callbacks.ReduceLROnPlateau("loss"))
+    before = model.get_weights()
+    with pytest.raises(ConfigError, match=rf"{callback} sets the learning rate, but this SGD "
+                                          r"follows ExponentialDecay"):
+        model.fit(X, y, epochs=2, verbose=0, callbacks=[made])
+    for old, new in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(old, new)  # refused before any step
+    # with a number for the rate, the callback steers it
+    model.compile(optimizer=SGD(learning_rate=0.1), loss="categorical_crossentropy")
+    history = model.fit(X, y, epochs=2, verbose=0, callbacks=[made])
+    assert len(history.history["loss"]) == 2
+    if callback == "LearningRateScheduler":
+        assert model.optimizer.learning_rate == 1e-9

@@ -28,6 +28,7 @@ from neuronlab.learn.sources import (
     parse_lesson,
     quiz_data,
 )
+from neuronlab.learn.terminal import pieces
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "src" / "neuronlab" / "learn" / "content"
@@ -141,10 +142,21 @@ def test_terminal_lessons_and_notebooks_come_from_the_same_files():
         notebook = build_notebook(lesson)
         sources = ["".join(cell["source"]) for cell in notebook["cells"]]
         assert lesson.example.strip() in sources
-        # the words, with links to other lessons pointing at their notebooks
-        assert any(notebook_links(lesson.text.strip()) in source for source in sources)
+        # every code cell of the lesson, in the lesson's order (the words send the learner
+        # to "the cell below")
+        code = [source for cell, source in zip(notebook["cells"], sources)
+                if cell["cell_type"] == "code"]
+        blocks = [b.code.strip() for b in lesson.blocks if b.role in ("example", "cell")]
+        assert [c for c in code if "check(" not in c] == blocks
         for exercise in lesson.exercises:
             assert any(exercise.template.strip() in source for source in sources)
+        # the words as the terminal has them (the page-only passages left out), with links
+        # to other lessons pointing at their notebooks
+        markdown = "\n".join(source for cell, source in zip(notebook["cells"], sources)
+                             if cell["cell_type"] == "markdown")
+        for piece in pieces(lesson, unicode=False):
+            if piece.kind == "words":
+                assert notebook_links(piece.text.strip()) in markdown
 
 
 # --------------------------------------------------------------------------- quiz

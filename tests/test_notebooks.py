@@ -47,7 +47,7 @@ def test_the_first_notebook_file_runs_as_it_is():
     nbformat.validate(notebook)
     _execute(notebook)
     assert _errors(notebook) == []
-    example = _outputs_text(notebook.cells[2])
+    example = _outputs_text(next(c for c in notebook.cells if c.get("id") == "lesson01-example"))
     assert "z = (0.50 × 0.50) + (-0.30 × -0.30) + (0.70 × 0.80) + 0.10 = 1.000" in example
     assert "ŷ = sigmoid(1.190) = 0.767" in example
     exercise = next(c for c in notebook.cells if "check('neuron', neuron)" in c.source)

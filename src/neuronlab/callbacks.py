@@ -95,6 +95,20 @@ class ModelCheckpoint(Callback):
             print(f"Epoch {epoch + 1}: saved the model to {path}")
 
 
+def settable_rate(model: Any, callback: str) -> None:
+    """Raise :class:`ConfigError` if the model's optimizer follows a learning-rate schedule:
+    it sets its own rate before every step, so a callback's rate would never be used
+    (Keras refuses it too: such a learning rate "is not settable")."""
+    optimizer = model.optimizer
+    if optimizer is not None and getattr(optimizer, "schedule", None) is not None:
+        raise ConfigError(
+            f"{callback} sets the learning rate, but this {type(optimizer).__name__} follows "
+            f"{type(optimizer.schedule).__name__}, which sets it before every step. Use one "
+            f"of the two: give the optimizer a number, e.g. {type(optimizer).__name__}"
+            "(learning_rate=0.01), or leave the callback out."
+        )
+
+
 class ReduceLROnPlateau(Callback):
     """Multiply the learning rate by ``factor`` when ``monitor`` has not improved (by more
     than ``min_delta``) for ``patience`` epochs, then wait ``cooldown`` epochs; never
@@ -114,6 +128,7 @@ class ReduceLROnPlateau(Callback):
         self.min_lr = check_number(min_lr, "min_lr", 0)
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
+        settable_rate(self.model, "ReduceLROnPlateau")
         self.wait = 0
         self.cooldown_counter = 0
         self.best = math.inf if self.mode == "min" else -math.inf
@@ -156,6 +171,9 @@ class LearningRateScheduler(Callback):
                               f"got {repr(schedule)[:60]}.")
         self.schedule = schedule
         self.verbose = check_int(verbose, "verbose", minimum=0)
+
+    def on_train_begin(self, logs: Logs | None = None) -> None:
+        settable_rate(self.model, "LearningRateScheduler")
 
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
         optimizer = self.model.optimizer

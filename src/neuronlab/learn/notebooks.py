@@ -1,8 +1,9 @@
 """The lessons as Jupyter notebooks, built from the same lessons, exercises and questions.
 
-One notebook per lesson: the text, the worked example as a code cell, each exercise
-as a code cell ending in ``check("name", function)``, and the retrieval questions
-with their answers folded away. The notebooks in the repository's ``notebooks/``
+One notebook per lesson, in the lesson's order: its words (the page's widgets as what
+they start from, with the commands that change them), its code cells and worked
+example, each exercise as a code cell ending in ``check("name", function)``, and the
+retrieval questions with their answers folded away. The notebooks in the repository's ``notebooks/``
 folder are exactly what :func:`build_notebook` makes (a test keeps them in sync);
 ``neuronlab learn notebooks DIR`` writes a fresh copy anywhere.
 
@@ -10,19 +11,21 @@ folder are exactly what :func:`build_notebook` makes (a test keeps them in sync)
 >>> nb = build_notebook(LESSONS[0])
 >>> nb["nbformat"], [cell["cell_type"] for cell in nb["cells"]][:3]
 (4, ['markdown', 'markdown', 'code'])
+>>> sum(cell["cell_type"] == "code" for cell in nb["cells"])  # example, 2 cells, exercise
+4
 """
 
 from __future__ import annotations
 
 import json
 import re
-import textwrap
 from pathlib import Path
 from typing import Any
 
 from .exercises import Exercise
 from .lessons import LESSONS, Lesson
 from .quiz import Choice, questions_for
+from .terminal import LAB_LINK, WIDGET_NAMES, pieces, widget_text
 
 
 def _cell(kind: str, source: str, ident: str) -> dict[str, Any]:
@@ -58,45 +61,82 @@ def _recall(lesson: Lesson) -> str:
 
 def notebook_links(text: str) -> str:
     """A lesson's links to other lessons' pages in the lab, ``](/lessons/SLUG)``, as links
-    to their notebooks, which sit in the same folder.
+    to their notebooks, which sit in the same folder; links to the lab's other pages (the
+    playground), which a notebook cannot open, named as such.
 
     >>> notebook_links("see [lesson 7](/lessons/loss)")
     'see [lesson 7](07-loss.ipynb)'
+    >>> notebook_links("[the playground](/explore#view=playground)")
+    'the playground (in the lab: `neuronlab lab`)'
     """
     names = {lesson.slug: lesson.notebook_name for lesson in LESSONS}
-    return re.sub(r"\]\(/lessons/([a-z0-9-]+)\)",
+    text = re.sub(r"\]\(/lessons/([a-z0-9-]+)\)",
                   lambda m: f"]({names.get(m.group(1), m.group(1))})", text)
+    return LAB_LINK.sub(lambda m: f"{m.group('text')} (in the lab: `neuronlab lab`)", text)
+
+
+def _widget(lesson: Lesson, name: str, settings: dict[str, Any]) -> str:
+    """A widget's place in the notebook: what it starts from, computed by the library,
+    and the commands that change it (as the terminal shows it)."""
+    lines, commands = widget_text(name, settings)
+    what = WIDGET_NAMES.get(name, f"the {name} widget")
+    text = (f"*In the lab (`neuronlab lab`, lesson {lesson.number}) this place holds {what}, "
+            "live.*")
+    if lines:
+        text += " It starts from:\n\n```\n" + "\n".join(lines) + "\n```"
+    if commands:
+        text += ("\n\nIn a terminal (or in a cell, after `!`), change the numbers in:\n\n"
+                 "```bash\n" + "\n".join(commands) + "\n```")
+    return text
 
 
 def build_notebook(lesson: Lesson, solved: bool = False) -> dict[str, Any]:
-    """The notebook of ``lesson`` (with the reference solutions when ``solved``)."""
+    """The notebook of ``lesson`` (with the reference solutions when ``solved``): its
+    words, code cells, exercises and recall in the order the lesson has them, as the
+    terminal shows it (the page's widgets as what they start from)."""
     n = lesson.number
-    text = notebook_links(lesson.text.strip())
-    cells = [
-        _cell("markdown", f"# Lesson {n} · {lesson.title}\n\n{text}\n\n"
-                          f"*The neuronlab learning path; in a terminal: "
-                          f"`neuronlab learn lesson {n}`.*", f"lesson{n:02d}-text"),
-        _cell("markdown", "## Worked example\n\nComputed by neuronlab when the cell runs.",
-              f"lesson{n:02d}-example-title"),
-        _cell("code", lesson.example, f"lesson{n:02d}-example"),
-    ]
-    if lesson.exercises:
-        cells.append(_cell("markdown", "## Now you build it\n\nReplace each `# TODO` and the "
-                                       "`raise NotImplementedError` with your code, then run "
-                                       "the cell: `check` runs your function on the examples "
-                                       "and on hidden cases, against neuronlab's own answers.",
-                           f"lesson{n:02d}-build"))
-    for exercise in lesson.exercises:
-        task = textwrap.fill(exercise.task.strip(), 88)
-        examples = "\n".join(exercise.example_lines())
-        note = f"\n\n{exercise.answer_note}" if exercise.answer_note else ""
-        cells.append(_cell("markdown",
-                           f"### Exercise {exercise.number:02d} · {exercise.title}\n\n{task}\n\n"
-                           f"Examples (answers computed by neuronlab):\n\n```\n{examples}\n```"
-                           f"{note}", f"lesson{n:02d}-{exercise.name}-task"))
-        cells.append(_cell("code", _exercise_code(exercise, solved),
-                           f"lesson{n:02d}-{exercise.name}"))
-    cells.append(_cell("markdown", _recall(lesson), f"lesson{n:02d}-recall"))
+    exercises = {exercise.name: exercise for exercise in lesson.exercises}
+    cells = [_cell("markdown", f"# Lesson {n} · {lesson.title}\n\n*The neuronlab learning "
+                               f"path; in a terminal: `neuronlab learn lesson {n}`. Run the "
+                               "cells from the top: a cell may use what one above it made.*",
+                   f"lesson{n:02d}-title")]
+    words: list[str] = []
+
+    def flush() -> None:
+        if words:
+            cells.append(_cell("markdown", notebook_links("\n\n".join(words)),
+                               f"lesson{n:02d}-text{len(cells)}"))
+            words.clear()
+
+    for piece in pieces(lesson, unicode=False):
+        if piece.kind == "words":
+            words.append(piece.text.strip())
+        elif piece.kind == "math":
+            words.append(f"$${piece.text.strip()}$$")
+        elif piece.kind == "diagram":
+            words.append(f"**{piece.text}**")
+        elif piece.kind == "widget":
+            words.append(_widget(lesson, piece.name, piece.settings or {}))
+        elif piece.kind == "recall":
+            flush()
+            cells.append(_cell("markdown", _recall(lesson), f"lesson{n:02d}-recall"))
+        elif piece.kind == "cell" and piece.role == "exercise":
+            exercise = exercises[piece.name]
+            examples = "\n".join(exercise.example_lines())
+            note = f"\n\n{exercise.answer_note}" if exercise.answer_note else ""
+            words.append(f"Replace each `# TODO` and the `raise NotImplementedError` in the "
+                         f"cell below with your code, then run it: `check` runs your function "
+                         f"on these examples (answers computed by neuronlab) and on hidden "
+                         f"cases, against neuronlab's own answers.\n\n```\n{examples}\n```"
+                         f"{note}")
+            flush()
+            cells.append(_cell("code", _exercise_code(exercise, solved),
+                               f"lesson{n:02d}-{exercise.name}"))
+        elif piece.kind == "cell":
+            flush()
+            name = "example" if piece.role == "example" else f"cell{piece.number}"
+            cells.append(_cell("code", piece.text, f"lesson{n:02d}-{name}"))
+    flush()
     return {
         "cells": cells,
         "metadata": {

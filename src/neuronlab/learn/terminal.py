@@ -232,9 +232,11 @@ class Piece:
     settings: dict[str, Any] | None = None
 
 
-def pieces(lesson: Lesson) -> list[Piece]:
-    """The lesson, in order, as the terminal shows it (see the module docstring)."""
-    return _filled(lesson, _pieces(lesson))
+def pieces(lesson: Lesson, unicode: bool = True) -> list[Piece]:
+    """The lesson, in order, as the terminal shows it (see the module docstring). With
+    ``unicode=False`` the math stays LaTeX and links stay as written (for a notebook,
+    which renders both)."""
+    return _filled(lesson, _pieces(lesson), unicode)
 
 
 def _pieces(lesson: Lesson) -> list[Piece]:
@@ -294,8 +296,8 @@ def _words(markdown: str) -> list[Piece]:
     return [p for p in out if p.text.strip()]
 
 
-def _filled(lesson: Lesson, found: list[Piece]) -> list[Piece]:
-    """Numbers filled in by the library, math turned into Unicode."""
+def _filled(lesson: Lesson, found: list[Piece], unicode: bool = True) -> list[Piece]:
+    """Numbers filled in by the library, math turned into Unicode (if ``unicode``)."""
     from .lessons import lesson_namespace
     from .sources import fill_numbers
 
@@ -307,7 +309,9 @@ def _filled(lesson: Lesson, found: list[Piece]) -> list[Piece]:
                 namespace = lesson_namespace(lesson)
             piece = Piece(piece.kind, fill_numbers(piece.text, namespace,
                                                    f"lesson {lesson.number}"))
-        if piece.kind == "words":
+        if not unicode:
+            pass
+        elif piece.kind == "words":
             piece = Piece("words", _lab_links(math_to_text(piece.text)).strip())
         elif piece.kind == "math":
             piece = Piece("math", latex_to_text(piece.text))
