@@ -157,6 +157,18 @@ def test_validation_split_and_callbacks():
     assert len(history.epoch) == 3  # improved once (from inf), then 2 epochs without: Keras 3
 
 
+@pytest.mark.parametrize("n, split, held_out", [(10, 0.25, 3), (300, 0.2, 60), (7, 0.5, 4)])
+def test_validation_split_holds_out_as_many_rows_as_keras(n, split, held_out):
+    # Keras 3 trains on the first floor(n * (1 - split)) rows and holds out the rest
+    from neuronlab.training.data import split_validation
+
+    model = Sequential([Dense(1, input_shape=(2,))], seed=0)
+    X, Y = np.arange(2.0 * n).reshape(n, 2), np.zeros((n, 1))
+    X_train, _, X_val, _ = split_validation(model, X, Y, split, None)
+    assert len(X_val) == held_out and len(X_train) == n - held_out
+    assert (X_val == X[n - held_out:]).all()  # the last rows, before any shuffling
+
+
 def test_summary_is_readable():
     lines = []
     _xor_model().summary(print_fn=lines.append)
@@ -254,3 +266,20 @@ def test_calling_the_model_is_predict_bit_for_bit():
     assert model(X).tobytes() == model.predict(X).tobytes()
     model.fit(*datasets.xor(), epochs=2, verbose=0)
     assert model(X).tobytes() == model.predict(X).tobytes()
+
+
+@pytest.mark.parametrize("loss", ["mse", "sse"])
+def test_weighted_loss_is_the_loss_whose_gradient_the_step_takes(loss):
+    # weights of 1 change nothing: the same loss, the same step (sse sums over the batch,
+    # so its weighted loss is not divided by N either)
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(16, 3)), rng.normal(size=(16, 1))
+    losses, weights = [], []
+    for sample_weight in (None, np.ones(16)):
+        model = Sequential([Dense(1, input_shape=(3,))], seed=0, dtype="float64")
+        model.compile(optimizer=SGD(learning_rate=0.01), loss=loss)
+        losses.append(model.train_step(X, Y, sample_weight=sample_weight))
+        weights.append(model.get_weights())
+    assert losses[0] == pytest.approx(losses[1], rel=1e-12)
+    for a, b in zip(*weights):
+        np.testing.assert_allclose(a, b, rtol=1e-12)

@@ -142,7 +142,7 @@ def test_validation_split_holds_out_the_last_rows():
     assert history.history["val_accuracy"][-1] == pytest.approx(final["accuracy"])
 
 
-@pytest.mark.parametrize(("split", "error"), [(1.5, ConfigError), (0.001, DataError)])
+@pytest.mark.parametrize(("split", "error"), [(1.5, ConfigError), (0.999, DataError)])
 def test_bad_validation_split(split, error):
     X, y = datasets.make_blobs(100, centers=3, seed=1)
     with pytest.raises(error, match="validation_split"):

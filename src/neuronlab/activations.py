@@ -134,7 +134,7 @@ class LeakyReLU(Activation):
     name = "leaky_relu"
     aliases = ("leakyrelu",)
     description = "ReLU with a small slope (alpha) below 0, so no neuron goes silent"
-    formula, slope = "f(z) = z if z > 0 else 0.01·z", "f'(z) = 1 or 0.01"
+    formula, slope = "f(z) = z if z > 0 else α·z", "f'(z) = 1 or α"
     torch = "LeakyReLU"
     kink = True
 
@@ -393,7 +393,8 @@ class ELU(Activation):
 class SELU(Activation):
     """Scaled ELU: ``f(z) = scale * (z if z > 0 else alpha * (e^z - 1))`` with the fixed
     ``alpha = 1.6732632...`` and ``scale = 1.0507009...`` that keep activations at mean 0,
-    variance 1 (with ``lecun_normal`` weights)."""
+    variance 1 when the weights have variance ``1 / fan_in`` (Keras's ``lecun_normal``,
+    which neuronlab does not have)."""
 
     name = "selu"
     description = "ELU scaled so that activations keep mean 0 and variance 1"

@@ -97,8 +97,9 @@ class ModelCheckpoint(Callback):
 
 def settable_rate(model: Any, callback: str) -> None:
     """Raise :class:`ConfigError` if the model's optimizer follows a learning-rate schedule:
-    it sets its own rate before every step, so a callback's rate would never be used
-    (Keras refuses it too: such a learning rate "is not settable")."""
+    it sets its own rate before every step, so a callback's rate would never be used.
+    Called where the callback would set the rate, as Keras refuses it there too (such a
+    learning rate "is not settable")."""
     optimizer = model.optimizer
     if optimizer is not None and getattr(optimizer, "schedule", None) is not None:
         raise ConfigError(
@@ -128,7 +129,6 @@ class ReduceLROnPlateau(Callback):
         self.min_lr = check_number(min_lr, "min_lr", 0)
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
-        settable_rate(self.model, "ReduceLROnPlateau")
         self.wait = 0
         self.cooldown_counter = 0
         self.best = math.inf if self.mode == "min" else -math.inf
@@ -153,6 +153,7 @@ class ReduceLROnPlateau(Callback):
         elif self.cooldown_counter == 0:
             self.wait += 1
             if self.wait >= self.patience and optimizer.learning_rate > self.min_lr:
+                settable_rate(self.model, "ReduceLROnPlateau")
                 optimizer.learning_rate = max(optimizer.learning_rate * self.factor, self.min_lr)
                 if self.verbose:
                     print(f"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to "
@@ -172,10 +173,8 @@ class LearningRateScheduler(Callback):
         self.schedule = schedule
         self.verbose = check_int(verbose, "verbose", minimum=0)
 
-    def on_train_begin(self, logs: Logs | None = None) -> None:
-        settable_rate(self.model, "LearningRateScheduler")
-
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
+        settable_rate(self.model, "LearningRateScheduler")
         optimizer = self.model.optimizer
         assert optimizer is not None
         rate: Any = self.schedule(epoch, optimizer.learning_rate)

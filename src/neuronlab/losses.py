@@ -1,6 +1,7 @@
 """Loss functions: how wrong a prediction is, and the gradient of that wrongness.
 
-Every loss has a ``value(y_pred, y_true)`` (one number, averaged over the batch) and a
+Every loss has a ``value(y_pred, y_true)`` (one number, averaged over the batch; ``sse``
+alone sums) and a
 ``gradient(y_pred, y_true)`` (same shape as ``y_pred``): the first tells you how well
 training goes, the second starts backpropagation. Calling a loss object takes Keras's
 order, targets first: ``get("mse")(y_true, y_pred)``; it checks its inputs first.
@@ -43,11 +44,13 @@ class Loss:
     ``aliases``, a one-line ``description``, its ``formula``, ``torch`` (the
     ``torch.nn`` loss computing it) and ``fits``: the targets it suits ("binary" for
     two classes, "multiclass" for more, "regression" for real numbers), from which
-    :mod:`neuronlab.heads` picks the output layer.
+    :mod:`neuronlab.heads` picks the output layer. ``averages`` is False for a loss
+    that sums over the batch instead of averaging (``sse``).
     """
 
     name = "loss"
     pairs_with: str | None = None
+    averages = True
     aliases: tuple[str, ...] = ()
     description = ""
     formula = ""
@@ -68,7 +71,8 @@ class Loss:
             self.name = name
         if reduction != "sum_over_batch_size":
             raise ConfigError(f"neuronlab's losses average over the batch (reduction="
-                              f"'sum_over_batch_size', Keras's default); got {reduction!r}.")
+                              f"'sum_over_batch_size', Keras's default; sse sums, and has "
+                              f"no other); got {reduction!r}.")
 
     def value(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
         """The loss of a Keras-style subclass: the mean of its ``call(y_true, y_pred)``."""
@@ -168,6 +172,7 @@ class SumSquaredError(Loss):
     """
 
     name = "sse"
+    averages = False
     aliases = ("sum_squared_error",)
     description = "half the sum of squared misses, not averaged (the 2x+1 puzzle)"
     formula = "L = ½·Σ(ŷ - y)²"

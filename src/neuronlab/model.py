@@ -349,7 +349,8 @@ class Sequential(KerasModelMethods, Trainer):
                 grad = self.layers[i].backward(grad, need_input_grad=i > 0)
 
     def penalty(self) -> float:
-        """The L2 terms of every layer, ``sum of l2 * sum(W^2)`` (0 without L2)."""
+        """The penalties of every layer, ``l2 * sum(W^2) + l1 * sum(|W|)`` added up (0
+        without L2 and L1)."""
         total = 0.0
         for layer in self.layers:
             total += layer.penalty()
@@ -358,12 +359,14 @@ class Sequential(KerasModelMethods, Trainer):
     def compute_loss(self, y_pred: np.ndarray, Y: np.ndarray,
                      sample_weight: np.ndarray | None = None) -> float:
         """``L = loss(y_pred, Y) + sum of the layers' L2/L1 penalties``: what training
-        minimizes. With ``sample_weight``, as Keras: ``sum(w_i * loss_i) / N``."""
+        minimizes. With ``sample_weight``, as Keras: ``sum(w_i * loss_i) / N`` (not
+        divided by ``N`` for a loss that sums, ``sse``: the gradient it scales is not)."""
         assert self.loss is not None
         if sample_weight is None:
             return self.loss.value(y_pred, Y) + self.penalty()
         per_sample = [self.loss.value(y_pred[i:i + 1], Y[i:i + 1]) for i in range(len(Y))]
-        return float(np.dot(sample_weight, per_sample)) / len(Y) + self.penalty()
+        weighted = float(np.dot(sample_weight, per_sample))
+        return (weighted / len(Y) if self.loss.averages else weighted) + self.penalty()
 
     # ----------------------------------------------------------------- training
     def train_step(self, X: Any, Y: Any, sample_weight: Any = None) -> float:

@@ -2,10 +2,11 @@
 
 Images are **NHWC**: a batch is ``(N, height, width, channels)``, one sample
 ``input_shape=(28, 28, 1)``, as Keras's default. Channels last keeps one pixel's
-channels side by side in memory, so a window of ``kh x kw`` pixels is one contiguous
-run of ``kh * kw * channels`` numbers per row: exactly the row that im2col (below)
-multiplies with the kernel. It also matches how images are stored (``H, W, RGB``) and
-how ``Flatten`` then ``Dense`` read them. PyTorch is NCHW; :mod:`neuronlab.torch_bridge`
+channels side by side in memory, so each of a window's ``kh`` rows is one contiguous
+run of ``kw * channels`` numbers; im2col (below) copies the ``kh`` runs side by side
+into one row of ``kh * kw * channels`` numbers, the row it multiplies with the kernel.
+It also matches how images are stored (``H, W, RGB``) and how ``Flatten`` then
+``Dense`` read them. PyTorch is NCHW; :mod:`neuronlab.torch_bridge`
 adds the permutes.
 
 **The sliding window.** A ``Conv2D`` with ``F`` filters of ``kh x kw`` is a Dense
@@ -78,6 +79,12 @@ def same_padding(size: int, k: int, stride: int) -> tuple[int, int]:
 def check_image_shape(layer: str, input_shape: Shape, window: tuple[int, int],
                       padding: str) -> None:
     """A clear error unless ``input_shape`` is ``(height, width, channels)`` large enough."""
+    if len(input_shape) == 2:
+        raise ShapeError(
+            f"{layer} expects images of shape (height, width, channels), got samples of "
+            f"shape {input_shape}: add the channels axis, input_shape={(*input_shape, 1)} "
+            f"for grey images, and X[..., np.newaxis] for the data."
+        )
     if len(input_shape) != 3:
         raise ShapeError(
             f"{layer} expects images of shape (height, width, channels), e.g. "

@@ -13,6 +13,7 @@ than one output.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -172,7 +173,8 @@ def check_class_labels(labels: np.ndarray, k: int, name: str = "y") -> None:
         raise DataError(
             f"The model has {k} outputs, so {name} with one column must hold integer class "
             f"labels 0..{k - 1}, but it has non-integer values such as "
-            f"{labels[labels != np.round(labels)][0]:g}."
+            f"{labels[labels != np.round(labels)][0]:g}. For real-valued targets, give {name} "
+            f"{k} columns (one per output), or make the last layer Dense(1)."
         )
     low, high = labels.min(), labels.max()
     if low < 0 or high >= k:
@@ -196,13 +198,12 @@ def split_validation(
     split = check_number(split, "validation_split", 0, 1, below_maximum=True)
     if not split:
         return X, Y, None, None
-    n_val = round(len(X) * split)
-    if n_val < 1 or n_val >= len(X):
+    n_train = math.floor(len(X) * (1.0 - split))  # Keras's count: floor(N * (1 - split))
+    if n_train < 1 or n_train >= len(X):
         raise DataError(
-            f"validation_split={split} of {len(X)} samples leaves {n_val} for validation "
-            f"and {len(X) - n_val} for training; both need at least one sample."
+            f"validation_split={split} of {len(X)} samples leaves {len(X) - n_train} for "
+            f"validation and {n_train} for training; both need at least one sample."
         )
-    n_train = len(X) - n_val
     return X[:n_train], Y[:n_train], X[n_train:], Y[n_train:]
 
 
