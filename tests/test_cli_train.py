@@ -208,26 +208,28 @@ def write_idx(path: Path, array: np.ndarray) -> None:
     path.write_bytes(header + array.astype(np.uint8).tobytes())
 
 
-def tiny_mnist(folder: Path, n: int = 60) -> tuple[np.ndarray, np.ndarray]:
+def tiny_mnist(folder: Path, n: int = 60, prefix: str = "train", seed: int = 0
+               ) -> tuple[np.ndarray, np.ndarray]:
     """n 28x28 images: each label's digit is a bright square at its own place."""
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     labels = np.arange(n) % 10
     images = rng.integers(0, 40, size=(n, 28, 28))
     for i, label in enumerate(labels):
         row, col = divmod(int(label), 5)
         images[i, 4 + 10 * row:10 + 10 * row, 2 + 5 * col:6 + 5 * col] = 255
-    write_idx(folder / "train-images-idx3-ubyte", images)
-    write_idx(folder / "train-labels-idx1-ubyte", labels)
+    write_idx(folder / f"{prefix}-images-idx3-ubyte", images)
+    write_idx(folder / f"{prefix}-labels-idx1-ubyte", labels)
     return images, labels
 
 
 def test_mnist_from_a_data_dir(capsys, tmp_path, saved_models):
     images, _ = tiny_mnist(tmp_path)
+    tiny_mnist(tmp_path, 20, "t10k", seed=1)
     code, out = run(capsys, "mnist", "--data-dir", str(tmp_path), "--epochs", "20",
                     "--batch-size", "8", "--quiet", "--save", str(tmp_path / "mnist_model"))
     assert code == 0, out
     rows = metrics_table(out)
-    assert rows["train"][0] == "48" and rows["test"][0] == "12"
+    assert rows["train"][0] == "60" and rows["test"][0] == "20"  # MNIST's own test set
     assert float(rows["train"][2]) == 1.0  # ten clearly different squares
     (model,) = saved_models
     assert model.layers[0].n_inputs == 784 and model.output_units == 10
@@ -285,7 +287,7 @@ def test_one_is_used_as_given(capsys):
     code, out = run(capsys, "blobs", "--epochs", "1", "--batch-size", "1", "--samples", "20",
                     "--learning-rate", "0.5", "--no-split", "--quiet")
     assert code == 0
-    assert "(20 samples)" in out and "learning_rate=0.5" in out and "1 epochs" in out
+    assert "(20 samples)" in out and "learning_rate=0.5" in out and ", 1 epoch\n" in out
 
 
 @pytest.mark.parametrize("args", [("--layers", "100000,100000"), ("--samples", "10000000000"),
@@ -309,3 +311,26 @@ def test_puzzle_ends_with_the_answer_and_labels_its_steps(capsys):
     assert re.search(r"after step 0\s+│ 51\.81072", out)
     assert re.search(r"after step 10\s+│ 110\.97906", out)
     assert re.search(r"after step 49 = 50 steps\s+│ 111\.17526", out)
+
+
+def test_the_bundled_mnist_is_tested_on_its_own_test_digits(capsys):
+    code, out = run(capsys, "mnist", "--epochs", "1", "--quiet")
+    assert code == 0, out
+    rows = metrics_table(out)
+    assert rows["train"][0] == "8000" and rows["test"][0] == "2000"  # as its help says
+
+
+def test_samples_and_noise_reach_the_data_or_are_refused(capsys):
+    code, out = run(capsys, "nnfs-spirals", "--samples", "50", "--epochs", "1", "--quiet")
+    assert code == 0 and "(120 samples)" in out  # 50 per class x 3, 80 % to train
+    quiet, noisy = (metrics_table(run(capsys, "blobs", "--epochs", "1", "--quiet",
+                                      *extra)[1]) for extra in ((), ("--noise", "5")))
+    assert quiet != noisy  # the clusters' spread changed the data
+    for args, message in ((("digits", "--samples", "5"), "digits is data that ships with "
+                           "neuronlab without a setting for --samples"),
+                          (("xor", "--noise", "1"), "xor is a fixed table without a setting "
+                           "for --noise"),
+                          (("puzzle", "--layers", "8"), "the puzzle is one linear neuron"),
+                          (("moons", "--loss", "hinge"), "hinge needs raw scores")):
+        code, out = run(capsys, *args, "--epochs", "1", "--quiet")
+        assert code == 2 and message in out.replace("\n", " "), out

@@ -165,7 +165,7 @@ def test_quiz_reads_plain_lines_and_stops_cleanly_at_end_of_input(run, tmp_path)
     assert f"✓ Right. The answer is {right}: zero." in out
     assert "Which two kinds of numbers" in out
     assert "Stopped after 2 question(s)." in out
-    assert "Checked exactly: 1 of 1 right at the first try." in out
+    assert "Checked by the tool: 1 of 1 right at the first try." in out
     assert "1 got it, 0 partly, 1 not yet" in out
     saved = json.loads((tmp_path / "neuronlab-exercises" / RECALL_FILE).read_text())
     assert saved["questions"][words.key]["rating"] == "not yet"
@@ -376,7 +376,7 @@ def test_quiz_in_a_terminal_hint_reveal_rate_and_letters(tmp_path):
         child.expect("learning rate set")
         child.expect("> ")
         child.sendline("q")
-        child.expect("Checked exactly: 2 of 2 right at the first try.")
+        child.expect("Checked by the tool: 2 of 2 right at the first try.")
         child.expect(pexpect.EOF)
     finally:
         child.close()

@@ -227,3 +227,12 @@ def test_the_wheel_ships_every_content_file(tmp_path):
     for path in CONTENT.rglob("*"):
         if path.is_file() and "__pycache__" not in path.parts:
             assert f"neuronlab/learn/content/{path.relative_to(CONTENT)}" in names
+
+
+def test_a_number_asked_to_5_decimals_takes_those_decimals_and_no_fewer():
+    # w after the puzzle's first step is 0.93069; 0.9307 (4 decimals) is not the answer
+    question = next(q for q in questions_for(find_lesson("the-training-loop").number)
+                    if "5 decimals" in q.prompt)
+    assert question.expected() == "0.93069"
+    assert question.check("0.93069").right and question.check("0.930690").right
+    assert not question.check("0.9307").right and not question.check("0.93068").right

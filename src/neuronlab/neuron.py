@@ -160,6 +160,13 @@ def _fmt(value: float) -> str:
     return text
 
 
+def _result(value: float) -> str:
+    """Three decimals, or three significant digits for a number that three decimals
+    would show as 0 (a neuron that fires with 1e-05 does not read 0.000)."""
+    text = f"{value:.3f}"
+    return f"{value:.3g}" if value != 0 and float(text) == 0 else text
+
+
 def boundary_text(w1: float, w2: float, bias: float,
                   number: Callable[[float], str] = lambda v: f"{v:g}") -> str:
     """The line ``w1*x1 + w2*x2 + bias = 0`` written as the lessons write it.
@@ -225,22 +232,19 @@ class Explanation:
     def z_line(self) -> str:
         """``z = (x1 × w1) + (x2 × w2) + ... + b = z``."""
         terms = " + ".join(f"({_fmt(x)} × {_fmt(w)})" for x, w in zip(self.inputs, self.weights))
-        return f"z = {terms} {self._plus_bias()} = {self.z:.3f}"
+        return f"z = {terms} {self._plus_bias()} = {_result(self.z)}"
 
     def sum_line(self) -> str:
         """``z = p1 + p2 + ... + b = z``, each product ``x × w`` worked out."""
-        text = f"{self.products[0]:.3f}"
+        text = _result(self.products[0])
         for p in self.products[1:]:
-            text += f" {'-' if p < 0 else '+'} {abs(p):.3f}"
-        return f"z = {text} {self._plus_bias()} = {self.z:.3f}"
+            text += f" {'-' if p < 0 else '+'} {_result(abs(p))}"
+        return f"z = {text} {self._plus_bias()} = {_result(self.z)}"
 
     def y_line(self) -> str:
         """``ŷ = f(z) = ŷ``, with the activation named as the lessons name it."""
         name = DISPLAY_NAMES.get(self.activation, self.activation)
-        z = f"{self.z:.3f}"
-        if self.z != 0 and float(z) == 0:  # 0.0004 is not 0: the step says 1 for it
-            z = f"{self.z:.3g}"
-        line = f"ŷ = {name}({z}) = {self.y:.3f}"
+        line = f"ŷ = {name}({_result(self.z)}) = {_result(self.y)}"  # 0.0004 is not 0
         size = max([abs(p) for p in self.products] + [abs(self.bias), 1.0])
         if self.z != 0 and abs(self.z) < 1e-12 * size and \
                 f"{self.y:.3f}" != f"{get_activation(self.activation)(0.0):.3f}":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import math
 import re
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -29,10 +30,14 @@ MAX_SEED = 2**32 - 1
 class DefaultsFormatter(argparse.HelpFormatter):
     """Help that ends every option's text with its default: ``(default: 3000)``."""
 
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        # never break a name at its hyphen (nnfs-spirals, --learning-rate)
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
         if "(default" in text or action.default is argparse.SUPPRESS:
-            return text
+            return text  # the text says its default itself
         if not action.option_strings and action.nargs not in ("?", "*"):
             return text  # a required positional has no default
         default = ("none" if action.default is None else

@@ -24,25 +24,25 @@ def register(subparsers: Any) -> None:
     lab.add_argument("--host", default="127.0.0.1",
                      help="address to listen on (127.0.0.1: only this machine)")
     lab.add_argument("--port", type=int, default=8000,
-                     help="port to listen on (8000; 0 picks a free one)")
+                     help="port to listen on (default: 8000; 0 picks a free one)")
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
     lab.add_argument("--token", default=None,
                      help=f"the token the lab asks for (default: ${TOKEN_VARIABLE}, else a "
                           "random one per launch); other users can see command lines, so "
                           "prefer the environment variable")
     lab.add_argument("--workspace", default=None, metavar="DIR",
-                     help="folder that keeps your course progress (recall answers; solved "
-                          "exercises). Default: the one `neuronlab learn` uses: "
+                     help="folder that keeps your course progress: recall answers, solved "
+                          "exercises (default: the one `neuronlab learn` uses: "
                           "$NEURONLAB_WORKSPACE, a learn workspace here or above, "
-                          "./neuronlab-exercises, else ~/.neuronlab/course")
+                          "./neuronlab-exercises, else ~/.neuronlab/course)")
     lab.add_argument("--unix-socket", default=None, metavar="PATH",
                      help="serve on a unix socket (mode 0600) instead of a port, behind "
                           "JupyterHub's proxy, which passes the token as a header; the token "
                           f"must come from ${TOKEN_VARIABLE} (see docs/classroom.md)")
     lab.add_argument("--allow-origin", action="append", default=None, metavar="URL",
-                     help="with --unix-socket: the hub's address, e.g. https://hub.school.edu "
-                          "(repeat for more). Default: $NEURONLAB_HUB_ORIGINS, else the public "
-                          "URL JupyterHub gives, else the page's own host")
+                     help="with --unix-socket: the hub's address, e.g. https://hub.school.edu, "
+                          "repeated for more (default: $NEURONLAB_HUB_ORIGINS, else the public "
+                          "URL JupyterHub gives, else the page's own host)")
     lab.add_argument("--list", action="store_true",
                      help="print the URLs (with their tokens) of the labs running now")
     lab.add_argument("--prepare", action="store_true",

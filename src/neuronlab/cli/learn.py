@@ -359,6 +359,12 @@ def lesson_count() -> int:
                if item.name[:2].isdigit() and item.name.endswith(".md"))
 
 
+#: Where ``--dir`` defaults to (as :func:`~neuronlab.cli.learn_common.open_workspace`
+#: looks for it).
+WORKSPACE_HELP = ("the exercise workspace (default: $NEURONLAB_WORKSPACE, else a workspace "
+                  "here or above, else ./neuronlab-exercises, else ~/.neuronlab/course)")
+
+
 def register(subparsers: Any) -> None:
     """Add ``learn`` and its subcommands to the ``neuronlab`` command line."""
     count = lesson_count()
@@ -367,14 +373,14 @@ def register(subparsers: Any) -> None:
         description=f"The learning path: {count} lessons, from one neuron to a convolutional "
                     "network that reads handwriting, and what comes next, with exercises "
                     "checked against neuronlab itself and retrieval questions.")
-    learn.add_argument("--dir", dest="top_dir", metavar="DIR", help="the exercise workspace")
+    learn.add_argument("--dir", dest="top_dir", metavar="DIR", help=WORKSPACE_HELP)
     learn.set_defaults(func=_plain_os_errors(cmd_overview))
     sub = learn.add_subparsers(dest="learn_command", metavar="SUBCOMMAND")
 
     def add(name: str, func: Any, help_text: str, workspace: bool = True) -> Any:
         parser = sub.add_parser(name, help=help_text, description=help_text)
         if workspace:
-            parser.add_argument("--dir", metavar="DIR", help="the exercise workspace")
+            parser.add_argument("--dir", metavar="DIR", help=WORKSPACE_HELP)
         parser.set_defaults(func=_plain_os_errors(func))
         return parser
 
@@ -396,7 +402,8 @@ def register(subparsers: Any) -> None:
                                                     "to FILE instead of running it")
     run.add_argument("--force", action="store_true", help="with --save: replace FILE")
     run.add_argument("--show", action="store_true", help="print the cell's code only")
-    run.add_argument("--timeout", type=float, help="seconds before the run is stopped (600)")
+    run.add_argument("--timeout", type=float,
+                     help="seconds before the run is stopped (default: 600)")
     add("list", cmd_list, "every exercise and your progress")
     for name, func, text in (("check", cmd_check, "check the current or named exercise"),
                              ("watch", cmd_watch, "check again on every save (Ctrl-C stops)")):
@@ -417,14 +424,16 @@ def register(subparsers: Any) -> None:
     quiz.add_argument("lesson", nargs="?", metavar="LESSON", help="lesson number, or all")
     grade = add("grade", cmd_grade, "teachers: re-check many workspaces and print a table",
                 workspace=False)
-    grade.add_argument("directories", nargs="*", metavar="DIR", help="one workspace per learner")
+    grade.add_argument("directories", nargs="*", metavar="DIR",
+                       help="one workspace per learner (default: none; --homes finds them)")
     grade.add_argument("--homes", metavar="DIR",
                        help="a folder of home folders (e.g. /home on a JupyterHub): the "
                             "workspace in each is graded, named after the home")
     grade.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     grade.add_argument("--out", metavar="FILE.csv", help="also write the grades as CSV here")
     grade.add_argument("--jobs", type=int, default=2, help="checks run at once (2)")
-    grade.add_argument("--timeout", type=float, help="seconds per case")
+    grade.add_argument("--timeout", type=float,
+                       help="seconds per case (default: each exercise's own)")
     notebooks = add("notebooks", cmd_notebooks, "write the lessons as Jupyter notebooks",
                     workspace=False)
     notebooks.add_argument("directory", nargs="?", default="neuronlab-notebooks", metavar="DIR",

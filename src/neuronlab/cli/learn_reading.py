@@ -225,7 +225,7 @@ def cmd_quiz(args: argparse.Namespace, console: Console) -> int:
     if score.stopped:
         say(f"\nStopped after {score.asked} question(s).")
     rated = ", ".join(f"{n} {r}" for r, n in score.ratings.items())
-    say(f"Checked exactly: {score.right} of {score.graded} right at the first try. "
+    say(f"Checked by the tool: {score.right} of {score.graded} right at the first try. "
         f"All {score.asked} answered: {rated}.")
     if workspace is not None and score.graded:
         workspace.record_quiz(slug, score.right, score.graded)

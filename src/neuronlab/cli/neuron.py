@@ -33,7 +33,7 @@ def cmd_neuron(args: argparse.Namespace, console: Console) -> int:
     explanation = neuron.explain(args.inputs)
     table = Table("input x", "weight w", "x × w")
     for x, w, p in zip(explanation.inputs, explanation.weights, explanation.products):
-        table.add_row(f"{x:g}", f"{w:g}", f"{p:.4f}")
+        table.add_row(f"{x:g}", f"{w:g}", f"{p:.4f}" if p == 0 or abs(p) >= 5e-5 else f"{p:.3g}")
     console.print(table)
     for line in explanation.lines():
         console.print(line, soft_wrap=True, highlight=False)

@@ -247,6 +247,11 @@ def cmd_plot(args: argparse.Namespace, console: Console) -> int:
     if args.animate and args.what in ("activations", "neuron"):
         raise ConfigError(f"--animate shows training; '{args.what}' does not train anything. "
                           "Use it with gates, xor or a data set.")
+    if args.epochs is not None and (args.what in ("activations", "neuron") or
+                                    (args.what == "gates" and not args.animate)):
+        raise ConfigError(f"--epochs sets how long to train; '{args.what}' trains nothing"
+                          + (" without --animate" if args.what == "gates" else "")
+                          + ". Leave --epochs out.")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     paths = PLOTTERS.get(args.what, _dataset)(args, out)

@@ -3,11 +3,11 @@
 A free-text question is asked, the learner answers (or only thinks), may type ``h`` for
 the hint first, then sees the model answer beside their own and rates themselves: got it
 / partly / not yet. Choices are lettered and shuffled for this learner (the order the
-lab shows); numbers and formulas are checked exactly, with as many tries as wanted. Every
-rating is saved in the workspace's recall file and decides when the question comes back
-(:mod:`neuronlab.lab.course.recall`); ``neuronlab learn quiz N`` then asks the questions of
-earlier lessons that are due again on lesson N, after lesson N's own. ``q`` stops; so
-does the end of the input.
+lab shows); numbers (to the decimals a question asks) and formulas are checked, with as
+many tries as wanted. Every rating is saved in the workspace's recall file and decides
+when the question comes back (:mod:`neuronlab.lab.course.recall`); ``neuronlab learn
+quiz N`` then asks the questions of earlier lessons that are due again on lesson N,
+after lesson N's own. ``q`` stops; so does the end of the input.
 """
 
 from __future__ import annotations

@@ -47,7 +47,8 @@ def register(subparsers: Any) -> None:
     train.add_argument("--learning-rate", type=learning_rate,
                        help="step size of each update (default: the data set's)")
     train.add_argument("--batch-size", type=count(1, MAX_BATCH),
-                       help="samples per update (default: the data set's; none: all at once)")
+                       help="samples per update (default: the data set's, which for the "
+                            "truth tables and the puzzle is all of them at once)")
     train.add_argument("--epochs", type=count(1, MAX_EPOCHS),
                        help="passes over the data (default: the data set's)")
     train.add_argument("--loss", choices=losses.names(),
@@ -56,12 +57,15 @@ def register(subparsers: Any) -> None:
     train.add_argument("--seed", type=count(0, MAX_SEED), default=0,
                        help="seed for the data and the first weights")
     train.add_argument("--samples", type=count(1, MAX_SAMPLES),
-                       help="how many points to generate (default: the data set's)")
+                       help="how many points to generate, per class for nnfs-spirals "
+                            "(default: the data set's)")
     train.add_argument("--noise", type=interval(0, 10),
-                       help="noise of generated data sets (default: the data set's)")
+                       help="noise of generated data sets, the clusters' spread for blobs "
+                            "(default: the data set's)")
     train.add_argument("--test-size", type=interval(0, 1, open_low=True, open_high=True),
                        default=0.2, help="held-out share (default: 0.2; the truth tables "
-                                          "and the puzzle are never split)")
+                                          "and the puzzle are never split, and mnist is "
+                                          "tested on its own test digits)")
     train.add_argument("--no-split", action="store_true", help="train and report on all data")
     train.add_argument("--save", metavar="PATH",
                        help="save the trained model to PATH (.npz), or inside PATH if it is "
@@ -147,6 +151,36 @@ def preset_for(dataset: str) -> Preset:
     return Preset(name, [16], "relu", "adam", 0.01, 100, 32)
 
 
+def _data_options(args: argparse.Namespace, dataset: Any) -> dict[str, Any]:
+    """``--samples`` and ``--noise`` under the names the data set's loader takes them by;
+    a ConfigError for a data set that has no such setting (rather than ignoring it)."""
+    from ..errors import ConfigError
+
+    given: dict[str, Any] = {}
+    for option, value, names in (("--samples", args.samples, ("n_samples", "samples")),
+                                 ("--noise", args.noise, ("noise", "cluster_std"))):
+        if value is None:
+            continue
+        taken = [name for name in names if dataset.takes(name)]
+        if not taken:
+            what = {"table": "a fixed table", "bundled": "data that ships with neuronlab"}
+            raise ConfigError(f"{dataset.name} is {what.get(dataset.source, 'made')} without "
+                              f"a setting for {option}: leave {option} out, or pick a data "
+                              "set that has one (neuronlab train --help lists them).")
+        given[taken[0]] = value
+    if args.loss == "hinge":  # train's two-class output is a sigmoid, 0..1
+        raise ConfigError(
+            "train gives two classes a sigmoid output (0 to 1), and hinge needs raw scores: "
+            "on a sigmoid every class-0 sample costs at least 1, so the loss never falls "
+            "below their share. In Python, end the model with Dense(1, activation='tanh') "
+            "and compile with loss='hinge'; a score above 0 is then class 1."
+        )
+    if dataset.name == "puzzle" and (args.layers is not None or args.activation is not None):
+        raise ConfigError("the puzzle is one linear neuron (lesson 10): --layers and "
+                          "--activation do not apply to it. Leave them out.")
+    return given
+
+
 def cmd_train(args: argparse.Namespace, console: Console) -> int:
     import numpy as np
 
@@ -159,10 +193,7 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     load_kwargs = dict(preset.kwargs)
     if dataset.takes("seed"):
         load_kwargs["seed"] = args.seed
-    if args.samples is not None and dataset.takes("n_samples"):
-        load_kwargs["n_samples"] = args.samples
-    if args.noise is not None and dataset.takes("noise"):
-        load_kwargs["noise"] = args.noise
+    load_kwargs.update(_data_options(args, dataset))
     if dataset.takes("download"):
         load_kwargs.update(directory=args.data_dir, download=args.download)
     X, y = datasets.load(args.dataset, **load_kwargs)
@@ -180,7 +211,10 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     learning_rate = preset.learning_rate if args.learning_rate is None else args.learning_rate
     optimizer = optimizers.get(args.optimizer or preset.optimizer, learning_rate=learning_rate)
     model.compile(optimizer=optimizer, loss=loss, metrics=head.metrics)
-    if preset.split and not args.no_split:
+    if preset.split and not args.no_split and dataset.takes("part"):  # MNIST: its test set
+        X_te, y_te = datasets.load(args.dataset, **{**load_kwargs, "part": "test"})
+        X_tr, X_te, y_tr, y_te = X, X_te / preset.scale, y, head.prepare(y_te)
+    elif preset.split and not args.no_split:
         X_tr, X_te, y_tr, y_te = datasets.train_test_split(X, y, test_size=args.test_size,
                                                            seed=args.seed)
     else:
@@ -188,7 +222,7 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     batch = args.batch_size if args.batch_size is not None else preset.batch_size
     epochs = preset.epochs if args.epochs is None else args.epochs
     console.print(f"Training on [bold]{args.dataset}[/] ({len(X_tr)} samples): {model!r}, "
-                  f"{optimizer!r}, loss {loss}, {epochs} epochs")
+                  f"{optimizer!r}, loss {loss}, {epochs} epoch{'' if epochs == 1 else 's'}")
     validation = (X_te, y_te) if X_te is not None else None
     callbacks, answers = [], []
     if args.dataset == "puzzle":  # the prediction for 55 after every step, for its table
@@ -213,7 +247,8 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     console.print(f"Epochs run: {len(history.epoch)}")
     if datasets.DATASETS[args.dataset].source == "table" and head.kind == "binary":
         pred = model.predict(X)[:, 0]
-        console.print("Predictions: " + " / ".join(f"{p:.3f}" for p in pred))
+        rows = (",".join(f"{v:g}" for v in x) for x in X)
+        console.print("Predictions: " + ", ".join(f"({r}) → {p:.3f}" for r, p in zip(rows, pred)))
     if save_to is not None:
         from ..io import save_model
 

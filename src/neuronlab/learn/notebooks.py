@@ -47,7 +47,8 @@ def _recall(lesson: Lesson) -> str:
              "Answer from memory first, then open the hint if you need it, then the answer, "
              "and compare. In a terminal, "
              f"`neuronlab learn quiz {lesson.number}` asks these, checks choices, numbers and "
-             "formulas exactly, and lets you rate your own words.", ""]
+             "formulas (numbers to the decimals a question asks), and lets you rate your own "
+             "words.", ""]
     for i, question in enumerate(questions_for(lesson.number), 1):
         lines.append(f"{i}. {question.prompt}")
         if isinstance(question, Choice):

@@ -190,7 +190,7 @@ def _compare_number(expected: float, got: Any, rtol: float, atol: float) -> str 
         return None if expected == number else f"expected {show(expected)}, got {show(number)}"
     if _close(float(expected), number, rtol, atol):
         return None
-    return f"expected {show(expected)}, got {show(got)}"
+    return f"expected {_apart(float(expected), number, rtol, atol)}"
 
 
 def _as_array(got: Any) -> np.ndarray | None:
@@ -224,7 +224,26 @@ def _compare_array(expected: np.ndarray, got: Any, rtol: float, atol: float) -> 
         return None
     index = tuple(int(i) for i in np.argwhere(~ok)[0])
     label = "".join(f"[{i}]" for i in index)
-    return f"at {label}: expected {show(expected[index])}, got {show(array[index])}"
+    return f"at {label}: expected {_apart(float(expected[index]), float(array[index]), rtol, atol)}"
+
+
+def _apart(expected: float, got: float, rtol: float, atol: float) -> str:
+    """``E, got G``; when the two are close, both with as many digits as it takes to read
+    differently, and how far apart they are against what the check allows.
+
+    >>> _apart(0.254376, 0.25437652, 1e-6, 1e-9)
+    '0.25437600, got 0.25437652 (off by 5.2e-07; the check allows 2.6e-07)'
+    >>> _apart(2.0, 3.0, 1e-6, 1e-9)
+    '2.0, got 3.0'
+    """
+    off = abs(got - expected)
+    if off > 1e-3 * abs(expected):
+        return f"{show(expected)}, got {show(got)}"
+    digits = 8
+    while digits < 17 and f"{expected:.{digits}g}" == f"{got:.{digits}g}":
+        digits += 1
+    return (f"{expected:#.{digits}g}, got {got:#.{digits}g} (off by {off:.2g}; the check "
+            f"allows {atol + rtol * abs(expected):.2g})")
 
 
 def compare(expected: Any, got: Any, parts: tuple[str, ...] = (), rtol: float = RTOL,

@@ -176,8 +176,9 @@ def question_form(key: str, question: Question, learner: str = "",
 
 RECALL_INTRO = ("Close your eyes and answer from memory first - in the box or just in your "
                 "head. Open the hint if you need it, then reveal the answer and rate "
-                "yourself: your rating decides when the question comes back. Numbers, "
-                "formulas and multiple choice are checked exactly.")
+                "yourself: your rating decides when the question comes back. Numbers "
+                "(to the decimals a question asks), formulas and multiple choice are "
+                "checked by the tool.")
 
 
 def review_html(due: list[tuple[str, Question]], learner: str) -> str:
@@ -463,7 +464,7 @@ async def check_recall(request: Request) -> dict[str, Any]:
     page_lesson = recall.page_of(data.get("page"), question)
     if "rating" in data:
         if question.graded:
-            raise BadRequest("This question is checked exactly; send 'answer', not 'rating'.")
+            raise BadRequest("This question is checked by the tool; send 'answer', not 'rating'.")
         result: dict[str, Any] = {"question": data["question"],
                                   "rating": recall.rating(data["rating"])}
     elif "reveal" in data:
