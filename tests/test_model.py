@@ -283,3 +283,10 @@ def test_weighted_loss_is_the_loss_whose_gradient_the_step_takes(loss):
     assert losses[0] == pytest.approx(losses[1], rel=1e-12)
     for a, b in zip(*weights):
         np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_a_softmax_over_one_unit_is_named_as_the_trap_it_is():
+    model = Sequential([Dense(4, activation="relu", input_shape=(2,)),
+                        Dense(1, activation="softmax")], seed=0)
+    with pytest.warns(UserWarning, match="softmax over 1 unit: its output is always 1"):
+        model.compile(optimizer="sgd", loss="categorical_crossentropy")

@@ -258,6 +258,14 @@ class Sequential(KerasModelMethods, Trainer):
         names = [metrics] if isinstance(metrics, str) else list(metrics or [])
         self.metrics = [metric_table.canonical_name(m) for m in names]
         self.check_loss_matches_output()
+        last = self.layers[-1] if self.layers else None
+        if last is not None and getattr(last, "units", None) == 1 and \
+                last.activation is not None and last.activation.name == "softmax":
+            warnings.warn("The last layer is a softmax over 1 unit: its output is always 1, so "
+                          "nothing can be learned (the loss of class-1 samples is 0 from the "
+                          "start). For two classes use Dense(1, activation='sigmoid') with "
+                          "binary_crossentropy, or Dense(2, activation='softmax').",
+                          UserWarning, stacklevel=2)
         self._ready = True
 
     def check_loss_matches_output(self) -> None:

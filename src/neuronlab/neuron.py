@@ -250,7 +250,7 @@ class Explanation:
                 f"{self.y:.3f}" != f"{get_activation(self.activation)(0.0):.3f}":
             # e.g. 1.0 - 0.7 - 0.3: 0.7 and 0.3 have no exact binary form, so the sum of
             # the stored numbers is 5.55e-17, and step gives 1 where exact 0 gives 0
-            line += ("   (z is not exactly 0: decimals such as 0.7 are stored in binary, "
+            line += ("\n    (z is not exactly 0: decimals such as 0.7 are stored in binary, "
                      "a tiny bit off)")
         return line
 

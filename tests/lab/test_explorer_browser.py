@@ -396,8 +396,9 @@ def test_orange_text_and_training_rings_meet_wcag_aa(open_page):
         fills = ring_page.locator("#pg-curves").evaluate(
             "(svg) => Array.from(svg.querySelectorAll('text.legend')).map((t) => "
             "[t.textContent, getComputedStyle(t).fill])")
-        assert [text for text, _ in fills] == ["train loss (mean during the epoch)",
-                                               "test loss (after the epoch)"]
+        assert [text for text, _ in fills] == ["train loss", "test loss"]
+        expect(ring_page.locator("#pg-curves-note")).to_contain_text(
+            "mean over the epoch's batches, each taken before its step")
         for text, fill in fills:
             assert ratio(rgb(fill), PLOT) >= 4.5, (text, fill)
 

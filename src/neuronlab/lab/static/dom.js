@@ -60,9 +60,17 @@ export function setText(value) {
   return fmt(value, SET_DIGITS);
 }
 
-/** A computed number (product, sum, z, y) as every view shows it: "2.385". */
+/** A computed number (product, sum, z, y) as every view shows it: "2.385"; a number that
+ * is not 0 but would read "0.000" keeps 3 digits of its own ("5.55e-17", "0.0004"), as
+ * the library's step-by-step lines write it (Python's "{:.3g}"). */
 export function computedText(value) {
-  return fmt(value, COMPUTED_DIGITS);
+  const text = fmt(value, COMPUTED_DIGITS);
+  if (!value || Number(text) !== 0) return text;
+  if (Math.abs(value) >= 1e-4) return String(Number(value.toPrecision(3)));
+  const [mantissa, exponent] = value.toExponential(2).split("e");
+  const power = Number(exponent);
+  return `${mantissa.replace(/\.?0+$/, "")}e${power < 0 ? "-" : "+"}` +
+    String(Math.abs(power)).padStart(2, "0");
 }
 
 /** `value` rounded to `digits` decimals (what a box with that precision holds). */

@@ -186,11 +186,10 @@ export function drawCurves(figure, curve) {
   linePlot(figure, {
     series: [
       // fit's history: the train loss is the mean over the epoch's batches, each taken
-      // before its step; the test loss is measured after the epoch (as in Keras)
-      { x: pick(curve.epoch), y: pick(curve.train), color: "#0877bd",
-        label: "train loss (mean during the epoch)" },
-      { x: pick(curve.epoch), y: pick(curve.test), color: "#e8710a",
-        label: "test loss (after the epoch)" },
+      // before its step; the test loss is measured after the epoch (as in Keras; the
+      // note under the figure says so)
+      { x: pick(curve.epoch), y: pick(curve.train), color: "#0877bd", label: "train loss" },
+      { x: pick(curve.epoch), y: pick(curve.test), color: "#e8710a", label: "test loss" },
     ],
     xLabel: "epoch", yLabel: "loss", yMin: 0, height: 200,
   });

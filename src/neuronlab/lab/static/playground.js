@@ -313,7 +313,11 @@ export function initPlayground(root, app) {
         stepper.panel,
         legend,
         h("h3", { text: "Loss by epoch" }),
-        curves)),
+        curves,
+        h("p", { class: "hint", id: "pg-curves-note", text: "The train loss is the mean over " +
+          "the epoch's batches, each taken before its step (as fit reports it); the test " +
+          "loss is measured after the epoch. So early on the train curve can sit above the " +
+          "test curve while the train loss above, measured now, is below it." }))),
     h("details", { class: "weights-details" },
       h("summary", { text: "All weights and biases" }), weightsBox),
     exportBox);

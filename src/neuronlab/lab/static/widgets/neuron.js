@@ -9,7 +9,7 @@
 
 import { button, selectRow, sliderRow } from "../controls.js";
 import { drawNeuron, linePlot } from "../diagrams.js";
-import { figure, fmt, h, replace } from "../dom.js";
+import { computedText, figure, h, replace } from "../dom.js";
 import { arith, arithmetic, copy, frame, latest, meta, readout, request } from "./common.js";
 
 export function mount(section, settings, options = {}) {
@@ -34,14 +34,14 @@ export function mount(section, settings, options = {}) {
     const r = await request("api/neuron", {
       inputs: st.inputs, weights: st.weights, bias: st.bias, activation: st.activation,
     });
-    zOut.textContent = fmt(r.z);
-    yOut.textContent = fmt(r.y);
+    zOut.textContent = computedText(r.z);
+    yOut.textContent = computedText(r.y);
     arith(steps, r.steps);
     drawNeuron(diagram, r);
     if (curve) {
       linePlot(curve, {
         series: [{ x: r.curve.z, y: r.curve.y, color: "#555" }],
-        marker: { x: r.z, y: r.y, label: `z = ${fmt(r.z)}` },
+        marker: { x: r.z, y: r.y, label: `z = ${computedText(r.z)}` },
         xLabel: "z", yLabel: `${r.activation}(z)`,
       });
     }
