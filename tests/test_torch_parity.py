@@ -325,3 +325,23 @@ def test_to_torch_needs_weights():
 
     with pytest.raises(NotFittedError, match="weights"):
         Sequential([Dense(2)]).to_torch()
+
+
+@requires_torch
+def test_to_torch_refuses_a_layer_that_computes_its_own_forward():
+    # a Dense subclass with its own forward would export as a plain Linear: other numbers
+    from neuronlab import ConfigError
+
+    class Doubled(Dense):
+        def forward(self, x, training=False):
+            return 2 * super().forward(x, training)
+
+    model = Sequential([Doubled(2, input_shape=(3,))], seed=0)
+    with pytest.raises(ConfigError, match="Doubled computes its own forward"):
+        model.to_torch()
+
+    class Named(Dense):  # a subclass that only renames computes Dense's forward
+        pass
+
+    exported = Sequential([Named(2, input_shape=(3,))], seed=0).to_torch()
+    assert [type(m).__name__ for m in exported] == ["Linear"]

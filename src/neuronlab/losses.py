@@ -118,10 +118,14 @@ class Loss:
             raise DataError(f"{self.name}: predictions and targets must be arrays of numbers "
                             f"of the same shape.") from None
         if y_pred.shape != y_true.shape:
+            labels = (y_true.ndim == 1 and y_pred.ndim == 2 and len(y_true) == len(y_pred)
+                      and y_pred.shape[1] > 1)
             raise ShapeError(
                 f"{self.name}(y_true, y_pred): the targets y_true have shape {y_true.shape} "
                 f"but the predictions y_pred have shape {y_pred.shape}; they must match (one "
                 "target per output). The order is Keras's: targets first."
+                + (" For integer class labels, call SparseCategoricalCrossentropy (as fit "
+                   "turns labels into one-hot rows itself)." if labels else "")
             )
         if not (np.isfinite(y_pred).all() and np.isfinite(y_true).all()):
             raise DataError(f"{self.name}: predictions and targets must be finite numbers.")

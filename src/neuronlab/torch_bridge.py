@@ -87,10 +87,17 @@ def to_torch(model: Sequential) -> Any:
     modules: list[Any] = []
     channels_first = False  # the layout of the tensor between modules
     for layer in model.layers:
-        kind = next((cls.__name__ for cls in type(layer).__mro__ if cls.__name__ in _CONVERT),
-                    None)
-        if kind is None:
+        known = next((cls for cls in type(layer).__mro__ if cls.__name__ in _CONVERT), None)
+        if known is None:
             raise ConfigError(f"to_torch does not know a PyTorch module for {layer!r}.")
+        if any(getattr(type(layer), name, None) is not getattr(known, name, None)
+               for name in ("forward", "preactivation")):
+            raise ConfigError(
+                f"{type(layer).__name__} computes its own forward, so {known.__name__}'s "
+                f"PyTorch module would compute something else. to_torch converts the layers "
+                f"it knows as they are; give your layer its own entry (docs/extending.md)."
+            )
+        kind = known.__name__
         wants_nchw = _CONVERT[kind][0]
         if wants_nchw is not None and wants_nchw != channels_first:
             modules.append(extra["Permute"]((0, 3, 1, 2) if wants_nchw else (0, 2, 3, 1)))
@@ -152,7 +159,9 @@ def _extra_modules(torch: Any) -> dict[str, Any]:
     """Modules for activations ``torch.nn`` lacks, by the name their ``torch`` attribute gives."""
 
     class Step(torch.nn.Module):
-        """The Heaviside step: ``1 if z > 0 else 0`` (gradient 0, as neuronlab's)."""
+        """The Heaviside step: ``1 if z > 0 else 0``. PyTorch passes no gradient through
+        it (the comparison leaves the graph), where neuronlab passes a gradient of 0: the
+        layers before it get ``None`` for a gradient, not zeros."""
 
         def forward(self, z: Any) -> Any:
             return (z > 0).to(z.dtype)

@@ -187,8 +187,11 @@ def spiral_data(samples: int = 100, classes: int = 3, seed: Any = None
     shuffled, float64 ``X`` and uint8 ``y`` (as the book's ``nnfs.datasets``). Each arm
     has radius 0..1 and angle ``2.5 * t`` for ``t`` from ``4 * class`` to ``4 * (class
     + 1)`` plus gaussian noise of 0.2 on ``t`` (0.5 rad on the angle), about 1.6 turns,
-    written as ``(r sin, r cos)``. With ``seed=0`` it gives the book's numbers (its
-    ``nnfs.init()`` seeds NumPy with 0 and makes the arrays float32). :func:`make_spirals`
+    written as ``(r sin, r cos)``. With ``seed=0`` it gives, bit for bit, what
+    ``nnfs.datasets.spiral_data`` gives after ``np.random.seed(0)``. The book runs
+    ``nnfs.init()`` first, which also rounds each random draw to float32: its first call
+    then agrees with ``seed=0`` to about 1e-7, not exactly, and its later calls (a test
+    set) continue NumPy's global stream, which neuronlab never reads. :func:`make_spirals`
     is neuronlab's own: ``n_samples`` in all, about 0.6 turns, 0.2 rad of noise, shuffled,
     ``(r cos, r sin)``.
 

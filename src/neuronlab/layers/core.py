@@ -9,9 +9,10 @@ the output (caching only what ``backward`` needs), ``backward`` turns the gradie
 the loss with respect to its output into gradients for its weights and its input.
 
 Everything that handles weights (``get_weights``/``set_weights``, saving, ``summary``,
-``to_torch``, gradient checks, diagrams) iterates over the declared weights, so a new
-layer is one class here: see :mod:`neuronlab.layers.conv` for ``Conv2D`` and
-``MaxPool2D``.
+gradient checks, diagrams) iterates over the declared weights, so a new layer is one
+class here: see :mod:`neuronlab.layers.conv` for ``Conv2D`` and ``MaxPool2D``.
+(``to_torch`` also needs to know the layer's PyTorch module: one entry in
+:mod:`neuronlab.torch_bridge`.)
 """
 
 from __future__ import annotations
