@@ -235,3 +235,36 @@ def test_a_callback_cannot_steer_a_rate_a_schedule_sets(callback):
     assert len(history.history["loss"]) == 2
     if callback == "LearningRateScheduler":
         assert model.optimizer.learning_rate == 1e-9
+
+
+def test_callbacks_see_keras_s_logs(capsys):
+    # after each batch: the running means of the epoch so far (Keras's batch logs); at the
+    # end: the last epoch's logs; metrics under the names given; the learning rate a
+    # callback sets reaches the history
+    from neuronlab import SGD, callbacks
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    y = X @ np.array([1.0, -2.0, 0.5])
+    model = Sequential([Dense(1, input_shape=(3,))], seed=0, dtype="float64")
+    model.compile(optimizer=SGD(learning_rate=0.05), loss="mse",
+                  metrics=["mean_absolute_error"])
+    seen: dict[str, list] = {"batch": [], "end": []}
+    record = LambdaCallback(
+        on_train_batch_end=lambda b, logs: seen["batch"].append(dict(logs)),
+        on_train_end=lambda logs: seen["end"].append(dict(logs)))
+    batch_losses: list[float] = []
+    real_step = model.train_step
+    model.train_step = lambda *a, **k: batch_losses.append(real_step(*a, **k)) or \
+        batch_losses[-1]
+    history = model.fit(X, y, epochs=2, batch_size=10, shuffle=False, verbose=0,
+                        callbacks=[record, callbacks.LearningRateScheduler(
+                            lambda epoch: 0.05 * 0.5 ** epoch, verbose=1),
+                            EarlyStopping("loss", patience=5, verbose=1)])
+    first_epoch = [entry["loss"] for entry in seen["batch"][:4]]
+    np.testing.assert_allclose(first_epoch, np.cumsum(batch_losses[:4]) / np.arange(1, 5))
+    assert set(seen["batch"][0]) == {"loss", "mean_absolute_error"}
+    assert seen["end"] == [{k: v[-1] for k, v in history.history.items()}]
+    assert history.history["learning_rate"] == [0.05, 0.025]  # a one-argument schedule
+    assert "Epoch 2: LearningRateScheduler setting learning rate to 0.025." in \
+        capsys.readouterr().out

@@ -208,3 +208,29 @@ def test_a_dense_layer_without_bias_and_with_an_l2_penalty_trains_as_in_keras(tm
         np.testing.assert_allclose(a, np.asarray(b), atol=1e-5)
     again = load_model(path)
     assert again.layers[0].use_bias is False and again.layers[0].l2 == 0.05
+
+
+@KERAS_WARNINGS
+def test_compile_settings_survive_the_trip_both_ways(tmp_path):
+    # integer labels: a file compiled with the sparse loss trains on them again in Keras;
+    # a Keras file compiled with a loss object and a session's second Adam (adam_1) loads
+    # compiled here
+    keras = keras_module()
+    rng = np.random.default_rng(5)
+    X, y = rng.normal(size=(30, 4)).astype("float32"), rng.integers(0, 3, 30)
+    ours = Sequential([Dense(3, activation="softmax", input_shape=(4,))], seed=0)
+    ours.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    ours.fit(X, y, epochs=1, verbose=0)
+    theirs = keras.models.load_model(ours.save(tmp_path / "ours.keras"))
+    assert theirs.loss == "sparse_categorical_crossentropy"
+    theirs.fit(X, y, epochs=1, verbose=0)
+    for _ in range(2):
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3)])
+        model.compile(optimizer=keras.optimizers.Adam(),
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    assert model.optimizer.name.startswith("adam_")  # numbered by the session
+    model.save(tmp_path / "theirs.keras")
+    loaded = load_model(tmp_path / "theirs.keras")
+    assert loaded.optimizer is not None and loaded.optimizer.name == "adam"
+    assert loaded.loss is not None and loaded.loss.from_logits
+    loaded.fit(X, y, epochs=1, verbose=0)

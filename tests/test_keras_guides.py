@@ -416,3 +416,13 @@ def test_keras_calls_neuronlab_does_not_have_stop_with_errors_that_say_why():
         model.fit((batch for batch in [(X, y)]), epochs=1)
     with pytest.raises(AttributeError, match=r"no metric objects.*sparse_categorical_accuracy"):
         keras.metrics.SparseCategoricalAccuracy()
+
+
+def test_keras_modules_neuronlab_lacks_say_what_to_use():
+    for name, advice in (("ops", "write custom losses and metrics with NumPy"),
+                         ("applications", "there are no pre-trained models")):
+        with pytest.raises(AttributeError, match=rf"neuronlab has no keras.{name}: {advice}"):
+            getattr(keras, name)
+    with pytest.raises(AttributeError, match=r"load them with keras.models.load_model"):
+        keras.saving.load_model("model.keras")
+    assert layers.InputLayer(input_shape=(20,)).shape == (20,)  # Keras 2's spelling

@@ -246,10 +246,10 @@ def test_an_optimizers_rule_is_the_update_it_makes():
     assert plain.rule == "w ← w − η·∂L/∂w"
     assert _one_step(plain) == pytest.approx(1 - eta * grad)
     momentum = optimizers.SGD(learning_rate=eta, momentum=0.9)
-    assert momentum.rule == "v ← μ·v + ∂L/∂w;  w ← w − η·v"
+    assert momentum.rule == "v ← μ·v + ∂L/∂w;  w ← w − η·v   (μ = 0.9, v from 0)"
     assert _one_step(momentum, 2) == pytest.approx(1 - eta * grad - eta * (0.9 * grad + grad))
     nesterov = optimizers.SGD(learning_rate=eta, momentum=0.9, nesterov=True)
-    assert nesterov.rule == "v ← μ·v + ∂L/∂w;  w ← w − η·(∂L/∂w + μ·v)"
+    assert nesterov.rule == "v ← μ·v + ∂L/∂w;  w ← w − η·(∂L/∂w + μ·v)   (μ = 0.9, v from 0)"
     assert _one_step(nesterov) == pytest.approx(1 - eta * (grad + 0.9 * grad))
     rms = optimizers.RMSprop(learning_rate=eta, rho=0.9, epsilon=1e-8)
     assert rms.rule.startswith("s ← ρ·s + (1 − ρ)·(∂L/∂w)²")
@@ -260,6 +260,9 @@ def test_an_optimizers_rule_is_the_update_it_makes():
     assert _one_step(adam) == pytest.approx(1 - eta * 1.0, rel=1e-6)  # m̂/√v̂ = 1 at t=1
     for name in optimizers.names():
         assert "η" in optimizers.get(name).rule
+    # the numbers a rule's letters stand for, and where its state starts
+    assert optimizers.Adagrad().rule.endswith("(ε = 1e-07, s from 0.1)")
+    assert "λ = 0.004" in optimizers.AdamW().rule
 
 
 def test_a_registered_optimizer_without_its_own_rule_says_what_it_is():

@@ -128,7 +128,8 @@ def test_history_holds_train_and_validation_metrics_per_epoch():
     final = model.evaluate(X_val, y_val, return_dict=True)
     assert history.history["val_loss"][-1] == pytest.approx(final["loss"])
     assert history.history["val_accuracy"][-1] == pytest.approx(final["accuracy"])
-    assert history.params == {"epochs": 5, "batch_size": 32, "samples": 200}
+    assert history.params == {"verbose": 0, "epochs": 5, "steps": 7, "batch_size": 32,
+                              "samples": 200}
     assert "5 epochs" in repr(history)
 
 
@@ -461,3 +462,29 @@ def test_fit_with_verbose_0_needs_neither_rich_nor_ipython():
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("trained")
+
+
+def test_val_loss_is_weighted_by_the_held_out_rows_sample_weight():
+    # as Keras: validation_split splits sample_weight too, and val_loss is
+    # sum(w_i * loss_i) / n_val over the held-out rows; a triple validation_data the same
+    from neuronlab import Dense, Sequential
+
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(50, 2)), rng.normal(size=50)
+    weights = rng.uniform(0.5, 3.0, size=50)
+
+    def fitted(**kwargs):
+        model = Sequential([Dense(1, input_shape=(2,))], seed=0, dtype="float64")
+        model.compile(optimizer="sgd", loss="mse")
+        history = model.fit(X[:40] if "validation_data" in kwargs else X,
+                            y[:40] if "validation_data" in kwargs else y,
+                            epochs=1, verbose=0, shuffle=False, **kwargs)
+        return model, history.history["val_loss"][0]
+
+    model, val_loss = fitted(validation_split=0.2, sample_weight=weights)
+    errors = (model.predict(X[40:])[:, 0] - y[40:]) ** 2
+    assert val_loss == pytest.approx(np.dot(weights[40:], errors) / 10, rel=1e-9)
+    assert val_loss != pytest.approx(errors.mean(), rel=1e-3)
+    model, val_loss = fitted(validation_data=(X[40:], y[40:], weights[40:]))
+    errors = (model.predict(X[40:])[:, 0] - y[40:]) ** 2
+    assert val_loss == pytest.approx(np.dot(weights[40:], errors) / 10, rel=1e-9)

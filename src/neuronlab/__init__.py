@@ -69,11 +69,24 @@ _LAZY_SUBMODULES = frozenset({
 })
 
 
+#: Keras modules neuronlab does not have, and what to use instead.
+_KERAS_ONLY = {
+    "ops": "write custom losses and metrics with NumPy (np.mean, np.square, ...): "
+           "neuronlab computes in NumPy",
+    "backend": "neuronlab has one backend, NumPy",
+    "random": "draw random numbers with np.random.default_rng(seed)",
+    "applications": "there are no pre-trained models; build and train your own",
+    "preprocessing": "prepare the data with NumPy (and datasets.train_test_split)",
+}
+
+
 def __getattr__(name: str) -> object:
     if name in _LAZY_SUBMODULES:
         import importlib
 
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _KERAS_ONLY:
+        raise AttributeError(f"neuronlab has no keras.{name}: {_KERAS_ONLY[name]}.")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -164,9 +164,10 @@ class ReduceLROnPlateau(Callback):
 
 class LearningRateScheduler(Callback):
     """Set the learning rate at the start of each epoch to ``schedule(epoch, lr)``
-    (``epoch`` counted from 0), as Keras's."""
+    (``epoch`` counted from 0; a schedule of the epoch alone works too), as Keras's, and
+    log it as ``learning_rate``."""
 
-    def __init__(self, schedule: Callable[[int, float], float], verbose: int = 0) -> None:
+    def __init__(self, schedule: Callable[..., float], verbose: int = 0) -> None:
         if not callable(schedule):
             raise ConfigError(f"LearningRateScheduler takes a function (epoch, lr) -> new lr, "
                               f"got {repr(schedule)[:60]}.")
@@ -177,9 +178,19 @@ class LearningRateScheduler(Callback):
         settable_rate(self.model, "LearningRateScheduler")
         optimizer = self.model.optimizer
         assert optimizer is not None
-        rate: Any = self.schedule(epoch, optimizer.learning_rate)
+        try:
+            rate: Any = self.schedule(epoch, optimizer.learning_rate)
+        except TypeError:  # Keras's older form, schedule(epoch)
+            rate = self.schedule(epoch)
         optimizer.learning_rate = check_number(rate, "the scheduled learning rate", 0,
                                                above_minimum=True)
+        if self.verbose:
+            print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to "
+                  f"{optimizer.learning_rate}.")
+
+    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        if logs is not None and self.model.optimizer is not None:
+            logs["learning_rate"] = self.model.optimizer.learning_rate
 
 
 __all__ = ["Callback", "EarlyStopping", "History", "LambdaCallback", "LearningRateScheduler",

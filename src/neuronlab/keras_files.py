@@ -260,10 +260,15 @@ def _compile_config(model: Sequential) -> dict[str, Any] | None:
         return None
     settings = {k: v for k, v in optimizer.get_config().items() if k != "name"}
     settings["name"] = optimizer.name
+    from .losses import SparseCategoricalCrossentropy
+
+    # compiled for integer labels: Keras must know, or it cannot train on them again
+    sparse = isinstance(loss, SparseCategoricalCrossentropy)
     return {
         "optimizer": {"module": "keras.optimizers", "class_name": _OPTIMIZERS[optimizer.name],
                       "config": settings, "registered_name": None},
-        "loss": _LOSSES[loss.name], "loss_weights": None,
+        "loss": "sparse_categorical_crossentropy" if sparse else _LOSSES[loss.name],
+        "loss_weights": None,
         "metrics": list(model.metrics) or None, "weighted_metrics": None,
         "run_eagerly": False, "steps_per_execution": 1, "jit_compile": False,
     }

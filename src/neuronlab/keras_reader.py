@@ -8,6 +8,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -234,12 +235,22 @@ def _compile(model: Sequential, config: dict[str, Any]) -> None:
     from . import losses, optimizers
 
     optimizer = config.get("optimizer")
-    loss = config.get("loss")
-    if not isinstance(optimizer, dict) or not isinstance(loss, str):
+    loss: Any = config.get("loss")
+    if isinstance(loss, dict):  # a loss object: {"class_name": "SparseCategorical...", ...}
+        loss_config = loss.get("config") or {}
+        name = re.sub(r"(?<!^)(?=[A-Z])", "_", str(loss.get("class_name", ""))).lower()
+        if name not in losses.TABLE:
+            return
+        loss = losses.get(name, from_logits=bool(loss_config.get("from_logits", False)))
+    elif not isinstance(loss, str) or loss not in losses.TABLE:
         return
-    name = str((optimizer.get("config") or {}).get("name") or optimizer.get("class_name", ""))
+    if not isinstance(optimizer, dict):
+        return
+    # the class names the optimizer; Keras numbers the names of a session's later ones
+    # (adam_1, adam_2)
+    name = str(optimizer.get("class_name") or (optimizer.get("config") or {}).get("name", ""))
     name = name.lower()
-    if name not in optimizers.TABLE or loss not in losses.TABLE:
+    if name not in optimizers.TABLE:
         return
     settings = optimizer.get("config") or {}
     cls = optimizers.TABLE[name]

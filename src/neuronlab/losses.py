@@ -15,6 +15,7 @@ training loop has already checked).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, TypeVar
 
 import numpy as np
@@ -304,6 +305,34 @@ class CategoricalCrossentropy(Loss):
                 "like logits. Use a softmax output layer or "
                 "CategoricalCrossentropy(from_logits=True)."
             )
+
+
+def check_output(loss: Loss, activation: str, units: int | None, warn: bool = False) -> None:
+    """Raise :class:`ConfigError` if a cross-entropy ``loss`` and the last layer's
+    ``activation`` do not fit (probabilities where logits are expected, or the other way
+    round); with ``warn``, warn of a softmax over one unit, whose output is always 1."""
+    if warn and activation == "softmax" and units == 1:
+        warnings.warn("The last layer is a softmax over 1 unit: its output is always 1, so "
+                      "nothing can be learned (the loss of class-1 samples is 0 from the "
+                      "start). For two classes use Dense(1, activation='sigmoid') with "
+                      "binary_crossentropy, or Dense(2, activation='softmax').",
+                      UserWarning, stacklevel=4)
+    if not isinstance(loss, (BinaryCrossentropy, CategoricalCrossentropy)):
+        return
+    pair = loss.pairs_with
+    if loss.from_logits and activation in ("sigmoid", "softmax"):
+        raise ConfigError(
+            f"{loss.name}(from_logits=True) expects raw scores (logits), but the last layer "
+            f"already applies {activation!r}, so it gives probabilities. Use "
+            f"activation=None on the last layer, or the loss with from_logits=False."
+        )
+    if not loss.from_logits and activation != pair and \
+            activation in ("linear", "relu", "leaky_relu"):
+        raise ConfigError(
+            f"{loss.name} expects probabilities, but the last layer's activation is "
+            f"{activation!r}, so it gives raw scores (logits). Use activation={pair!r} on "
+            f"the last layer, or pass the loss with from_logits=True."
+        )
 
 
 TABLE: Table[type[Loss]] = Table("loss", base=Loss, required=("name", "description"))

@@ -256,40 +256,20 @@ class Sequential(KerasModelMethods, Trainer):
             raise ConfigError(f"compile metrics must be a list of names such as ['accuracy'], "
                               f"got {repr(metrics)[:60]}.")
         names = [metrics] if isinstance(metrics, str) else list(metrics or [])
-        self.metrics = [metric_table.canonical_name(m) for m in names]
-        self.check_loss_matches_output()
-        last = self.layers[-1] if self.layers else None
-        if last is not None and getattr(last, "units", None) == 1 and \
-                last.activation is not None and last.activation.name == "softmax":
-            warnings.warn("The last layer is a softmax over 1 unit: its output is always 1, so "
-                          "nothing can be learned (the loss of class-1 samples is 0 from the "
-                          "start). For two classes use Dense(1, activation='sigmoid') with "
-                          "binary_crossentropy, or Dense(2, activation='softmax').",
-                          UserWarning, stacklevel=2)
+        for name in names:
+            metric_table.canonical_name(name)  # an unknown name stops here, saying which
+        self.metrics = names  # logged under the names given (acc, mean_absolute_error), as Keras
+        self.check_loss_matches_output(warn=True)
         self._ready = True
 
-    def check_loss_matches_output(self) -> None:
-        """Raise if the last layer's activation and a cross-entropy loss do not fit
-        (probabilities where logits are expected, or the other way round)."""
+    def check_loss_matches_output(self, warn: bool = False) -> None:
+        """Raise if the last layer's activation and the loss do not fit (probabilities
+        where logits are expected, or the other way round); with ``warn``, also warn of
+        a pair that runs but cannot learn (:func:`~neuronlab.losses.check_output`)."""
         last = self.layers[-1] if self.layers else None
-        if last is None or last.activation is None or not isinstance(
-            self.loss, (losses.BinaryCrossentropy, losses.CategoricalCrossentropy)
-        ):
-            return
-        act = last.activation.name
-        pair = self.loss.pairs_with
-        if self.loss.from_logits and act in ("sigmoid", "softmax"):
-            raise ConfigError(
-                f"{self.loss.name}(from_logits=True) expects raw scores (logits), but the last "
-                f"layer already applies {act!r}, so it gives probabilities. Use "
-                f"activation=None on the last layer, or the loss with from_logits=False."
-            )
-        if not self.loss.from_logits and act != pair and act in ("linear", "relu", "leaky_relu"):
-            raise ConfigError(
-                f"{self.loss.name} expects probabilities, but the last layer's activation is "
-                f"{act!r}, so it gives raw scores (logits). Use activation={pair!r} on the "
-                f"last layer, or pass the loss with from_logits=True."
-            )
+        if last is not None and last.activation is not None and self.loss is not None:
+            losses.check_output(self.loss, last.activation.name,
+                                getattr(last, "units", None), warn)
 
     @property
     def output_gradient_is_fused(self) -> bool:
@@ -481,12 +461,14 @@ class Sequential(KerasModelMethods, Trainer):
         X = data.prepare_inputs(self, X)
         return self.forward(X, training=training)
 
-    def compute_metrics(self, X: np.ndarray, Y: np.ndarray) -> dict[str, float]:
-        """``{"loss": ..., metric: ...}`` on prepared arrays ``X, Y`` (no checks)."""
+    def compute_metrics(self, X: np.ndarray, Y: np.ndarray,
+                        sample_weight: np.ndarray | None = None) -> dict[str, float]:
+        """``{"loss": ..., metric: ...}`` on prepared arrays ``X, Y`` (no checks); the
+        loss weighted by ``sample_weight`` if given, the metrics not (as Keras's)."""
         assert self.loss is not None
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             y_pred = self.forward(X)
-            scores = {"loss": self.compute_loss(y_pred, Y)}
+            scores = {"loss": self.compute_loss(y_pred, Y, sample_weight)}
             for name in self.metrics:
                 scores[name] = metric_table.get(name)(y_pred, Y)
         return scores

@@ -126,6 +126,12 @@ def save_model(model: Sequential, path: str | os.PathLike[str]) -> Path:
             f"save_model needs a file name, got the folder {str(target)!r}. Give a file name "
             f"such as {str(target / 'model.npz')!r}."
         )
+    if target.suffix == ".h5":
+        raise ConfigError(
+            f"save_model writes Keras 3's .keras file or neuronlab's .npz, not Keras's legacy "
+            f".h5 model file (got {str(target)!r}). Use {str(target.with_suffix('.keras'))!r}; "
+            "weights alone go to model.save_weights('....weights.h5')."
+        )
     if target.suffix != ".npz":
         target = target.with_name(target.name + ".npz")
     folder = target.parent
@@ -176,3 +182,12 @@ def _sync_directory(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def __getattr__(name: str) -> object:
+    """``keras.saving.load_model``: say where neuronlab's is (this module only writes)."""
+    if name == "load_model":
+        raise AttributeError("neuronlab.saving only writes model files: load them with "
+                             "keras.models.load_model(path) (neuronlab.load_model), which "
+                             "reads .keras and .npz files.")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -101,7 +101,10 @@ class Input:
 
     def __init__(self, shape: tuple[int, ...] | int | None = None, name: str | None = None,
                  batch_size: int | None = None, dtype: Any = None,
-                 batch_shape: tuple[Any, ...] | None = None) -> None:
+                 batch_shape: tuple[Any, ...] | None = None,
+                 input_shape: tuple[int, ...] | None = None) -> None:
+        if shape is None and input_shape is not None:  # InputLayer(input_shape=...), Keras 2
+            shape = input_shape
         if shape is None and batch_shape is not None:
             shape = tuple(batch_shape)[1:]
         if shape is None:

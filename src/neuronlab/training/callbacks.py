@@ -38,9 +38,12 @@ CallbackT = TypeVar("CallbackT", bound="Callback")
 
 
 class Callback:
-    """Base class; every hook does nothing until overridden."""
+    """Base class; every hook does nothing until overridden. ``fit`` gives each callback
+    the ``model`` and, as Keras, ``params``: ``verbose``, ``epochs`` and ``steps`` (batches
+    per epoch), and neuronlab's ``batch_size`` and ``samples``."""
 
     model: Sequential
+    params: dict[str, Any]
 
     def __new__(cls: type[CallbackT], *args: Any, **kwargs: Any) -> CallbackT:
         if args or kwargs:  # (copy and pickle call __new__ with none)
@@ -187,11 +190,12 @@ class EarlyStopping(Callback):
     metric's entry in :data:`neuronlab.metrics.TABLE` which way is better
     (``higher_is_better``), and the loss is better low. With
     ``restore_best_weights=True`` the model ends with the weights of its best epoch
-    instead of its last one.
+    instead of its last one. ``verbose=1`` says when it stopped, as Keras's.
     """
 
     def __init__(self, monitor: str = "val_loss", patience: int = 0, min_delta: float = 0.0,
-                 mode: str = "auto", restore_best_weights: bool = False) -> None:
+                 mode: str = "auto", restore_best_weights: bool = False,
+                 verbose: int = 0) -> None:
         if not isinstance(monitor, str) or not monitor:
             raise ConfigError(f"EarlyStopping monitor must be the name of a logged value such "
                               f"as 'val_loss' or 'loss', got {repr(monitor)[:60]}.")
@@ -206,6 +210,7 @@ class EarlyStopping(Callback):
         self.mode = mode
         self.restore_best_weights = check_bool(restore_best_weights,
                                                "EarlyStopping restore_best_weights")
+        self.verbose = check_int(verbose, "EarlyStopping verbose", minimum=0)
         self.stopped_epoch: int | None = None
         self.best_epoch: int | None = None
 
@@ -240,7 +245,12 @@ class EarlyStopping(Callback):
             self.model.stop_training = True
 
     def on_train_end(self, logs: Logs | None = None) -> None:
+        if self.stopped_epoch is not None and self.verbose:
+            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
+            if self.verbose and self.best_epoch is not None:
+                print("Restoring model weights from the end of the best epoch: "
+                      f"{self.best_epoch + 1}.")
             self.model.set_weights(self.best_weights)
 
 

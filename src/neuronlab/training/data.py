@@ -192,7 +192,8 @@ def split_validation(
     ``split`` fraction of the rows held out (before any shuffling), or no validation."""
     if data is not None:
         if not isinstance(data, (tuple, list)) or len(data) != 2:
-            raise ConfigError("validation_data must be a pair (X_val, y_val).")
+            raise ConfigError("validation_data must be a pair (X_val, y_val) or a triple "
+                              "(X_val, y_val, sample_weight_val).")
         X_val = prepare_inputs(model, data[0], "X_val")
         return X, Y, X_val, prepare_targets(model, data[1], len(X_val), "y_val")
     split = check_number(split, "validation_split", 0, 1, below_maximum=True)
@@ -205,6 +206,14 @@ def split_validation(
             f"validation and {n_train} for training; both need at least one sample."
         )
     return X[:n_train], Y[:n_train], X[n_train:], Y[n_train:]
+
+
+def validation_weights(validation_data: Any) -> tuple[Any, Any]:
+    """``validation_data`` as the pair ``(X_val, y_val)`` and the weights of Keras's
+    triple ``(X_val, y_val, sample_weight_val)`` (None when it is a pair)."""
+    if isinstance(validation_data, (tuple, list)) and len(validation_data) == 3:
+        return tuple(validation_data[:2]), validation_data[2]
+    return validation_data, None
 
 
 def sample_weights(Y: np.ndarray, sample_weight: Any, class_weight: Any,

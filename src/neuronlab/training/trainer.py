@@ -80,7 +80,8 @@ class Trainer:
     def train_step(self, X: np.ndarray, Y: np.ndarray, sample_weight: Any = None) -> float:
         raise NotImplementedError
 
-    def compute_metrics(self, X: np.ndarray, Y: np.ndarray) -> dict[str, float]:
+    def compute_metrics(self, X: np.ndarray, Y: np.ndarray,
+                        sample_weight: np.ndarray | None = None) -> dict[str, float]:
         raise NotImplementedError
 
     def require_compiled(self, what: str) -> None:
@@ -110,7 +111,8 @@ class Trainer:
         ``batch_size`` defaults to 32 (as Keras); give ``len(X)`` for full-batch
         gradient descent. ``verbose``: 0 silent, 1 a progress bar, 2 one line per
         epoch. ``validation_split`` holds out the last fraction of the samples
-        (before shuffling); ``validation_data=(X_val, y_val)`` gives them directly.
+        (before shuffling); ``validation_data=(X_val, y_val)`` gives them directly, or
+        ``(X_val, y_val, sample_weight_val)`` with their weights.
         If the loss turns NaN or infinite, training stops with
         :class:`~neuronlab.errors.TrainingDivergedError` (so do weights that become
         infinite or NaN); the history so far stays in ``model.history`` and the model
@@ -119,7 +121,10 @@ class Trainer:
         As in Keras: ``initial_epoch`` continues a run (epochs ``initial_epoch`` to
         ``epochs - 1`` run, and ``history.epoch`` counts from ``initial_epoch``);
         ``sample_weight`` (one number per sample) or ``class_weight`` (``{class: weight}``)
-        weigh each sample's loss, ``sum(w_i * loss_i) / batch size``.
+        weigh each sample's loss, ``sum(w_i * loss_i) / batch size``; the held-out rows'
+        ``sample_weight`` weigh ``val_loss`` the same way (the metrics are not weighted,
+        as Keras's ``metrics=``). Callbacks see Keras's logs: after each batch the
+        running means of the epoch so far, at the end the last epoch's.
         """
         self.require_compiled("fit")
         if y is None:  # Keras's fit(dataset): x yields (inputs, targets) batches
@@ -138,8 +143,14 @@ class Trainer:
         shuffle = check_bool(shuffle, "shuffle")
         user_callbacks = check_callbacks(callbacks)
         n_all = len(X) if hasattr(X, "__len__") else None
+        validation_data, val_weight = data.validation_weights(validation_data)
         X, Y, X_val, Y_val = self.training_data(X, y, seed, validation_split, validation_data)
         weights = data.sample_weights(Y, sample_weight, class_weight, n_all)
+        if val_weight is not None and X_val is not None and Y_val is not None:
+            val_weight = data.sample_weights(Y_val, val_weight, None, len(X_val))
+        elif weights is not None and X_val is not None and validation_data is None and \
+                len(weights) > len(Y):
+            val_weight = weights[len(Y):]  # the held-out rows' own weights
         if weights is not None:  # the weight rides along as the last column of Y
             Y = np.hstack([Y, weights[:len(Y), None].astype(Y.dtype)])
         n, batch = len(X), data.batch_size_for(len(X), batch_size)
@@ -147,21 +158,26 @@ class Trainer:
         batches = data.Batches(X, Y, batch, shuffled=shuffle and n > batch)
         metric_fns = [(name, metric_table.get(name)) for name in self.metrics]
         self.history = History()
-        self.history.params = {"epochs": epochs, "batch_size": batch, "samples": n}
+        params = {"verbose": verbose, "epochs": epochs, "steps": -(-n // batch),  # Keras's
+                  "batch_size": batch, "samples": n}
         self.stop_training = False
         guard = DivergenceGuard(every=SAVE_EVERY)
         # Overflow while diverging is caught as a non-finite loss, with a clear error,
         # instead of NumPy warnings followed by pages of NaN.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
                 progress.display(verbose, epochs) as display:
-            every = [guard, self.history, *user_callbacks, display]
+            # as Keras's list: History after the user's callbacks, so it keeps what they
+            # add to the logs (ReduceLROnPlateau's learning_rate)
+            every = [guard, *user_callbacks, self.history, display]
+            logs: dict[str, float] = {}
             for cb in every:
                 cb.set_model(cast("Sequential", self))
+                cb.params = dict(params)
                 cb.on_train_begin({})
             for epoch in range(initial_epoch, epochs):
                 for cb in every:
                     cb.on_epoch_begin(epoch, {})
-                loss_total, metric_totals = 0.0, [0.0] * len(metric_fns)
+                loss_total, metric_totals, seen = 0.0, [0.0] * len(metric_fns), 0
                 for b, (xb, yb) in enumerate(batches(rng)):
                     wb = None
                     if weights is not None:
@@ -173,22 +189,27 @@ class Trainer:
                     except TrainingDivergedError as exc:
                         raise guard.diverged(exc, batch=b + 1) from None
                     loss_total += loss * len(xb)
+                    seen += len(xb)
                     for j, (_, fn) in enumerate(metric_fns):  # on the step's predictions
                         metric_totals[j] += fn(cast(np.ndarray, self.last_output), yb) * len(xb)
-                    for cb in user_callbacks:
-                        cb.on_train_batch_end(b, {"loss": loss})
+                    if user_callbacks:  # the epoch so far, as Keras's batch logs
+                        batch_logs = {"loss": loss_total / seen}
+                        for (name, _), total in zip(metric_fns, metric_totals):
+                            batch_logs[name] = total / seen
+                        for cb in user_callbacks:
+                            cb.on_train_batch_end(b, batch_logs)
                 logs = {"loss": loss_total / n}
                 for (name, _), total in zip(metric_fns, metric_totals):
                     logs[name] = total / n
                 if X_val is not None and Y_val is not None:
-                    for key, value in self.compute_metrics(X_val, Y_val).items():
+                    for key, value in self.compute_metrics(X_val, Y_val, val_weight).items():
                         logs["val_" + key] = value
                 for cb in every:
                     cb.on_epoch_end(epoch, logs)
                 if self.stop_training:
                     break
             for cb in every:
-                cb.on_train_end({})
+                cb.on_train_end(dict(logs))
         return self.history
 
     def training_data(self, X: Any, y: Any, seed: int | None, validation_split: float,
