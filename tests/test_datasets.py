@@ -676,6 +676,10 @@ def test_keras_load_data_reads_a_copy_keras_saved(tmp_path, monkeypatch):
              x_test=images[:2], y_test=labels[:2])
     with pytest.raises(DataError, match=r"images of shape \(n, 28, 28\).*\(5, 27, 28\)"):
         mnist.load_data(str(tmp_path / "other.npz"))
+    np.savez(tmp_path / "floats.npz", x_train=images * 1.5, y_train=labels,
+             x_test=images[:2], y_test=labels[:2] - 1)
+    with pytest.raises(DataError, match=r"whole-number pixels from 0 to 255, got float64"):
+        mnist.load_data(str(tmp_path / "floats.npz"))  # not wrapped round into uint8
     (tmp_path / "broken.npz").write_bytes(b"not an npz file")
     with pytest.raises(DataError, match=r"is not Keras's mnist.npz"):
         mnist.load_data(str(tmp_path / "broken.npz"))
@@ -687,8 +691,8 @@ def test_keras_load_data_offline_names_the_bundled_digits(tmp_path, monkeypatch)
     monkeypatch.setattr(mnist_files, "MNIST_URL", "http://127.0.0.1:9/none/")
     monkeypatch.setenv("NEURONLAB_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
-    with pytest.raises(DataError, match=r"failed.*neuronlab.datasets.mnist\(\) gives the "
-                                        r"10,000 digits"):
+    with pytest.raises(DataError, match=r"failed.*neuronlab.datasets.mnist\('train'\) and "
+                                        r"mnist\('test'\) give the 10,000 digits"):
         ds.mnist.load_data()
     assert not list((tmp_path / "data" / "mnist").iterdir())  # nothing half-written
 

@@ -154,5 +154,7 @@ def test_the_worked_lines_never_round_a_number_to_one_that_reads_otherwise():
     residue = Neuron([-1.0, -1.0], -0.3, "step").explain([-1.0, 0.7])
     assert residue.z == 1.0 - 0.7 - 0.3 > 0 and residue.y == 1.0
     assert residue.y_line().startswith("ŷ = step(5.55e-17) = 1.000\n    (z is not exactly 0:")
+    # a z that is tiny as typed is not a residue: no note
+    assert "not exactly" not in Neuron([1e-13], 0.0, "step").explain([1.0]).y_line()
     # where the residue does not change what is shown (sigmoid(0) = 0.500), no note
     assert "not exactly" not in Neuron([-1.0, -1.0], -0.3, "sigmoid").explain([-1.0, 0.7]).y_line()

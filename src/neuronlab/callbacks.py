@@ -10,6 +10,7 @@ and :class:`History` live in :mod:`neuronlab.training.callbacks`; this module ke
 
 from __future__ import annotations
 
+import inspect
 import math
 import os
 from collections.abc import Callable
@@ -162,6 +163,18 @@ class ReduceLROnPlateau(Callback):
                 self.wait = 0
 
 
+def _takes_one(function: Callable[..., Any]) -> bool:
+    """True if ``function`` takes exactly one positional argument (``schedule(epoch)``)."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):  # a builtin without a signature: the usual form
+        return False
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY,
+                                                      p.POSITIONAL_OR_KEYWORD)]
+    varargs = any(p.kind == p.VAR_POSITIONAL for p in parameters)
+    return len(positional) == 1 and not varargs
+
+
 class LearningRateScheduler(Callback):
     """Set the learning rate at the start of each epoch to ``schedule(epoch, lr)``
     (``epoch`` counted from 0; a schedule of the epoch alone works too), as Keras's, and
@@ -178,10 +191,8 @@ class LearningRateScheduler(Callback):
         settable_rate(self.model, "LearningRateScheduler")
         optimizer = self.model.optimizer
         assert optimizer is not None
-        try:
-            rate: Any = self.schedule(epoch, optimizer.learning_rate)
-        except TypeError:  # Keras's older form, schedule(epoch)
-            rate = self.schedule(epoch)
+        rate: Any = (self.schedule(epoch) if _takes_one(self.schedule)  # Keras's older form
+                     else self.schedule(epoch, optimizer.learning_rate))
         optimizer.learning_rate = check_number(rate, "the scheduled learning rate", 0,
                                                above_minimum=True)
         if self.verbose:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import inspect
 import json
 import os
-import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from .keras_files import (
     assign_weights,
     fail,
     read_weights,
+    snake_case,
 )
 from .layers import Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D
 from .model import Sequential
@@ -238,7 +238,7 @@ def _compile(model: Sequential, config: dict[str, Any]) -> None:
     loss: Any = config.get("loss")
     if isinstance(loss, dict):  # a loss object: {"class_name": "SparseCategorical...", ...}
         loss_config = loss.get("config") or {}
-        name = re.sub(r"(?<!^)(?=[A-Z])", "_", str(loss.get("class_name", ""))).lower()
+        name = snake_case(str(loss.get("class_name", "")))  # KLDivergence: kl_divergence
         if name not in losses.TABLE:
             return
         loss = losses.get(name, from_logits=bool(loss_config.get("from_logits", False)))

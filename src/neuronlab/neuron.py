@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 
 
 # --------------------------------------------------------------------------- activations
@@ -164,7 +165,17 @@ def _result(value: float) -> str:
     """Three decimals, or three significant digits for a number that three decimals
     would show as 0 (a neuron that fires with 1e-05 does not read 0.000)."""
     text = f"{value:.3f}"
-    return f"{value:.3g}" if value != 0 and float(text) == 0 else text
+    if value == 0:
+        return "0.000"  # -0.0 too
+    return f"{value:.3g}" if float(text) == 0 else text
+
+
+def _exactly_zero(inputs: Sequence[float], weights: Sequence[float], bias: float) -> bool:
+    """True if ``x1*w1 + ... + b`` is 0 computed with the numbers as written in decimal
+    (0.7, not the binary float nearest to it)."""
+    exact = sum((Decimal(repr(x)) * Decimal(repr(w)) for x, w in zip(inputs, weights)),
+                Decimal(repr(bias)))
+    return exact == 0
 
 
 def boundary_text(w1: float, w2: float, bias: float,
@@ -245,8 +256,7 @@ class Explanation:
         """``ŷ = f(z) = ŷ``, with the activation named as the lessons name it."""
         name = DISPLAY_NAMES.get(self.activation, self.activation)
         line = f"ŷ = {name}({_result(self.z)}) = {_result(self.y)}"  # 0.0004 is not 0
-        size = max([abs(p) for p in self.products] + [abs(self.bias), 1.0])
-        if self.z != 0 and abs(self.z) < 1e-12 * size and \
+        if self.z != 0 and _exactly_zero(self.inputs, self.weights, self.bias) and \
                 f"{self.y:.3f}" != f"{get_activation(self.activation)(0.0):.3f}":
             # e.g. 1.0 - 0.7 - 0.3: 0.7 and 0.3 have no exact binary form, so the sum of
             # the stored numbers is 5.55e-17, and step gives 1 where exact 0 gives 0

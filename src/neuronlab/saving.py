@@ -130,7 +130,7 @@ def save_model(model: Sequential, path: str | os.PathLike[str]) -> Path:
         raise ConfigError(
             f"save_model writes Keras 3's .keras file or neuronlab's .npz, not Keras's legacy "
             f".h5 model file (got {str(target)!r}). Use {str(target.with_suffix('.keras'))!r}; "
-            "weights alone go to model.save_weights('....weights.h5')."
+            "weights alone go to model.save_weights('model.weights.h5')."
         )
     if target.suffix != ".npz":
         target = target.with_name(target.name + ".npz")

@@ -168,13 +168,6 @@ def _data_options(args: argparse.Namespace, dataset: Any) -> dict[str, Any]:
                               f"a setting for {option}: leave {option} out, or pick a data "
                               "set that has one (neuronlab train --help lists them).")
         given[taken[0]] = value
-    if args.loss == "hinge":  # train's two-class output is a sigmoid, 0..1
-        raise ConfigError(
-            "train gives two classes a sigmoid output (0 to 1), and hinge needs raw scores: "
-            "on a sigmoid every class-0 sample costs at least 1, so the loss never falls "
-            "below their share. In Python, end the model with Dense(1, activation='tanh') "
-            "and compile with loss='hinge'; a score above 0 is then class 1."
-        )
     if dataset.name == "puzzle" and (args.layers is not None or args.activation is not None):
         raise ConfigError("the puzzle is one linear neuron (lesson 10): --layers and "
                           "--activation do not apply to it. Leave them out.")
@@ -185,6 +178,7 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     import numpy as np
 
     from .. import datasets, optimizers
+    from ..errors import ConfigError
     from ..heads import build_model, head_for
 
     preset = preset_for(args.dataset)
@@ -202,6 +196,13 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
     _check_size(X.shape[1], hidden)
     activation = args.activation or preset.activation
     head = head_for(y, args.loss or preset.loss)
+    if head.loss == "hinge" and head.activation == "sigmoid":
+        raise ConfigError(
+            "train gives two classes a sigmoid output (0 to 1), and hinge needs raw scores: "
+            "on a sigmoid every class-0 sample costs at least 1, so the loss never falls "
+            "below their share. In Python, end the model with Dense(1, activation='tanh') "
+            "and compile with loss='hinge'; a score above 0 is then class 1."
+        )
     model, y = build_model(X.shape[1:], head, hidden, activation, seed=args.seed), head.prepare(y)
     loss = head.loss
     if args.dataset == "puzzle":

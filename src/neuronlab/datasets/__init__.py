@@ -104,8 +104,8 @@ def __getattr__(name: str) -> object:
     if name in _KERAS_ONLY:
         raise AttributeError(
             f"neuronlab.datasets has no {name}: of Keras's data sets only mnist is here "
-            "(mnist.load_data() as Keras returns it, or mnist() for the 10,000 digits that "
-            "ship with neuronlab). Keras code that loads another data set does not run here "
-            "as written."
+            "(mnist.load_data() as Keras returns it, or mnist('train') and mnist('test') for "
+            "the 10,000 digits that ship with neuronlab). Keras code that loads another "
+            "data set does not run here as written."
         )
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -239,7 +239,8 @@ def load_data(path: str = "mnist.npz") -> tuple[Arrays, Arrays]:
     ``~/.keras/datasets``) is read if there is one. Otherwise the four MNIST files are
     read from neuronlab's cache folder (see :func:`load_mnist`) and downloaded there
     once if missing, each checked against :data:`MNIST_SHA256`. Offline,
-    ``neuronlab.datasets.mnist()`` gives the 10,000 digits that ship with neuronlab.
+    ``neuronlab.datasets.mnist("train")`` and ``mnist("test")`` give the 10,000 digits
+    that ship with neuronlab.
 
     >>> load_data(3)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -262,8 +263,8 @@ def load_data(path: str = "mnist.npz") -> tuple[Arrays, Arrays]:
             raise DataError(
                 "mnist.load_data() reads the full MNIST files as load_mnist(download=True) "
                 f"does, which stopped: {exc} Without a connection, "
-                "neuronlab.datasets.mnist() gives the 10,000 digits that ship with neuronlab "
-                "(8,000 to train, 2,000 to test), float32 in [0, 1]."
+                "neuronlab.datasets.mnist('train') and mnist('test') give the 10,000 digits "
+                "that ship with neuronlab (8,000 to train, 2,000 to test), float32 in [0, 1]."
             ) from None
         parts.append((read_idx(images), read_idx(labels)))
     (x_train, y_train), (x_test, y_test) = parts
@@ -291,5 +292,13 @@ def _keras_form(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
                 f"MNIST from {where} should hold images of shape (n, 28, 28) and n labels, "
                 f"got {x.shape} and {y.shape}. Delete the files and load again."
             )
+    for values, top, what in ((x_train, 255, "pixels"), (x_test, 255, "pixels"),
+                              (y_train, 9, "labels"), (y_test, 9, "labels")):
+        values = np.asarray(values)
+        if values.dtype.kind not in "iub" or values.min(initial=0) < 0 or \
+                values.max(initial=0) > top:
+            raise DataError(f"MNIST from {where} should hold whole-number {what} from 0 to "
+                            f"{top}, got {values.dtype} values from {values.min(initial=0)} "
+                            f"to {values.max(initial=0)}. Delete the files and load again.")
     arrays = [np.asarray(a, dtype=np.uint8) for a in (x_train, y_train, x_test, y_test)]
     return (arrays[0], arrays[1]), (arrays[2], arrays[3])

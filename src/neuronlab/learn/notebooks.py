@@ -63,17 +63,18 @@ def _recall(lesson: Lesson) -> str:
 def notebook_links(text: str) -> str:
     """A lesson's links to other lessons' pages in the lab, ``](/lessons/SLUG)``, as links
     to their notebooks, which sit in the same folder; links to the lab's other pages (the
-    playground), which a notebook cannot open, named as such.
+    playground, which the words name as being in the lab), which a notebook cannot open,
+    as their words alone.
 
     >>> notebook_links("see [lesson 7](/lessons/loss)")
     'see [lesson 7](07-loss.ipynb)'
     >>> notebook_links("[the playground](/explore#view=playground)")
-    'the playground (in the lab: `neuronlab lab`)'
+    'the playground'
     """
     names = {lesson.slug: lesson.notebook_name for lesson in LESSONS}
     text = re.sub(r"\]\(/lessons/([a-z0-9-]+)\)",
                   lambda m: f"]({names.get(m.group(1), m.group(1))})", text)
-    return LAB_LINK.sub(lambda m: f"{m.group('text')} (in the lab: `neuronlab lab`)", text)
+    return LAB_LINK.sub(lambda m: m.group("text"), text)
 
 
 def _widget(lesson: Lesson, name: str, settings: dict[str, Any]) -> str:

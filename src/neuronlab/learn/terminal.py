@@ -458,7 +458,8 @@ def widget_text(kind: str, settings: dict[str, Any]) -> tuple[list[str], list[st
         return ([f"held-out digit #{view['digit']} (a {view['label']}), the window at row "
                  f"{view['at'][0]}, column {view['at'][1]}:", "  " + view["line"],
                  f"feature map: {rows} x {cols}"],
-                ["neuronlab learn run 13 1   (the first cell: the same window with Conv2D)"])
+                ["neuronlab learn run 13 2   (the cell after the worked example: the same window "
+                 "with Conv2D)"])
     if kind == "backprop-stepper" and settings.get("network", "one-neuron") == "one-neuron":
         return _one_neuron_step(settings)
     return [], []

@@ -66,9 +66,9 @@ export function setText(value) {
 export function computedText(value) {
   const text = fmt(value, COMPUTED_DIGITS);
   if (!value || Number(text) !== 0) return text;
-  if (Math.abs(value) >= 1e-4) return String(Number(value.toPrecision(3)));
   const [mantissa, exponent] = value.toExponential(2).split("e");
-  const power = Number(exponent);
+  const power = Number(exponent);  // after rounding to 3 digits, as "{:.3g}" decides
+  if (power >= -4) return String(Number(value.toPrecision(3)));
   return `${mantissa.replace(/\.?0+$/, "")}e${power < 0 ? "-" : "+"}` +
     String(Math.abs(power)).padStart(2, "0");
 }
