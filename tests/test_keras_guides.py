@@ -426,3 +426,14 @@ def test_keras_modules_neuronlab_lacks_say_what_to_use():
     with pytest.raises(AttributeError, match=r"load them with keras.models.load_model"):
         keras.saving.load_model("model.keras")
     assert layers.InputLayer(input_shape=(20,)).shape == (20,)  # Keras 2's spelling
+
+
+def test_a_layer_s_weights_as_the_sequential_guide_reads_them():
+    layer = layers.Dense(3)
+    assert layer.weights == []  # no weights before it knows its input, as Keras
+    layer(np.ones((1, 4)))
+    kernel, bias = layer.weights
+    assert kernel.shape == (4, 3) and bias.shape == (3,)  # Keras's layout
+    np.testing.assert_array_equal(kernel, layer.get_weights()[0])
+    layer.trainable = False
+    assert layer.trainable_weights == [] and len(layer.non_trainable_weights) == 2

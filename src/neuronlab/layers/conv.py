@@ -47,7 +47,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import activations, initializers
 from ..errors import ConfigError, NotFittedError, ShapeError
-from .core import Layer, Shape, WeightSpec, as_shape, column_sums, matmul_into
+from .core import Layer, Shape, WeightSpec, as_shape
+from .products import column_sums, matmul_into
 
 
 def _pair(value: Any, what: str) -> tuple[int, int]:

@@ -17,7 +17,6 @@ class here: see :mod:`neuronlab.layers.conv` for ``Conv2D`` and ``MaxPool2D``.
 
 from __future__ import annotations
 
-import functools
 from typing import Any, TypeVar
 
 import numpy as np
@@ -25,6 +24,7 @@ import numpy as np
 from .. import activations, initializers
 from ..checks import check_call, check_int, check_positive
 from ..errors import ConfigError, DataError, NotFittedError, ShapeError
+from .products import column_sums, matmul_into
 
 Parameters = list[tuple[np.ndarray, np.ndarray]]
 Shape = tuple[int, ...]
@@ -69,30 +69,6 @@ def weight_array(value: Any, what: str, dtype: Any) -> np.ndarray:
 #: The names a layer's weights and their gradients go by (made by build).
 _WEIGHT_ATTRIBUTES = frozenset({"W", "b", "kernel", "bias", "grad_W", "grad_b", "grad_kernel",
                                 "grad_bias"})
-
-
-def matmul_into(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """``a @ b`` written into ``out`` (no new array). ``np.dot`` is the same BLAS product
-    as ``np.matmul`` with less overhead per call, but takes only an ``out`` of the
-    exact result dtype."""
-    if a.dtype == b.dtype == out.dtype:
-        return np.dot(a, b, out=out)
-    return np.matmul(a, b, out=out)
-
-
-def column_sums(a: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """``a.sum(axis=0)`` written into ``out``, as the product ``ones @ a``: one BLAS call,
-    3-4x faster than NumPy's reduction on the small arrays of a training step (the same
-    sum, added up in another order)."""
-    return matmul_into(ones(len(a), a.dtype), a, out=out)
-
-
-@functools.lru_cache(maxsize=64)
-def ones(n: int, dtype: np.dtype) -> np.ndarray:
-    """A shared read-only vector of ``n`` ones, for sums written as products."""
-    result = np.ones(n, dtype)
-    result.flags.writeable = False
-    return result
 
 
 class Layer:
@@ -260,6 +236,20 @@ class Layer:
         (Dense: ``[kernel (inputs, units), bias]``)."""
         return [self.to_keras_layout(name, value) for name, value in
                 zip(self.weight_names(), self.get_neuron_weights())]
+
+    @property
+    def weights(self) -> list[np.ndarray]:
+        """Keras's ``layer.weights``: :meth:`get_weights` once built, ``[]`` before
+        (copies: change them with :meth:`set_weights`)."""
+        return self.get_weights() if self.built else []
+
+    @property
+    def trainable_weights(self) -> list[np.ndarray]:
+        return self.weights if self.trainable else []
+
+    @property
+    def non_trainable_weights(self) -> list[np.ndarray]:
+        return [] if self.trainable else self.weights
 
     def set_weights(self, weights: list[Any]) -> None:
         """Set the weights from Keras's layout (Dense: ``[kernel (inputs, units), bias]``)."""
