@@ -334,3 +334,13 @@ def test_samples_and_noise_reach_the_data_or_are_refused(capsys):
                           (("moons", "--loss", "hinge"), "hinge needs raw scores")):
         code, out = run(capsys, *args, "--epochs", "1", "--quiet")
         assert code == 2 and message in out.replace("\n", " "), out
+
+
+def test_test_size_is_refused_where_nothing_is_split_by_it(capsys):
+    for args, reason in ((("mnist",), "it is tested on its own test digits"),
+                         (("xor",), "it is never split"),
+                         (("moons", "--no-split"), "--no-split holds nothing out")):
+        code, out = run(capsys, *args, "--test-size", "0.3", "--epochs", "1", "--quiet")
+        assert code == 2 and reason in out.replace("\n", " "), out
+    code, out = run(capsys, "moons", "--test-size", "0.3", "--epochs", "1", "--quiet")
+    assert code == 0 and metrics_table(out)["test"][0] == "300"  # of the 1,000 points

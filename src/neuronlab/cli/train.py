@@ -63,10 +63,10 @@ def register(subparsers: Any) -> None:
                        help="noise of generated data sets, the clusters' spread for blobs "
                             "(default: the data set's)")
     train.add_argument("--test-size", type=interval(0, 1, open_low=True, open_high=True),
-                       default=0.2, help="held-out share (default: 0.2; the truth tables "
-                                          "and the puzzle are never split, and mnist is "
-                                          "tested on its own test digits)")
-    train.add_argument("--no-split", action="store_true", help="train and report on all data")
+                       help="held-out share (default: 0.2; the truth tables and the puzzle "
+                            "are never split, and mnist is tested on its own test digits)")
+    train.add_argument("--no-split", action="store_true",
+                       help="train and report on all data (mnist: on its training digits)")
     train.add_argument("--save", metavar="PATH",
                        help="save the trained model to PATH (.npz), or inside PATH if it is "
                             "a folder (default: not saved)")
@@ -168,6 +168,13 @@ def _data_options(args: argparse.Namespace, dataset: Any) -> dict[str, Any]:
                               f"a setting for {option}: leave {option} out, or pick a data "
                               "set that has one (neuronlab train --help lists them).")
         given[taken[0]] = value
+    if args.test_size is not None and (not preset_for(dataset.name).split or args.no_split
+                                       or dataset.takes("part")):
+        reason = ("--no-split holds nothing out" if args.no_split else
+                  "it is tested on its own test digits" if dataset.takes("part") else
+                  "it is never split: it trains and reports on every row")
+        raise ConfigError(f"--test-size does not apply to {dataset.name}: {reason}. Leave "
+                          "--test-size out.")
     if dataset.name == "puzzle" and (args.layers is not None or args.activation is not None):
         raise ConfigError("the puzzle is one linear neuron (lesson 10): --layers and "
                           "--activation do not apply to it. Leave them out.")
@@ -216,7 +223,8 @@ def cmd_train(args: argparse.Namespace, console: Console) -> int:
         X_te, y_te = datasets.load(args.dataset, **{**load_kwargs, "part": "test"})
         X_tr, X_te, y_tr, y_te = X, X_te / preset.scale, y, head.prepare(y_te)
     elif preset.split and not args.no_split:
-        X_tr, X_te, y_tr, y_te = datasets.train_test_split(X, y, test_size=args.test_size,
+        test_size = 0.2 if args.test_size is None else args.test_size
+        X_tr, X_te, y_tr, y_te = datasets.train_test_split(X, y, test_size=test_size,
                                                            seed=args.seed)
     else:
         X_tr, X_te, y_tr, y_te = X, None, y, None
